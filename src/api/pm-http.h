@@ -1,0 +1,67 @@
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "pm-api-error.h"
+
+G_BEGIN_DECLS
+
+#define PM_TYPE_HTTP (pm_http_get_type ())
+G_DECLARE_FINAL_TYPE (PmHttp, pm_http, PM, HTTP, GObject)
+
+/* One SoupSession for one profile: base URL ("https://api.elastic-cloud.com",
+ * "https://ece.example:12443"), the API key (held in memory only, sent as
+ * "Authorization: ApiKey …", never logged), an optional CA file trusted for
+ * this profile only, timeouts, retries with backoff for idempotent requests.
+ * Debug logging under G_MESSAGES_DEBUG=perimeter: method, path, status, time. */
+
+PmHttp     *pm_http_new              (const char   *base_url,
+                                      const char   *api_key,
+                                      GError      **error);  /* PM_API_ERROR_INSECURE for http:// off loopback */
+gboolean    pm_http_set_ca_file      (PmHttp       *self,
+                                      const char   *ca_file,
+                                      GError      **error);
+const char *pm_http_get_base_url     (PmHttp       *self);
+void        pm_http_set_timeout      (PmHttp       *self,
+                                      guint         seconds);
+/* Retry policy for idempotent requests (and any request that failed before
+ * it was sent): at most max_attempts in total, within max_total_ms. */
+void        pm_http_set_retry_policy (PmHttp       *self,
+                                      guint         max_attempts,
+                                      guint         base_delay_ms,
+                                      guint         max_total_ms);
+
+typedef struct {
+  guint       status;
+  JsonNode   *body;     /* parsed reply, NULL for an empty body */
+  char       *etag;     /* ETag header, or NULL */
+} PmHttpReply;
+void        pm_http_reply_free       (PmHttpReply *reply);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PmHttpReply, pm_http_reply_free)
+
+/* method: "GET", "POST", "PUT", "PATCH", "DELETE". path is relative to the
+ * base URL and already has its query string ("/api/v1/…?region=x"); body may
+ * be NULL; if_match may be NULL. The JSON is serialized and parsed in a
+ * worker thread. A 2xx answer gives a reply; anything else a PM_API_ERROR
+ * with details. */
+void         pm_http_request_async   (PmHttp              *self,
+                                      const char          *method,
+                                      const char          *path,
+                                      JsonNode            *body,
+                                      const char          *if_match,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+PmHttpReply *pm_http_request_finish  (PmHttp              *self,
+                                      GAsyncResult        *result,
+                                      GError             **error);
+
+/* A curl command for a request with the key written as $EC_API_KEY. */
+char        *pm_http_format_curl     (PmHttp     *self,
+                                      const char *method,
+                                      const char *path,
+                                      JsonNode   *body);
+
+G_END_DECLS

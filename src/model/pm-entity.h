@@ -1,0 +1,54 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "pm-enums.h"
+
+G_BEGIN_DECLS
+
+#define PM_TYPE_ENTITY (pm_entity_get_type ())
+G_DECLARE_FINAL_TYPE (PmEntity, pm_entity, PM, ENTITY, GObject)
+
+/* A Hosted/ECE deployment or a Serverless project.
+ *
+ * Properties: "id", "name", "kind" (PmEntityKind), "entity-type"
+ * ("deployment", or the project type "elasticsearch", "observability",
+ * "security"), "region" (as its policies spell it: Hosted "us-east-1",
+ * "azure-eastus2", "gcp-us-central1"; Serverless "aws-us-east-1" …),
+ * "alias" (for private host names), "etag" (Serverless projects),
+ * "n-policies". */
+
+PmEntity     *pm_entity_new                 (PmEntityKind  kind,
+                                             const char   *entity_type,
+                                             const char   *id,
+                                             const char   *name,
+                                             const char   *region);
+PmEntity     *pm_entity_copy                (PmEntity     *self);
+gboolean      pm_entity_equal               (PmEntity     *a,
+                                             PmEntity     *b);
+
+const char   *pm_entity_get_id              (PmEntity     *self);
+const char   *pm_entity_get_name            (PmEntity     *self);
+PmEntityKind  pm_entity_get_kind            (PmEntity     *self);
+const char   *pm_entity_get_entity_type     (PmEntity     *self);
+const char   *pm_entity_get_region          (PmEntity     *self);
+const char   *pm_entity_get_alias           (PmEntity     *self);
+void          pm_entity_set_alias           (PmEntity     *self,
+                                             const char   *alias);
+const char   *pm_entity_get_etag            (PmEntity     *self);
+void          pm_entity_set_etag            (PmEntity     *self,
+                                             const char   *etag);
+
+/* Ids of the policies applied to it: a Serverless project's traffic_filters;
+ * for deployments whatever the client learnt (may be empty). */
+const char * const *pm_entity_get_policy_ids (PmEntity    *self);
+void          pm_entity_set_policy_ids      (PmEntity     *self,
+                                             const char * const *ids);
+
+/* The whole object as the API gave it (a Serverless project is written back
+ * from it), or NULL. */
+JsonObject   *pm_entity_get_raw             (PmEntity     *self);
+void          pm_entity_set_raw             (PmEntity     *self,
+                                             JsonObject   *raw);
+
+G_END_DECLS

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "pm-policy.h"
+#include "pm-entity.h"
+#include "pm-link-claim.h"
+
+G_BEGIN_DECLS
+
+/* JSON in and out for both APIs' shapes. Readers never trust a reply: wrong
+ * types, missing fields, huge or non-UTF-8 strings give an error (or are
+ * skipped where optional), never a crash. Unknown fields are kept in the
+ * objects' "extra" and written back by whole-object requests. */
+
+#define PM_JSON_ERROR (pm_json_error_quark ())
+GQuark pm_json_error_quark (void);
+typedef enum {
+  PM_JSON_ERROR_PARSE,
+  PM_JSON_ERROR_SHAPE,
+} PmJsonError;
+
+/* TrafficFilterRulesetInfo (Hosted/ECE) or TrafficFilterInfo (Serverless). */
+PmPolicy   *pm_json_read_policy            (JsonNode     *node,
+                                            PmFlavour     flavour,
+                                            GError      **error);
+/* TrafficFilterRulesets {rulesets:[…]} or TrafficFilterList {items:[…], next_page}. */
+GPtrArray  *pm_json_read_policy_list       (JsonNode     *node,
+                                            PmFlavour     flavour,
+                                            char        **next_page_out,  /* nullable */
+                                            GError      **error);
+/* Hosted/ECE: TrafficFilterRulesetRequest with the policy's extras (for POST
+ * and PUT). Serverless: CreateTrafficFilterRequest. */
+JsonNode   *pm_json_write_policy_request   (PmPolicy     *policy);
+/* Serverless PatchTrafficFilterRequest: name, description, include_by_default, rules. */
+JsonNode   *pm_json_write_policy_patch     (PmPolicy     *policy);
+
+JsonNode   *pm_json_write_rule             (PmRule       *rule,
+                                            PmPolicyType  type);
+PmRule     *pm_json_read_rule              (JsonNode     *node,
+                                            GError      **error);
+
+/* RulesetAssociations {associations, total_associations}. */
+GPtrArray  *pm_json_read_associations      (JsonNode     *node,
+                                            int          *total_out,
+                                            GError      **error);
+JsonNode   *pm_json_write_association      (PmAssociation *association);
+
+/* DeploymentsListResponse → PmEntity (kind DEPLOYMENT). */
+GPtrArray  *pm_json_read_deployments       (JsonNode     *node,
+                                            GError      **error);
+/* A Serverless project object, or a project list {items, next_page}. */
+PmEntity   *pm_json_read_project           (JsonNode     *node,
+                                            GError      **error);
+GPtrArray  *pm_json_read_project_list      (JsonNode     *node,
+                                            char        **next_page_out,
+                                            GError      **error);
+
+/* TrafficFilterClaimedLinkIds and TrafficFilterClaimedLinkIdRequest. */
+GPtrArray  *pm_json_read_claims            (JsonNode     *node,
+                                            GError      **error);
+JsonNode   *pm_json_write_claim_request    (PmLinkClaim  *claim);
+
+/* Serverless TrafficFilterMetadata {regions:[…]} → PmRegion (flavour SERVERLESS). */
+GPtrArray  *pm_json_read_metadata          (JsonNode     *node,
+                                            GError      **error);
+
+/* {"errors":[{code,message,fields}]}: the first error's code and message and
+ * all fields; FALSE when the body is not in that shape. */
+gboolean    pm_json_read_error_body        (JsonNode     *node,
+                                            char        **code_out,
+                                            char        **message_out,
+                                            GStrv        *fields_out);
+
+/* Parse bytes into a node with a clear error (offset, not UTF-8, empty). */
+JsonNode   *pm_json_parse_bytes            (GBytes       *bytes,
+                                            GError      **error);
+char       *pm_json_to_string              (JsonNode     *node,
+                                            gboolean      pretty);
+
+G_END_DECLS
