@@ -1,0 +1,27 @@
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Waiting for an async call in a test: pass pm_test_result_cb with the
+ * address of a NULL GAsyncResult pointer, then pm_test_wait (&result)
+ * iterates the thread-default main context until it is set (or fails the
+ * test after timeout_ms). The caller owns the result. */
+void          pm_test_result_cb   (GObject      *source,
+                                   GAsyncResult *result,
+                                   gpointer      user_data);
+GAsyncResult *pm_test_wait        (GAsyncResult **slot);
+
+/* Iterate the main context until condition (*flag) holds, or fail after ms. */
+void          pm_test_wait_until  (gboolean    (*condition) (gpointer data),
+                                   gpointer      data,
+                                   guint         timeout_ms);
+
+/* A TCP port on 127.0.0.1 that was free a moment ago. */
+guint16       pm_test_free_port   (void);
+
+/* The shared reference folder (env PM_SHARED_DIR), asserted to exist. */
+const char   *pm_test_shared_dir  (void);
+
+G_END_DECLS
