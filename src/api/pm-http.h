@@ -58,6 +58,10 @@ PmHttpReply *pm_http_request_finish  (PmHttp              *self,
                                       GAsyncResult        *result,
                                       GError             **error);
 
+/* The session, for tests and tools that watch the exchanges (e.g. connect
+ * to "request-queued" to read response headers). */
+SoupSession *pm_http_get_session     (PmHttp     *self);
+
 /* A curl command for a request with the key written as $EC_API_KEY. */
 char        *pm_http_format_curl     (PmHttp     *self,
                                       const char *method,
