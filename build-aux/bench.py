@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Perimeter's benchmark: the app's load, responsiveness, search, start-up and
+memory at the size of the largest organizations, each against the cheapest
+way to get the same result, measured side by side in one run.
+
+Run through `build-aux/dev bench [--scale P,R,D] [--runs N]`, which builds an
+optimized binary and runs this under Xvfb and a private D-Bus session.
+Prints one line per metric, `name: value unit (floor value, ratio R)`, and
+`bench: N of M targets met`.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+KEY = "bench-key"
+
+
+def start_sandbox(build, scale):
+    proc = subprocess.Popen(
+        [f"{build}/src/perimeter-sandbox", "--port", "0", "--api-key", KEY, "--scale", scale],
+        stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline().strip()
+    if not line.startswith("listening on "):
+        proc.kill()
+        sys.exit(f"bench: the sandbox did not start: {line!r}")
+    return proc, line.split()[-1]
+
+
+def fetch_floor(url, paths, tmp, build):
+    """curl each reply into a file (timed), then parse them with json-glib alone."""
+    files = []
+    start = time.perf_counter()
+    for i, path in enumerate(paths):
+        out = os.path.join(tmp, f"reply-{i}.json")
+        subprocess.run(["curl", "-sf", "-o", out, "-H", f"Authorization: ApiKey {KEY}", url + path],
+                       check=True)
+        files.append(out)
+    fetch_ms = (time.perf_counter() - start) * 1000
+    res = subprocess.run([f"{build}/tests/bench/bench-floor", *files], check=True,
+                         capture_output=True, text=True).stdout
+    values = dict(line.split() for line in res.splitlines())
+    return fetch_ms + float(values["parse_ms"]), int(values["bytes"])
+
+
+def run_kv(cmd, env=None):
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if res.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd[:1])} failed:\n{res.stderr[-2000:]}")
+    values = {}
+    for line in res.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            values.setdefault(parts[0], []).append(parts[1])
+    return values
+
+
+def first_frame_ms(cmd, env):
+    """Start a program that prints `first-frame <µs since the epoch>` and quits."""
+    start_us = time.time_ns() // 1000
+    values = run_kv(cmd, env)
+    if "first-frame" not in values:
+        sys.exit(f"bench: {cmd[0]} did not report its first frame")
+    return (int(values["first-frame"][0]) - start_us) / 1000
+
+
+def stats(xs):
+    return min(xs), statistics.median(xs), max(xs)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--scale", default="512,128,5000")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--refreshes", type=int, default=100)
+    args = ap.parse_args()
+
+    results = []   # (met: bool|None, line)
+
+    def report(name, value, unit, floor=None, target=None, met=None):
+        line = f"{name}: {value:.2f} {unit}"
+        if floor is not None:
+            ratio = value / floor if floor else float("inf")
+            line += f" (floor {floor:.2f} {unit}, ratio {ratio:.2f})"
+            if target is not None:
+                met = ratio <= target
+        results.append(met)
+        print(line + ("" if met is None else ("  [target met]" if met else "  [TARGET MISSED]")),
+              flush=True)
+
+    sandbox, url = start_sandbox(args.build, args.scale)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = dict(os.environ)
+            paths = ["/api/v1/deployments/traffic-filter/rulesets?include_associations=true",
+                     "/api/v1/deployments"]
+            floors = []
+            json_bytes = 0
+            for _ in range(args.runs):
+                ms, json_bytes = fetch_floor(url, paths, tmp, args.build)
+                floors.append(ms)
+
+            load = run_kv([f"{args.build}/tests/bench/bench-load", "--url", url, "--key", KEY,
+                           "--flavour", "hosted", "--runs", str(args.runs),
+                           "--refreshes", str(args.refreshes), "--search", "policy 0042 rule"], env)
+            loads = [float(x) for x in load["load_ms"]]
+            lo, med, hi = stats(loads)
+            flo, fmed, fhi = stats(floors)
+            print(f"load runs: min {lo:.1f} median {med:.1f} max {hi:.1f} ms; "
+                  f"floor min {flo:.1f} median {fmed:.1f} max {fhi:.1f} ms")
+            report("load", med, "ms", fmed, target=1.3)
+            gap = float(load["gap_max_ms"][0])
+            report("main-loop longest gap", gap, "ms", met=gap <= 16)
+            frames = int(load["frames_over_16"][0])
+            report("frames over 16 ms", frames, "frames", met=frames == 0)
+
+            search = [float(x) for x in load.get("search_ms", [])]
+            if search:
+                report("search per keystroke (median)", statistics.median(search), "ms")
+                report("search per keystroke (worst)", max(search), "ms", met=max(search) <= 16)
+
+            app_frames, bare_frames, bare_peak = [], [], []
+            app_env = dict(env, PM_BENCH_FIRST_FRAME="1")
+            for _ in range(args.runs):
+                bare_frames.append(first_frame_ms([f"{args.build}/tests/bench/bench-bare"], env))
+                app_frames.append(first_frame_ms([f"{args.build}/src/perimeter", "--sandbox"], app_env))
+            report("start-up to populated first frame", statistics.median(app_frames), "ms",
+                   statistics.median(bare_frames), target=1.3)
+
+            bare = run_kv([f"{args.build}/tests/bench/bench-bare"], env)
+            bare_peak_kb = int(bare.get("peak-rss-kb", ["0"])[0])
+            peak_kb = int(load["peak_rss_kb"][0])
+            above = (peak_kb - bare_peak_kb) * 1024
+            report("peak memory above a bare window", above / 1048576, "MiB",
+                   json_bytes / 1048576, target=4.0)
+            first_kb, last_kb = int(load["rss_first_kb"][0]), int(load["rss_last_kb"][0])
+            growth = (last_kb - first_kb) / 1024
+            # "No growth": allow allocator noise of 2 % of the first RSS.
+            report(f"memory growth over {args.refreshes} refreshes", growth, "MiB",
+                   met=growth <= first_kb / 1024 * 0.02)
+            rows = int(load["rows_recreated"][0])
+            report("rows re-created by a one-policy change", rows, "rows", met=rows == 1)
+    finally:
+        sandbox.terminate()
+        sandbox.wait()
+
+    targets = [m for m in results if m is not None]
+    print(f"bench: {sum(targets)} of {len(targets)} targets met")
+
+
+if __name__ == "__main__":
+    main()

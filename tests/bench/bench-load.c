@@ -1,0 +1,279 @@
+/* bench-load.c: the app's own load path, measured
+ *
+ * Loads a (large) organization from a running sandbox through the app's real
+ * client and stores, with the policies page shown in a window, and prints
+ * one `key value` line per measurement for build-aux/dev bench:
+ *   load_ms RUN       refresh issued → policy and entity stores populated
+ *   gap_max_ms        longest main-loop gap during the loads (1 ms timer)
+ *   frames_over_16    frames whose update→paint took over 16 ms
+ *   peak_rss_kb, rss_first_kb, rss_last_kb   after one load / after N refreshes
+ *   rows_recreated    items replaced by a refresh after one policy changed
+ *   search_ms MS      one per keystroke of a search in the policies page
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "pm-api.h"
+#include "pm-policies-page.h"
+#include "pm-session.h"
+#include "pm-test-util.h"
+
+static struct {
+  char     *url;
+  char     *key;
+  char     *flavour;
+  int       runs;
+  int       refreshes;
+  char     *search;
+} opt = { NULL, NULL, NULL, 3, 100, NULL };
+
+static gint64 last_tick;
+static gint64 gap_max;
+static gboolean measuring_gaps;
+static gint64 frame_start;
+static guint frames_over_16;
+
+static gboolean
+on_tick (gpointer data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (measuring_gaps && last_tick != 0)
+    gap_max = MAX (gap_max, now - last_tick);
+  last_tick = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_frame_update (GdkFrameClock *clock)
+{
+  frame_start = g_get_monotonic_time ();
+}
+
+static void
+on_frame_after_paint (GdkFrameClock *clock)
+{
+  if (measuring_gaps && frame_start != 0 && g_get_monotonic_time () - frame_start > 16000)
+    frames_over_16++;
+}
+
+static long
+read_status_kb (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, field);
+  return line ? strtol (line + strlen (field) + 1, NULL, 10) : -1;
+}
+
+static gboolean
+store_idle (PmSession *session)
+{
+  return !pm_policy_store_get_loading (pm_session_get_policies (session)) &&
+         !pm_entity_store_get_loading (pm_session_get_entities (session));
+}
+
+static void
+wait_idle (PmSession *session)
+{
+  /* Let the refresh start, then wait until both stores are done. */
+  g_main_context_iteration (NULL, FALSE);
+  while (!store_idle (session))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static double
+load_once (PmSession *session)
+{
+  gint64 start = g_get_monotonic_time ();
+  const GError *error;
+
+  pm_policy_store_refresh_async (pm_session_get_policies (session), NULL, NULL, NULL);
+  pm_entity_store_refresh_async (pm_session_get_entities (session), NULL, NULL, NULL);
+  wait_idle (session);
+  error = pm_policy_store_get_error (pm_session_get_policies (session));
+  if (error == NULL)
+    error = pm_entity_store_get_error (pm_session_get_entities (session));
+  if (error != NULL)
+    g_error ("load failed: %s", error->message);
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static PmSession *
+new_session (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmHttp) http = pm_http_new (opt.url, opt.key, &error);
+  g_autoptr(PmApi) api = NULL;
+  PmFlavour flavour = PM_FLAVOUR_HOSTED;
+
+  if (http == NULL)
+    g_error ("%s", error->message);
+  if (!pm_flavour_from_string (opt.flavour, &flavour))
+    g_error ("unknown flavour %s", opt.flavour);
+  api = pm_api_new_for_flavour (flavour, http);
+  return pm_session_new (api, "Bench", TRUE);
+}
+
+static guint replaced;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added)
+{
+  replaced += MIN (removed, added);
+  if (added > removed)
+    replaced += added - removed;
+}
+
+/* Change one policy on the server, refresh, count items that changed. */
+static guint
+measure_refresh_in_place (PmSession *session)
+{
+  GListModel *policies = G_LIST_MODEL (pm_session_get_policies (session));
+  g_autoptr(PmPolicy) first = g_list_model_get_item (policies, 0);
+  g_autoptr(PmPolicy) changed = pm_policy_copy (first);
+  g_autoptr(PmPolicy) result_policy = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = g_strdup_printf ("changed at %" G_GINT64_FORMAT, g_get_real_time ());
+  gulong handler;
+
+  pm_policy_set_description (changed, description);
+  pm_api_update_policy_async (pm_session_get_api (session), changed, NULL, pm_test_result_cb, &result);
+  result_policy = pm_api_update_policy_finish (pm_session_get_api (session), pm_test_wait (&result), &error);
+  if (result_policy == NULL)
+    g_error ("update failed: %s", error->message);
+
+  replaced = 0;
+  handler = g_signal_connect (policies, "items-changed", G_CALLBACK (on_items_changed), NULL);
+  load_once (session);
+  g_signal_handler_disconnect (policies, handler);
+  return replaced;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+measure_search (GtkWidget *page)
+{
+  GtkWidget *entry = find_widget (page, GTK_TYPE_SEARCH_ENTRY);
+
+  if (entry == NULL)
+    g_error ("the policies page has no search entry");
+  for (gsize i = 1; i <= strlen (opt.search); i++)
+    {
+      g_autofree char *prefix = g_strndup (opt.search, i);
+      gint64 start = g_get_monotonic_time ();
+
+      gtk_editable_set_text (GTK_EDITABLE (entry), prefix);
+      /* The page filters on search-changed; emit it now rather than after
+       * the entry's typing delay, and measure until the list is filtered. */
+      g_signal_emit_by_name (entry, "search-changed");
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      g_print ("search_ms %.3f\n", (g_get_monotonic_time () - start) / 1000.0);
+    }
+}
+
+static void
+on_activate (GtkApplication *app)
+{
+  GtkWidget *window = adw_application_window_new (app);
+  PmPoliciesPage *page = pm_policies_page_new ();
+  g_autoptr(PmSession) session = NULL;
+  GdkFrameClock *clock;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (window))
+    g_main_context_iteration (NULL, TRUE);
+
+  clock = gtk_widget_get_frame_clock (window);
+  g_signal_connect (clock, "update", G_CALLBACK (on_frame_update), NULL);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_frame_after_paint), NULL);
+  g_timeout_add_full (G_PRIORITY_HIGH, 1, on_tick, NULL, NULL);
+
+  for (int run = 0; run < opt.runs; run++)
+    {
+      g_autoptr(PmSession) fresh = new_session ();
+
+      pm_policies_page_set_session (page, fresh);
+      last_tick = 0;
+      measuring_gaps = TRUE;
+      g_print ("load_ms %.3f\n", load_once (fresh));
+      /* Let the list view catch up with what was loaded. */
+      for (int i = 0; i < 50; i++)
+        g_main_context_iteration (NULL, FALSE);
+      measuring_gaps = FALSE;
+      g_set_object (&session, fresh);
+    }
+  g_print ("gap_max_ms %.3f\nframes_over_16 %u\n", gap_max / 1000.0, frames_over_16);
+  g_print ("peak_rss_kb %ld\nrss_first_kb %ld\n", read_status_kb ("VmHWM:"), read_status_kb ("VmRSS:"));
+
+  for (int i = 0; i < opt.refreshes; i++)
+    load_once (session);
+  g_print ("rss_last_kb %ld\n", read_status_kb ("VmRSS:"));
+
+  g_print ("rows_recreated %u\n", measure_refresh_in_place (session));
+  if (opt.search != NULL)
+    measure_search (GTK_WIDGET (page));
+
+  pm_policies_page_set_session (page, NULL);
+  pm_session_shutdown (session);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_quit (G_APPLICATION (app));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(AdwApplication) app = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new ("- measure loading a large organization");
+  g_autoptr(GError) error = NULL;
+  GOptionEntry entries[] = {
+    { "url", 0, 0, G_OPTION_ARG_STRING, &opt.url, "Sandbox base URL", "URL" },
+    { "key", 0, 0, G_OPTION_ARG_STRING, &opt.key, "API key", "KEY" },
+    { "flavour", 0, 0, G_OPTION_ARG_STRING, &opt.flavour, "hosted, ece or serverless", "FLAVOUR" },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &opt.runs, "Loads to time", "N" },
+    { "refreshes", 0, 0, G_OPTION_ARG_INT, &opt.refreshes, "Refreshes for the memory check", "N" },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &opt.search, "Text to type into the search, one key at a time", "TEXT" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    g_error ("%s", error->message);
+  if (opt.url == NULL || opt.key == NULL)
+    g_error ("--url and --key are required");
+  if (opt.flavour == NULL)
+    opt.flavour = g_strdup ("hosted");
+
+  app = adw_application_new ("io.github.perimeter.BenchLoad", G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
+  return g_application_run (G_APPLICATION (app), 1, argv);
+}
