@@ -7,28 +7,44 @@ import sys
 
 suites = {}
 failures = []
-for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+
+
+def count_tap(suite, name, out, result_ok):
+    ok = len(re.findall(r"^ok \d+", out, re.M))
+    bad_lines = re.findall(r"^not ok \d+.*$", out, re.M)
+    skipped = len(re.findall(r"^ok \d+ .*# SKIP", out, re.M | re.I))
+    ok -= skipped
+    bad = len(bad_lines)
+    if not result_ok and bad == 0:
+        # The program failed outside any test case (crash, sanitizer, timeout).
+        bad = 1
+        bad_lines = ["failed outside any test case"]
+    s = suites.setdefault(suite, [0, 0, 0])
+    s[0] += ok
+    s[1] += bad
+    s[2] += skipped
+    failures.extend(f"{name}: {b}" for b in bad_lines)
+
+
+# Extra TAP outputs: --tap SUITE FILE (e.g. the fuzzers', run outside meson).
+args = sys.argv[1:]
+while len(args) >= 3 and args[-3] == "--tap":
+    suite, path = args[-2], args[-1]
+    args = args[:-3]
+    try:
+        text = open(path, encoding="utf-8", errors="replace").read()
+    except OSError:
+        text = ""
+    count_tap(suite, suite, text, bool(re.search(r"^1\.\.\d+", text, re.M)))
+
+for line in open(args[0], encoding="utf-8", errors="replace"):
     line = line.strip()
     if not line:
         continue
     t = json.loads(line)
     suite = (t.get("suite") or ["?"])[0].split(":")[-1]
     out = t.get("stdout") or ""
-    ok = len(re.findall(r"^ok \d+", out, re.M))
-    bad_lines = re.findall(r"^not ok \d+.*$", out, re.M)
-    skipped = len(re.findall(r"^ok \d+ .*# SKIP", out, re.M | re.I))
-    ok -= skipped
-    bad = len(bad_lines)
-    result = t.get("result")
-    if result not in ("OK", "SKIP", "EXPECTEDFAIL") and bad == 0:
-        # The program failed outside any test case (crash, sanitizer, timeout).
-        bad = 1
-        bad_lines = [f"{t['name']}: {result}"]
-    s = suites.setdefault(suite, [0, 0, 0])
-    s[0] += ok
-    s[1] += bad
-    s[2] += skipped
-    failures += [f"{t['name']}: {b}" for b in bad_lines]
+    count_tap(suite, t["name"], out, t.get("result") in ("OK", "SKIP", "EXPECTEDFAIL"))
 
 for name, (ok, bad, skipped) in sorted(suites.items()):
     extra = f", {skipped} skipped" if skipped else ""
