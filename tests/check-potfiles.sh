@@ -2,11 +2,32 @@
 # po/POTFILES.in lists exactly the files that need it: every file under src/
 # and data/ with strings for translators, and nothing that does not exist.
 # TAP output; run by meson as the `check-potfiles` test.
+# `tests/check-potfiles.sh --update` rewrites po/POTFILES.in from the tree.
 set -uo pipefail
 
 src=${PM_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 cd "$src" || exit 1
 potfiles=po/POTFILES.in
+
+# The files with strings for translators: C sources and headers with _(),
+# N_(), C_(), NC_() or the ngettext family, templates with translatable="yes",
+# and the data files whose fields xgettext extracts by their ITS rules
+# (desktop entry, AppStream metadata, settings schema).
+translatable_files() {
+  local marker='(^|[^[:alnum:]_])((N|C|NC|Q)?_|g_dn?gettext|g_dcgettext|g_dpgettext2?|ngettext)[[:space:]]*\(|translatable="(yes|true|1)"'
+  {
+    find data -type f \( -name '*.desktop.in' -o -name '*.metainfo.xml.in' \
+      -o -name '*.appdata.xml.in' -o -name '*.gschema.xml' \) | LC_ALL=C sort
+    find src data -type f \( -name '*.c' -o -name '*.h' -o -name '*.ui' -o -name '*.blp' \) \
+      -exec grep -lE "$marker" {} + | LC_ALL=C sort
+  } 2>/dev/null | sed 's|^\./||' | awk '!seen[$0]++'
+}
+
+if [ "${1:-}" = --update ]; then
+  { sed -n '/^#/p' "$potfiles"; translatable_files; } > "$potfiles.new" && mv "$potfiles.new" "$potfiles"
+  echo "$potfiles: $(grep -vc '^#' "$potfiles") files"
+  exit 0
+fi
 
 n=0
 failed=0
@@ -47,18 +68,8 @@ else
   echo "$dups" | diag
 fi
 
-# 4. Every file with translatable strings is listed: C sources and headers
-# with _(), N_(), C_(), NC_() or the ngettext family, templates with
-# translatable="yes", and the data files whose fields xgettext extracts by
-# their ITS rules (desktop entry, AppStream metadata, settings schema).
-marker='(^|[^[:alnum:]_])((N|C|NC|Q)?_|g_dn?gettext|g_dcgettext|g_dpgettext2?|ngettext)[[:space:]]*\(|translatable="(yes|true|1)"'
-mapfile -t needed < <(
-  {
-    find src data -type f \( -name '*.c' -o -name '*.h' -o -name '*.ui' -o -name '*.blp' \) \
-      -exec grep -lE "$marker" {} +
-    find data -type f \( -name '*.desktop.in' -o -name '*.metainfo.xml.in' \
-      -o -name '*.appdata.xml.in' -o -name '*.gschema.xml' \)
-  } 2>/dev/null | sed 's|^\./||' | LC_ALL=C sort -u)
+# 4. Every file with translatable strings is listed.
+mapfile -t needed < <(translatable_files)
 unlisted=()
 for f in "${needed[@]}"; do
   printf '%s\n' "${entries[@]}" | grep -qxF -- "$f" || unlisted+=("$f")
