@@ -1,2 +1,1475 @@
-/* placeholder: to be written */
+/* pm-json.c: JSON in and out for the Hosted/ECE and Serverless APIs
+ *
+ * Readers check every member they use and name the field when something is
+ * wrong; members they do not know are kept in the objects' extras so that
+ * a policy written back loses nothing the API sent.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
 #include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "pm-json.h"
+#include "pm-model-private.h"
+
+#define MAX_DEPTH 512
+
+G_DEFINE_QUARK (pm-json-error-quark, pm_json_error)
+
+/* Members each shape knows; everything else is an extra. */
+static const char * const hosted_policy_members[] = {
+  "id", "name", "description", "type", "include_by_default", "region", "rules",
+  "associations", "total_associations", NULL
+};
+static const char * const serverless_policy_members[] = {
+  "id", "name", "description", "type", "include_by_default", "region", "rules", NULL
+};
+static const char * const hosted_rule_members[] = {
+  "id", "description", "source", "azure_endpoint_name", "azure_endpoint_guid", "egress_rule", NULL
+};
+static const char * const serverless_rule_members[] = {
+  "description", "source", "azure_endpoint_name", "azure_endpoint_guid", NULL
+};
+static const char * const egress_members[] = { "target", "protocol", "ports", NULL };
+
+/* ---- reading helpers ---------------------------------------------------- */
+
+static char *
+field_name (const char *prefix,
+            const char *member)
+{
+  if (prefix == NULL || *prefix == '\0')
+    return g_strdup (member);
+  return g_strdup_printf ("%s.%s", prefix, member);
+}
+
+typedef enum {
+  SHAPE_MISSING,
+  SHAPE_EMPTY,
+  SHAPE_NOT_STRING,
+  SHAPE_NOT_BOOLEAN,
+  SHAPE_NOT_INTEGER,
+  SHAPE_NOT_ARRAY,
+  SHAPE_NOT_OBJECT,
+  SHAPE_NOT_PROTOCOL,
+  SHAPE_NOT_PORT,
+  SHAPE_NO_LINK_ID,
+} ShapeProblem;
+
+static void
+set_shape_error (GError       **error,
+                 const char    *prefix,
+                 const char    *member,
+                 ShapeProblem   problem)
+{
+  g_autofree char *field = field_name (prefix, member);
+  const char *f = field;
+
+  switch (problem)
+    {
+    case SHAPE_MISSING:
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE, _("Field “%s” is missing"), f);
+      break;
+    case SHAPE_EMPTY:
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE, _("Field “%s” is empty"), f);
+      break;
+    case SHAPE_NOT_STRING:
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE, _("Field “%s” must be a string"), f);
+      break;
+    case SHAPE_NOT_BOOLEAN:
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE, _("Field “%s” must be true or false"), f);
+      break;
+    case SHAPE_NOT_INTEGER:
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE, _("Field “%s” must be a whole number in range"), f);
+      break;
+    case SHAPE_NOT_ARRAY:
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE, _("Field “%s” must be an array"), f);
+      break;
+    case SHAPE_NOT_OBJECT:
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE, _("Field “%s” must be an object"), f);
+      break;
+    case SHAPE_NOT_PROTOCOL:
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE, _("Field “%s” must be all, tcp or udp"), f);
+      break;
+    case SHAPE_NOT_PORT:
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE, _("Field “%s” must be a port number"), f);
+      break;
+    case SHAPE_NO_LINK_ID:
+    default:
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+                   _("Field “%s” is missing (and there is no Azure endpoint)"), f);
+      break;
+    }
+}
+
+static JsonObject *
+require_object (JsonNode    *node,
+                const char  *what,
+                GError     **error)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+                   _("Expected %s as a JSON object"), what);
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
+/* A member that is absent or null reads as missing. */
+static JsonNode *
+get_member (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  return node;
+}
+
+static gboolean
+read_string (JsonObject  *object,
+             const char  *prefix,
+             const char  *member,
+             gboolean     required,
+             const char **out,
+             GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+
+  *out = NULL;
+  if (node == NULL)
+    {
+      if (required)
+        set_shape_error (error, prefix, member, SHAPE_MISSING);
+      return !required;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      set_shape_error (error, prefix, member, SHAPE_NOT_STRING);
+      return FALSE;
+    }
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+static gboolean
+read_boolean (JsonObject  *object,
+              const char  *prefix,
+              const char  *member,
+              gboolean    *out,
+              GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      set_shape_error (error, prefix, member, SHAPE_NOT_BOOLEAN);
+      return FALSE;
+    }
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gboolean
+read_int (JsonObject  *object,
+          const char  *prefix,
+          const char  *member,
+          gint64       min,
+          gint64       max,
+          gboolean    *present,
+          gint64      *out,
+          GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+
+  *present = FALSE;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+      json_node_get_int (node) < min || json_node_get_int (node) > max)
+    {
+      set_shape_error (error, prefix, member, SHAPE_NOT_INTEGER);
+      return FALSE;
+    }
+  *present = TRUE;
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+/* NULL without error when the member is absent and not required. */
+static JsonArray *
+read_array (JsonObject  *object,
+            const char  *prefix,
+            const char  *member,
+            gboolean     required,
+            GError     **error)
+{
+  JsonNode *node = get_member (object, member);
+
+  if (node == NULL)
+    {
+      if (required)
+        set_shape_error (error, prefix, member, SHAPE_MISSING);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      set_shape_error (error, prefix, member, SHAPE_NOT_ARRAY);
+      return NULL;
+    }
+  return json_node_get_array (node);
+}
+
+static void
+keep_extras (JsonObject         *from,
+             const char * const *known,
+             JsonObject         *extra)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  json_object_iter_init (&iter, from);
+  while (json_object_iter_next (&iter, &name, &member))
+    if (!g_strv_contains (known, name))
+      json_object_set_member (extra, name, pm_json_node_deep_copy (member));
+}
+
+static void
+write_extras (JsonObject         *to,
+              JsonObject         *extra,
+              const char * const *skip)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  json_object_iter_init (&iter, extra);
+  while (json_object_iter_next (&iter, &name, &member))
+    if (!json_object_has_member (to, name) && (skip == NULL || !g_strv_contains (skip, name)))
+      json_object_set_member (to, name, pm_json_node_deep_copy (member));
+}
+
+/* ---- rules -------------------------------------------------------------- */
+
+static gboolean
+read_egress (PmRule      *rule,
+             JsonObject  *egress,
+             const char  *prefix,
+             GError     **error)
+{
+  g_autofree char *egress_prefix = field_name (prefix, "egress_rule");
+  g_autoptr(GArray) ports = g_array_new (FALSE, FALSE, sizeof (guint));
+  const char *target, *protocol_text;
+  PmEgressProtocol protocol = PM_EGRESS_PROTOCOL_ALL;
+  JsonArray *array;
+
+  if (!read_string (egress, egress_prefix, "target", TRUE, &target, error) ||
+      !read_string (egress, egress_prefix, "protocol", FALSE, &protocol_text, error))
+    return FALSE;
+  if (protocol_text != NULL && !pm_egress_protocol_from_string (protocol_text, &protocol))
+    {
+      set_shape_error (error, egress_prefix, "protocol", SHAPE_NOT_PROTOCOL);
+      return FALSE;
+    }
+  array = read_array (egress, egress_prefix, "ports", FALSE, error);
+  if (array == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      guint port;
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_INT64 ||
+          json_node_get_int (element) < 0 || json_node_get_int (element) > 65535)
+        {
+          g_autofree char *member = g_strdup_printf ("ports[%u]", i);
+          set_shape_error (error, egress_prefix, member, SHAPE_NOT_PORT);
+          return FALSE;
+        }
+      port = (guint) json_node_get_int (element);
+      g_array_append_val (ports, port);
+    }
+
+  pm_rule_set_has_egress (rule, TRUE);
+  pm_rule_set_egress_target (rule, target);
+  pm_rule_set_egress_protocol (rule, protocol);
+  pm_rule_set_ports (rule, (const guint *) (gpointer) ports->data, ports->len);
+  keep_extras (egress, egress_members, pm_rule_get_egress_extra (rule));
+  return TRUE;
+}
+
+static PmRule *
+read_rule (JsonNode    *node,
+           PmFlavour    flavour,
+           const char  *prefix,
+           GError     **error)
+{
+  gboolean serverless = flavour == PM_FLAVOUR_SERVERLESS;
+  g_autoptr(PmRule) rule = NULL;
+  const char *id = NULL, *description, *source, *name, *guid;
+  JsonObject *object;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+                   _("Field “%s” must be an object"), prefix ? prefix : "rule");
+      return NULL;
+    }
+  object = json_node_get_object (node);
+
+  if ((!serverless && !read_string (object, prefix, "id", FALSE, &id, error)) ||
+      !read_string (object, prefix, "description", FALSE, &description, error) ||
+      !read_string (object, prefix, "source", FALSE, &source, error) ||
+      !read_string (object, prefix, "azure_endpoint_name", FALSE, &name, error) ||
+      !read_string (object, prefix, "azure_endpoint_guid", FALSE, &guid, error))
+    return NULL;
+
+  rule = pm_rule_new ();
+  pm_rule_set_id (rule, id);
+  pm_rule_set_description (rule, description);
+  pm_rule_set_source (rule, source);
+  pm_rule_set_azure_endpoint_name (rule, name);
+  pm_rule_set_azure_endpoint_guid (rule, guid);
+
+  if (!serverless && get_member (object, "egress_rule") != NULL)
+    {
+      JsonNode *egress = get_member (object, "egress_rule");
+
+      if (!JSON_NODE_HOLDS_OBJECT (egress))
+        {
+          set_shape_error (error, prefix, "egress_rule", SHAPE_NOT_OBJECT);
+          return NULL;
+        }
+      if (!read_egress (rule, json_node_get_object (egress), prefix, error))
+        return NULL;
+    }
+
+  keep_extras (object, serverless ? serverless_rule_members : hosted_rule_members,
+               pm_rule_get_extra (rule));
+  return g_steal_pointer (&rule);
+}
+
+PmRule *
+pm_json_read_rule (JsonNode  *node,
+                   GError   **error)
+{
+  return read_rule (node, PM_FLAVOUR_HOSTED, NULL, error);
+}
+
+static void
+set_string_if (JsonObject *object,
+               const char *member,
+               const char *value,
+               gboolean    relevant)
+{
+  /* A field of the rule's type is written even when empty (the API says
+   * what is wrong); another type's field only when it holds something. */
+  if (value != NULL && (relevant || *value != '\0'))
+    json_object_set_string_member (object, member, value);
+}
+
+static JsonNode *
+write_rule (PmRule       *rule,
+            PmPolicyType  type,
+            PmFlavour     flavour)
+{
+  gboolean serverless = flavour == PM_FLAVOUR_SERVERLESS;
+  gboolean unknown = type == PM_POLICY_TYPE_UNKNOWN;
+  gboolean uses_source = unknown || type == PM_POLICY_TYPE_IP ||
+                         type == PM_POLICY_TYPE_VPCE || type == PM_POLICY_TYPE_GCP_PSC;
+  gboolean uses_azure = unknown || type == PM_POLICY_TYPE_AZURE_PRIVATE_ENDPOINT;
+  JsonObject *object = json_object_new ();
+  JsonNode *node;
+
+  if (!serverless && pm_rule_get_id (rule) != NULL)
+    json_object_set_string_member (object, "id", pm_rule_get_id (rule));
+  if (pm_rule_get_description (rule) != NULL)
+    json_object_set_string_member (object, "description", pm_rule_get_description (rule));
+  set_string_if (object, "source", pm_rule_get_source (rule), uses_source);
+  set_string_if (object, "azure_endpoint_name", pm_rule_get_azure_endpoint_name (rule), uses_azure);
+  set_string_if (object, "azure_endpoint_guid", pm_rule_get_azure_endpoint_guid (rule), uses_azure);
+
+  if (!serverless && (type == PM_POLICY_TYPE_EGRESS_FIREWALL || pm_rule_has_egress (rule)))
+    {
+      JsonObject *egress = json_object_new ();
+      const GArray *ports = pm_rule_get_ports (rule);
+      const char *target = pm_rule_get_egress_target (rule);
+
+      json_object_set_string_member (egress, "target", target ? target : "");
+      json_object_set_string_member (egress, "protocol",
+                                     pm_egress_protocol_to_string (pm_rule_get_egress_protocol (rule)));
+      if (ports->len > 0)
+        {
+          JsonArray *array = json_array_sized_new (ports->len);
+
+          for (guint i = 0; i < ports->len; i++)
+            json_array_add_int_element (array, g_array_index (ports, guint, i));
+          json_object_set_array_member (egress, "ports", array);
+        }
+      write_extras (egress, pm_rule_get_egress_extra (rule), NULL);
+      json_object_set_object_member (object, "egress_rule", egress);
+    }
+
+  write_extras (object, pm_rule_get_extra (rule), NULL);
+
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  return node;
+}
+
+JsonNode *
+pm_json_write_rule (PmRule       *rule,
+                    PmPolicyType  type)
+{
+  g_return_val_if_fail (PM_IS_RULE (rule), NULL);
+
+  return write_rule (rule, type, PM_FLAVOUR_HOSTED);
+}
+
+/* ---- associations ------------------------------------------------------- */
+
+static PmAssociation *
+read_association (JsonNode    *node,
+                  const char  *prefix,
+                  GError     **error)
+{
+  const char *entity_type, *id;
+  JsonObject *object;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+                   _("Field “%s” must be an object"), prefix ? prefix : "association");
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  if (!read_string (object, prefix, "entity_type", TRUE, &entity_type, error) ||
+      !read_string (object, prefix, "id", TRUE, &id, error))
+    return NULL;
+  return pm_association_new (entity_type, id);
+}
+
+PmAssociation *
+pm_json_read_association (JsonNode  *node,
+                          GError   **error)
+{
+  return read_association (node, NULL, error);
+}
+
+static GPtrArray *
+read_association_array (JsonArray   *array,
+                        const char  *prefix,
+                        GError     **error)
+{
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *element_prefix = g_strdup_printf ("%s[%u]", prefix, i);
+      PmAssociation *association = read_association (json_array_get_element (array, i),
+                                                     element_prefix, error);
+
+      if (association == NULL)
+        return NULL;
+      g_ptr_array_add (result, association);
+    }
+  return g_steal_pointer (&result);
+}
+
+GPtrArray *
+pm_json_read_associations (JsonNode  *node,
+                           int       *total_out,
+                           GError   **error)
+{
+  g_autoptr(GPtrArray) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *object;
+  JsonArray *array;
+  gboolean has_total;
+  gint64 total = 0;
+
+  if (total_out != NULL)
+    *total_out = -1;
+  if ((object = require_object (node, "RulesetAssociations", error)) == NULL)
+    return NULL;
+  array = read_array (object, NULL, "associations", TRUE, &local_error);
+  if (array == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if ((result = read_association_array (array, "associations", error)) == NULL ||
+      !read_int (object, NULL, "total_associations", 0, G_MAXINT, &has_total, &total, error))
+    return NULL;
+  if (total_out != NULL)
+    *total_out = has_total ? (int) total : (int) result->len;
+  return g_steal_pointer (&result);
+}
+
+JsonNode *
+pm_json_write_association (PmAssociation *association)
+{
+  JsonObject *object;
+  JsonNode *node;
+
+  g_return_val_if_fail (PM_IS_ASSOCIATION (association), NULL);
+
+  object = json_object_new ();
+  json_object_set_string_member (object, "entity_type", pm_association_get_entity_type (association));
+  json_object_set_string_member (object, "id", pm_association_get_entity_id (association));
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  return node;
+}
+
+/* ---- policies ----------------------------------------------------------- */
+
+static PmPolicy *
+read_policy (JsonNode    *node,
+             PmFlavour    flavour,
+             gboolean     require_id,
+             const char  *prefix,
+             GError     **error)
+{
+  gboolean serverless = flavour == PM_FLAVOUR_SERVERLESS;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(PmPolicy) policy = NULL;
+  const char *id, *name, *description, *type, *region;
+  gboolean include_by_default = FALSE;
+  JsonObject *object;
+  JsonArray *rules;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+                   _("Field “%s” must be an object"), prefix ? prefix : "policy");
+      return NULL;
+    }
+  object = json_node_get_object (node);
+
+  if (!read_string (object, prefix, "id", require_id, &id, error) ||
+      !read_string (object, prefix, "name", TRUE, &name, error) ||
+      !read_string (object, prefix, "description", FALSE, &description, error) ||
+      !read_string (object, prefix, "type", TRUE, &type, error) ||
+      !read_string (object, prefix, "region", TRUE, &region, error) ||
+      !read_boolean (object, prefix, "include_by_default", &include_by_default, error))
+    return NULL;
+  rules = read_array (object, prefix, "rules", FALSE, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  policy = pm_policy_new (flavour, PM_POLICY_TYPE_UNKNOWN);
+  pm_policy_set_id (policy, id);
+  pm_policy_set_name (policy, name);
+  pm_policy_set_description (policy, description);
+  pm_policy_set_type_string (policy, type);
+  pm_policy_set_region (policy, region);
+  pm_policy_set_include_by_default (policy, include_by_default);
+
+  for (guint i = 0; rules != NULL && i < json_array_get_length (rules); i++)
+    {
+      g_autofree char *rule_prefix = NULL;
+      g_autoptr(PmRule) rule = NULL;
+
+      rule_prefix = prefix ? g_strdup_printf ("%s.rules[%u]", prefix, i)
+                           : g_strdup_printf ("rules[%u]", i);
+      rule = read_rule (json_array_get_element (rules, i), flavour, rule_prefix, error);
+      if (rule == NULL)
+        return NULL;
+      pm_policy_add_rule (policy, rule);
+    }
+
+  if (!serverless)
+    {
+      g_autoptr(GPtrArray) associations = NULL;
+      JsonArray *array;
+      gboolean has_total;
+      gint64 total = -1;
+
+      array = read_array (object, prefix, "associations", FALSE, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (array != NULL)
+        {
+          g_autofree char *assoc_prefix = field_name (prefix, "associations");
+
+          if ((associations = read_association_array (array, assoc_prefix, error)) == NULL)
+            return NULL;
+        }
+      if (!read_int (object, prefix, "total_associations", 0, G_MAXINT, &has_total, &total, error))
+        return NULL;
+      if (associations != NULL || has_total)
+        {
+          if (associations == NULL)
+            associations = g_ptr_array_new_with_free_func (g_object_unref);
+          pm_policy_set_associations (policy, associations, has_total ? (int) total : -1);
+        }
+    }
+
+  keep_extras (object, serverless ? serverless_policy_members : hosted_policy_members,
+               pm_policy_get_extra (policy));
+  return g_steal_pointer (&policy);
+}
+
+PmPolicy *
+pm_json_read_policy (JsonNode   *node,
+                     PmFlavour   flavour,
+                     GError    **error)
+{
+  return read_policy (node, flavour, TRUE, NULL, error);
+}
+
+PmPolicy *
+pm_json_read_policy_request (JsonNode   *node,
+                             PmFlavour   flavour,
+                             GError    **error)
+{
+  return read_policy (node, flavour, FALSE, NULL, error);
+}
+
+GPtrArray *
+pm_json_read_policy_list (JsonNode   *node,
+                          PmFlavour   flavour,
+                          char      **next_page_out,
+                          GError    **error)
+{
+  gboolean serverless = flavour == PM_FLAVOUR_SERVERLESS;
+  const char *member = serverless ? "items" : "rulesets";
+  g_autoptr(GPtrArray) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *next_page = NULL;
+  JsonObject *object;
+  JsonArray *array;
+
+  if (next_page_out != NULL)
+    *next_page_out = NULL;
+  if ((object = require_object (node, serverless ? "TrafficFilterList" : "TrafficFilterRulesets", error)) == NULL)
+    return NULL;
+  array = read_array (object, NULL, member, TRUE, &local_error);
+  if (array == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (serverless && !read_string (object, NULL, "next_page", FALSE, &next_page, error))
+    return NULL;
+
+  result = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%s[%u]", member, i);
+      PmPolicy *policy = read_policy (json_array_get_element (array, i), flavour, TRUE, prefix, error);
+
+      if (policy == NULL)
+        return NULL;
+      g_ptr_array_add (result, policy);
+    }
+  if (next_page_out != NULL && next_page != NULL && *next_page != '\0')
+    *next_page_out = g_strdup (next_page);
+  return g_steal_pointer (&result);
+}
+
+static JsonArray *
+write_rules (PmPolicy *policy)
+{
+  GListModel *rules = pm_policy_get_rules (policy);
+  guint n = g_list_model_get_n_items (rules);
+  JsonArray *array = json_array_sized_new (n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PmRule) rule = g_list_model_get_item (rules, i);
+
+      json_array_add_element (array, write_rule (rule, pm_policy_get_policy_type (policy),
+                                                 pm_policy_get_flavour (policy)));
+    }
+  return array;
+}
+
+static JsonObject *
+write_policy_body (PmPolicy *policy)
+{
+  JsonObject *object = json_object_new ();
+  const char *name = pm_policy_get_name (policy);
+  const char *type = pm_policy_get_type_string (policy);
+  const char *region = pm_policy_get_region (policy);
+
+  json_object_set_string_member (object, "name", name ? name : "");
+  if (pm_policy_get_description (policy) != NULL)
+    json_object_set_string_member (object, "description", pm_policy_get_description (policy));
+  json_object_set_string_member (object, "type", type ? type : "");
+  json_object_set_boolean_member (object, "include_by_default", pm_policy_get_include_by_default (policy));
+  json_object_set_string_member (object, "region", region ? region : "");
+  json_object_set_array_member (object, "rules", write_rules (policy));
+  return object;
+}
+
+JsonNode *
+pm_json_write_policy_request (PmPolicy *policy)
+{
+  /* Members a request must not carry, whatever the extras say. */
+  static const char * const not_in_request[] = { "id", "associations", "total_associations", NULL };
+  JsonObject *object;
+  JsonNode *node;
+
+  g_return_val_if_fail (PM_IS_POLICY (policy), NULL);
+
+  object = write_policy_body (policy);
+  write_extras (object, pm_policy_get_extra (policy), not_in_request);
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  return node;
+}
+
+JsonNode *
+pm_json_write_policy (PmPolicy *policy)
+{
+  JsonObject *object;
+  JsonNode *node;
+
+  g_return_val_if_fail (PM_IS_POLICY (policy), NULL);
+
+  object = write_policy_body (policy);
+  if (pm_policy_get_id (policy) != NULL)
+    json_object_set_string_member (object, "id", pm_policy_get_id (policy));
+  if (pm_policy_get_flavour (policy) != PM_FLAVOUR_SERVERLESS && pm_policy_has_associations_info (policy))
+    {
+      GListModel *associations = pm_policy_get_associations (policy);
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; i < g_list_model_get_n_items (associations); i++)
+        {
+          g_autoptr(PmAssociation) association = g_list_model_get_item (associations, i);
+
+          json_array_add_element (array, pm_json_write_association (association));
+        }
+      json_object_set_array_member (object, "associations", array);
+      json_object_set_int_member (object, "total_associations",
+                                  MAX (pm_policy_get_n_associations (policy), 0));
+    }
+  write_extras (object, pm_policy_get_extra (policy), NULL);
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  return node;
+}
+
+JsonNode *
+pm_json_write_policy_patch (PmPolicy *policy)
+{
+  JsonObject *object;
+  JsonNode *node;
+  const char *name;
+
+  g_return_val_if_fail (PM_IS_POLICY (policy), NULL);
+
+  object = json_object_new ();
+  name = pm_policy_get_name (policy);
+  json_object_set_string_member (object, "name", name ? name : "");
+  if (pm_policy_get_description (policy) != NULL)
+    json_object_set_string_member (object, "description", pm_policy_get_description (policy));
+  json_object_set_boolean_member (object, "include_by_default", pm_policy_get_include_by_default (policy));
+  json_object_set_array_member (object, "rules", write_rules (policy));
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  return node;
+}
+
+gboolean
+pm_json_apply_policy_patch (PmPolicy  *policy,
+                            JsonNode  *node,
+                            GError   **error)
+{
+  g_autoptr(GPtrArray) rules = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *name, *description;
+  gboolean include_by_default;
+  JsonObject *object;
+  JsonArray *array;
+
+  g_return_val_if_fail (PM_IS_POLICY (policy), FALSE);
+
+  if ((object = require_object (node, "PatchTrafficFilterRequest", error)) == NULL)
+    return FALSE;
+  include_by_default = pm_policy_get_include_by_default (policy);
+  if (!read_string (object, NULL, "name", FALSE, &name, error) ||
+      !read_string (object, NULL, "description", FALSE, &description, error) ||
+      !read_boolean (object, NULL, "include_by_default", &include_by_default, error))
+    return FALSE;
+  array = read_array (object, NULL, "rules", FALSE, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (array != NULL)
+    {
+      rules = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *prefix = g_strdup_printf ("rules[%u]", i);
+          PmRule *rule = read_rule (json_array_get_element (array, i),
+                                    pm_policy_get_flavour (policy), prefix, error);
+
+          if (rule == NULL)
+            return FALSE;
+          g_ptr_array_add (rules, rule);
+        }
+    }
+
+  /* Nothing changes unless the whole patch reads. */
+  if (name != NULL)
+    pm_policy_set_name (policy, name);
+  if (description != NULL)
+    pm_policy_set_description (policy, description);
+  pm_policy_set_include_by_default (policy, include_by_default);
+  if (rules != NULL)
+    g_list_store_splice (G_LIST_STORE (pm_policy_get_rules (policy)), 0,
+                         pm_policy_get_n_rules (policy), rules->pdata, rules->len);
+  return TRUE;
+}
+
+char *
+pm_json_read_ruleset_response (JsonNode  *node,
+                               GError   **error)
+{
+  JsonObject *object;
+  const char *id;
+
+  if ((object = require_object (node, "TrafficFilterRulesetResponse", error)) == NULL ||
+      !read_string (object, NULL, "id", TRUE, &id, error))
+    return NULL;
+  if (*id == '\0')
+    {
+      set_shape_error (error, NULL, "id", SHAPE_EMPTY);
+      return NULL;
+    }
+  return g_strdup (id);
+}
+
+JsonNode *
+pm_json_write_ruleset_response (const char *id)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node;
+
+  g_return_val_if_fail (id != NULL, NULL);
+
+  json_object_set_string_member (object, "id", id);
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  return node;
+}
+
+/* ---- deployments and projects ------------------------------------------ */
+
+/* The first Elasticsearch resource of a deployment, from either a listing
+ * (resources: [{kind, region, …}]) or a deployment (resources: {elasticsearch: […]}). */
+static JsonObject *
+find_elasticsearch_resource (JsonObject *deployment)
+{
+  JsonNode *resources = get_member (deployment, "resources");
+  JsonArray *array = NULL;
+
+  if (resources == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_OBJECT (resources))
+    {
+      JsonNode *es = get_member (json_node_get_object (resources), "elasticsearch");
+
+      if (es != NULL && JSON_NODE_HOLDS_ARRAY (es))
+        array = json_node_get_array (es);
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (resources))
+    array = json_node_get_array (resources);
+  if (array == NULL)
+    return NULL;
+
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < json_array_get_length (array); i++)
+      {
+        JsonNode *element = json_array_get_element (array, i);
+        JsonObject *resource;
+        JsonNode *kind;
+
+        if (!JSON_NODE_HOLDS_OBJECT (element))
+          continue;
+        resource = json_node_get_object (element);
+        kind = get_member (resource, "kind");
+        /* First pass: an explicit Elasticsearch resource; second: any. */
+        if (pass == 1 ||
+            (kind != NULL && json_node_get_value_type (kind) == G_TYPE_STRING &&
+             g_strcmp0 (json_node_get_string (kind), "elasticsearch") == 0))
+          return resource;
+      }
+  return NULL;
+}
+
+static const char *
+lenient_string (JsonObject *object,
+                const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = get_member (object, member)) == NULL ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static JsonObject *
+lenient_object (JsonObject *object,
+                const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = get_member (object, member)) == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_node_get_object (node);
+}
+
+static PmEntity *
+read_deployment (JsonNode    *node,
+                 const char  *prefix,
+                 GError     **error)
+{
+  const char *id, *name, *region, *alias;
+  JsonObject *object, *resource, *metadata;
+  PmEntity *entity;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+                   _("Field “%s” must be an object"), prefix);
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  if (!read_string (object, prefix, "id", TRUE, &id, error) ||
+      !read_string (object, prefix, "name", TRUE, &name, error))
+    return NULL;
+
+  resource = find_elasticsearch_resource (object);
+  region = lenient_string (resource, "region");
+  if (region == NULL)
+    region = lenient_string (object, "region");
+  metadata = lenient_object (lenient_object (resource, "info"), "metadata");
+
+  entity = pm_entity_new (PM_ENTITY_KIND_DEPLOYMENT, "deployment", id, name, region);
+  alias = lenient_string (object, "alias");
+  if (alias != NULL && *alias != '\0')
+    pm_entity_set_alias (entity, alias);
+  else if ((alias = lenient_string (metadata, "aliased_endpoint")) != NULL && *alias != '\0')
+    {
+      /* "my-deployment-d53192.es.us-east-1.aws.found.io" → its first label. */
+      g_autofree char *label = g_strndup (alias, strcspn (alias, ".:/"));
+
+      if (*label != '\0')
+        pm_entity_set_alias (entity, label);
+    }
+  pm_entity_set_raw (entity, object);
+  return entity;
+}
+
+GPtrArray *
+pm_json_read_deployments (JsonNode  *node,
+                          GError   **error)
+{
+  g_autoptr(GPtrArray) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonArray *array;
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    array = json_node_get_array (node);
+  else
+    {
+      JsonObject *object = require_object (node, "DeploymentsListResponse", error);
+
+      if (object == NULL)
+        return NULL;
+      array = read_array (object, NULL, "deployments", TRUE, &local_error);
+      if (array == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+
+  result = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("deployments[%u]", i);
+      PmEntity *entity = read_deployment (json_array_get_element (array, i), prefix, error);
+
+      if (entity == NULL)
+        return NULL;
+      g_ptr_array_add (result, entity);
+    }
+  return g_steal_pointer (&result);
+}
+
+static gboolean
+read_traffic_filter_ids (JsonObject  *object,
+                         const char  *prefix,
+                         GStrv       *ids_out,
+                         GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *array_prefix = field_name (prefix, "traffic_filters");
+  JsonArray *array;
+
+  *ids_out = NULL;
+  array = read_array (object, prefix, "traffic_filters", FALSE, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (array == NULL)
+    return TRUE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *element_prefix = g_strdup_printf ("%s[%u]", array_prefix, i);
+      JsonNode *element = json_array_get_element (array, i);
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+                       _("Field “%s” must be an object"), element_prefix);
+          return FALSE;
+        }
+      if (!read_string (json_node_get_object (element), element_prefix, "id", TRUE, &id, error))
+        return FALSE;
+      g_strv_builder_add (builder, id);
+    }
+  *ids_out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+static PmEntity *
+read_project (JsonNode    *node,
+              const char  *prefix,
+              GError     **error)
+{
+  g_auto(GStrv) ids = NULL;
+  const char *id, *name, *type, *region, *alias;
+  JsonObject *object;
+  PmEntity *entity;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+                   _("Field “%s” must be an object"), prefix ? prefix : "project");
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  if (!read_string (object, prefix, "id", TRUE, &id, error) ||
+      !read_string (object, prefix, "name", TRUE, &name, error) ||
+      !read_string (object, prefix, "type", TRUE, &type, error) ||
+      !read_string (object, prefix, "region_id", TRUE, &region, error) ||
+      !read_string (object, prefix, "alias", FALSE, &alias, error) ||
+      !read_traffic_filter_ids (object, prefix, &ids, error))
+    return NULL;
+
+  entity = pm_entity_new (PM_ENTITY_KIND_PROJECT, type, id, name, region);
+  pm_entity_set_alias (entity, alias);
+  pm_entity_set_policy_ids (entity, (const char * const *) ids);
+  pm_entity_set_raw (entity, object);
+  return entity;
+}
+
+PmEntity *
+pm_json_read_project (JsonNode  *node,
+                      GError   **error)
+{
+  return read_project (node, NULL, error);
+}
+
+GPtrArray *
+pm_json_read_project_list (JsonNode  *node,
+                           char     **next_page_out,
+                           GError   **error)
+{
+  g_autoptr(GPtrArray) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *next_page;
+  JsonObject *object;
+  JsonArray *array;
+
+  if (next_page_out != NULL)
+    *next_page_out = NULL;
+  if ((object = require_object (node, "project list", error)) == NULL)
+    return NULL;
+  array = read_array (object, NULL, "items", TRUE, &local_error);
+  if (array == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!read_string (object, NULL, "next_page", FALSE, &next_page, error))
+    return NULL;
+
+  result = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("items[%u]", i);
+      PmEntity *entity = read_project (json_array_get_element (array, i), prefix, error);
+
+      if (entity == NULL)
+        return NULL;
+      g_ptr_array_add (result, entity);
+    }
+  if (next_page_out != NULL && next_page != NULL && *next_page != '\0')
+    *next_page_out = g_strdup (next_page);
+  return g_steal_pointer (&result);
+}
+
+JsonNode *
+pm_json_write_project_patch (const char * const *policy_ids)
+{
+  JsonObject *object = json_object_new ();
+  JsonArray *array = json_array_new ();
+  JsonNode *node;
+
+  for (guint i = 0; policy_ids != NULL && policy_ids[i] != NULL; i++)
+    {
+      JsonObject *filter = json_object_new ();
+
+      json_object_set_string_member (filter, "id", policy_ids[i]);
+      json_array_add_object_element (array, filter);
+    }
+  json_object_set_array_member (object, "traffic_filters", array);
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  return node;
+}
+
+gboolean
+pm_json_read_project_patch (JsonNode  *node,
+                            GStrv     *policy_ids_out,
+                            GError   **error)
+{
+  JsonObject *object;
+
+  g_return_val_if_fail (policy_ids_out != NULL, FALSE);
+
+  *policy_ids_out = NULL;
+  if ((object = require_object (node, "project patch", error)) == NULL)
+    return FALSE;
+  return read_traffic_filter_ids (object, NULL, policy_ids_out, error);
+}
+
+/* ---- claims ------------------------------------------------------------- */
+
+static PmLinkClaim *
+read_claim (JsonNode    *node,
+            const char  *prefix,
+            GError     **error)
+{
+  const char *region, *link_id, *name, *guid;
+  JsonObject *object;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+                   _("Field “%s” must be an object"), prefix ? prefix : "claim");
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  if (!read_string (object, prefix, "region", TRUE, &region, error) ||
+      !read_string (object, prefix, "link_id", FALSE, &link_id, error) ||
+      !read_string (object, prefix, "azure_endpoint_name", FALSE, &name, error) ||
+      !read_string (object, prefix, "azure_endpoint_guid", FALSE, &guid, error))
+    return NULL;
+  if (link_id != NULL)
+    return pm_link_claim_new_link_id (region, link_id);
+  if (name != NULL || guid != NULL)
+    return pm_link_claim_new_azure (region, name, guid);
+  set_shape_error (error, prefix, "link_id", SHAPE_NO_LINK_ID);
+  return NULL;
+}
+
+PmLinkClaim *
+pm_json_read_claim (JsonNode  *node,
+                    GError   **error)
+{
+  return read_claim (node, NULL, error);
+}
+
+GPtrArray *
+pm_json_read_claims (JsonNode  *node,
+                     GError   **error)
+{
+  g_autoptr(GPtrArray) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *object;
+  JsonArray *array;
+
+  if ((object = require_object (node, "TrafficFilterClaimedLinkIds", error)) == NULL)
+    return NULL;
+  array = read_array (object, NULL, "claimed_link_ids", TRUE, &local_error);
+  if (array == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  result = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("claimed_link_ids[%u]", i);
+      PmLinkClaim *claim = read_claim (json_array_get_element (array, i), prefix, error);
+
+      if (claim == NULL)
+        return NULL;
+      g_ptr_array_add (result, claim);
+    }
+  return g_steal_pointer (&result);
+}
+
+JsonNode *
+pm_json_write_claim_request (PmLinkClaim *claim)
+{
+  JsonObject *object;
+  JsonNode *node;
+  const char *region;
+
+  g_return_val_if_fail (PM_IS_LINK_CLAIM (claim), NULL);
+
+  object = json_object_new ();
+  region = pm_link_claim_get_region (claim);
+  json_object_set_string_member (object, "region", region ? region : "");
+  if (pm_link_claim_get_link_id (claim) != NULL)
+    json_object_set_string_member (object, "link_id", pm_link_claim_get_link_id (claim));
+  if (pm_link_claim_get_azure_endpoint_name (claim) != NULL)
+    json_object_set_string_member (object, "azure_endpoint_name",
+                                   pm_link_claim_get_azure_endpoint_name (claim));
+  if (pm_link_claim_get_azure_endpoint_guid (claim) != NULL)
+    json_object_set_string_member (object, "azure_endpoint_guid",
+                                   pm_link_claim_get_azure_endpoint_guid (claim));
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  return node;
+}
+
+/* ---- metadata and errors ------------------------------------------------ */
+
+GPtrArray *
+pm_json_read_metadata (JsonNode  *node,
+                       GError   **error)
+{
+  g_autoptr(GPtrArray) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *object;
+  JsonArray *array;
+
+  if ((object = require_object (node, "TrafficFilterMetadata", error)) == NULL)
+    return NULL;
+  array = read_array (object, NULL, "regions", FALSE, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  result = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      PmRegion *region;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+                       _("Field “regions[%u]” must be an object"), i);
+          return NULL;
+        }
+      region = pm_region_new_from_metadata (json_node_get_object (element), error);
+      if (region == NULL)
+        {
+          g_prefix_error (error, "regions[%u]: ", i);
+          return NULL;
+        }
+      g_ptr_array_add (result, region);
+    }
+  return g_steal_pointer (&result);
+}
+
+gboolean
+pm_json_read_error_body (JsonNode  *node,
+                         char     **code_out,
+                         char     **message_out,
+                         GStrv     *fields_out)
+{
+  g_autoptr(GStrvBuilder) fields = g_strv_builder_new ();
+  JsonObject *object, *first;
+  JsonNode *errors, *element;
+  JsonArray *array;
+
+  if (code_out != NULL)
+    *code_out = NULL;
+  if (message_out != NULL)
+    *message_out = NULL;
+  if (fields_out != NULL)
+    *fields_out = NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  object = json_node_get_object (node);
+  errors = get_member (object, "errors");
+  if (errors == NULL || !JSON_NODE_HOLDS_ARRAY (errors))
+    return FALSE;
+  array = json_node_get_array (errors);
+  if (json_array_get_length (array) == 0)
+    return FALSE;
+  element = json_array_get_element (array, 0);
+  if (!JSON_NODE_HOLDS_OBJECT (element))
+    return FALSE;
+  first = json_node_get_object (element);
+
+  /* Fields of every error, each once. */
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *error_node = json_array_get_element (array, i);
+      JsonNode *list;
+
+      if (!JSON_NODE_HOLDS_OBJECT (error_node) ||
+          (list = get_member (json_node_get_object (error_node), "fields")) == NULL ||
+          !JSON_NODE_HOLDS_ARRAY (list))
+        continue;
+      for (guint j = 0; j < json_array_get_length (json_node_get_array (list)); j++)
+        {
+          JsonNode *field = json_array_get_element (json_node_get_array (list), j);
+
+          if (json_node_get_value_type (field) == G_TYPE_STRING)
+            g_strv_builder_add (fields, json_node_get_string (field));
+        }
+    }
+
+  if (code_out != NULL)
+    *code_out = g_strdup (lenient_string (first, "code"));
+  if (message_out != NULL)
+    *message_out = g_strdup (lenient_string (first, "message"));
+  if (fields_out != NULL)
+    {
+      g_auto(GStrv) all = g_strv_builder_end (fields);
+      g_autoptr(GStrvBuilder) unique = g_strv_builder_new ();
+
+      for (guint i = 0; all[i] != NULL; i++)
+        {
+          gboolean seen = FALSE;
+
+          for (guint j = 0; j < i && !seen; j++)
+            seen = strcmp (all[i], all[j]) == 0;
+          if (!seen)
+            g_strv_builder_add (unique, all[i]);
+        }
+      *fields_out = g_strv_builder_end (unique);
+    }
+  return TRUE;
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+/* json-glib's parser recurses; refuse absurd nesting before it sees it. */
+static gboolean
+nesting_ok (const char *data,
+            gsize       size)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < size; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > MAX_DEPTH)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+JsonNode *
+pm_json_parse_bytes (GBytes  *bytes,
+                     GError **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *data;
+  const char *end;
+  gsize size = 0;
+  JsonNode *root;
+
+  data = bytes ? g_bytes_get_data (bytes, &size) : NULL;
+  if (data == NULL || size == 0)
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE,
+                   _("The document is empty"));
+      return NULL;
+    }
+  if (size > G_MAXSSIZE || !g_utf8_validate_len (data, size, &end))
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE,
+                   _("The document is not valid UTF-8 text (at byte %" G_GSIZE_FORMAT ")"),
+                   (gsize) (end - data));
+      return NULL;
+    }
+  if (!nesting_ok (data, size))
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE,
+                   _("The document is nested more than %d levels deep"), MAX_DEPTH);
+      return NULL;
+    }
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, data, (gssize) size, &local_error))
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE,
+                   _("The document is not valid JSON: %s"), local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE,
+                   _("The document is empty"));
+      return NULL;
+    }
+  return json_node_copy (root);
+}
+
+char *
+pm_json_to_string (JsonNode *node,
+                   gboolean  pretty)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+
+  return json_to_string (node, pretty);
+}

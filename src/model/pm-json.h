@@ -34,6 +34,22 @@ GPtrArray  *pm_json_read_policy_list       (JsonNode     *node,
 JsonNode   *pm_json_write_policy_request   (PmPolicy     *policy);
 /* Serverless PatchTrafficFilterRequest: name, description, include_by_default, rules. */
 JsonNode   *pm_json_write_policy_patch     (PmPolicy     *policy);
+/* A request body (TrafficFilterRulesetRequest, CreateTrafficFilterRequest):
+ * as pm_json_read_policy() but without an id. */
+PmPolicy   *pm_json_read_policy_request    (JsonNode     *node,
+                                            PmFlavour     flavour,
+                                            GError      **error);
+/* The whole policy as a reply gives it (TrafficFilterRulesetInfo with
+ * associations when known, or TrafficFilterInfo), extras included. */
+JsonNode   *pm_json_write_policy           (PmPolicy     *policy);
+/* Apply a PatchTrafficFilterRequest; the policy is unchanged on error. */
+gboolean    pm_json_apply_policy_patch     (PmPolicy     *policy,
+                                            JsonNode     *node,
+                                            GError      **error);
+/* TrafficFilterRulesetResponse {id} (Hosted/ECE create). */
+char       *pm_json_read_ruleset_response  (JsonNode     *node,
+                                            GError      **error);
+JsonNode   *pm_json_write_ruleset_response (const char   *id);
 
 JsonNode   *pm_json_write_rule             (PmRule       *rule,
                                             PmPolicyType  type);
@@ -45,6 +61,9 @@ GPtrArray  *pm_json_read_associations      (JsonNode     *node,
                                             int          *total_out,
                                             GError      **error);
 JsonNode   *pm_json_write_association      (PmAssociation *association);
+/* One FilterAssociation {entity_type, id} (the body of an associate request). */
+PmAssociation *pm_json_read_association    (JsonNode     *node,
+                                            GError      **error);
 
 /* DeploymentsListResponse → PmEntity (kind DEPLOYMENT). */
 GPtrArray  *pm_json_read_deployments       (JsonNode     *node,
@@ -56,10 +75,21 @@ GPtrArray  *pm_json_read_project_list      (JsonNode     *node,
                                             char        **next_page_out,
                                             GError      **error);
 
+/* A Serverless project PATCH body {"traffic_filters": [{"id"}, …]}: the
+ * complete list of the project's policies. */
+JsonNode   *pm_json_write_project_patch    (const char * const *policy_ids);
+/* Reads that body; *policy_ids_out is NULL when it has no traffic_filters. */
+gboolean    pm_json_read_project_patch     (JsonNode     *node,
+                                            GStrv        *policy_ids_out,
+                                            GError      **error);
+
 /* TrafficFilterClaimedLinkIds and TrafficFilterClaimedLinkIdRequest. */
 GPtrArray  *pm_json_read_claims            (JsonNode     *node,
                                             GError      **error);
 JsonNode   *pm_json_write_claim_request    (PmLinkClaim  *claim);
+/* One TrafficFilterClaimedLinkIdInfo or TrafficFilterClaimedLinkIdRequest. */
+PmLinkClaim *pm_json_read_claim            (JsonNode     *node,
+                                            GError      **error);
 
 /* Serverless TrafficFilterMetadata {regions:[…]} → PmRegion (flavour SERVERLESS). */
 GPtrArray  *pm_json_read_metadata          (JsonNode     *node,

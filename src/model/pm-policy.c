@@ -1,2 +1,651 @@
-/* placeholder: to be written */
+/* pm-policy.c: a network security policy (rule set, traffic filter)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
 #include "config.h"
+
+#include "pm-enum-types.h"
+#include "pm-model-private.h"
+#include "pm-policy.h"
+
+struct _PmPolicy
+{
+  GObject parent_instance;
+
+  char *id;
+  char *name;
+  char *description;
+  PmFlavour flavour;
+  PmPolicyType policy_type;
+  char *type_string;
+  char *region;
+  gboolean include_by_default;
+  char *etag;
+
+  GListStore *rules;
+  guint n_rules;
+
+  GListStore *associations;
+  int n_associations;
+  gboolean has_associations_info;
+
+  JsonObject *extra;
+  char *search_text;
+};
+
+G_DEFINE_FINAL_TYPE (PmPolicy, pm_policy, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_NAME,
+  PROP_DESCRIPTION,
+  PROP_FLAVOUR,
+  PROP_POLICY_TYPE,
+  PROP_TYPE_STRING,
+  PROP_REGION,
+  PROP_INCLUDE_BY_DEFAULT,
+  PROP_RULES,
+  PROP_N_RULES,
+  PROP_ASSOCIATIONS,
+  PROP_N_ASSOCIATIONS,
+  PROP_ETAG,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+reset_search_text (PmPolicy *self)
+{
+  g_clear_pointer (&self->search_text, g_free);
+}
+
+static void
+rule_notify_cb (PmRule     *rule,
+                GParamSpec *pspec,
+                PmPolicy   *self)
+{
+  reset_search_text (self);
+}
+
+static void
+rules_items_changed_cb (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        PmPolicy   *self)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(PmRule) rule = g_list_model_get_item (model, i);
+
+      /* A rule moved within the list arrives again: connect it once. */
+      g_signal_handlers_disconnect_by_func (rule, rule_notify_cb, self);
+      g_signal_connect_object (rule, "notify", G_CALLBACK (rule_notify_cb), self, 0);
+    }
+
+  reset_search_text (self);
+  if (n != self->n_rules)
+    {
+      self->n_rules = n;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RULES]);
+    }
+}
+
+static void
+pm_policy_dispose (GObject *object)
+{
+  PmPolicy *self = PM_POLICY (object);
+
+  if (self->rules != NULL)
+    g_signal_handlers_disconnect_by_func (self->rules, rules_items_changed_cb, self);
+
+  G_OBJECT_CLASS (pm_policy_parent_class)->dispose (object);
+}
+
+static void
+pm_policy_finalize (GObject *object)
+{
+  PmPolicy *self = PM_POLICY (object);
+
+  g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->description, g_free);
+  g_clear_pointer (&self->type_string, g_free);
+  g_clear_pointer (&self->region, g_free);
+  g_clear_pointer (&self->etag, g_free);
+  g_clear_object (&self->rules);
+  g_clear_object (&self->associations);
+  g_clear_pointer (&self->extra, json_object_unref);
+  g_clear_pointer (&self->search_text, g_free);
+
+  G_OBJECT_CLASS (pm_policy_parent_class)->finalize (object);
+}
+
+static void
+pm_policy_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  PmPolicy *self = PM_POLICY (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_DESCRIPTION:
+      g_value_set_string (value, self->description);
+      break;
+    case PROP_FLAVOUR:
+      g_value_set_enum (value, self->flavour);
+      break;
+    case PROP_POLICY_TYPE:
+      g_value_set_enum (value, self->policy_type);
+      break;
+    case PROP_TYPE_STRING:
+      g_value_set_string (value, self->type_string);
+      break;
+    case PROP_REGION:
+      g_value_set_string (value, self->region);
+      break;
+    case PROP_INCLUDE_BY_DEFAULT:
+      g_value_set_boolean (value, self->include_by_default);
+      break;
+    case PROP_RULES:
+      g_value_set_object (value, self->rules);
+      break;
+    case PROP_N_RULES:
+      g_value_set_uint (value, self->n_rules);
+      break;
+    case PROP_ASSOCIATIONS:
+      g_value_set_object (value, self->associations);
+      break;
+    case PROP_N_ASSOCIATIONS:
+      g_value_set_int (value, self->n_associations);
+      break;
+    case PROP_ETAG:
+      g_value_set_string (value, self->etag);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pm_policy_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  PmPolicy *self = PM_POLICY (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      pm_policy_set_id (self, g_value_get_string (value));
+      break;
+    case PROP_NAME:
+      pm_policy_set_name (self, g_value_get_string (value));
+      break;
+    case PROP_DESCRIPTION:
+      pm_policy_set_description (self, g_value_get_string (value));
+      break;
+    case PROP_FLAVOUR:
+      self->flavour = g_value_get_enum (value);
+      break;
+    case PROP_POLICY_TYPE:
+      pm_policy_set_policy_type (self, g_value_get_enum (value));
+      break;
+    case PROP_REGION:
+      pm_policy_set_region (self, g_value_get_string (value));
+      break;
+    case PROP_INCLUDE_BY_DEFAULT:
+      pm_policy_set_include_by_default (self, g_value_get_boolean (value));
+      break;
+    case PROP_ETAG:
+      pm_policy_set_etag (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pm_policy_class_init (PmPolicyClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = pm_policy_dispose;
+  object_class->finalize = pm_policy_finalize;
+  object_class->get_property = pm_policy_get_property;
+  object_class->set_property = pm_policy_set_property;
+
+  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, rw);
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, rw);
+  properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, rw);
+  properties[PROP_FLAVOUR] =
+    g_param_spec_enum ("flavour", NULL, NULL, PM_TYPE_FLAVOUR, PM_FLAVOUR_HOSTED,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POLICY_TYPE] =
+    g_param_spec_enum ("policy-type", NULL, NULL, PM_TYPE_POLICY_TYPE, PM_POLICY_TYPE_UNKNOWN, rw);
+  properties[PROP_TYPE_STRING] = g_param_spec_string ("type-string", NULL, NULL, NULL, ro);
+  properties[PROP_REGION] = g_param_spec_string ("region", NULL, NULL, NULL, rw);
+  properties[PROP_INCLUDE_BY_DEFAULT] =
+    g_param_spec_boolean ("include-by-default", NULL, NULL, FALSE, rw);
+  properties[PROP_RULES] =
+    g_param_spec_object ("rules", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  properties[PROP_N_RULES] =
+    g_param_spec_uint ("n-rules", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_ASSOCIATIONS] =
+    g_param_spec_object ("associations", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  properties[PROP_N_ASSOCIATIONS] =
+    g_param_spec_int ("n-associations", NULL, NULL, -1, G_MAXINT, -1, ro);
+  properties[PROP_ETAG] = g_param_spec_string ("etag", NULL, NULL, NULL, rw);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+pm_policy_init (PmPolicy *self)
+{
+  self->rules = g_list_store_new (PM_TYPE_RULE);
+  self->associations = g_list_store_new (PM_TYPE_ASSOCIATION);
+  self->n_associations = -1;
+  self->extra = json_object_new ();
+  g_signal_connect (self->rules, "items-changed", G_CALLBACK (rules_items_changed_cb), self);
+}
+
+PmPolicy *
+pm_policy_new (PmFlavour    flavour,
+               PmPolicyType type)
+{
+  return g_object_new (PM_TYPE_POLICY,
+                       "flavour", flavour,
+                       "policy-type", type,
+                       NULL);
+}
+
+PmPolicy *
+pm_policy_copy (PmPolicy *self)
+{
+  PmPolicy *copy;
+  guint n;
+
+  g_return_val_if_fail (PM_IS_POLICY (self), NULL);
+
+  copy = pm_policy_new (self->flavour, self->policy_type);
+  copy->id = g_strdup (self->id);
+  copy->name = g_strdup (self->name);
+  copy->description = g_strdup (self->description);
+  g_free (copy->type_string);
+  copy->type_string = g_strdup (self->type_string);
+  copy->region = g_strdup (self->region);
+  copy->include_by_default = self->include_by_default;
+  copy->etag = g_strdup (self->etag);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->rules));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PmRule) rule = g_list_model_get_item (G_LIST_MODEL (self->rules), i);
+      g_autoptr(PmRule) rule_copy = pm_rule_copy (rule);
+
+      g_list_store_append (copy->rules, rule_copy);
+    }
+
+  /* Associations are immutable: sharing them is a deep copy. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->associations));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PmAssociation) association = g_list_model_get_item (G_LIST_MODEL (self->associations), i);
+
+      g_list_store_append (copy->associations, association);
+    }
+  copy->n_associations = self->n_associations;
+  copy->has_associations_info = self->has_associations_info;
+
+  json_object_unref (copy->extra);
+  copy->extra = pm_json_object_deep_copy (self->extra);
+
+  return copy;
+}
+
+static gboolean
+list_equal (GListModel *a,
+            GListModel *b,
+            gboolean  (*equal) (gpointer, gpointer))
+{
+  guint n = g_list_model_get_n_items (a);
+
+  if (n != g_list_model_get_n_items (b))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) x = g_list_model_get_item (a, i);
+      g_autoptr(GObject) y = g_list_model_get_item (b, i);
+
+      if (!equal (x, y))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pm_policy_equal (PmPolicy *a,
+                 PmPolicy *b)
+{
+  if (a == b)
+    return TRUE;
+  if (a == NULL || b == NULL)
+    return FALSE;
+
+  return g_strcmp0 (a->id, b->id) == 0 &&
+         g_strcmp0 (a->name, b->name) == 0 &&
+         g_strcmp0 (a->description, b->description) == 0 &&
+         a->flavour == b->flavour &&
+         a->policy_type == b->policy_type &&
+         g_strcmp0 (a->type_string, b->type_string) == 0 &&
+         g_strcmp0 (a->region, b->region) == 0 &&
+         a->include_by_default == b->include_by_default &&
+         a->n_associations == b->n_associations &&
+         a->has_associations_info == b->has_associations_info &&
+         list_equal (G_LIST_MODEL (a->rules), G_LIST_MODEL (b->rules),
+                     (gboolean (*) (gpointer, gpointer)) pm_rule_equal) &&
+         list_equal (G_LIST_MODEL (a->associations), G_LIST_MODEL (b->associations),
+                     (gboolean (*) (gpointer, gpointer)) pm_association_equal) &&
+         pm_json_object_equal (a->extra, b->extra);
+}
+
+#define DEFINE_STRING_ACCESSORS(field, prop, search)               \
+const char *                                                       \
+pm_policy_get_##field (PmPolicy *self)                             \
+{                                                                  \
+  g_return_val_if_fail (PM_IS_POLICY (self), NULL);                \
+  return self->field;                                              \
+}                                                                  \
+                                                                   \
+void                                                               \
+pm_policy_set_##field (PmPolicy   *self,                           \
+                       const char *value)                          \
+{                                                                  \
+  g_return_if_fail (PM_IS_POLICY (self));                          \
+  if (!pm_set_string (&self->field, value))                        \
+    return;                                                        \
+  if (search)                                                      \
+    reset_search_text (self);                                      \
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);    \
+}
+
+DEFINE_STRING_ACCESSORS (id, PROP_ID, TRUE)
+DEFINE_STRING_ACCESSORS (name, PROP_NAME, TRUE)
+DEFINE_STRING_ACCESSORS (description, PROP_DESCRIPTION, TRUE)
+DEFINE_STRING_ACCESSORS (region, PROP_REGION, TRUE)
+DEFINE_STRING_ACCESSORS (etag, PROP_ETAG, FALSE)
+
+#undef DEFINE_STRING_ACCESSORS
+
+PmFlavour
+pm_policy_get_flavour (PmPolicy *self)
+{
+  g_return_val_if_fail (PM_IS_POLICY (self), PM_FLAVOUR_HOSTED);
+
+  return self->flavour;
+}
+
+PmPolicyType
+pm_policy_get_policy_type (PmPolicy *self)
+{
+  g_return_val_if_fail (PM_IS_POLICY (self), PM_POLICY_TYPE_UNKNOWN);
+
+  return self->policy_type;
+}
+
+void
+pm_policy_set_policy_type (PmPolicy     *self,
+                           PmPolicyType  type)
+{
+  const char *spelling;
+
+  g_return_if_fail (PM_IS_POLICY (self));
+  g_return_if_fail (type <= PM_POLICY_TYPE_GCP_PSC);
+
+  spelling = pm_policy_type_to_api (type, self->flavour);
+  if (self->policy_type != type)
+    {
+      self->policy_type = type;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLICY_TYPE]);
+    }
+  /* Keep the API's spelling of a type the app does not know, but not the
+   * spelling of a known type that no longer applies. */
+  if (spelling == NULL &&
+      pm_policy_type_from_api (self->type_string, self->flavour) == PM_POLICY_TYPE_UNKNOWN)
+    spelling = self->type_string;
+  if (pm_set_string (&self->type_string, spelling))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TYPE_STRING]);
+  reset_search_text (self);
+}
+
+const char *
+pm_policy_get_type_string (PmPolicy *self)
+{
+  g_return_val_if_fail (PM_IS_POLICY (self), NULL);
+
+  return self->type_string;
+}
+
+void
+pm_policy_set_type_string (PmPolicy   *self,
+                           const char *type_string)
+{
+  PmPolicyType type;
+
+  g_return_if_fail (PM_IS_POLICY (self));
+
+  type = pm_policy_type_from_api (type_string, self->flavour);
+  if (pm_set_string (&self->type_string, type_string))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TYPE_STRING]);
+  if (self->policy_type != type)
+    {
+      self->policy_type = type;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLICY_TYPE]);
+    }
+  reset_search_text (self);
+}
+
+gboolean
+pm_policy_get_include_by_default (PmPolicy *self)
+{
+  g_return_val_if_fail (PM_IS_POLICY (self), FALSE);
+
+  return self->include_by_default;
+}
+
+void
+pm_policy_set_include_by_default (PmPolicy *self,
+                                  gboolean  include_by_default)
+{
+  g_return_if_fail (PM_IS_POLICY (self));
+
+  include_by_default = !!include_by_default;
+  if (self->include_by_default == include_by_default)
+    return;
+  self->include_by_default = include_by_default;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INCLUDE_BY_DEFAULT]);
+}
+
+GListModel *
+pm_policy_get_rules (PmPolicy *self)
+{
+  g_return_val_if_fail (PM_IS_POLICY (self), NULL);
+
+  return G_LIST_MODEL (self->rules);
+}
+
+guint
+pm_policy_get_n_rules (PmPolicy *self)
+{
+  g_return_val_if_fail (PM_IS_POLICY (self), 0);
+
+  return self->n_rules;
+}
+
+void
+pm_policy_add_rule (PmPolicy *self,
+                    PmRule   *rule)
+{
+  g_return_if_fail (PM_IS_POLICY (self));
+  g_return_if_fail (PM_IS_RULE (rule));
+
+  g_list_store_append (self->rules, rule);
+}
+
+void
+pm_policy_remove_rule (PmPolicy *self,
+                       guint     position)
+{
+  g_return_if_fail (PM_IS_POLICY (self));
+  g_return_if_fail (position < self->n_rules);
+
+  g_list_store_remove (self->rules, position);
+}
+
+void
+pm_policy_move_rule (PmPolicy *self,
+                     guint     from,
+                     guint     to)
+{
+  g_autoptr(PmRule) rule = NULL;
+
+  g_return_if_fail (PM_IS_POLICY (self));
+  g_return_if_fail (from < self->n_rules);
+  g_return_if_fail (to < self->n_rules);
+
+  if (from == to)
+    return;
+  rule = g_list_model_get_item (G_LIST_MODEL (self->rules), from);
+  g_list_store_remove (self->rules, from);
+  g_list_store_insert (self->rules, to, rule);
+}
+
+GListModel *
+pm_policy_get_associations (PmPolicy *self)
+{
+  g_return_val_if_fail (PM_IS_POLICY (self), NULL);
+
+  return G_LIST_MODEL (self->associations);
+}
+
+void
+pm_policy_set_associations (PmPolicy  *self,
+                            GPtrArray *associations,
+                            int        total)
+{
+  guint old_len;
+  int n;
+
+  g_return_if_fail (PM_IS_POLICY (self));
+
+  old_len = g_list_model_get_n_items (G_LIST_MODEL (self->associations));
+  if (associations != NULL)
+    g_list_store_splice (self->associations, 0, old_len, associations->pdata, associations->len);
+  else if (old_len > 0)
+    g_list_store_remove_all (self->associations);
+
+  if (total >= 0)
+    n = total;
+  else if (associations != NULL)
+    n = (int) associations->len;
+  else
+    n = -1;
+  self->has_associations_info = associations != NULL || total >= 0;
+  if (self->n_associations != n)
+    {
+      self->n_associations = n;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ASSOCIATIONS]);
+    }
+}
+
+int
+pm_policy_get_n_associations (PmPolicy *self)
+{
+  g_return_val_if_fail (PM_IS_POLICY (self), -1);
+
+  return self->n_associations;
+}
+
+gboolean
+pm_policy_has_associations_info (PmPolicy *self)
+{
+  g_return_val_if_fail (PM_IS_POLICY (self), FALSE);
+
+  return self->has_associations_info;
+}
+
+JsonObject *
+pm_policy_get_extra (PmPolicy *self)
+{
+  g_return_val_if_fail (PM_IS_POLICY (self), NULL);
+
+  return self->extra;
+}
+
+static void
+append_search (GString    *text,
+               const char *value)
+{
+  if (value == NULL || value[0] == '\0')
+    return;
+  if (text->len > 0)
+    g_string_append_c (text, '\n');
+  g_string_append (text, value);
+}
+
+const char *
+pm_policy_get_search_text (PmPolicy *self)
+{
+  g_autoptr(GString) text = NULL;
+  guint n;
+
+  g_return_val_if_fail (PM_IS_POLICY (self), NULL);
+
+  if (self->search_text != NULL)
+    return self->search_text;
+
+  text = g_string_new (NULL);
+  append_search (text, self->name);
+  append_search (text, self->description);
+  append_search (text, self->id);
+  append_search (text, self->region);
+  append_search (text, self->type_string);
+  append_search (text, pm_policy_type_get_label (self->policy_type));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->rules));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PmRule) rule = g_list_model_get_item (G_LIST_MODEL (self->rules), i);
+
+      append_search (text, pm_rule_get_id (rule));
+      append_search (text, pm_rule_get_description (rule));
+      append_search (text, pm_rule_get_source (rule));
+      append_search (text, pm_rule_get_azure_endpoint_name (rule));
+      append_search (text, pm_rule_get_azure_endpoint_guid (rule));
+      append_search (text, pm_rule_get_egress_target (rule));
+    }
+
+  /* Replies may carry anything; search works on what is valid text. */
+  {
+    g_autofree char *valid = g_utf8_make_valid (text->str, text->len);
+    self->search_text = g_utf8_strdown (valid, -1);
+  }
+  return self->search_text;
+}

@@ -47,6 +47,10 @@ PmPolicyType  pm_policy_get_policy_type      (PmPolicy      *self);
 void          pm_policy_set_policy_type      (PmPolicy      *self,
                                               PmPolicyType   type);
 const char   *pm_policy_get_type_string      (PmPolicy      *self);
+/* Set the API's spelling; the policy type follows (UNKNOWN when the flavour
+ * has no such type, the spelling is still kept and written back). */
+void          pm_policy_set_type_string      (PmPolicy      *self,
+                                              const char    *type_string);
 const char   *pm_policy_get_region           (PmPolicy      *self);
 void          pm_policy_set_region           (PmPolicy      *self,
                                               const char    *region);

@@ -39,6 +39,13 @@ char           *pm_region_format_endpoint_host    (PmRegion   *self,
 /* The row as JSON, as it stands in regions.json (for the equality test). */
 JsonObject     *pm_region_get_json                (PmRegion *self);
 
+/* Build a region from a regions.json row of one table; the row is kept
+ * (referenced) as the region's JSON. Errors are PM_JSON_ERROR_SHAPE. */
+PmRegion       *pm_region_new_from_json           (JsonObject *row,
+                                                   PmFlavour   flavour,
+                                                   PmProvider  provider,
+                                                   GError    **error);
+
 /* Build a region from a Serverless metadata reply row (TrafficFilterRegionMetadata). */
 PmRegion       *pm_region_new_from_metadata       (JsonObject *row,
                                                    GError    **error);

@@ -60,5 +60,11 @@ char             *pm_rule_dup_display_key       (PmRule           *self,
                                                  PmPolicyType      type);
 
 JsonObject       *pm_rule_get_extra             (PmRule           *self);   /* unknown fields, never NULL */
+/* Unknown fields inside egress_rule, never NULL. */
+JsonObject       *pm_rule_get_egress_extra      (PmRule           *self);
+/* Mark the rule as carrying an egress_rule even when its target is empty
+ * (as read from the API); egress setters imply it. */
+void              pm_rule_set_has_egress        (PmRule           *self,
+                                                 gboolean          has_egress);
 
 G_END_DECLS

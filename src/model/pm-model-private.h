@@ -1,0 +1,97 @@
+/* pm-model-private.h: small helpers shared inside the model layer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "pm-region.h"
+
+G_BEGIN_DECLS
+
+/* json_node_copy() shares objects and arrays; these copy all the way down. */
+static inline JsonNode *pm_json_node_deep_copy (JsonNode *node);
+
+static inline JsonObject *
+pm_json_object_deep_copy (JsonObject *object)
+{
+  JsonObject *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  if (object == NULL)
+    return copy;
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &member))
+    json_object_set_member (copy, name, pm_json_node_deep_copy (member));
+  return copy;
+}
+
+static inline JsonNode *
+pm_json_node_deep_copy (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *copy = pm_json_object_deep_copy (json_node_get_object (node));
+        JsonNode *result = json_node_init_object (json_node_alloc (), copy);
+
+        json_object_unref (copy);
+        return result;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        JsonArray *copy = json_array_sized_new (json_array_get_length (array));
+        JsonNode *result;
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          json_array_add_element (copy, pm_json_node_deep_copy (json_array_get_element (array, i)));
+        result = json_node_init_array (json_node_alloc (), copy);
+        json_array_unref (copy);
+        return result;
+      }
+    case JSON_NODE_VALUE:
+    case JSON_NODE_NULL:
+    default:
+      return json_node_copy (node);
+    }
+}
+
+static inline gboolean
+pm_json_object_equal (JsonObject *a,
+                      JsonObject *b)
+{
+  g_autoptr(JsonNode) na = NULL;
+  g_autoptr(JsonNode) nb = NULL;
+
+  if (a == b)
+    return TRUE;
+  if (a == NULL || b == NULL)
+    return FALSE;
+  na = json_node_init_object (json_node_alloc (), a);
+  nb = json_node_init_object (json_node_alloc (), b);
+  return json_node_equal (na, nb);
+}
+
+/* Replace *slot with a copy of value; TRUE when it changed. */
+static inline gboolean
+pm_set_string (char       **slot,
+               const char  *value)
+{
+  if (g_strcmp0 (*slot, value) == 0)
+    return FALSE;
+  g_free (*slot);
+  *slot = g_strdup (value);
+  return TRUE;
+}
+
+/* Give a region read from metadata (named by its id) a display name. */
+void pm_region_adopt_name (PmRegion   *self,
+                           const char *name);
+
+G_END_DECLS
