@@ -285,7 +285,7 @@ pm_region_catalog_lookup (PmRegionCatalog *self,
 static gboolean
 looks_like_aws_region (const char *region)
 {
-  return g_regex_match_simple ("^[a-z]{2}(-gov)?-[a-z]+-[0-9]{1,2}$", region, 0, 0);
+  return g_regex_match_simple ("^[a-z]{2}(-gov)?-[a-z]+-[0-9]{1,2}$", region, G_REGEX_DOLLAR_ENDONLY, 0);
 }
 
 PmProvider

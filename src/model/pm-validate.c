@@ -179,11 +179,11 @@ pm_validate_vpce_id (const char  *text,
                    _("VPC endpoint ID: enter the ID of your VPC endpoint, such as vpce-0123456789abcdef0"));
       return FALSE;
     }
-  if (g_regex_match_simple ("^vpce-[0-9a-f]{8,17}$", text, 0, 0))
+  if (g_regex_match_simple ("^vpce-[0-9a-f]{8,17}$", text, G_REGEX_DOLLAR_ENDONLY, 0))
     return TRUE;
 
   quoted = quote_input (text);
-  if (g_regex_match_simple ("^vpce-[0-9a-fA-F]{8,17}$", text, 0, 0))
+  if (g_regex_match_simple ("^vpce-[0-9a-fA-F]{8,17}$", text, G_REGEX_DOLLAR_ENDONLY, 0))
     g_set_error (error, PM_VALIDATION_ERROR, PM_VALIDATION_ERROR_INVALID,
                  _("VPC endpoint ID: write “%s” in lowercase, as AWS shows it"), quoted);
   else
@@ -212,7 +212,7 @@ pm_validate_azure_endpoint_name (const char  *text,
                    PM_MAX_AZURE_ENDPOINT_NAME_LENGTH);
       return FALSE;
     }
-  if (g_regex_match_simple ("^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$", text, 0, 0))
+  if (g_regex_match_simple ("^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$", text, G_REGEX_DOLLAR_ENDONLY, 0))
     return TRUE;
 
   quoted = quote_input (text);
