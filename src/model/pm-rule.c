@@ -243,7 +243,7 @@ pm_rule_equal (PmRule *a,
          g_strcmp0 (a->egress_target, b->egress_target) == 0 &&
          a->egress_protocol == b->egress_protocol &&
          a->ports->len == b->ports->len &&
-         memcmp (a->ports->data, b->ports->data, a->ports->len * sizeof (guint)) == 0 &&
+         (a->ports->len == 0 || memcmp (a->ports->data, b->ports->data, a->ports->len * sizeof (guint)) == 0) &&
          pm_json_object_equal (a->extra, b->extra) &&
          pm_json_object_equal (a->egress_extra, b->egress_extra);
 }
