@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "pm-enum-types.h"
 #include "pm-model-private.h"
 #include "pm-policy.h"
@@ -524,7 +526,8 @@ pm_policy_move_rule (PmPolicy *self,
                      guint     from,
                      guint     to)
 {
-  g_autoptr(PmRule) rule = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  guint lo, hi;
 
   g_return_if_fail (PM_IS_POLICY (self));
   g_return_if_fail (from < self->n_rules);
@@ -532,9 +535,29 @@ pm_policy_move_rule (PmPolicy *self,
 
   if (from == to)
     return;
-  rule = g_list_model_get_item (G_LIST_MODEL (self->rules), from);
-  g_list_store_remove (self->rules, from);
-  g_list_store_insert (self->rules, to, rule);
+
+  /* One splice over the affected range: a single items-changed, and the
+   * rule count never dips. */
+  lo = MIN (from, to);
+  hi = MAX (from, to);
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = lo; i <= hi; i++)
+    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (self->rules), i));
+  if (from < to)
+    {
+      gpointer moved = items->pdata[0];
+
+      memmove (&items->pdata[0], &items->pdata[1], (items->len - 1) * sizeof (gpointer));
+      items->pdata[items->len - 1] = moved;
+    }
+  else
+    {
+      gpointer moved = items->pdata[items->len - 1];
+
+      memmove (&items->pdata[1], &items->pdata[0], (items->len - 1) * sizeof (gpointer));
+      items->pdata[0] = moved;
+    }
+  g_list_store_splice (self->rules, lo, items->len, items->pdata, items->len);
 }
 
 GListModel *
