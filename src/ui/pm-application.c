@@ -1,23 +1,292 @@
-/* placeholder until the app-shell work lands */
+/* pm-application.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "pm-application.h"
+#include "pm-application-private.h"
+#include "pm-preferences-window.h"
+#include "pm-screenshots.h"
+#include "pm-window.h"
 
 struct _PmApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  PmSandbox      *sandbox;
+  char           *screenshot_dir;
+  gboolean        start_sandbox;
 };
 
 G_DEFINE_FINAL_TYPE (PmApplication, pm_application, ADW_TYPE_APPLICATION)
 
+GResource *pm_ui_get_resource (void);
+
+void
+pm_application_register_resources (void)
+{
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      g_resources_register (pm_ui_get_resource ());
+      g_once_init_leave (&registered, 1);
+    }
+}
+
+static const GOptionEntry option_entries[] = {
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+  { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Open the built-in sandbox instead of an account"), NULL },
+  { "screenshots", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL, "Save screenshots to DIR and quit", "DIR" },
+  { NULL }
+};
+
+static PmWindow *
+get_or_create_window (PmApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (pm_window_new (self));
+  return PM_WINDOW (window);
+}
+
+static int
+pm_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  PmApplication *self = PM_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("perimeter %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "screenshots", "^ay", &self->screenshot_dir))
+    {
+      /* A private instance that never hands over to a running one. */
+      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+      return -1;
+    }
+
+  if (g_variant_dict_contains (options, "sandbox"))
+    {
+      if (!g_application_register (app, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      if (g_application_get_is_remote (app))
+        {
+          g_action_group_activate_action (G_ACTION_GROUP (app), "sandbox", NULL);
+          return 0;
+        }
+      self->start_sandbox = TRUE;
+    }
+
+  return -1;
+}
+
+static void
+pm_application_activate (GApplication *app)
+{
+  PmApplication *self = PM_APPLICATION (app);
+  PmWindow *window;
+
+  if (self->screenshot_dir != NULL)
+    {
+      pm_screenshots_run (self, self->screenshot_dir);
+      return;
+    }
+
+  window = get_or_create_window (self);
+  if (self->start_sandbox)
+    {
+      self->start_sandbox = FALSE;
+      pm_window_open_sandbox (window);
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+new_window_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  PmApplication *self = PM_APPLICATION (user_data);
+  PmWindow *window = pm_window_new (self);
+
+  pm_window_restore_last (window);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+sandbox_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  PmApplication *self = PM_APPLICATION (user_data);
+  PmWindow *window = get_or_create_window (self);
+
+  pm_window_open_sandbox (window);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  PmApplication *self = PM_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  PmPreferencesWindow *prefs = pm_preferences_window_new (parent);
+
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  PmApplication *self = PM_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "The Perimeter contributors", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "modal", TRUE,
+                        "application-name", _("Perimeter"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", _("The Perimeter contributors"),
+                        "developers", developers,
+                        "website", "https://github.com/perimeter/perimeter",
+                        "issue-url", "https://github.com/perimeter/perimeter/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "copyright", "© 2026 The Perimeter contributors",
+                        "comments", _("Manage Elastic Cloud network security: IP filter and private connection policies, their deployments and projects, and private connection IDs."),
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  adw_about_window_add_credit_section (ADW_ABOUT_WINDOW (about), _("API specifications"),
+                                       (const char *[]) { "Elastic https://www.elastic.co", NULL });
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+  { "new-window", new_window_activated },
+  { "sandbox", sandbox_activated },
+  { "preferences", preferences_activated },
+  { "about", about_activated },
+};
+
+static void
+pm_application_startup (GApplication *app)
+{
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.new-window", { "<Control><Shift>n", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+    { "win.search", { "<Control>f", NULL } },
+    { "win.new-policy", { "<Control>n", NULL } },
+    { "win.refresh", { "F5", "<Control>r", NULL } },
+    { "win.show-sidebar", { "<Alt>Left", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
+  };
+
+  pm_application_register_resources ();
+
+  G_APPLICATION_CLASS (pm_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
+                                   G_N_ELEMENTS (app_actions), app);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
+
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+pm_application_shutdown (GApplication *app)
+{
+  PmApplication *self = PM_APPLICATION (app);
+
+  if (self->sandbox != NULL)
+    pm_sandbox_stop (self->sandbox);
+
+  G_APPLICATION_CLASS (pm_application_parent_class)->shutdown (app);
+}
+
+static void
+pm_application_finalize (GObject *object)
+{
+  PmApplication *self = PM_APPLICATION (object);
+
+  g_clear_object (&self->sandbox);
+  g_clear_pointer (&self->screenshot_dir, g_free);
+
+  G_OBJECT_CLASS (pm_application_parent_class)->finalize (object);
+}
+
 static void
 pm_application_class_init (PmApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = pm_application_finalize;
+  app_class->handle_local_options = pm_application_handle_local_options;
+  app_class->activate = pm_application_activate;
+  app_class->startup = pm_application_startup;
+  app_class->shutdown = pm_application_shutdown;
 }
 
 static void
 pm_application_init (PmApplication *self)
 {
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Manage Elastic Cloud network security policies."));
+}
+
+/* The in-process sandbox, started on first use and shared by every window. */
+PmSandbox *
+pm_application_get_sandbox (PmApplication  *self,
+                            GError        **error)
+{
+  g_return_val_if_fail (PM_IS_APPLICATION (self), NULL);
+
+  if (self->sandbox == NULL)
+    {
+      g_autoptr(PmSandbox) sandbox = pm_sandbox_new ();
+
+      if (!pm_sandbox_start_in_thread (sandbox, 0, error))
+        return NULL;
+      self->sandbox = g_steal_pointer (&sandbox);
+    }
+
+  return self->sandbox;
 }
 
 PmApplication *
@@ -25,6 +294,17 @@ pm_application_new (void)
 {
   return g_object_new (PM_TYPE_APPLICATION,
                        "application-id", APP_ID,
+                       "resource-base-path", PM_RESOURCE_PREFIX,
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}
+
+PmApplication *
+pm_application_new_non_unique (void)
+{
+  return g_object_new (PM_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "resource-base-path", PM_RESOURCE_PREFIX,
+                       "flags", G_APPLICATION_NON_UNIQUE,
                        NULL);
 }

@@ -1,0 +1,680 @@
+/* pm-profile-dialog.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pm-api-error.h"
+#include "pm-connection-check.h"
+#include "pm-error-text.h"
+#include "pm-secrets-shim.h"
+#include "pm-profile-dialog.h"
+
+#define HOSTED_URL "https://api.elastic-cloud.com"
+#define ECE_URL    "https://HOST:12443"
+
+struct _PmProfileDialog
+{
+  AdwWindow        parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle  *window_title;
+  AdwEntryRow     *name_row;
+  AdwComboRow     *flavour_row;
+  AdwEntryRow     *url_row;
+  AdwActionRow    *ca_row;
+  AdwEntryRow     *org_row;
+  AdwPasswordEntryRow *key_row;
+  GtkSpinner      *check_spinner;
+  GtkLabel        *check_result;
+  GtkWidget       *remove_group;
+
+  PmProfileList   *profiles;
+  char            *profile_id;     /* NULL while adding */
+  char            *new_profile_id; /* added, key being stored */
+  char            *ca_file;
+  char            *check_text;
+  GCancellable    *cancellable;
+  gboolean         busy;
+};
+
+G_DEFINE_FINAL_TYPE (PmProfileDialog, pm_profile_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  SAVED,
+  REMOVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static PmFlavour
+get_flavour (PmProfileDialog *self)
+{
+  switch (adw_combo_row_get_selected (self->flavour_row))
+    {
+    case 1:
+      return PM_FLAVOUR_ECE;
+    case 2:
+      return PM_FLAVOUR_SERVERLESS;
+    default:
+      return PM_FLAVOUR_HOSTED;
+    }
+}
+
+static const char *
+default_url (PmFlavour flavour)
+{
+  return flavour == PM_FLAVOUR_ECE ? ECE_URL : HOSTED_URL;
+}
+
+static char *
+get_text (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+static void
+set_busy (PmProfileDialog *self,
+          gboolean         busy)
+{
+  self->busy = busy;
+  gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), busy);
+  gtk_spinner_set_spinning (self->check_spinner, busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.check", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.save", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.remove", !busy && self->profile_id != NULL);
+}
+
+static void
+set_check_result (PmProfileDialog *self,
+                  const char      *text,
+                  gboolean         ok)
+{
+  g_free (self->check_text);
+  self->check_text = g_strdup (text);
+  gtk_label_set_label (self->check_result, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->check_result), text != NULL);
+  if (ok)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->check_result), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->check_result), "success");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->check_result), "success");
+      gtk_widget_add_css_class (GTK_WIDGET (self->check_result), "error");
+    }
+}
+
+static void
+show_error_toast (PmProfileDialog *self,
+                  const char      *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Fields */
+
+static void
+update_ca_row (PmProfileDialog *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->ca_row), get_flavour (self) == PM_FLAVOUR_ECE);
+  adw_action_row_set_subtitle (self->ca_row, self->ca_file ? self->ca_file
+                                                           : _("System certificate authorities"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.clear-ca", self->ca_file != NULL);
+}
+
+/* Returns FALSE and marks the row when a field is wrong. */
+static gboolean
+validate (PmProfileDialog  *self,
+          char            **message)
+{
+  g_autofree char *name = get_text (self->name_row);
+  g_autofree char *url = get_text (self->url_row);
+  g_autofree char *key = get_text ((AdwEntryRow *) self->key_row);
+  g_autoptr(GUri) uri = NULL;
+  gboolean ok = TRUE;
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->url_row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->key_row), "error");
+
+  if (*name == '\0')
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
+      *message = g_strdup (_("Give the account a name."));
+      ok = FALSE;
+    }
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (ok && (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0'
+             || strstr (url, "HOST:") != NULL
+             || (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0
+                 && g_strcmp0 (g_uri_get_scheme (uri), "http") != 0)))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->url_row), "error");
+      *message = get_flavour (self) == PM_FLAVOUR_ECE
+        ? g_strdup (_("Enter the address of a Cloud Enterprise coordinator, such as https://ece.example.com:12443."))
+        : g_strdup (_("Enter an address such as https://api.elastic-cloud.com."));
+      ok = FALSE;
+    }
+
+  if (ok && self->profile_id == NULL && *key == '\0')
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->key_row), "error");
+      *message = g_strdup (_("Paste the API key created in the Elastic Cloud console (Organization → API keys)."));
+      ok = FALSE;
+    }
+
+  return ok;
+}
+
+static void
+fields_changed_cb (PmProfileDialog *self)
+{
+  g_autofree char *name = get_text (self->name_row);
+
+  adw_window_title_set_subtitle (self->window_title, name);
+}
+
+static void
+key_changed_cb (PmProfileDialog *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self->key_row), "error");
+}
+
+static void
+flavour_changed_cb (PmProfileDialog *self)
+{
+  g_autofree char *url = get_text (self->url_row);
+
+  /* Replace the URL only while it is one of the defaults. */
+  if (*url == '\0' || g_str_equal (url, HOSTED_URL) || g_str_equal (url, ECE_URL))
+    gtk_editable_set_text (GTK_EDITABLE (self->url_row), default_url (get_flavour (self)));
+  update_ca_row (self);
+}
+
+/* Save */
+
+static void
+finish_saved (PmProfileDialog *self,
+              const char      *id)
+{
+  g_autofree char *saved_id = g_strdup (id);
+
+  set_busy (self, FALSE);
+  g_signal_emit (self, signals[SAVED], 0, saved_id);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+store_key_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(PmProfileDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!pm_keyring_store_finish (result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      set_busy (self, FALSE);
+      /* An account without its key would only fail later: undo the add. */
+      if (self->new_profile_id != NULL)
+        {
+          pm_profile_list_remove (self->profiles, self->new_profile_id);
+          g_clear_pointer (&self->new_profile_id, g_free);
+        }
+      text = g_strdup_printf (_("The API key could not be stored in the keyring, so nothing was saved. %s"),
+                              error->message);
+      show_error_toast (self, text);
+      return;
+    }
+
+  finish_saved (self, self->profile_id ? self->profile_id : self->new_profile_id);
+}
+
+static void
+apply_fields (PmProfileDialog *self,
+              PmProfile       *profile)
+{
+  g_autofree char *name = get_text (self->name_row);
+  g_autofree char *url = get_text (self->url_row);
+  g_autofree char *org = get_text (self->org_row);
+  PmFlavour flavour = get_flavour (self);
+
+  pm_profile_set_name (profile, name);
+  pm_profile_set_flavour (profile, flavour);
+  pm_profile_set_base_url (profile, url);
+  pm_profile_set_ca_file (profile, flavour == PM_FLAVOUR_ECE && self->ca_file ? self->ca_file : "");
+  pm_profile_set_organization_id (profile, org);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PmProfileDialog *self = PM_PROFILE_DIALOG (widget);
+  g_autofree char *message = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *name = NULL;
+  PmProfile *profile;
+
+  if (!validate (self, &message))
+    {
+      show_error_toast (self, message);
+      return;
+    }
+
+  name = get_text (self->name_row);
+  key = get_text ((AdwEntryRow *) self->key_row);
+
+  if (self->profile_id != NULL)
+    {
+      profile = pm_profile_list_lookup (self->profiles, self->profile_id);
+      if (profile == NULL)
+        {
+          show_error_toast (self, _("This account was removed in the meantime."));
+          return;
+        }
+      apply_fields (self, profile);
+      if (*key == '\0')
+        {
+          finish_saved (self, self->profile_id);
+          return;
+        }
+    }
+  else
+    {
+      g_autoptr(PmProfile) added = pm_profile_list_add (self->profiles, name);
+
+      apply_fields (self, added);
+      g_free (self->new_profile_id);
+      self->new_profile_id = g_strdup (pm_profile_get_id (added));
+      profile = added;
+    }
+
+  set_busy (self, TRUE);
+  pm_keyring_store_async (pm_profile_get_id (profile), name, key, self->cancellable,
+                          store_key_cb, g_object_ref (self));
+}
+
+/* Check connection */
+
+static void
+check_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(PmProfileDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+
+  if (!pm_connection_check_finish (result, &summary, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      set_busy (self, FALSE);
+      set_check_result (self, error->message, FALSE);
+      return;
+    }
+
+  set_busy (self, FALSE);
+  set_check_result (self, summary, TRUE);
+}
+
+static void
+start_check (PmProfileDialog *self,
+             const char      *key)
+{
+  g_autofree char *url = get_text (self->url_row);
+  PmFlavour flavour = get_flavour (self);
+
+  pm_connection_check_async (flavour, url,
+                             flavour == PM_FLAVOUR_ECE ? self->ca_file : NULL,
+                             key, self->cancellable, check_cb, g_object_ref (self));
+}
+
+static void
+check_lookup_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PmProfileDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
+
+  key = pm_keyring_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (key == NULL)
+    {
+      set_busy (self, FALSE);
+      text = error ? g_strdup_printf (_("The stored API key could not be read from the keyring: %s"), error->message)
+                   : g_strdup (_("No API key is stored for this account. Enter it above."));
+      set_check_result (self, text, FALSE);
+      return;
+    }
+  start_check (self, key);
+}
+
+static void
+check_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  PmProfileDialog *self = PM_PROFILE_DIALOG (widget);
+  g_autofree char *key = get_text ((AdwEntryRow *) self->key_row);
+  g_autofree char *url = get_text (self->url_row);
+
+  if (*url == '\0' || strstr (url, "HOST:") != NULL)
+    {
+      set_check_result (self, _("Enter the API base URL first."), FALSE);
+      return;
+    }
+
+  set_busy (self, TRUE);
+  set_check_result (self, NULL, TRUE);
+  if (*key == '\0' && self->profile_id != NULL)
+    pm_keyring_lookup_async (self->profile_id, self->cancellable, check_lookup_cb, g_object_ref (self));
+  else
+    start_check (self, key);
+}
+
+/* Remove */
+
+static void
+delete_key_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(PmProfileDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+
+  if (!pm_keyring_delete_finish (result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      set_busy (self, FALSE);
+      text = g_strdup_printf (_("The API key could not be deleted from the keyring, so the account was kept. %s"),
+                              error->message);
+      show_error_toast (self, text);
+      return;
+    }
+
+  id = g_strdup (self->profile_id);
+  pm_profile_list_remove (self->profiles, id);
+  set_busy (self, FALSE);
+  g_signal_emit (self, signals[REMOVED], 0, id);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+remove_now (PmProfileDialog *self)
+{
+  set_busy (self, TRUE);
+  pm_keyring_delete_async (self->profile_id, self->cancellable, delete_key_cb, g_object_ref (self));
+}
+
+static void
+confirm_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     PmProfileDialog  *self)
+{
+  if (g_str_equal (response, "remove"))
+    remove_now (self);
+}
+
+static void
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PmProfileDialog *self = PM_PROFILE_DIALOG (widget);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *name = get_text (self->name_row);
+  GtkWidget *dialog;
+
+  if (self->profile_id == NULL)
+    return;
+
+  if (!g_settings_get_boolean (settings, "confirm-destructive"))
+    {
+      remove_now (self);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Account?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("“%s” and its API key will be removed from this computer. Nothing changes in Elastic Cloud; the key itself stays valid until you revoke it in the console."),
+                                  name);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* CA file */
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     PmProfileDialog *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      g_free (self->ca_file);
+      self->ca_file = g_file_get_path (file);
+      update_ca_row (self);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+choose_ca_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PmProfileDialog *self = PM_PROFILE_DIALOG (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Choose CA Certificate"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Certificates (PEM)"));
+  gtk_file_filter_add_pattern (filter, "*.pem");
+  gtk_file_filter_add_pattern (filter, "*.crt");
+  gtk_file_filter_add_pattern (filter, "*.cer");
+  gtk_file_filter_add_mime_type (filter, "application/x-x509-ca-cert");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+clear_ca_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  PmProfileDialog *self = PM_PROFILE_DIALOG (widget);
+
+  g_clear_pointer (&self->ca_file, g_free);
+  update_ca_row (self);
+}
+
+/* Object */
+
+static void
+load_profile (PmProfileDialog *self)
+{
+  PmProfile *profile = pm_profile_list_lookup (self->profiles, self->profile_id);
+  const char *ca;
+  const char *org;
+
+  if (profile == NULL)
+    {
+      g_clear_pointer (&self->profile_id, g_free);
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), pm_profile_get_name (profile));
+  adw_combo_row_set_selected (self->flavour_row, (guint) pm_profile_get_flavour (profile));
+  gtk_editable_set_text (GTK_EDITABLE (self->url_row), pm_profile_get_base_url (profile));
+  org = pm_profile_get_organization_id (profile);
+  gtk_editable_set_text (GTK_EDITABLE (self->org_row), org ? org : "");
+  ca = pm_profile_get_ca_file (profile);
+  self->ca_file = (ca != NULL && *ca != '\0') ? g_strdup (ca) : NULL;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_row),
+                                 _("API Key (stored in the keyring; type to replace)"));
+}
+
+static void
+pm_profile_dialog_dispose (GObject *object)
+{
+  PmProfileDialog *self = PM_PROFILE_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_PROFILE_DIALOG);
+
+  G_OBJECT_CLASS (pm_profile_dialog_parent_class)->dispose (object);
+}
+
+static void
+pm_profile_dialog_finalize (GObject *object)
+{
+  PmProfileDialog *self = PM_PROFILE_DIALOG (object);
+
+  g_clear_object (&self->profiles);
+  g_clear_object (&self->cancellable);
+  g_free (self->profile_id);
+  g_free (self->new_profile_id);
+  g_free (self->ca_file);
+  g_free (self->check_text);
+
+  G_OBJECT_CLASS (pm_profile_dialog_parent_class)->finalize (object);
+}
+
+static void
+pm_profile_dialog_class_init (PmProfileDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pm_profile_dialog_dispose;
+  object_class->finalize = pm_profile_dialog_finalize;
+
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[REMOVED] = g_signal_new ("removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, PM_RESOURCE_PREFIX "/pm-profile-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, flavour_row);
+  gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, url_row);
+  gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, ca_row);
+  gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, org_row);
+  gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, key_row);
+  gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, check_spinner);
+  gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, check_result);
+  gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, remove_group);
+  gtk_widget_class_bind_template_callback (widget_class, fields_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, key_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, flavour_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "profile.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "profile.check", NULL, check_action);
+  gtk_widget_class_install_action (widget_class, "profile.remove", NULL, remove_action);
+  gtk_widget_class_install_action (widget_class, "profile.choose-ca", NULL, choose_ca_action);
+  gtk_widget_class_install_action (widget_class, "profile.clear-ca", NULL, clear_ca_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "profile.save", NULL);
+}
+
+static void
+pm_profile_dialog_init (PmProfileDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+PmProfileDialog *
+pm_profile_dialog_new (GtkWindow     *parent,
+                       PmProfileList *profiles,
+                       const char    *profile_id)
+{
+  PmProfileDialog *self;
+
+  g_return_val_if_fail (PM_IS_PROFILE_LIST (profiles), NULL);
+
+  self = g_object_new (PM_TYPE_PROFILE_DIALOG, "transient-for", parent, NULL);
+  self->profiles = g_object_ref (profiles);
+  self->profile_id = g_strdup (profile_id);
+
+  if (self->profile_id != NULL)
+    load_profile (self);
+
+  if (self->profile_id != NULL)
+    {
+      adw_window_title_set_title (self->window_title, _("Edit Account"));
+      gtk_widget_set_visible (self->remove_group, TRUE);
+    }
+  else
+    {
+      adw_window_title_set_title (self->window_title, _("Add Account"));
+      gtk_editable_set_text (GTK_EDITABLE (self->url_row), HOSTED_URL);
+    }
+  fields_changed_cb (self);
+  update_ca_row (self);
+  set_busy (self, FALSE);
+
+  return self;
+}
+
+const char *
+pm_profile_dialog_get_display_name (PmProfileDialog *self)
+{
+  g_return_val_if_fail (PM_IS_PROFILE_DIALOG (self), NULL);
+
+  return gtk_editable_get_text (GTK_EDITABLE (self->name_row));
+}
+
+const char *
+pm_profile_dialog_get_check_result (PmProfileDialog *self)
+{
+  g_return_val_if_fail (PM_IS_PROFILE_DIALOG (self), NULL);
+
+  return self->check_text;
+}
+
+gboolean
+pm_profile_dialog_get_busy (PmProfileDialog *self)
+{
+  g_return_val_if_fail (PM_IS_PROFILE_DIALOG (self), FALSE);
+
+  return self->busy;
+}

@@ -1,0 +1,30 @@
+/* pm-profile-dialog.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "pm-secrets-shim.h"
+
+G_BEGIN_DECLS
+
+#define PM_TYPE_PROFILE_DIALOG (pm_profile_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (PmProfileDialog, pm_profile_dialog, PM, PROFILE_DIALOG, AdwWindow)
+
+/* Add (profile_id NULL) or edit an account: name, flavour, base URL, CA
+ * file (ECE), organization id and API key (stored with PmKeyring only).
+ * Actions: profile.save, profile.check, profile.remove, profile.choose-ca,
+ * profile.clear-ca. Signals: "saved" (profile id) once the profile and its
+ * key are stored, "removed" (profile id). */
+PmProfileDialog *pm_profile_dialog_new              (GtkWindow       *parent,
+                                                     PmProfileList   *profiles,
+                                                     const char      *profile_id);
+const char      *pm_profile_dialog_get_display_name (PmProfileDialog *self);
+/* The last "Check connection" verdict in words, or NULL. */
+const char      *pm_profile_dialog_get_check_result (PmProfileDialog *self);
+gboolean         pm_profile_dialog_get_busy         (PmProfileDialog *self);
+
+G_END_DECLS
