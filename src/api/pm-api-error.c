@@ -1,2 +1,78 @@
-/* placeholder: to be written */
+/* pm-api-error.c: the PM_API_ERROR domain and the details it carries
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
 #include "config.h"
+
+#include "pm-api-error.h"
+
+typedef struct
+{
+  PmApiErrorDetails details;
+} PmApiErrorPrivate;
+
+static void
+pm_api_error_private_init (PmApiErrorPrivate *priv)
+{
+  memset (&priv->details, 0, sizeof priv->details);
+}
+
+static void
+pm_api_error_private_copy (const PmApiErrorPrivate *src,
+                           PmApiErrorPrivate       *dest)
+{
+  dest->details.status = src->details.status;
+  dest->details.code = g_strdup (src->details.code);
+  dest->details.message = g_strdup (src->details.message);
+  dest->details.fields = g_strdupv (src->details.fields);
+  dest->details.retry_after = src->details.retry_after;
+}
+
+static void
+pm_api_error_private_clear (PmApiErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->details.code, g_free);
+  g_clear_pointer (&priv->details.message, g_free);
+  g_clear_pointer (&priv->details.fields, g_strfreev);
+}
+
+/* Defines pm_api_error_quark() and pm_api_error_get_private(). */
+G_DEFINE_EXTENDED_ERROR (PmApiError, pm_api_error)
+
+GError *
+pm_api_error_new (PmApiErrorCode           code,
+                  const PmApiErrorDetails *details,
+                  const char              *format,
+                  ...)
+{
+  g_autofree char *message = NULL;
+  PmApiErrorPrivate *priv;
+  GError *error;
+  va_list args;
+
+  g_return_val_if_fail (format != NULL, NULL);
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  error = g_error_new_literal (PM_API_ERROR, code, message);
+  priv = pm_api_error_get_private (error);
+  if (priv != NULL && details != NULL)
+    pm_api_error_private_copy ((const PmApiErrorPrivate *) details, priv);
+
+  return error;
+}
+
+const PmApiErrorDetails *
+pm_api_error_get_details (const GError *error)
+{
+  PmApiErrorPrivate *priv;
+
+  if (error == NULL || error->domain != PM_API_ERROR)
+    return NULL;
+
+  priv = pm_api_error_get_private (error);
+  return priv != NULL ? &priv->details : NULL;
+}

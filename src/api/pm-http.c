@@ -1,2 +1,886 @@
-/* placeholder: to be written */
+/* pm-http.c: one SoupSession for one profile, with JSON bodies, error
+ * mapping, retries with backoff and redacted logging
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "perimeter"
+
 #include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "pm-http.h"
+#include "pm-json.h"
+
+#define DEFAULT_TIMEOUT_S      30
+#define DEFAULT_MAX_ATTEMPTS   4
+#define DEFAULT_BASE_DELAY_MS  250
+#define DEFAULT_MAX_TOTAL_MS   20000
+#define MAX_DELAY_MS           10000
+#define STATUS_TOO_MANY_REQUESTS 429
+
+struct _PmHttp
+{
+  GObject       parent_instance;
+
+  SoupSession  *session;
+  char         *base_url;     /* without a trailing slash */
+  char         *api_key;
+  guint         timeout;
+  guint         max_attempts;
+  guint         base_delay_ms;
+  guint         max_total_ms;
+};
+
+G_DEFINE_FINAL_TYPE (PmHttp, pm_http, G_TYPE_OBJECT)
+
+typedef struct
+{
+  char            *method;
+  char            *path;
+  char            *if_match;
+  GBytes          *body_bytes;
+  SoupMessage     *msg;
+  GSource         *timer;
+  GSource         *cancel_source;
+  gint64           started_us;
+  gint64           attempt_started_us;
+  guint            attempt;
+  gboolean         headers_written;
+  GTlsCertificate *peer_certificate;
+  GTlsCertificateFlags peer_errors;
+} Request;
+
+static void send_attempt (GTask *task);
+
+static void
+source_destroy_and_unref (GSource *source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
+request_free (gpointer data)
+{
+  Request *req = data;
+
+  g_clear_pointer (&req->timer, source_destroy_and_unref);
+  g_clear_pointer (&req->cancel_source, source_destroy_and_unref);
+  g_free (req->method);
+  g_free (req->path);
+  g_free (req->if_match);
+  g_clear_pointer (&req->body_bytes, g_bytes_unref);
+  g_clear_object (&req->msg);
+  g_clear_object (&req->peer_certificate);
+  g_free (req);
+}
+
+void
+pm_http_reply_free (PmHttpReply *reply)
+{
+  if (reply == NULL)
+    return;
+  g_clear_pointer (&reply->body, json_node_unref);
+  g_free (reply->etag);
+  g_free (reply);
+}
+
+static void
+pm_http_dispose (GObject *object)
+{
+  PmHttp *self = PM_HTTP (object);
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (pm_http_parent_class)->dispose (object);
+}
+
+static void
+pm_http_finalize (GObject *object)
+{
+  PmHttp *self = PM_HTTP (object);
+
+  if (self->api_key != NULL)
+    {
+      /* volatile keeps the compiler from dropping the wipe of memory about to be freed */
+      volatile char *p = self->api_key;
+      gsize len = strlen (self->api_key);
+
+      while (len--)
+        *p++ = '\0';
+      g_free (self->api_key);
+    }
+  g_free (self->base_url);
+
+  G_OBJECT_CLASS (pm_http_parent_class)->finalize (object);
+}
+
+static void
+pm_http_class_init (PmHttpClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pm_http_dispose;
+  object_class->finalize = pm_http_finalize;
+}
+
+static void
+pm_http_init (PmHttp *self)
+{
+  self->timeout = DEFAULT_TIMEOUT_S;
+  self->max_attempts = DEFAULT_MAX_ATTEMPTS;
+  self->base_delay_ms = DEFAULT_BASE_DELAY_MS;
+  self->max_total_ms = DEFAULT_MAX_TOTAL_MS;
+}
+
+static gboolean
+host_is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+  g_autofree char *bare = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+
+  /* GUri keeps the brackets of an IPv6 literal off, but be lenient */
+  if (host[0] == '[')
+    bare = g_strndup (host + 1, strlen (host) - (g_str_has_suffix (host, "]") ? 2 : 1));
+  address = g_inet_address_new_from_string (bare != NULL ? bare : host);
+
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+PmHttp *
+pm_http_new (const char  *base_url,
+             const char  *api_key,
+             GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) local_error = NULL;
+  PmHttp *self;
+  const char *scheme;
+  gsize len;
+
+  g_return_val_if_fail (base_url != NULL, NULL);
+  g_return_val_if_fail (api_key != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, &local_error);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_propagate_error (error,
+                         pm_api_error_new (PM_API_ERROR_INVALID, NULL,
+                                           _("“%s” is not a valid address. Enter an address such as https://api.elastic-cloud.com."),
+                                           base_url));
+      return NULL;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "https") != 0
+      && !(g_ascii_strcasecmp (scheme, "http") == 0 && host_is_loopback (g_uri_get_host (uri))))
+    {
+      g_propagate_error (error,
+                         pm_api_error_new (PM_API_ERROR_INSECURE, NULL,
+                                           _("The address %s does not use https://. Use an https:// address; plain http:// is only allowed to this computer."),
+                                           base_url));
+      return NULL;
+    }
+  if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL
+      || g_uri_get_userinfo (uri) != NULL)
+    {
+      g_propagate_error (error,
+                         pm_api_error_new (PM_API_ERROR_INVALID, NULL,
+                                           _("The address %s must not contain a user name, query or fragment. Enter only the scheme, host and port."),
+                                           base_url));
+      return NULL;
+    }
+
+  self = g_object_new (PM_TYPE_HTTP, NULL);
+  self->base_url = g_strdup (base_url);
+  len = strlen (self->base_url);
+  while (len > 0 && self->base_url[len - 1] == '/')
+    self->base_url[--len] = '\0';
+  self->api_key = g_strdup (api_key);
+
+  self->session = soup_session_new ();
+  soup_session_set_user_agent (self->session, "Perimeter/" PACKAGE_VERSION);
+  soup_session_set_timeout (self->session, self->timeout);
+  soup_session_set_idle_timeout (self->session, self->timeout);
+
+  return self;
+}
+
+gboolean
+pm_http_set_ca_file (PmHttp      *self,
+                     const char  *ca_file,
+                     GError     **error)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (PM_IS_HTTP (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (ca_file == NULL || *ca_file == '\0')
+    {
+      soup_session_set_tls_database (self->session, NULL);
+      return TRUE;
+    }
+
+  database = g_tls_file_database_new (ca_file, &local_error);
+  if (database == NULL)
+    {
+      g_propagate_error (error,
+                         pm_api_error_new (PM_API_ERROR_TLS, NULL,
+                                           _("The certificate authority file %s could not be read: %s. Choose a PEM file with the CA certificate."),
+                                           ca_file, local_error->message));
+      return FALSE;
+    }
+
+  soup_session_set_tls_database (self->session, database);
+  return TRUE;
+}
+
+const char *
+pm_http_get_base_url (PmHttp *self)
+{
+  g_return_val_if_fail (PM_IS_HTTP (self), NULL);
+
+  return self->base_url;
+}
+
+void
+pm_http_set_timeout (PmHttp *self,
+                     guint   seconds)
+{
+  g_return_if_fail (PM_IS_HTTP (self));
+
+  self->timeout = seconds;
+  soup_session_set_timeout (self->session, seconds);
+  soup_session_set_idle_timeout (self->session, seconds);
+}
+
+void
+pm_http_set_retry_policy (PmHttp *self,
+                          guint   max_attempts,
+                          guint   base_delay_ms,
+                          guint   max_total_ms)
+{
+  g_return_if_fail (PM_IS_HTTP (self));
+
+  self->max_attempts = MAX (max_attempts, 1);
+  self->base_delay_ms = base_delay_ms;
+  self->max_total_ms = max_total_ms;
+}
+
+SoupSession *
+pm_http_get_session (PmHttp *self)
+{
+  g_return_val_if_fail (PM_IS_HTTP (self), NULL);
+
+  return self->session;
+}
+
+char *
+pm_http_format_curl (PmHttp     *self,
+                     const char *method,
+                     const char *path,
+                     JsonNode   *body)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *quoted_url = NULL;
+  GString *out;
+
+  g_return_val_if_fail (PM_IS_HTTP (self), NULL);
+  g_return_val_if_fail (method != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  url = g_strconcat (self->base_url, path, NULL);
+  quoted_url = g_shell_quote (url);
+
+  out = g_string_new ("curl");
+  if (g_strcmp0 (method, "GET") != 0)
+    g_string_append_printf (out, " -X %s", method);
+  g_string_append (out, " \\\n  -H \"Authorization: ApiKey $EC_API_KEY\"");
+  if (body != NULL)
+    {
+      g_autofree char *json = pm_json_to_string (body, TRUE);
+      g_autofree char *quoted = g_shell_quote (json);
+
+      g_string_append (out, " \\\n  -H 'Content-Type: application/json'");
+      g_string_append_printf (out, " \\\n  %s", quoted_url);
+      g_string_append_printf (out, " \\\n  -d %s", quoted);
+    }
+  else
+    {
+      g_string_append_printf (out, " \\\n  %s", quoted_url);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Errors */
+
+static char *
+details_suffix (const PmApiErrorDetails *details)
+{
+  if (details == NULL || details->message == NULL || *details->message == '\0')
+    return g_strdup ("");
+  /* Translators: the API's own explanation, appended to a message */
+  return g_strdup_printf (_(" The server said: “%s”"), details->message);
+}
+
+static GError *
+error_for_status (guint                    status,
+                  const PmApiErrorDetails *details)
+{
+  g_autofree char *said = details_suffix (details);
+
+  switch (status)
+    {
+    case SOUP_STATUS_BAD_REQUEST:
+    case 422:
+      return pm_api_error_new (PM_API_ERROR_INVALID, details,
+                               _("The request was refused as invalid. Check the highlighted fields and try again.%s"),
+                               said);
+    case SOUP_STATUS_UNAUTHORIZED:
+      return pm_api_error_new (PM_API_ERROR_UNAUTHORIZED, details,
+                               _("The API key was refused. Check that it is valid and has not expired.%s"),
+                               said);
+    case SOUP_STATUS_FORBIDDEN:
+      return pm_api_error_new (PM_API_ERROR_FORBIDDEN, details,
+                               _("The API key is not allowed to do this. Check the key’s role and organization.%s"),
+                               said);
+    case SOUP_STATUS_NOT_FOUND:
+      return pm_api_error_new (PM_API_ERROR_NOT_FOUND, details,
+                               _("It was not found; it may have been deleted. Refresh and try again.%s"),
+                               said);
+    case SOUP_STATUS_CONFLICT:
+    case SOUP_STATUS_PRECONDITION_FAILED:
+      return pm_api_error_new (PM_API_ERROR_CONFLICT, details,
+                               _("It was changed by someone else at the same time. Refresh to see the latest version, then try again.%s"),
+                               said);
+    case STATUS_TOO_MANY_REQUESTS:
+      if (details != NULL && details->retry_after > 0)
+        return pm_api_error_new (PM_API_ERROR_RATE_LIMITED, details,
+                                 ngettext ("Too many requests were sent. Try again in %u second.",
+                                           "Too many requests were sent. Try again in %u seconds.",
+                                           details->retry_after),
+                                 details->retry_after);
+      return pm_api_error_new (PM_API_ERROR_RATE_LIMITED, details,
+                               _("Too many requests were sent. Wait a moment and try again."));
+    default:
+      break;
+    }
+
+  if (status >= 500)
+    return pm_api_error_new (PM_API_ERROR_SERVER, details,
+                             _("The server had a problem (HTTP %u). Try again later.%s"),
+                             status, said);
+
+  return pm_api_error_new (PM_API_ERROR_FAILED, details,
+                           _("The server answered with an unexpected status (HTTP %u).%s"),
+                           status, said);
+}
+
+static GError *
+error_for_tls (const GError         *error,
+               GTlsCertificate      *certificate,
+               GTlsCertificateFlags  flags)
+{
+  g_autofree char *issuer = NULL;
+  PmApiErrorDetails details = { 0, };
+
+  if (certificate != NULL)
+    issuer = g_tls_certificate_get_issuer_name (certificate);
+  details.message = issuer;
+
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    return pm_api_error_new (PM_API_ERROR_TLS, &details,
+                             _("The server’s certificate is for another host name (issued by %s). Check the address."),
+                             issuer != NULL ? issuer : _("an unknown issuer"));
+  if (flags & (G_TLS_CERTIFICATE_EXPIRED | G_TLS_CERTIFICATE_NOT_ACTIVATED))
+    return pm_api_error_new (PM_API_ERROR_TLS, &details,
+                             _("The server’s certificate (issued by %s) has expired or is not yet valid. Check the server’s certificate and this computer’s clock."),
+                             issuer != NULL ? issuer : _("an unknown issuer"));
+  if (issuer != NULL)
+    return pm_api_error_new (PM_API_ERROR_TLS, &details,
+                             _("The server’s certificate is not trusted: it was issued by %s. If this is your private certificate authority, add its CA file to the profile."),
+                             issuer);
+  return pm_api_error_new (PM_API_ERROR_TLS, &details,
+                           _("A secure connection could not be made: %s. Check the address and the certificate authority file."),
+                           error->message);
+}
+
+static gboolean
+is_transport_retryable (const GError *error)
+{
+  if (error->domain == G_RESOLVER_ERROR)
+    return error->code == G_RESOLVER_ERROR_TEMPORARY_FAILURE;
+  if (error->domain != G_IO_ERROR)
+    return FALSE;
+
+  switch (error->code)
+    {
+    case G_IO_ERROR_CONNECTION_REFUSED:
+    case G_IO_ERROR_CONNECTION_CLOSED:
+    case G_IO_ERROR_HOST_UNREACHABLE:
+    case G_IO_ERROR_NETWORK_UNREACHABLE:
+    case G_IO_ERROR_TIMED_OUT:
+    case G_IO_ERROR_PARTIAL_INPUT:
+    case G_IO_ERROR_FAILED:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static GError *
+error_for_transport (const GError *error,
+                     Request      *req)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+
+  if (error->domain == G_TLS_ERROR)
+    return error_for_tls (error, req->peer_certificate, req->peer_errors);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return pm_api_error_new (PM_API_ERROR_TIMEOUT, NULL,
+                             _("The server did not answer in time. Check your network connection and try again."));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT)
+      || error->domain == SOUP_SESSION_ERROR)
+    return pm_api_error_new (PM_API_ERROR_BAD_REPLY, NULL,
+                             _("The server’s reply was cut off or could not be read (%s). Try again."),
+                             error->message);
+
+  return pm_api_error_new (PM_API_ERROR_NETWORK, NULL,
+                           _("The server could not be reached: %s. Check your network connection, proxy settings and the address."),
+                           error->message);
+}
+
+/* Retries */
+
+static gboolean
+method_is_idempotent (Request *req)
+{
+  return g_str_equal (req->method, "GET")
+         || g_str_equal (req->method, "HEAD")
+         || g_str_equal (req->method, "PUT")
+         || g_str_equal (req->method, "DELETE")
+         || (g_str_equal (req->method, "PATCH") && req->if_match != NULL);
+}
+
+static guint
+backoff_delay_ms (PmHttp *self,
+                  guint   attempt)
+{
+  guint64 delay = self->base_delay_ms;
+  guint i;
+
+  for (i = 1; i < attempt && delay < MAX_DELAY_MS; i++)
+    delay *= 2;
+  delay = MIN (delay, MAX_DELAY_MS);
+  if (delay == 0)
+    return 0;
+
+  /* "equal jitter": half fixed, half random, so clients spread out */
+  return (guint) (delay / 2 + g_random_int_range (0, (gint32) (delay / 2) + 1));
+}
+
+static gboolean
+on_retry_cancelled (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  Request *req = g_task_get_task_data (task);
+
+  g_clear_pointer (&req->timer, source_destroy_and_unref);
+  g_clear_pointer (&req->cancel_source, source_destroy_and_unref);
+  g_task_return_error_if_cancelled (task);
+  g_object_unref (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_retry_timer (gpointer user_data)
+{
+  GTask *task = user_data;
+  Request *req = g_task_get_task_data (task);
+
+  g_clear_pointer (&req->timer, source_destroy_and_unref);
+  g_clear_pointer (&req->cancel_source, source_destroy_and_unref);
+  send_attempt (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Schedule another attempt after a backoff when the policy allows it;
+ * FALSE when it does not (the caller then reports the error). */
+static gboolean
+maybe_retry (GTask *task,
+             guint  retry_after_s)
+{
+  PmHttp *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  gint64 elapsed_ms;
+  guint delay;
+
+  if (req->attempt >= self->max_attempts)
+    return FALSE;
+
+  delay = retry_after_s > 0 ? retry_after_s * 1000 : backoff_delay_ms (self, req->attempt);
+  elapsed_ms = (g_get_monotonic_time () - req->started_us) / 1000;
+  if (elapsed_ms + delay > self->max_total_ms)
+    return FALSE;
+
+  g_debug ("%s %s: retrying in %u ms (attempt %u of %u)",
+           req->method, req->path, delay, req->attempt + 1, self->max_attempts);
+
+  req->timer = g_timeout_source_new (delay);
+  g_source_set_static_name (req->timer, "[perimeter] retry backoff");
+  g_source_set_callback (req->timer, on_retry_timer, task, NULL);
+  g_source_attach (req->timer, g_task_get_context (task));
+
+  if (cancellable != NULL)
+    {
+      req->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (req->cancel_source, G_SOURCE_FUNC (on_retry_cancelled), task, NULL);
+      g_source_attach (req->cancel_source, g_task_get_context (task));
+    }
+
+  return TRUE;
+}
+
+/* Parsing off the main thread */
+
+static void
+parse_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  GBytes *bytes = task_data;
+  GError *error = NULL;
+  JsonNode *node;
+
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  node = pm_json_parse_bytes (bytes, &error);
+  if (node == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+static void
+serialize_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  JsonNode *node = task_data;
+  char *text = pm_json_to_string (node, FALSE);
+
+  g_task_return_pointer (task, g_bytes_new_take (text, strlen (text)),
+                         (GDestroyNotify) g_bytes_unref);
+}
+
+static guint
+parse_retry_after (SoupMessage *msg)
+{
+  const char *value;
+  guint64 seconds;
+  char *end = NULL;
+
+  value = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
+  if (value == NULL)
+    return 0;
+
+  /* Only delta-seconds; an HTTP date is rare from these APIs. */
+  seconds = g_ascii_strtoull (value, &end, 10);
+  if (end == value || *end != '\0')
+    return 0;
+  return (guint) MIN (seconds, 3600);
+}
+
+static void
+log_attempt (Request *req,
+             guint    status,
+             const GError *error)
+{
+  gint64 ms = (g_get_monotonic_time () - req->attempt_started_us) / 1000;
+
+  if (error != NULL)
+    g_debug ("%s %s → %s (attempt %u, %" G_GINT64_FORMAT " ms)",
+             req->method, req->path, error->message, req->attempt, ms);
+  else
+    g_debug ("%s %s → %u (attempt %u, %" G_GINT64_FORMAT " ms)",
+             req->method, req->path, status, req->attempt, ms);
+}
+
+static void
+on_parsed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  Request *req = g_task_get_task_data (task);
+  guint status = soup_message_get_status (req->msg);
+  PmApiErrorDetails details = { 0, };
+  g_autofree char *code = NULL;
+  g_autofree char *message = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  node = g_task_propagate_pointer (G_TASK (result), &parse_error);
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      PmHttpReply *reply;
+      const char *etag;
+
+      if (parse_error != NULL)
+        {
+          g_task_return_error (task,
+                               pm_api_error_new (PM_API_ERROR_BAD_REPLY, NULL,
+                                                 _("The server’s reply could not be read: %s. It may come from a proxy or have been cut off; try again."),
+                                                 parse_error->message));
+          return;
+        }
+
+      reply = g_new0 (PmHttpReply, 1);
+      reply->status = status;
+      reply->body = g_steal_pointer (&node);
+      etag = soup_message_headers_get_one (soup_message_get_response_headers (req->msg), "ETag");
+      reply->etag = g_strdup (etag);
+      g_task_return_pointer (task, reply, (GDestroyNotify) pm_http_reply_free);
+      return;
+    }
+
+  details.status = status;
+  details.retry_after = status == STATUS_TOO_MANY_REQUESTS || status == 503
+                        ? parse_retry_after (req->msg) : 0;
+  if (node != NULL && pm_json_read_error_body (node, &code, &message, &fields))
+    {
+      details.code = code;
+      details.message = message;
+      details.fields = fields;
+    }
+
+  g_task_return_error (task, error_for_status (status, &details));
+}
+
+static gboolean
+status_is_retryable (guint status)
+{
+  return status == STATUS_TOO_MANY_REQUESTS
+         || status == SOUP_STATUS_BAD_GATEWAY
+         || status == SOUP_STATUS_SERVICE_UNAVAILABLE
+         || status == SOUP_STATUS_GATEWAY_TIMEOUT;
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GTask) parse = NULL;
+  Request *req = g_task_get_task_data (task);
+  guint status;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+
+  if (bytes == NULL)
+    {
+      log_attempt (req, 0, error);
+      /* A request that may have reached the server is only repeated when
+       * repeating it is harmless; one that never left may always be. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          && is_transport_retryable (error)
+          && (method_is_idempotent (req) || !req->headers_written)
+          && maybe_retry (task, 0))
+        {
+          g_steal_pointer (&task);
+          return;
+        }
+      g_task_return_error (task, error_for_transport (error, req));
+      return;
+    }
+
+  status = soup_message_get_status (req->msg);
+  log_attempt (req, status, NULL);
+
+  if (status_is_retryable (status) && method_is_idempotent (req))
+    {
+      guint retry_after = parse_retry_after (req->msg);
+
+      if (maybe_retry (task, retry_after))
+        {
+          g_steal_pointer (&task);
+          return;
+        }
+    }
+
+  parse = g_task_new (NULL, g_task_get_cancellable (task), on_parsed, g_steal_pointer (&task));
+  g_task_set_source_tag (parse, parse_thread);
+  g_task_set_task_data (parse, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (parse, parse_thread);
+}
+
+static void
+on_wrote_headers (SoupMessage *msg,
+                  gpointer     user_data)
+{
+  Request *req = user_data;
+
+  req->headers_written = TRUE;
+}
+
+static gboolean
+on_accept_certificate (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  Request *req = user_data;
+
+  /* Remember what was offered for the error message; never accept it. */
+  g_set_object (&req->peer_certificate, certificate);
+  req->peer_errors = errors;
+  return FALSE;
+}
+
+static void
+send_attempt (GTask *task)
+{
+  PmHttp *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+  g_autofree char *url = NULL;
+  g_autofree char *auth = NULL;
+  SoupMessageHeaders *headers;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  url = g_strconcat (self->base_url, req->path, NULL);
+  g_clear_object (&req->msg);
+  req->msg = soup_message_new (req->method, url);
+  if (req->msg == NULL)
+    {
+      g_task_return_error (task,
+                           pm_api_error_new (PM_API_ERROR_FAILED, NULL,
+                                             _("The request could not be made: %s is not a valid address."),
+                                             req->path));
+      g_object_unref (task);
+      return;
+    }
+
+  req->attempt++;
+  req->attempt_started_us = g_get_monotonic_time ();
+  req->headers_written = FALSE;
+  g_clear_object (&req->peer_certificate);
+  req->peer_errors = 0;
+
+  headers = soup_message_get_request_headers (req->msg);
+  auth = g_strconcat ("ApiKey ", self->api_key, NULL);
+  soup_message_headers_replace (headers, "Authorization", auth);
+  memset (auth, 0, strlen (auth));
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (req->if_match != NULL)
+    soup_message_headers_replace (headers, "If-Match", req->if_match);
+  if (req->body_bytes != NULL)
+    soup_message_set_request_body_from_bytes (req->msg, "application/json", req->body_bytes);
+
+  g_signal_connect (req->msg, "wrote-headers", G_CALLBACK (on_wrote_headers), req);
+  g_signal_connect (req->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), req);
+
+  soup_session_send_and_read_async (self->session, req->msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), on_sent, task);
+}
+
+static void
+on_serialized (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  Request *req = g_task_get_task_data (task);
+
+  req->body_bytes = g_task_propagate_pointer (G_TASK (result), NULL);
+  send_attempt (task);
+}
+
+void
+pm_http_request_async (PmHttp              *self,
+                       const char          *method,
+                       const char          *path,
+                       JsonNode            *body,
+                       const char          *if_match,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task;
+  Request *req;
+
+  g_return_if_fail (PM_IS_HTTP (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pm_http_request_async);
+
+  req = g_new0 (Request, 1);
+  req->method = g_ascii_strup (method, -1);
+  req->path = g_strdup (path);
+  req->if_match = g_strdup (if_match);
+  req->started_us = g_get_monotonic_time ();
+  g_task_set_task_data (task, req, request_free);
+
+  if (body != NULL)
+    {
+      g_autoptr(GTask) serialize = NULL;
+
+      serialize = g_task_new (NULL, NULL, on_serialized, task);
+      g_task_set_source_tag (serialize, serialize_thread);
+      g_task_set_task_data (serialize, json_node_ref (body), (GDestroyNotify) json_node_unref);
+      g_task_run_in_thread (serialize, serialize_thread);
+      return;
+    }
+
+  send_attempt (task);
+}
+
+PmHttpReply *
+pm_http_request_finish (PmHttp        *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (PM_IS_HTTP (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
