@@ -1,0 +1,409 @@
+/* test-ui.c: the window a new user meets, the sandbox, the account dialog
+ *
+ * Runs under Xvfb with the memory GSettings backend and no keyring.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "pm-application.h"
+#include "pm-preferences-window.h"
+#include "pm-secrets-shim.h"
+#include "pm-profile-dialog.h"
+#include "pm-sandbox.h"
+#include "pm-test-util.h"
+#include "pm-window.h"
+
+static PmApplication *app;
+
+/* Widget tree helpers */
+
+static GtkWidget *
+find_row (GtkWidget  *root,
+          GType       type,
+          const char *title)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type)
+      && (title == NULL
+          || g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, type, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_by_css_class (GtkWidget  *root,
+                   const char *css_class)
+{
+  if (gtk_widget_has_css_class (root, css_class))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_css_class (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+set_row_text (GtkWidget  *root,
+              GType       type,
+              const char *title,
+              const char *text)
+{
+  GtkWidget *row = find_row (root, type, title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+/* A widget people can operate has a name: its own label, a label child, a
+ * row title, or a tooltip (icon-only controls, which also carry an
+ * accessible label in their template). */
+static gboolean
+has_name (GtkWidget *widget)
+{
+  const char *text = NULL;
+
+  if (gtk_widget_get_tooltip_text (widget) != NULL)
+    return TRUE;
+  if (GTK_IS_BUTTON (widget))
+    text = gtk_button_get_label (GTK_BUTTON (widget));
+  if (GTK_IS_MENU_BUTTON (widget))
+    text = gtk_menu_button_get_label (GTK_MENU_BUTTON (widget));
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  if (text != NULL && *text != '\0')
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LABEL (child) && *gtk_label_get_label (GTK_LABEL (child)) != '\0')
+      return TRUE;
+    else if (GTK_IS_BOX (child) && has_name (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_control (GtkWidget *widget)
+{
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  /* Buttons inside composite widgets (entry rows' apply button, the password
+   * peek icon, spin button arrows, popover internals) are named by GTK/Adw. */
+  if (gtk_widget_get_ancestor (widget, GTK_TYPE_SPIN_BUTTON) != NULL && !GTK_IS_SPIN_BUTTON (widget))
+    return FALSE;
+  if (gtk_widget_get_ancestor (widget, ADW_TYPE_ENTRY_ROW) != NULL && !ADW_IS_ENTRY_ROW (widget))
+    return FALSE;
+  if (GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)))
+    return FALSE;
+  if (GTK_IS_LIST_BOX_ROW (widget))
+    return gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (widget))
+           && gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) != NULL;
+  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || ADW_IS_ENTRY_ROW (widget)
+         || ADW_IS_COMBO_ROW (widget);
+}
+
+static guint
+assert_named (GtkWidget *root)
+{
+  guint checked = 0;
+
+  if (is_control (root))
+    {
+      if (!has_name (root))
+        g_error ("%s (%s) has no accessible name", G_OBJECT_TYPE_NAME (root),
+                 gtk_widget_get_name (root));
+      checked++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    checked += assert_named (child);
+  return checked;
+}
+
+/* Conditions */
+
+static gboolean
+policies_loaded (gpointer data)
+{
+  PmSession *session = pm_window_get_session (data);
+
+  return session != NULL
+         && pm_policy_store_get_loaded (pm_session_get_policies (session))
+         && g_list_model_get_n_items (G_LIST_MODEL (pm_session_get_policies (session))) > 0;
+}
+
+static gboolean
+dialog_idle (gpointer data)
+{
+  return !pm_profile_dialog_get_busy (data) && pm_profile_dialog_get_check_result (data) != NULL;
+}
+
+static gboolean
+dialog_not_busy (gpointer data)
+{
+  return !pm_profile_dialog_get_busy (data);
+}
+
+static void
+reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  g_settings_reset (settings, "last-profile");
+  g_settings_reset (settings, "profiles");
+}
+
+/* Tests */
+
+static void
+test_first_run_welcome (void)
+{
+  PmWindow *window;
+
+  reset_settings ();
+  window = pm_window_new (app);
+  pm_window_restore_last (window);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_cmpstr (pm_window_get_view (window), ==, "welcome");
+  g_assert_null (pm_window_get_session (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sandbox", NULL));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_sandbox (void)
+{
+  PmWindow *window;
+  GtkWidget *badge;
+  PmSession *session;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *last = NULL;
+
+  reset_settings ();
+  window = pm_window_new (app);
+  pm_window_restore_last (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (pm_window_get_view (window), ==, "welcome");
+
+  /* "Try the sandbox" is the welcome page's suggested button and its action. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sandbox", NULL));
+  g_assert_cmpstr (pm_window_get_view (window), ==, "main");
+
+  session = pm_window_get_session (window);
+  g_assert_nonnull (session);
+  g_assert_true (pm_session_get_is_sandbox (session));
+  badge = find_by_css_class (GTK_WIDGET (window), "sandbox-badge");
+  g_assert_nonnull (badge);
+  g_assert_true (gtk_widget_get_visible (badge));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "sandbox"));
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "Sandbox"));
+
+  pm_test_wait_until (policies_loaded, window, 30000);
+
+  /* Reopened on the next start. */
+  last = g_settings_get_string (settings, "last-profile");
+  g_assert_cmpstr (last, ==, "sandbox");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  window = pm_window_new (app);
+  pm_window_restore_last (window);
+  g_assert_cmpstr (pm_window_get_view (window), ==, "main");
+  g_assert_true (pm_session_get_is_sandbox (pm_window_get_session (window)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_sections (void)
+{
+  PmWindow *window = pm_window_new (app);
+  GtkWidget *page_title;
+
+  pm_window_open_sandbox (window);
+  gtk_window_present (GTK_WINDOW (window));
+  pm_test_wait_until (policies_loaded, window, 30000);
+
+  pm_window_show_section (window, "claims");
+  page_title = find_row (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, NULL);
+  g_assert_nonnull (page_title);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "wizard"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_profile_without_keyring (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(PmProfileList) profiles = NULL;
+  PmProfileDialog *dialog;
+  PmWindow *window;
+
+  reset_settings ();
+  profiles = pm_profile_list_new (settings);
+  window = pm_window_new (app);
+  dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, NULL);
+  g_object_ref (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Name", "Production");
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, "not-stored-anywhere");
+
+  /* Missing fields are refused before anything is stored. */
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API Base URL", "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 0);
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API Base URL", "https://api.elastic-cloud.com");
+
+  /* No secret service in this session: the profile is stored in GSettings
+   * while the key is being stored, then taken back when the keyring refuses,
+   * and the dialog stays open with what was typed. Never a fallback. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 1);
+  pm_test_wait_until (dialog_not_busy, dialog, 30000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 0);
+  g_assert_cmpstr (pm_profile_dialog_get_display_name (dialog), ==, "Production");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static PmProfileDialog *
+check_dialog (PmProfileList *profiles,
+              const char    *url,
+              const char    *key)
+{
+  PmProfileDialog *dialog = pm_profile_dialog_new (NULL, profiles, NULL);
+
+  g_object_ref_sink (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Name", "Check");
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API Base URL", url);
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, key);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.check", NULL));
+  pm_test_wait_until (dialog_idle, dialog, 60000);
+  g_test_message ("check: %s", pm_profile_dialog_get_check_result (dialog));
+  return dialog;
+}
+
+static void
+test_check_connection (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(PmProfileList) profiles = pm_profile_list_new (settings);
+  g_autoptr(PmSandbox) sandbox = pm_sandbox_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *closed_url = NULL;
+  PmProfileDialog *dialog;
+  const char *text;
+
+  g_assert_true (pm_sandbox_start_in_thread (sandbox, 0, &error));
+  g_assert_no_error (error);
+  url = pm_sandbox_dup_base_url (sandbox);
+
+  /* The right key: what it sees. */
+  dialog = check_dialog (profiles, url, PM_SANDBOX_DEFAULT_API_KEY);
+  text = pm_profile_dialog_get_check_result (dialog);
+  g_assert_nonnull (strstr (text, "Connected"));
+  g_assert_nonnull (strstr (text, "polic"));
+  g_assert_nonnull (strstr (text, "deployment"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+
+  /* A wrong key is called a wrong key, and the key is not repeated. */
+  dialog = check_dialog (profiles, url, "wrong-key-1234");
+  text = pm_profile_dialog_get_check_result (dialog);
+  g_assert_nonnull (strstr (text, "API key was refused"));
+  g_assert_null (strstr (text, "wrong-key-1234"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+
+  /* Nothing listening: the port was free a moment ago and is closed now. */
+  closed_url = g_strdup_printf ("http://127.0.0.1:%u", pm_test_free_port ());
+  dialog = check_dialog (profiles, closed_url, "any-key");
+  text = pm_profile_dialog_get_check_result (dialog);
+  g_assert_nonnull (strstr (text, "Nothing answers"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+
+  pm_sandbox_stop (sandbox);
+}
+
+static void
+test_accessible_names (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(PmProfileList) profiles = pm_profile_list_new (settings);
+  PmWindow *window = pm_window_new (app);
+  PmProfileDialog *dialog;
+  PmPreferencesWindow *prefs;
+  guint n;
+
+  gtk_window_present (GTK_WINDOW (window));
+  pm_window_show_welcome (window);
+  n = assert_named (GTK_WIDGET (window));
+  pm_window_open_sandbox (window);
+  pm_test_wait_until (policies_loaded, window, 30000);
+  n += assert_named (GTK_WIDGET (window));
+
+  dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+  n += assert_named (GTK_WIDGET (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  prefs = pm_preferences_window_new (GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (prefs));
+  n += assert_named (GTK_WIDGET (prefs));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  g_test_message ("%u controls checked", n);
+  g_assert_cmpuint (n, >, 20);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+
+  app = pm_application_new_non_unique ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ui/first-run-welcome", test_first_run_welcome);
+  g_test_add_func ("/ui/sandbox", test_sandbox);
+  g_test_add_func ("/ui/sections", test_sections);
+  g_test_add_func ("/ui/profile-without-keyring", test_profile_without_keyring);
+  g_test_add_func ("/ui/check-connection", test_check_connection);
+  g_test_add_func ("/ui/accessible-names", test_accessible_names);
+
+  ret = g_test_run ();
+  g_clear_object (&app);
+  return ret;
+}
