@@ -600,7 +600,7 @@ setup_fixture (void)
   g_assert_no_error (error);
 
   fx.sandbox = pm_sandbox_new ();
-  g_object_set (fx.sandbox, "api-key", API_KEY, NULL);
+  pm_sandbox_set_api_key (fx.sandbox, API_KEY);
   pm_sandbox_start_in_thread (fx.sandbox, 0, &error);
   g_assert_no_error (error);
   upstream = pm_sandbox_dup_base_url (fx.sandbox);
