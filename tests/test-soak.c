@@ -1,0 +1,360 @@
+/* test-soak.c: a steady mix of operations under random faults
+ *
+ * The app's client and stores work against the sandbox for a while (env
+ * PM_SOAK_SECONDS, default 120; `build-aux/dev soak MINUTES` runs longer)
+ * while the sandbox injects random faults. Every operation that reports
+ * success is applied to an expected model; at the end the sandbox's state
+ * must equal that model exactly (nothing lost, nothing duplicated, nothing
+ * done that reported failure), the policy store must show the same, memory
+ * must not have grown beyond noise, and nothing may have logged a warning.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "pm-api.h"
+#include "pm-policy-store.h"
+#include "pm-sandbox.h"
+#include "pm-test-util.h"
+
+#define PREFIX "soak-"
+
+typedef struct {
+  char     *description;
+  gboolean  associated;
+} Expected;
+
+static PmSandbox *sandbox;
+static PmApi *api;
+static PmEntity *entity;
+static GHashTable *expected;  /* id → Expected */
+static GRand *rng;
+static guint n_ok, n_failed, n_warnings;
+
+static void
+expected_free (Expected *e)
+{
+  g_free (e->description);
+  g_free (e);
+}
+
+static GLogWriterOutput
+count_warnings (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  if (level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR))
+    n_warnings++;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static long
+rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmRSS:");
+  g_assert_nonnull (line);
+  return strtol (line + strlen ("VmRSS:"), NULL, 10);
+}
+
+static const char *
+random_id (void)
+{
+  g_autoptr(GList) ids = g_hash_table_get_keys (expected);
+  guint n = g_list_length (ids);
+
+  return n ? g_list_nth_data (ids, g_rand_int_range (rng, 0, n)) : NULL;
+}
+
+static void
+op_create (void)
+{
+  g_autoptr(PmPolicy) draft = pm_policy_new (PM_FLAVOUR_HOSTED, PM_POLICY_TYPE_IP);
+  g_autoptr(PmRule) rule = pm_rule_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PmPolicy) created = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf (PREFIX "%u", n_ok + n_failed);
+
+  pm_policy_set_name (draft, name);
+  pm_policy_set_description (draft, "created");
+  pm_policy_set_region (draft, pm_entity_get_region (entity));
+  pm_rule_set_source (rule, "192.0.2.0/24");
+  pm_policy_add_rule (draft, rule);
+  pm_api_create_policy_async (api, draft, NULL, pm_test_result_cb, &result);
+  created = pm_api_create_policy_finish (api, pm_test_wait (&result), &error);
+  if (created != NULL)
+    {
+      Expected *e = g_new0 (Expected, 1);
+      e->description = g_strdup ("created");
+      g_hash_table_insert (expected, g_strdup (pm_policy_get_id (created)), e);
+      n_ok++;
+    }
+  else
+    n_failed++;
+}
+
+static void
+op_update (void)
+{
+  const char *id = random_id ();
+  g_autoptr(GAsyncResult) got = NULL;
+  g_autoptr(GAsyncResult) put = NULL;
+  g_autoptr(PmPolicy) policy = NULL;
+  g_autoptr(PmPolicy) updated = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = NULL;
+
+  if (id == NULL)
+    return;
+  pm_api_get_policy_async (api, id, NULL, pm_test_result_cb, &got);
+  policy = pm_api_get_policy_finish (api, pm_test_wait (&got), &error);
+  if (policy == NULL)
+    {
+      n_failed++;
+      return;
+    }
+  description = g_strdup_printf ("edit %u", g_rand_int (rng));
+  pm_policy_set_description (policy, description);
+  pm_api_update_policy_async (api, policy, NULL, pm_test_result_cb, &put);
+  updated = pm_api_update_policy_finish (api, pm_test_wait (&put), &error);
+  if (updated != NULL)
+    {
+      Expected *e = g_hash_table_lookup (expected, id);
+      g_free (e->description);
+      e->description = g_strdup (description);
+      n_ok++;
+    }
+  else
+    n_failed++;
+}
+
+static void
+op_toggle_association (void)
+{
+  const char *id = random_id ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Expected *e;
+  gboolean done;
+
+  if (id == NULL)
+    return;
+  e = g_hash_table_lookup (expected, id);
+  if (e->associated)
+    {
+      pm_api_disassociate_async (api, id, entity, NULL, pm_test_result_cb, &result);
+      done = pm_api_disassociate_finish (api, pm_test_wait (&result), &error);
+    }
+  else
+    {
+      pm_api_associate_async (api, id, entity, NULL, pm_test_result_cb, &result);
+      done = pm_api_associate_finish (api, pm_test_wait (&result), &error);
+    }
+  if (done)
+    {
+      e->associated = !e->associated;
+      n_ok++;
+    }
+  else
+    n_failed++;
+}
+
+static void
+op_delete (void)
+{
+  g_autofree char *id = g_strdup (random_id ());
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (id == NULL || ((Expected *) g_hash_table_lookup (expected, id))->associated)
+    return;
+  pm_api_delete_policy_async (api, id, FALSE, NULL, pm_test_result_cb, &result);
+  if (pm_api_delete_policy_finish (api, pm_test_wait (&result), &error))
+    {
+      g_hash_table_remove (expected, id);
+      n_ok++;
+    }
+  else
+    n_failed++;
+}
+
+static void
+op_list (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) policies = NULL;
+
+  pm_api_list_policies_async (api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, NULL, pm_test_result_cb, &result);
+  policies = pm_api_list_policies_finish (api, pm_test_wait (&result), &error);
+  if (policies)
+    n_ok++;
+  else
+    n_failed++;
+}
+
+static void
+check_state (void)
+{
+  g_autoptr(JsonNode) state = pm_sandbox_dup_state (sandbox);
+  JsonArray *rulesets = json_object_get_array_member (
+    json_object_get_object_member (json_node_get_object (state), "hosted"), "rulesets");
+  guint seen = 0;
+
+  for (guint i = 0; i < json_array_get_length (rulesets); i++)
+    {
+      JsonObject *r = json_array_get_object_element (rulesets, i);
+      const char *id = json_object_get_string_member (r, "id");
+      Expected *e;
+      JsonArray *associations;
+      gboolean associated = FALSE;
+
+      if (!g_str_has_prefix (json_object_get_string_member (r, "name"), PREFIX))
+        continue;
+      seen++;
+      e = g_hash_table_lookup (expected, id);
+      if (e == NULL)
+        g_error ("policy %s (%s) exists but no successful operation made it",
+                 id, json_object_get_string_member (r, "name"));
+      g_assert_cmpstr (json_object_get_string_member_with_default (r, "description", ""), ==, e->description);
+      associations = json_object_get_array_member (r, "associations");
+      for (guint j = 0; associations && j < json_array_get_length (associations); j++)
+        associated |= g_strcmp0 (json_object_get_string_member (json_array_get_object_element (associations, j), "id"),
+                                 pm_entity_get_id (entity)) == 0;
+      g_assert_cmpint (associated, ==, e->associated);
+    }
+  g_assert_cmpuint (seen, ==, g_hash_table_size (expected));
+}
+
+static void
+check_store (void)
+{
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (api);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint seen = 0;
+
+  pm_policy_store_refresh_async (store, NULL, pm_test_result_cb, &result);
+  g_assert_true (pm_policy_store_refresh_finish (store, pm_test_wait (&result), &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr(PmPolicy) policy = g_list_model_get_item (G_LIST_MODEL (store), i);
+      Expected *e;
+
+      if (!g_str_has_prefix (pm_policy_get_name (policy), PREFIX))
+        continue;
+      seen++;
+      e = g_hash_table_lookup (expected, pm_policy_get_id (policy));
+      g_assert_nonnull (e);
+      g_assert_cmpstr (pm_policy_get_description (policy), ==, e->description);
+    }
+  g_assert_cmpuint (seen, ==, g_hash_table_size (expected));
+}
+
+static void
+test_soak (void)
+{
+  static const char *random_faults[] = {
+    "status:503@*%4", "status:502@*%2", "status:504@*%2", "status:429@*%3", "retry-after:1@*%1",
+    "latency:30@*%10", "reset-before@*%2", "reset-after@PUT%3", "reset-after@POST%2",
+    "truncate@GET%2", "not-json@GET%1",
+  };
+  const char *env = g_getenv ("PM_SOAK_SECONDS");
+  gint64 seconds = env ? g_ascii_strtoll (env, NULL, 10) : 120;
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  gint64 warm = g_get_monotonic_time () + MIN (seconds / 4, 20) * G_USEC_PER_SEC;
+  long rss_warm = 0, rss_end;
+  guint round = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (random_faults); i++)
+    g_assert_true (pm_sandbox_add_fault (sandbox, random_faults[i], NULL));
+
+  while (g_get_monotonic_time () < end)
+    {
+      guint pick = g_rand_int_range (rng, 0, 10);
+
+      if (pick < 3 || g_hash_table_size (expected) < 3)
+        op_create ();
+      else if (pick < 5)
+        op_update ();
+      else if (pick < 7)
+        op_toggle_association ();
+      else if (pick < 8)
+        op_delete ();
+      else
+        op_list ();
+      if (rss_warm == 0 && g_get_monotonic_time () > warm)
+        rss_warm = rss_kb ();
+      /* Keep the organization small so memory measures leaks, not data. */
+      if (++round % 50 == 0)
+        while (g_hash_table_size (expected) > 30)
+          op_delete ();
+    }
+
+  pm_sandbox_clear_faults (sandbox);
+  rss_end = rss_kb ();
+  g_test_message ("%u operations succeeded, %u failed under faults; RSS %ld → %ld kB",
+                  n_ok, n_failed, rss_warm, rss_end);
+  g_assert_cmpuint (n_ok, >, 0);
+  check_state ();
+  check_store ();
+  /* Beyond noise: 10 % over the warmed-up size (the sanitizers' quarantine
+   * keeps freed memory for a while, hence the generous bound). */
+  g_assert_cmpint (rss_end, <=, rss_warm + rss_warm / 10);
+  g_assert_cmpuint (n_warnings, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(PmHttp) http = NULL;
+  g_autoptr(GPtrArray) entities = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_log_set_writer_func (count_warnings, NULL, NULL);
+
+  rng = g_rand_new_with_seed (42);
+  expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) expected_free);
+  sandbox = pm_sandbox_new ();
+  pm_sandbox_set_seed (sandbox, 42);
+  pm_sandbox_start_in_thread (sandbox, 0, &error);
+  g_assert_no_error (error);
+  url = pm_sandbox_dup_base_url (sandbox);
+  http = pm_http_new (url, PM_SANDBOX_DEFAULT_API_KEY, &error);
+  g_assert_no_error (error);
+  pm_http_set_retry_policy (http, 5, 20, 5000);
+  pm_http_set_timeout (http, 5);
+  api = pm_api_new_for_flavour (PM_FLAVOUR_HOSTED, http);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    pm_api_list_entities_async (api, NULL, pm_test_result_cb, &result);
+    entities = pm_api_list_entities_finish (api, pm_test_wait (&result), &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < entities->len && entity == NULL; i++)
+      if (g_strcmp0 (pm_entity_get_region (g_ptr_array_index (entities, i)), "us-east-1") == 0)
+        entity = g_object_ref (g_ptr_array_index (entities, i));
+    g_assert_nonnull (entity);
+  }
+
+  g_test_add_func ("/soak/mixed-operations-under-faults", test_soak);
+  status = g_test_run ();
+
+  g_clear_object (&entity);
+  g_clear_object (&api);
+  pm_sandbox_stop (sandbox);
+  g_clear_object (&sandbox);
+  g_hash_table_unref (expected);
+  g_rand_free (rng);
+  return status;
+}
