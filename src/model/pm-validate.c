@@ -542,8 +542,10 @@ pm_validate_region (PmRegionCatalog *catalog,
   g_autofree char *quoted = NULL;
   PmProvider provider;
 
-  g_return_val_if_fail (PM_IS_REGION_CATALOG (catalog), FALSE);
+  g_return_val_if_fail (catalog == NULL || PM_IS_REGION_CATALOG (catalog), FALSE);
 
+  if (catalog == NULL)
+    catalog = pm_region_catalog_get_default ();
   if (is_blank (region))
     {
       g_set_error (error, PM_VALIDATION_ERROR, PM_VALIDATION_ERROR_EMPTY,

@@ -49,6 +49,7 @@ gboolean pm_parse_ports               (const char  *text,
                                        GError     **error);
 gboolean pm_validate_policy_name      (const char  *text, GError **error);
 gboolean pm_validate_description      (const char  *text, GError **error);
+/* catalog may be NULL for the default one (here and in pm_validate_policy). */
 gboolean pm_validate_region           (PmRegionCatalog *catalog,
                                        PmFlavour        flavour,
                                        PmPolicyType     type,
