@@ -71,6 +71,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         if (policy != NULL)
           {
             g_autoptr(JsonNode) patch = pm_json_write_policy_patch (policy);
+            g_assert_nonnull (patch);
             check_policy_round_trip (policy, flavour);
             (void) pm_policy_get_search_text (policy);
           }
@@ -89,6 +90,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
           {
             g_autoptr(JsonNode) out = pm_json_write_rule (rule, PM_POLICY_TYPE_EGRESS_FIREWALL);
             g_autofree char *key = pm_rule_dup_display_key (rule, PM_POLICY_TYPE_IP);
+            g_assert_nonnull (out);
+            (void) key;
           }
       }
       break;
@@ -104,6 +107,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     case 5:
       {
         g_autoptr(PmEntity) project = pm_json_read_project (node, NULL);
+        (void) project;
       }
       break;
     case 6:
@@ -119,6 +123,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
           {
             g_autoptr(JsonNode) out = pm_json_write_claim_request (g_ptr_array_index (claims, i));
             g_autofree char *id = pm_link_claim_dup_display_id (g_ptr_array_index (claims, i));
+            g_assert_nonnull (out);
+            (void) id;
           }
       }
       break;
@@ -136,6 +142,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     default:
       {
         g_autofree char *text = pm_json_to_string (node, TRUE);
+        g_assert_nonnull (text);
       }
       break;
     }
