@@ -145,7 +145,7 @@ fill_dialog (GtkWidget  *widget,
 
       if (g_strcmp0 (title, "Name") == 0)
         gtk_editable_set_text (GTK_EDITABLE (widget), name);
-      else if (g_strcmp0 (title, "API Base URL") == 0)
+      else if (g_strcmp0 (title, "API base URL") == 0)
         gtk_editable_set_text (GTK_EDITABLE (widget), url);
     }
 

@@ -264,10 +264,10 @@ test_profile_without_keyring (void)
   set_row_text (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, "not-stored-anywhere");
 
   /* Missing fields are refused before anything is stored. */
-  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API Base URL", "");
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API base URL", "");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 0);
-  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API Base URL", "https://api.elastic-cloud.com");
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API base URL", "https://api.elastic-cloud.com");
 
   /* No secret service in this session: the profile is stored in GSettings
    * while the key is being stored, then taken back when the keyring refuses,
@@ -293,7 +293,7 @@ check_dialog (PmProfileList *profiles,
   g_object_ref_sink (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
   set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Name", "Check");
-  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API Base URL", url);
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API base URL", url);
   set_row_text (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, key);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.check", NULL));
   pm_test_wait_until (dialog_idle, dialog, 60000);

@@ -83,18 +83,12 @@ pm_error_text_describe (const GError *error)
                                 details->retry_after);
       return g_strdup (_("Elastic Cloud is limiting requests from this key (HTTP 429). Wait a minute and try again."));
     case PM_API_ERROR_SERVER:
-      return g_strdup_printf (_("The API had a problem of its own (HTTP %u) and did not recover after several tries. Try again later."),
-                              details != NULL ? details->status : 500);
     case PM_API_ERROR_NETWORK:
-      return g_strdup_printf (_("The API cannot be reached: the network, a proxy or the host is down or unknown. (%s)"),
-                              error->message);
     case PM_API_ERROR_TLS:
-      return g_strdup_printf (_("The secure connection to the API failed: its certificate is not trusted or not valid for this host. For Cloud Enterprise with a private certificate authority, choose its CA certificate file in the account. (%s)"),
-                              error->message);
     case PM_API_ERROR_TIMEOUT:
-      return g_strdup (_("The API did not answer in time. The network may be slow or a firewall may drop the connection."));
     case PM_API_ERROR_BAD_REPLY:
-      return g_strdup (_("The answer was not what the Elastic Cloud API sends. A proxy, a login page or another service may be answering at this address."));
+      /* The client already says what happened and what to do. */
+      return g_strdup (error->message);
     case PM_API_ERROR_INSECURE:
       return g_strdup (_("Plain http:// is only allowed to this computer. Use an https:// address."));
     case PM_API_ERROR_CONFLICT:

@@ -457,7 +457,7 @@ remove_action (GtkWidget  *widget,
       return;
     }
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Account?"), NULL);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove account?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("“%s” and its API key will be removed from this computer. Nothing changes in Elastic Cloud; the key itself stays valid until you revoke it in the console."),
                                   name);
@@ -500,7 +500,7 @@ choose_ca_action (GtkWidget  *widget,
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-  chooser = gtk_file_chooser_native_new (_("Choose CA Certificate"), GTK_WINDOW (self),
+  chooser = gtk_file_chooser_native_new (_("Choose CA certificate"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("Certificates (PEM)"));
   gtk_file_filter_add_pattern (filter, "*.pem");
@@ -547,7 +547,7 @@ load_profile (PmProfileDialog *self)
   ca = pm_profile_get_ca_file (profile);
   self->ca_file = (ca != NULL && *ca != '\0') ? g_strdup (ca) : NULL;
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_row),
-                                 _("API Key (stored in the keyring; type to replace)"));
+                                 _("API key (stored in the keyring; type to replace)"));
 }
 
 static void
@@ -640,12 +640,12 @@ pm_profile_dialog_new (GtkWindow     *parent,
 
   if (self->profile_id != NULL)
     {
-      adw_window_title_set_title (self->window_title, _("Edit Account"));
+      adw_window_title_set_title (self->window_title, _("Edit account"));
       gtk_widget_set_visible (self->remove_group, TRUE);
     }
   else
     {
-      adw_window_title_set_title (self->window_title, _("Add Account"));
+      adw_window_title_set_title (self->window_title, _("Add account"));
       gtk_editable_set_text (GTK_EDITABLE (self->url_row), HOSTED_URL);
     }
   fields_changed_cb (self);

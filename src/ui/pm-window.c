@@ -65,8 +65,8 @@ static const struct {
 } sections[] = {
   { "policies", "security-high-symbolic", N_("Policies") },
   { "entities", "network-server-symbolic", N_("Deployments") },
-  { "claims", "emblem-shared-symbolic", N_("Private Connection IDs") },
-  { "wizard", "network-wired-symbolic", N_("Private Connection Wizard") },
+  { "claims", "emblem-shared-symbolic", N_("Private connection IDs") },
+  { "wizard", "network-wired-symbolic", N_("Private connection wizard") },
 };
 
 /* Sections */
@@ -207,15 +207,15 @@ build_sections (PmWindow *self)
   page = PM_STORE_STATUS_PAGE (self->policies_page);
   pm_store_status_page_set_summary (page, summarize_policies);
 
-  self->entities_page = pm_store_status_page_new ("network-server-symbolic", _("Deployments and Projects"));
+  self->entities_page = pm_store_status_page_new ("network-server-symbolic", _("Deployments and projects"));
   page = PM_STORE_STATUS_PAGE (self->entities_page);
   pm_store_status_page_set_summary (page, summarize_entities);
 
-  self->claims_page = pm_store_status_page_new ("emblem-shared-symbolic", _("Private Connection IDs"));
+  self->claims_page = pm_store_status_page_new ("emblem-shared-symbolic", _("Private connection IDs"));
   page = PM_STORE_STATUS_PAGE (self->claims_page);
   pm_store_status_page_set_summary (page, summarize_claims);
 
-  self->wizard_page = pm_store_status_page_new ("network-wired-symbolic", _("Private Connection Wizard"));
+  self->wizard_page = pm_store_status_page_new ("network-wired-symbolic", _("Private connection wizard"));
   pm_store_status_page_set_fixed (PM_STORE_STATUS_PAGE (self->wizard_page),
                                   _("Set up AWS PrivateLink, Azure Private Link or GCP Private Service Connect to your deployments, step by step."));
 
@@ -396,7 +396,7 @@ pm_window_open_sandbox (PmWindow *self)
   sandbox = pm_application_get_sandbox (app, &error);
   if (sandbox == NULL)
     {
-      show_error (self, _("The Sandbox Cannot Start"), error->message, TRUE, FALSE);
+      show_error (self, _("The sandbox cannot start"), error->message, TRUE, FALSE);
       return;
     }
 
@@ -404,7 +404,7 @@ pm_window_open_sandbox (PmWindow *self)
   http = pm_http_new (base_url, PM_SANDBOX_DEFAULT_API_KEY, &error);
   if (http == NULL)
     {
-      show_error (self, _("The Sandbox Cannot Start"), error->message, TRUE, FALSE);
+      show_error (self, _("The sandbox cannot start"), error->message, TRUE, FALSE);
       return;
     }
   api = pm_api_new_for_flavour (PM_FLAVOUR_HOSTED, http);
@@ -451,17 +451,17 @@ lookup_key_cb (GObject      *source,
       const char *title;
 
       if (g_error_matches (error, PM_KEYRING_ERROR, PM_KEYRING_ERROR_LOCKED))
-        title = _("The Keyring Is Locked");
+        title = _("The keyring is locked");
       else if (g_error_matches (error, PM_KEYRING_ERROR, PM_KEYRING_ERROR_NO_SERVICE))
-        title = _("No Keyring Available");
+        title = _("No keyring available");
       else
-        title = _("The Keyring Refused");
+        title = _("The keyring refused");
       show_error (self, title, error->message, TRUE, TRUE);
       return;
     }
   if (key == NULL)
     {
-      show_error (self, _("No API Key Stored"),
+      show_error (self, _("No API key stored"),
                   _("The keyring holds no API key for this account. Edit the account and enter its key again."),
                   TRUE, TRUE);
       return;
@@ -480,7 +480,7 @@ lookup_key_cb (GObject      *source,
     {
       g_autofree char *text = pm_error_text_describe (error);
 
-      show_error (self, _("This Account Cannot Be Opened"), text, FALSE, TRUE);
+      show_error (self, _("This account cannot be opened"), text, FALSE, TRUE);
       return;
     }
 
@@ -814,8 +814,8 @@ build_profile_menu (PmWindow *self)
 
   self->profiles_section = g_menu_new ();
   g_menu_append_section (menu, _("Accounts"), G_MENU_MODEL (self->profiles_section));
-  g_menu_append (manage, _("_Add Account…"), "win.add-account");
-  g_menu_append (manage, _("_Manage Accounts…"), "app.preferences");
+  g_menu_append (manage, _("_Add account…"), "win.add-account");
+  g_menu_append (manage, _("_Manage accounts…"), "app.preferences");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (manage));
   gtk_menu_button_set_menu_model (self->profile_button, G_MENU_MODEL (menu));
 
