@@ -1,2 +1,867 @@
-/* placeholder: to be written */
+/* pm-api.c: the PmApi interface, its guarded entry points and the factory
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "perimeter"
+
 #include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pm-api.h"
+#include "pm-api-private.h"
+#include "pm-ruleset-api.h"
+#include "pm-serverless-api.h"
+
+G_DEFINE_INTERFACE (PmApi, pm_api, G_TYPE_OBJECT)
+
+static void
+pm_api_default_init (PmApiInterface *iface)
+{
+}
+
+static void
+report_unsupported (PmApi               *self,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data,
+                    gpointer             source_tag)
+{
+  g_task_report_new_error (self, callback, user_data, source_tag,
+                           PM_API_ERROR, PM_API_ERROR_UNSUPPORTED,
+                           _("%s does not offer this. Use a profile of another kind for it."),
+                           pm_flavour_get_label (pm_api_get_flavour (self)));
+}
+
+PmFlavour
+pm_api_get_flavour (PmApi *self)
+{
+  g_return_val_if_fail (PM_IS_API (self), PM_FLAVOUR_HOSTED);
+
+  return PM_API_GET_IFACE (self)->get_flavour (self);
+}
+
+/* ECE serves the same link-id endpoints as Hosted (the specs share them). */
+gboolean
+pm_api_supports_claims (PmApi *self)
+{
+  g_return_val_if_fail (PM_IS_API (self), FALSE);
+
+  return PM_API_GET_IFACE (self)->claim_async != NULL;
+}
+
+gboolean
+pm_api_supports_metadata (PmApi *self)
+{
+  g_return_val_if_fail (PM_IS_API (self), FALSE);
+
+  return PM_API_GET_IFACE (self)->get_metadata_async != NULL;
+}
+
+PmApi *
+pm_api_new_for_flavour (PmFlavour  flavour,
+                        PmHttp    *http)
+{
+  g_return_val_if_fail (PM_IS_HTTP (http), NULL);
+
+  if (flavour == PM_FLAVOUR_SERVERLESS)
+    return PM_API (pm_serverless_api_new (http));
+  return PM_API (pm_ruleset_api_new (flavour, http));
+}
+
+void
+pm_api_list_policies_async (PmApi *self,
+                            const char *region,
+                            PmApiListFlags flags,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  PmApiInterface *iface;
+
+  g_return_if_fail (PM_IS_API (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = PM_API_GET_IFACE (self);
+  if (iface->list_policies_async == NULL)
+    {
+      report_unsupported (self, callback, user_data, pm_api_list_policies_async);
+      return;
+    }
+  iface->list_policies_async (self, region, flags, cancellable, callback, user_data);
+}
+
+GPtrArray *
+pm_api_list_policies_finish (PmApi *self,
+                             GAsyncResult *result,
+                             GError **error)
+{
+  g_return_val_if_fail (PM_IS_API (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_async_result_is_tagged (result, pm_api_list_policies_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return PM_API_GET_IFACE (self)->list_policies_finish (self, result, error);
+}
+
+void
+pm_api_get_policy_async (PmApi *self,
+                         const char *id,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  PmApiInterface *iface;
+
+  g_return_if_fail (PM_IS_API (self));
+  g_return_if_fail (id != NULL && *id != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = PM_API_GET_IFACE (self);
+  if (iface->get_policy_async == NULL)
+    {
+      report_unsupported (self, callback, user_data, pm_api_get_policy_async);
+      return;
+    }
+  iface->get_policy_async (self, id, cancellable, callback, user_data);
+}
+
+PmPolicy *
+pm_api_get_policy_finish (PmApi *self,
+                          GAsyncResult *result,
+                          GError **error)
+{
+  g_return_val_if_fail (PM_IS_API (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_async_result_is_tagged (result, pm_api_get_policy_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return PM_API_GET_IFACE (self)->get_policy_finish (self, result, error);
+}
+
+void
+pm_api_create_policy_async (PmApi *self,
+                            PmPolicy *policy,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  PmApiInterface *iface;
+
+  g_return_if_fail (PM_IS_API (self));
+  g_return_if_fail (PM_IS_POLICY (policy));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = PM_API_GET_IFACE (self);
+  if (iface->create_policy_async == NULL)
+    {
+      report_unsupported (self, callback, user_data, pm_api_create_policy_async);
+      return;
+    }
+  iface->create_policy_async (self, policy, cancellable, callback, user_data);
+}
+
+PmPolicy *
+pm_api_create_policy_finish (PmApi *self,
+                             GAsyncResult *result,
+                             GError **error)
+{
+  g_return_val_if_fail (PM_IS_API (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_async_result_is_tagged (result, pm_api_create_policy_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return PM_API_GET_IFACE (self)->create_policy_finish (self, result, error);
+}
+
+void
+pm_api_update_policy_async (PmApi *self,
+                            PmPolicy *policy,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  PmApiInterface *iface;
+
+  g_return_if_fail (PM_IS_API (self));
+  g_return_if_fail (PM_IS_POLICY (policy));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = PM_API_GET_IFACE (self);
+  if (iface->update_policy_async == NULL)
+    {
+      report_unsupported (self, callback, user_data, pm_api_update_policy_async);
+      return;
+    }
+  iface->update_policy_async (self, policy, cancellable, callback, user_data);
+}
+
+PmPolicy *
+pm_api_update_policy_finish (PmApi *self,
+                             GAsyncResult *result,
+                             GError **error)
+{
+  g_return_val_if_fail (PM_IS_API (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_async_result_is_tagged (result, pm_api_update_policy_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return PM_API_GET_IFACE (self)->update_policy_finish (self, result, error);
+}
+
+void
+pm_api_delete_policy_async (PmApi *self,
+                            const char *id,
+                            gboolean ignore_associations,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  PmApiInterface *iface;
+
+  g_return_if_fail (PM_IS_API (self));
+  g_return_if_fail (id != NULL && *id != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = PM_API_GET_IFACE (self);
+  if (iface->delete_policy_async == NULL)
+    {
+      report_unsupported (self, callback, user_data, pm_api_delete_policy_async);
+      return;
+    }
+  iface->delete_policy_async (self, id, ignore_associations, cancellable, callback, user_data);
+}
+
+gboolean
+pm_api_delete_policy_finish (PmApi *self,
+                             GAsyncResult *result,
+                             GError **error)
+{
+  g_return_val_if_fail (PM_IS_API (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_async_result_is_tagged (result, pm_api_delete_policy_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
+  return PM_API_GET_IFACE (self)->delete_policy_finish (self, result, error);
+}
+
+void
+pm_api_list_associations_async (PmApi *self,
+                                const char *policy_id,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  PmApiInterface *iface;
+
+  g_return_if_fail (PM_IS_API (self));
+  g_return_if_fail (policy_id != NULL && *policy_id != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = PM_API_GET_IFACE (self);
+  if (iface->list_associations_async == NULL)
+    {
+      report_unsupported (self, callback, user_data, pm_api_list_associations_async);
+      return;
+    }
+  iface->list_associations_async (self, policy_id, cancellable, callback, user_data);
+}
+
+GPtrArray *
+pm_api_list_associations_finish (PmApi *self,
+                                 GAsyncResult *result,
+                                 GError **error)
+{
+  g_return_val_if_fail (PM_IS_API (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_async_result_is_tagged (result, pm_api_list_associations_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return PM_API_GET_IFACE (self)->list_associations_finish (self, result, error);
+}
+
+void
+pm_api_associate_async (PmApi *self,
+                        const char *policy_id,
+                        PmEntity *entity,
+                        GCancellable *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer user_data)
+{
+  PmApiInterface *iface;
+
+  g_return_if_fail (PM_IS_API (self));
+  g_return_if_fail (policy_id != NULL && *policy_id != '\0');
+  g_return_if_fail (PM_IS_ENTITY (entity));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = PM_API_GET_IFACE (self);
+  if (iface->associate_async == NULL)
+    {
+      report_unsupported (self, callback, user_data, pm_api_associate_async);
+      return;
+    }
+  iface->associate_async (self, policy_id, entity, cancellable, callback, user_data);
+}
+
+gboolean
+pm_api_associate_finish (PmApi *self,
+                         GAsyncResult *result,
+                         GError **error)
+{
+  g_return_val_if_fail (PM_IS_API (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_async_result_is_tagged (result, pm_api_associate_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
+  return PM_API_GET_IFACE (self)->associate_finish (self, result, error);
+}
+
+void
+pm_api_disassociate_async (PmApi *self,
+                           const char *policy_id,
+                           PmEntity *entity,
+                           GCancellable *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  PmApiInterface *iface;
+
+  g_return_if_fail (PM_IS_API (self));
+  g_return_if_fail (policy_id != NULL && *policy_id != '\0');
+  g_return_if_fail (PM_IS_ENTITY (entity));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = PM_API_GET_IFACE (self);
+  if (iface->disassociate_async == NULL)
+    {
+      report_unsupported (self, callback, user_data, pm_api_disassociate_async);
+      return;
+    }
+  iface->disassociate_async (self, policy_id, entity, cancellable, callback, user_data);
+}
+
+gboolean
+pm_api_disassociate_finish (PmApi *self,
+                            GAsyncResult *result,
+                            GError **error)
+{
+  g_return_val_if_fail (PM_IS_API (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_async_result_is_tagged (result, pm_api_disassociate_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
+  return PM_API_GET_IFACE (self)->disassociate_finish (self, result, error);
+}
+
+void
+pm_api_list_entity_policies_async (PmApi *self,
+                                   PmEntity *entity,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  PmApiInterface *iface;
+
+  g_return_if_fail (PM_IS_API (self));
+  g_return_if_fail (PM_IS_ENTITY (entity));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = PM_API_GET_IFACE (self);
+  if (iface->list_entity_policies_async == NULL)
+    {
+      report_unsupported (self, callback, user_data, pm_api_list_entity_policies_async);
+      return;
+    }
+  iface->list_entity_policies_async (self, entity, cancellable, callback, user_data);
+}
+
+GPtrArray *
+pm_api_list_entity_policies_finish (PmApi *self,
+                                    GAsyncResult *result,
+                                    GError **error)
+{
+  g_return_val_if_fail (PM_IS_API (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_async_result_is_tagged (result, pm_api_list_entity_policies_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return PM_API_GET_IFACE (self)->list_entity_policies_finish (self, result, error);
+}
+
+void
+pm_api_list_entities_async (PmApi *self,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  PmApiInterface *iface;
+
+  g_return_if_fail (PM_IS_API (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = PM_API_GET_IFACE (self);
+  if (iface->list_entities_async == NULL)
+    {
+      report_unsupported (self, callback, user_data, pm_api_list_entities_async);
+      return;
+    }
+  iface->list_entities_async (self, cancellable, callback, user_data);
+}
+
+GPtrArray *
+pm_api_list_entities_finish (PmApi *self,
+                             GAsyncResult *result,
+                             GError **error)
+{
+  g_return_val_if_fail (PM_IS_API (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_async_result_is_tagged (result, pm_api_list_entities_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return PM_API_GET_IFACE (self)->list_entities_finish (self, result, error);
+}
+
+void
+pm_api_list_claims_async (PmApi *self,
+                          const char *region,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  PmApiInterface *iface;
+
+  g_return_if_fail (PM_IS_API (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = PM_API_GET_IFACE (self);
+  if (iface->list_claims_async == NULL)
+    {
+      report_unsupported (self, callback, user_data, pm_api_list_claims_async);
+      return;
+    }
+  iface->list_claims_async (self, region, cancellable, callback, user_data);
+}
+
+GPtrArray *
+pm_api_list_claims_finish (PmApi *self,
+                           GAsyncResult *result,
+                           GError **error)
+{
+  g_return_val_if_fail (PM_IS_API (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_async_result_is_tagged (result, pm_api_list_claims_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return PM_API_GET_IFACE (self)->list_claims_finish (self, result, error);
+}
+
+void
+pm_api_claim_async (PmApi *self,
+                    PmLinkClaim *claim,
+                    GCancellable *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer user_data)
+{
+  PmApiInterface *iface;
+
+  g_return_if_fail (PM_IS_API (self));
+  g_return_if_fail (PM_IS_LINK_CLAIM (claim));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = PM_API_GET_IFACE (self);
+  if (iface->claim_async == NULL)
+    {
+      report_unsupported (self, callback, user_data, pm_api_claim_async);
+      return;
+    }
+  iface->claim_async (self, claim, cancellable, callback, user_data);
+}
+
+gboolean
+pm_api_claim_finish (PmApi *self,
+                     GAsyncResult *result,
+                     GError **error)
+{
+  g_return_val_if_fail (PM_IS_API (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_async_result_is_tagged (result, pm_api_claim_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
+  return PM_API_GET_IFACE (self)->claim_finish (self, result, error);
+}
+
+void
+pm_api_unclaim_async (PmApi *self,
+                      PmLinkClaim *claim,
+                      GCancellable *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  PmApiInterface *iface;
+
+  g_return_if_fail (PM_IS_API (self));
+  g_return_if_fail (PM_IS_LINK_CLAIM (claim));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = PM_API_GET_IFACE (self);
+  if (iface->unclaim_async == NULL)
+    {
+      report_unsupported (self, callback, user_data, pm_api_unclaim_async);
+      return;
+    }
+  iface->unclaim_async (self, claim, cancellable, callback, user_data);
+}
+
+gboolean
+pm_api_unclaim_finish (PmApi *self,
+                       GAsyncResult *result,
+                       GError **error)
+{
+  g_return_val_if_fail (PM_IS_API (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_async_result_is_tagged (result, pm_api_unclaim_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
+  return PM_API_GET_IFACE (self)->unclaim_finish (self, result, error);
+}
+
+void
+pm_api_get_metadata_async (PmApi *self,
+                           const char *region,
+                           PmProvider provider,
+                           GCancellable *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  PmApiInterface *iface;
+
+  g_return_if_fail (PM_IS_API (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = PM_API_GET_IFACE (self);
+  if (iface->get_metadata_async == NULL)
+    {
+      report_unsupported (self, callback, user_data, pm_api_get_metadata_async);
+      return;
+    }
+  iface->get_metadata_async (self, region, provider, cancellable, callback, user_data);
+}
+
+GPtrArray *
+pm_api_get_metadata_finish (PmApi *self,
+                            GAsyncResult *result,
+                            GError **error)
+{
+  g_return_val_if_fail (PM_IS_API (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_async_result_is_tagged (result, pm_api_get_metadata_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return PM_API_GET_IFACE (self)->get_metadata_finish (self, result, error);
+}
+
+
+/* Helpers shared by the implementations (pm-api-private.h) */
+
+typedef struct
+{
+  PmApiReadFunc  func;
+  PmFlavour      flavour;
+  GDestroyNotify result_free;
+  JsonNode      *node;
+  char          *etag;
+} Call;
+
+static void
+call_free (gpointer data)
+{
+  Call *call = data;
+
+  g_clear_pointer (&call->node, json_node_unref);
+  g_free (call->etag);
+  g_free (call);
+}
+
+static void
+read_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Call *call = task_data;
+  g_autoptr(GError) error = NULL;
+  gpointer result;
+
+  if (call->node == NULL)
+    {
+      g_task_return_error (task,
+                           pm_api_error_new (PM_API_ERROR_BAD_REPLY, NULL,
+                                             _("The server’s reply was empty where data was expected. Try again.")));
+      return;
+    }
+
+  result = call->func (call->node, call->flavour, &error);
+  if (result == NULL)
+    g_task_return_error (task,
+                         pm_api_error_new (PM_API_ERROR_BAD_REPLY, NULL,
+                                           _("The server’s reply was not in the expected form: %s. Try again later."),
+                                           error != NULL ? error->message : _("unknown problem")));
+  else
+    g_task_return_pointer (task, result, call->result_free);
+}
+
+static void
+on_call_reply (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(PmHttpReply) reply = NULL;
+  GError *error = NULL;
+  Call *call = g_task_get_task_data (task);
+
+  reply = pm_http_request_finish (PM_HTTP (source), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  call->etag = g_steal_pointer (&reply->etag);
+  if (call->func == NULL)
+    {
+      g_task_return_pointer (task, GINT_TO_POINTER (TRUE), NULL);
+      return;
+    }
+
+  call->node = g_steal_pointer (&reply->body);
+  g_task_run_in_thread (task, read_thread);
+}
+
+void
+pm_api_call_async (PmHttp              *http,
+                   const char          *method,
+                   const char          *path,
+                   JsonNode            *body,
+                   const char          *if_match,
+                   PmApiReadFunc        func,
+                   PmFlavour            flavour,
+                   GDestroyNotify       result_free,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  GTask *task;
+  Call *call;
+
+  task = g_task_new (http, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pm_api_call_async);
+  call = g_new0 (Call, 1);
+  call->func = func;
+  call->flavour = flavour;
+  call->result_free = result_free;
+  g_task_set_task_data (task, call, call_free);
+
+  pm_http_request_async (http, method, path, body, if_match, cancellable, on_call_reply, task);
+}
+
+gpointer
+pm_api_call_finish (GAsyncResult  *result,
+                    char         **etag_out,
+                    GError       **error)
+{
+  Call *call;
+
+  g_return_val_if_fail (g_async_result_is_tagged (result, pm_api_call_async), NULL);
+
+  call = g_task_get_task_data (G_TASK (result));
+  if (etag_out != NULL)
+    *etag_out = g_strdup (call->etag);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+pm_api_forward_array (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GPtrArray *array = pm_api_call_finish (result, NULL, &error);
+
+  if (array == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, array, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+pm_api_forward_object (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GObject *object = pm_api_call_finish (result, NULL, &error);
+
+  if (object == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, object, g_object_unref);
+}
+
+void
+pm_api_forward_boolean (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (pm_api_call_finish (result, NULL, &error) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+GPtrArray *
+pm_api_propagate_array (PmApi         *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+PmPolicy *
+pm_api_propagate_policy (PmApi         *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+pm_api_propagate_boolean (PmApi         *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gpointer
+pm_api_read_policy (JsonNode  *node,
+                    PmFlavour  flavour,
+                    GError   **error)
+{
+  return pm_json_read_policy (node, flavour, error);
+}
+
+gpointer
+pm_api_read_policy_list (JsonNode  *node,
+                         PmFlavour  flavour,
+                         GError   **error)
+{
+  return pm_json_read_policy_list (node, flavour, NULL, error);
+}
+
+char *
+pm_api_escape (const char *segment)
+{
+  return g_uri_escape_string (segment, NULL, FALSE);
+}
+
+void
+pm_api_append_query (GString    *path,
+                     const char *name,
+                     const char *value)
+{
+  g_autofree char *escaped = NULL;
+
+  if (value == NULL)
+    return;
+  escaped = g_uri_escape_string (value, NULL, FALSE);
+  g_string_append_printf (path, "%c%s=%s", strchr (path->str, '?') ? '&' : '?', name, escaped);
+}
+
+static JsonNode *
+rule_without_id (PmRule       *rule,
+                 PmPolicyType  type)
+{
+  JsonNode *node = pm_json_write_rule (rule, type);
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    json_object_remove_member (json_node_get_object (node), "id");
+  return node;
+}
+
+gboolean
+pm_api_policy_matches (PmPolicy *submitted,
+                       PmPolicy *found)
+{
+  GListModel *a, *b;
+  guint i, n;
+
+  if (g_strcmp0 (pm_policy_get_name (submitted), pm_policy_get_name (found)) != 0
+      || g_strcmp0 (pm_policy_get_type_string (submitted), pm_policy_get_type_string (found)) != 0
+      || g_strcmp0 (pm_policy_get_region (submitted), pm_policy_get_region (found)) != 0)
+    return FALSE;
+
+  a = pm_policy_get_rules (submitted);
+  b = pm_policy_get_rules (found);
+  n = g_list_model_get_n_items (a);
+  if (n != g_list_model_get_n_items (b))
+    return FALSE;
+
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(PmRule) ra = g_list_model_get_item (a, i);
+      g_autoptr(PmRule) rb = g_list_model_get_item (b, i);
+      g_autoptr(JsonNode) ja = rule_without_id (ra, pm_policy_get_policy_type (submitted));
+      g_autoptr(JsonNode) jb = rule_without_id (rb, pm_policy_get_policy_type (found));
+
+      if (!json_node_equal (ja, jb))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+pm_api_error_may_have_acted (const GError *error)
+{
+  if (error == NULL || error->domain != PM_API_ERROR)
+    return FALSE;
+
+  switch ((PmApiErrorCode) error->code)
+    {
+    case PM_API_ERROR_NETWORK:
+    case PM_API_ERROR_TIMEOUT:
+    case PM_API_ERROR_BAD_REPLY:
+    case PM_API_ERROR_SERVER:
+    case PM_API_ERROR_FAILED:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}

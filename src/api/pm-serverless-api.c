@@ -1,2 +1,986 @@
-/* placeholder: to be written */
+/* pm-serverless-api.c: PmApi for Elastic Cloud Serverless
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "perimeter"
+
 #include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pm-api-private.h"
+#include "pm-serverless-api.h"
+#include "pm-region.h"
+
+#define FILTERS   "/api/v1/serverless/traffic-filters"
+#define PROJECTS  "/api/v1/serverless/projects"
+
+static const char * const project_types[] = { "elasticsearch", "observability", "security", NULL };
+
+struct _PmServerlessApi
+{
+  GObject  parent_instance;
+
+  PmHttp  *http;
+};
+
+static void pm_serverless_api_iface_init (PmApiInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (PmServerlessApi, pm_serverless_api, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PM_TYPE_API, pm_serverless_api_iface_init))
+
+enum {
+  PROP_0,
+  PROP_HTTP,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+pm_serverless_api_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  PmServerlessApi *self = PM_SERVERLESS_API (object);
+
+  switch (prop_id)
+    {
+    case PROP_HTTP:
+      g_value_set_object (value, self->http);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pm_serverless_api_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  PmServerlessApi *self = PM_SERVERLESS_API (object);
+
+  switch (prop_id)
+    {
+    case PROP_HTTP:
+      self->http = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pm_serverless_api_dispose (GObject *object)
+{
+  PmServerlessApi *self = PM_SERVERLESS_API (object);
+
+  g_clear_object (&self->http);
+
+  G_OBJECT_CLASS (pm_serverless_api_parent_class)->dispose (object);
+}
+
+static void
+pm_serverless_api_class_init (PmServerlessApiClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = pm_serverless_api_get_property;
+  object_class->set_property = pm_serverless_api_set_property;
+  object_class->dispose = pm_serverless_api_dispose;
+
+  properties[PROP_HTTP] =
+    g_param_spec_object ("http", NULL, NULL, PM_TYPE_HTTP,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+pm_serverless_api_init (PmServerlessApi *self)
+{
+}
+
+PmServerlessApi *
+pm_serverless_api_new (PmHttp *http)
+{
+  g_return_val_if_fail (PM_IS_HTTP (http), NULL);
+
+  return g_object_new (PM_TYPE_SERVERLESS_API, "http", http, NULL);
+}
+
+PmHttp *
+pm_serverless_api_get_http (PmServerlessApi *self)
+{
+  g_return_val_if_fail (PM_IS_SERVERLESS_API (self), NULL);
+
+  return self->http;
+}
+
+static PmFlavour
+pm_serverless_api_get_flavour (PmApi *api)
+{
+  return PM_FLAVOUR_SERVERLESS;
+}
+
+static GTask *
+new_task (PmServerlessApi     *self,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data,
+          gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  return task;
+}
+
+static char *
+filter_path (const char *id)
+{
+  g_autofree char *escaped = pm_api_escape (id);
+
+  return g_strconcat (FILTERS "/", escaped, NULL);
+}
+
+static char *
+project_path (PmEntity *entity)
+{
+  g_autofree char *type = pm_api_escape (pm_entity_get_entity_type (entity));
+  g_autofree char *id = pm_api_escape (pm_entity_get_id (entity));
+
+  return g_strconcat (PROJECTS "/", type, "/", id, NULL);
+}
+
+/* Readers (worker thread) */
+
+typedef struct
+{
+  GPtrArray *items;
+  char      *next_page;
+} Page;
+
+static void
+page_free (gpointer data)
+{
+  Page *page = data;
+
+  g_clear_pointer (&page->items, g_ptr_array_unref);
+  g_free (page->next_page);
+  g_free (page);
+}
+
+static gpointer
+read_policy_page (JsonNode  *node,
+                  PmFlavour  flavour,
+                  GError   **error)
+{
+  Page *page = g_new0 (Page, 1);
+
+  page->items = pm_json_read_policy_list (node, flavour, &page->next_page, error);
+  if (page->items == NULL)
+    g_clear_pointer (&page, page_free);
+  return page;
+}
+
+static gpointer
+read_project_page (JsonNode  *node,
+                   PmFlavour  flavour,
+                   GError   **error)
+{
+  Page *page = g_new0 (Page, 1);
+
+  page->items = pm_json_read_project_list (node, &page->next_page, error);
+  if (page->items == NULL)
+    g_clear_pointer (&page, page_free);
+  return page;
+}
+
+static gpointer
+read_project (JsonNode  *node,
+              PmFlavour  flavour,
+              GError   **error)
+{
+  return pm_json_read_project (node, error);
+}
+
+static gpointer
+read_metadata (JsonNode  *node,
+               PmFlavour  flavour,
+               GError   **error)
+{
+  return pm_json_read_metadata (node, error);
+}
+
+/* Collecting every page of one or more lists, one page after another */
+
+typedef struct
+{
+  GStrv          paths;
+  guint          index;
+  char          *next_page;
+  PmApiReadFunc  reader;
+  GPtrArray     *items;
+} Collect;
+
+static void
+collect_free (gpointer data)
+{
+  Collect *collect = data;
+
+  g_strfreev (collect->paths);
+  g_free (collect->next_page);
+  g_clear_pointer (&collect->items, g_ptr_array_unref);
+  g_free (collect);
+}
+
+static void collect_next (GTask *task);
+
+static void
+on_collect_page (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Collect *collect = g_task_get_task_data (task);
+  GError *error = NULL;
+  Page *page;
+
+  page = pm_api_call_finish (result, NULL, &error);
+  if (page == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_ptr_array_extend_and_steal (collect->items, g_steal_pointer (&page->items));
+  g_free (collect->next_page);
+  collect->next_page = g_steal_pointer (&page->next_page);
+  page_free (page);
+
+  if (collect->next_page == NULL || *collect->next_page == '\0')
+    collect->index++;
+  if (collect->paths[collect->index] == NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&collect->items), (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+  collect_next (g_steal_pointer (&task));
+}
+
+static void
+collect_next (GTask *task)
+{
+  PmServerlessApi *self = g_task_get_source_object (task);
+  Collect *collect = g_task_get_task_data (task);
+  g_autoptr(GString) path = g_string_new (collect->paths[collect->index]);
+
+  if (collect->next_page != NULL && *collect->next_page != '\0')
+    pm_api_append_query (path, "next_page", collect->next_page);
+
+  pm_api_call_async (self->http, "GET", path->str, NULL, NULL,
+                     collect->reader, PM_FLAVOUR_SERVERLESS, page_free,
+                     g_task_get_cancellable (task), on_collect_page, task);
+}
+
+/* Every item of the lists at paths (NULL-terminated), as one GPtrArray. */
+static void
+collect_async (PmServerlessApi     *self,
+               GStrv                paths,
+               PmApiReadFunc        reader,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = new_task (self, cancellable, callback, user_data, collect_async);
+  Collect *collect = g_new0 (Collect, 1);
+
+  collect->paths = paths;
+  collect->reader = reader;
+  collect->items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_task_set_task_data (task, collect, collect_free);
+
+  collect_next (task);
+}
+
+static GPtrArray *
+collect_finish (GAsyncResult  *result,
+                GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+collect_policies_async (PmServerlessApi     *self,
+                        const char          *region,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GString) path = g_string_new (FILTERS);
+  GStrv paths = g_new0 (char *, 2);
+
+  pm_api_append_query (path, "region", region);
+  paths[0] = g_strdup (path->str);
+  collect_async (self, paths, read_policy_page, cancellable, callback, user_data);
+}
+
+static void
+collect_projects_async (PmServerlessApi     *self,
+                        const char          *traffic_filter,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GStrv paths = g_new0 (char *, G_N_ELEMENTS (project_types));
+  guint i;
+
+  for (i = 0; project_types[i] != NULL; i++)
+    {
+      g_autoptr(GString) path = g_string_new (PROJECTS "/");
+
+      g_string_append (path, project_types[i]);
+      pm_api_append_query (path, "traffic_filter", traffic_filter);
+      paths[i] = g_string_free (g_steal_pointer (&path), FALSE);
+    }
+  collect_async (self, paths, read_project_page, cancellable, callback, user_data);
+}
+
+static gboolean
+entity_has_policy (PmEntity   *entity,
+                   const char *policy_id)
+{
+  const char * const *ids = pm_entity_get_policy_ids (entity);
+
+  return ids != NULL && g_strv_contains (ids, policy_id);
+}
+
+static GPtrArray *
+associations_of (GPtrArray  *projects,
+                 const char *policy_id)
+{
+  GPtrArray *associations = g_ptr_array_new_with_free_func (g_object_unref);
+  guint i;
+
+  for (i = 0; i < projects->len; i++)
+    {
+      PmEntity *project = g_ptr_array_index (projects, i);
+
+      if (entity_has_policy (project, policy_id))
+        g_ptr_array_add (associations,
+                         pm_association_new (pm_entity_get_entity_type (project),
+                                             pm_entity_get_id (project)));
+    }
+  return associations;
+}
+
+/* list */
+
+typedef struct
+{
+  GPtrArray *policies;
+} ListPolicies;
+
+static void
+list_policies_free (gpointer data)
+{
+  ListPolicies *list = data;
+
+  g_clear_pointer (&list->policies, g_ptr_array_unref);
+  g_free (list);
+}
+
+static void
+on_list_projects_for_associations (GObject      *source,
+                                   GAsyncResult *result,
+                                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) projects = NULL;
+  ListPolicies *list = g_task_get_task_data (task);
+  GError *error = NULL;
+  guint i;
+
+  projects = collect_finish (result, &error);
+  if (projects == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  for (i = 0; i < list->policies->len; i++)
+    {
+      PmPolicy *policy = g_ptr_array_index (list->policies, i);
+      g_autoptr(GPtrArray) associations = associations_of (projects, pm_policy_get_id (policy));
+
+      pm_policy_set_associations (policy, associations, associations->len);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&list->policies), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_list_policies (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PmServerlessApi *self = g_task_get_source_object (task);
+  ListPolicies *list = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  list->policies = collect_finish (result, &error);
+  if (list->policies == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (!GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "include-associations")))
+    {
+      g_task_return_pointer (task, g_steal_pointer (&list->policies), (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+
+  collect_projects_async (self, NULL, g_task_get_cancellable (task),
+                          on_list_projects_for_associations, g_steal_pointer (&task));
+}
+
+static void
+pm_serverless_api_list_policies_async (PmApi               *api,
+                                       const char          *region,
+                                       PmApiListFlags       flags,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  PmServerlessApi *self = PM_SERVERLESS_API (api);
+  GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_list_policies_async);
+
+  g_task_set_task_data (task, g_new0 (ListPolicies, 1), list_policies_free);
+  g_object_set_data (G_OBJECT (task), "include-associations",
+                     GINT_TO_POINTER ((flags & PM_API_LIST_INCLUDE_ASSOCIATIONS) != 0));
+  collect_policies_async (self, region, cancellable, on_list_policies, task);
+}
+
+/* show, update: a policy and its ETag */
+
+static void
+on_policy_with_etag (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autofree char *etag = NULL;
+  GError *error = NULL;
+  PmPolicy *policy;
+
+  policy = pm_api_call_finish (result, &etag, &error);
+  if (policy == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (etag != NULL)
+    pm_policy_set_etag (policy, etag);
+  g_task_return_pointer (task, policy, g_object_unref);
+}
+
+static void
+pm_serverless_api_get_policy_async (PmApi               *api,
+                                    const char          *id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  PmServerlessApi *self = PM_SERVERLESS_API (api);
+  GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_get_policy_async);
+  g_autofree char *path = filter_path (id);
+
+  pm_api_call_async (self->http, "GET", path, NULL, NULL,
+                     pm_api_read_policy, PM_FLAVOUR_SERVERLESS, g_object_unref,
+                     cancellable, on_policy_with_etag, task);
+}
+
+static void
+pm_serverless_api_update_policy_async (PmApi               *api,
+                                       PmPolicy            *policy,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  PmServerlessApi *self = PM_SERVERLESS_API (api);
+  GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_update_policy_async);
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  if (pm_policy_get_id (policy) == NULL)
+    {
+      g_task_return_new_error (task, PM_API_ERROR, PM_API_ERROR_INVALID,
+                               _("This policy has not been created yet, so it cannot be updated."));
+      g_object_unref (task);
+      return;
+    }
+
+  path = filter_path (pm_policy_get_id (policy));
+  body = pm_json_write_policy_patch (policy);
+  pm_api_call_async (self->http, "PATCH", path, body, pm_policy_get_etag (policy),
+                     pm_api_read_policy, PM_FLAVOUR_SERVERLESS, g_object_unref,
+                     cancellable, on_policy_with_etag, task);
+}
+
+/* create: never sent twice; a lost reply is reconciled by listing */
+
+typedef struct
+{
+  PmPolicy   *policy;
+  GHashTable *before;
+  GError     *post_error;
+} Create;
+
+static void
+create_free (gpointer data)
+{
+  Create *create = data;
+
+  g_clear_object (&create->policy);
+  g_clear_pointer (&create->before, g_hash_table_unref);
+  g_clear_error (&create->post_error);
+  g_free (create);
+}
+
+static void
+on_reconcile_list (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) policies = NULL;
+  g_autoptr(GError) error = NULL;
+  Create *create = g_task_get_task_data (task);
+  guint i;
+
+  policies = collect_finish (result, &error);
+  for (i = 0; policies != NULL && i < policies->len; i++)
+    {
+      PmPolicy *found = g_ptr_array_index (policies, i);
+
+      if (!g_hash_table_contains (create->before, pm_policy_get_id (found))
+          && pm_api_policy_matches (create->policy, found))
+        {
+          g_debug ("the lost create made traffic filter %s", pm_policy_get_id (found));
+          g_task_return_pointer (task, g_object_ref (found), g_object_unref);
+          return;
+        }
+    }
+
+  g_task_return_error (task, g_steal_pointer (&create->post_error));
+}
+
+static void
+on_created (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autofree char *etag = NULL;
+  PmServerlessApi *self = g_task_get_source_object (task);
+  Create *create = g_task_get_task_data (task);
+  GError *error = NULL;
+  PmPolicy *policy;
+
+  policy = pm_api_call_finish (result, &etag, &error);
+  if (policy != NULL)
+    {
+      if (etag != NULL)
+        pm_policy_set_etag (policy, etag);
+      g_task_return_pointer (task, policy, g_object_unref);
+      return;
+    }
+
+  if (!pm_api_error_may_have_acted (error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_debug ("create answered “%s”; reconciling by listing", error->message);
+  create->post_error = error;
+  collect_policies_async (self, pm_policy_get_region (create->policy),
+                          g_task_get_cancellable (task), on_reconcile_list, g_steal_pointer (&task));
+}
+
+static void
+on_before_list (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) policies = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  PmServerlessApi *self = g_task_get_source_object (task);
+  Create *create = g_task_get_task_data (task);
+  GError *error = NULL;
+  guint i;
+
+  policies = collect_finish (result, &error);
+  if (policies == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  create->before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (i = 0; i < policies->len; i++)
+    g_hash_table_add (create->before, g_strdup (pm_policy_get_id (g_ptr_array_index (policies, i))));
+
+  body = pm_json_write_policy_request (create->policy);
+  pm_api_call_async (self->http, "POST", FILTERS, body, NULL,
+                     pm_api_read_policy, PM_FLAVOUR_SERVERLESS, g_object_unref,
+                     g_task_get_cancellable (task), on_created, g_steal_pointer (&task));
+}
+
+static void
+pm_serverless_api_create_policy_async (PmApi               *api,
+                                       PmPolicy            *policy,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  PmServerlessApi *self = PM_SERVERLESS_API (api);
+  GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_create_policy_async);
+  Create *create = g_new0 (Create, 1);
+
+  create->policy = pm_policy_copy (policy);
+  g_task_set_task_data (task, create, create_free);
+  collect_policies_async (self, pm_policy_get_region (policy), cancellable, on_before_list, task);
+}
+
+static void
+pm_serverless_api_delete_policy_async (PmApi               *api,
+                                       const char          *id,
+                                       gboolean             ignore_associations,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  PmServerlessApi *self = PM_SERVERLESS_API (api);
+  GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_delete_policy_async);
+  g_autofree char *path = filter_path (id);
+
+  pm_api_call_async (self->http, "DELETE", path, NULL, NULL, NULL, PM_FLAVOUR_SERVERLESS, NULL,
+                     cancellable, pm_api_forward_boolean, task);
+}
+
+/* associations: derived from the projects */
+
+static void
+on_list_associations (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) projects = NULL;
+  const char *policy_id = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  projects = collect_finish (result, &error);
+  if (projects == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, associations_of (projects, policy_id), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+pm_serverless_api_list_associations_async (PmApi               *api,
+                                           const char          *policy_id,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  PmServerlessApi *self = PM_SERVERLESS_API (api);
+  GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_list_associations_async);
+
+  g_task_set_task_data (task, g_strdup (policy_id), g_free);
+  collect_projects_async (self, policy_id, cancellable, on_list_associations, task);
+}
+
+/* associate, disassociate: read-modify-write of the project's complete
+ * traffic_filters, guarded by If-Match */
+
+typedef struct
+{
+  char     *policy_id;
+  PmEntity *entity;
+  gboolean  add;
+} Membership;
+
+static void
+membership_free (gpointer data)
+{
+  Membership *change = data;
+
+  g_free (change->policy_id);
+  g_clear_object (&change->entity);
+  g_free (change);
+}
+
+static void
+on_project_read (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(PmEntity) project = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *etag = NULL;
+  g_autofree char *path = NULL;
+  PmServerlessApi *self = g_task_get_source_object (task);
+  Membership *change = g_task_get_task_data (task);
+  const char * const *current;
+  GError *error = NULL;
+  gboolean present;
+  guint i;
+
+  project = pm_api_call_finish (result, &etag, &error);
+  if (project == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  current = pm_entity_get_policy_ids (project);
+  present = entity_has_policy (project, change->policy_id);
+  if (present == change->add)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  ids = g_ptr_array_new ();
+  for (i = 0; current != NULL && current[i] != NULL; i++)
+    if (!g_str_equal (current[i], change->policy_id))
+      g_ptr_array_add (ids, (gpointer) current[i]);
+  if (change->add)
+    g_ptr_array_add (ids, change->policy_id);
+  g_ptr_array_add (ids, NULL);
+
+  body = pm_json_write_project_patch ((const char * const *) ids->pdata);
+  path = project_path (change->entity);
+  g_debug ("%s traffic filter %s %s project %s (ETag %s)",
+           change->add ? "adding" : "removing", change->policy_id,
+           change->add ? "to" : "from", pm_entity_get_id (change->entity),
+           etag != NULL ? etag : "none");
+  pm_api_call_async (self->http, "PATCH", path, body, etag, NULL, PM_FLAVOUR_SERVERLESS, NULL,
+                     g_task_get_cancellable (task), pm_api_forward_boolean, g_steal_pointer (&task));
+}
+
+static void
+change_membership (PmServerlessApi     *self,
+                   const char          *policy_id,
+                   PmEntity            *entity,
+                   gboolean             add,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data,
+                   gpointer             source_tag)
+{
+  GTask *task = new_task (self, cancellable, callback, user_data, source_tag);
+  g_autofree char *path = NULL;
+  Membership *change;
+
+  if (pm_entity_get_kind (entity) != PM_ENTITY_KIND_PROJECT)
+    {
+      g_task_return_new_error (task, PM_API_ERROR, PM_API_ERROR_UNSUPPORTED,
+                               _("Serverless policies apply to projects, not deployments."));
+      g_object_unref (task);
+      return;
+    }
+
+  change = g_new0 (Membership, 1);
+  change->policy_id = g_strdup (policy_id);
+  change->entity = g_object_ref (entity);
+  change->add = add;
+  g_task_set_task_data (task, change, membership_free);
+
+  path = project_path (entity);
+  pm_api_call_async (self->http, "GET", path, NULL, NULL,
+                     read_project, PM_FLAVOUR_SERVERLESS, g_object_unref,
+                     cancellable, on_project_read, task);
+}
+
+static void
+pm_serverless_api_associate_async (PmApi               *api,
+                                   const char          *policy_id,
+                                   PmEntity            *entity,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  change_membership (PM_SERVERLESS_API (api), policy_id, entity, TRUE,
+                     cancellable, callback, user_data, pm_serverless_api_associate_async);
+}
+
+static void
+pm_serverless_api_disassociate_async (PmApi               *api,
+                                      const char          *policy_id,
+                                      PmEntity            *entity,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  change_membership (PM_SERVERLESS_API (api), policy_id, entity, FALSE,
+                     cancellable, callback, user_data, pm_serverless_api_disassociate_async);
+}
+
+/* a project's policies: its traffic_filters, fresh, resolved by listing */
+
+static void
+on_entity_policies_list (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) policies = NULL;
+  PmEntity *project = g_task_get_task_data (task);
+  GPtrArray *mine;
+  GError *error = NULL;
+  guint i;
+
+  policies = collect_finish (result, &error);
+  if (policies == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  mine = g_ptr_array_new_with_free_func (g_object_unref);
+  for (i = 0; i < policies->len; i++)
+    {
+      PmPolicy *policy = g_ptr_array_index (policies, i);
+
+      if (entity_has_policy (project, pm_policy_get_id (policy)))
+        g_ptr_array_add (mine, g_object_ref (policy));
+    }
+  g_task_return_pointer (task, mine, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_entity_policies_project (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PmServerlessApi *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  PmEntity *project;
+
+  project = pm_api_call_finish (result, NULL, &error);
+  if (project == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_set_task_data (task, project, g_object_unref);
+  collect_policies_async (self, NULL, g_task_get_cancellable (task),
+                          on_entity_policies_list, g_steal_pointer (&task));
+}
+
+static void
+pm_serverless_api_list_entity_policies_async (PmApi               *api,
+                                              PmEntity            *entity,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  PmServerlessApi *self = PM_SERVERLESS_API (api);
+  GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_list_entity_policies_async);
+  g_autofree char *path = project_path (entity);
+
+  pm_api_call_async (self->http, "GET", path, NULL, NULL,
+                     read_project, PM_FLAVOUR_SERVERLESS, g_object_unref,
+                     cancellable, on_entity_policies_project, task);
+}
+
+static void
+on_list_entities (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GPtrArray *projects = collect_finish (result, &error);
+
+  if (projects == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, projects, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+pm_serverless_api_list_entities_async (PmApi               *api,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  PmServerlessApi *self = PM_SERVERLESS_API (api);
+  GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_list_entities_async);
+
+  collect_projects_async (self, NULL, cancellable, on_list_entities, task);
+}
+
+static void
+pm_serverless_api_get_metadata_async (PmApi               *api,
+                                      const char          *region,
+                                      PmProvider           provider,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  PmServerlessApi *self = PM_SERVERLESS_API (api);
+  GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_get_metadata_async);
+  g_autoptr(GString) path = g_string_new (FILTERS "/metadata");
+
+  pm_api_append_query (path, "region", region);
+  if (provider != PM_PROVIDER_NONE)
+    pm_api_append_query (path, "csp", pm_provider_to_string (provider));
+  pm_api_call_async (self->http, "GET", path->str, NULL, NULL,
+                     read_metadata, PM_FLAVOUR_SERVERLESS, (GDestroyNotify) g_ptr_array_unref,
+                     cancellable, pm_api_forward_array, task);
+}
+
+static void
+pm_serverless_api_iface_init (PmApiInterface *iface)
+{
+  iface->get_flavour = pm_serverless_api_get_flavour;
+  iface->list_policies_async = pm_serverless_api_list_policies_async;
+  iface->list_policies_finish = pm_api_propagate_array;
+  iface->get_policy_async = pm_serverless_api_get_policy_async;
+  iface->get_policy_finish = pm_api_propagate_policy;
+  iface->create_policy_async = pm_serverless_api_create_policy_async;
+  iface->create_policy_finish = pm_api_propagate_policy;
+  iface->update_policy_async = pm_serverless_api_update_policy_async;
+  iface->update_policy_finish = pm_api_propagate_policy;
+  iface->delete_policy_async = pm_serverless_api_delete_policy_async;
+  iface->delete_policy_finish = pm_api_propagate_boolean;
+  iface->list_associations_async = pm_serverless_api_list_associations_async;
+  iface->list_associations_finish = pm_api_propagate_array;
+  iface->associate_async = pm_serverless_api_associate_async;
+  iface->associate_finish = pm_api_propagate_boolean;
+  iface->disassociate_async = pm_serverless_api_disassociate_async;
+  iface->disassociate_finish = pm_api_propagate_boolean;
+  iface->list_entity_policies_async = pm_serverless_api_list_entity_policies_async;
+  iface->list_entity_policies_finish = pm_api_propagate_array;
+  iface->list_entities_async = pm_serverless_api_list_entities_async;
+  iface->list_entities_finish = pm_api_propagate_array;
+  iface->get_metadata_async = pm_serverless_api_get_metadata_async;
+  iface->get_metadata_finish = pm_api_propagate_array;
+  /* claims: Hosted and ECE only */
+}
