@@ -46,5 +46,8 @@ void           pm_claim_store_remove         (PmClaimStore  *self,
                                                const char     *id);
 PmLinkClaim      *pm_claim_store_lookup         (PmClaimStore  *self,
                                                const char     *id);    /* borrowed */
+/* Claims are keyed by region and display id: the "id" that lookup () and
+ * remove () take is this key, "REGION/DISPLAY-ID". */
+char          *pm_claim_store_dup_key        (PmLinkClaim   *claim);
 
 G_END_DECLS

@@ -1,0 +1,494 @@
+/* test-store.c: the stores' in-place refresh (diff by id, identity kept,
+ * items-changed counts) and a refresh through the real client and sandbox
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "pm-policy-store.h"
+#include "pm-entity-store.h"
+#include "pm-claim-store.h"
+#include "pm-test-util.h"
+
+/* A replica of the model built only from items-changed, and the signals. */
+typedef struct
+{
+  GListModel *model;
+  GPtrArray  *replica;   /* borrowed items, as the signals describe them */
+  GArray     *signals;   /* of Change */
+} Watch;
+
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+} Change;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Watch      *watch)
+{
+  Change change = { position, removed, added };
+
+  g_array_append_val (watch->signals, change);
+  g_assert_cmpuint (position + removed, <=, watch->replica->len);
+  g_ptr_array_remove_range (watch->replica, position, removed);
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, position + i);
+
+      g_assert_nonnull (item);
+      g_ptr_array_insert (watch->replica, position + i, item);
+    }
+  g_assert_cmpuint (watch->replica->len, ==, g_list_model_get_n_items (model));
+}
+
+static Watch *
+watch_new (gpointer model)
+{
+  Watch *watch = g_new0 (Watch, 1);
+
+  watch->model = g_object_ref (model);
+  watch->replica = g_ptr_array_new ();
+  watch->signals = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), watch);
+  return watch;
+}
+
+static void
+watch_free (Watch *watch)
+{
+  g_signal_handlers_disconnect_by_func (watch->model, on_items_changed, watch);
+  g_object_unref (watch->model);
+  g_ptr_array_unref (watch->replica);
+  g_array_unref (watch->signals);
+  g_free (watch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Watch, watch_free)
+
+/* The replica (built from the signals) holds exactly what the model holds. */
+static void
+assert_replica (Watch *watch)
+{
+  guint n = g_list_model_get_n_items (watch->model);
+
+  g_assert_cmpuint (watch->replica->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (watch->model, i);
+
+      g_assert_true (item == watch->replica->pdata[i]);
+    }
+}
+
+static void
+assert_change (Watch *watch,
+               guint  index,
+               guint  position,
+               guint  removed,
+               guint  added)
+{
+  Change *change;
+
+  g_assert_cmpuint (index, <, watch->signals->len);
+  change = &g_array_index (watch->signals, Change, index);
+  g_assert_cmpuint (change->position, ==, position);
+  g_assert_cmpuint (change->removed, ==, removed);
+  g_assert_cmpuint (change->added, ==, added);
+}
+
+static PmPolicy *
+make_policy (const char *id,
+             const char *name)
+{
+  PmPolicy *policy = pm_policy_new (PM_FLAVOUR_HOSTED, PM_POLICY_TYPE_IP);
+
+  pm_policy_set_id (policy, id);
+  pm_policy_set_name (policy, name);
+  pm_policy_set_region (policy, "us-east-1");
+  return policy;
+}
+
+static GPtrArray *
+make_policies (guint n)
+{
+  GPtrArray *policies = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("policy-%04u", i);
+      g_autofree char *name = g_strdup_printf ("Policy %u", i);
+
+      g_ptr_array_add (policies, make_policy (id, name));
+    }
+  return policies;
+}
+
+/* Fresh copies with the same content, as a refresh brings them. */
+static GPtrArray *
+copy_policies (GListModel *model)
+{
+  GPtrArray *copies = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PmPolicy) policy = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (copies, pm_policy_copy (policy));
+    }
+  return copies;
+}
+
+static PmPolicy *
+item_at (gpointer model,
+         guint    position)
+{
+  PmPolicy *policy = g_list_model_get_item (G_LIST_MODEL (model), position);
+
+  g_object_unref (policy);   /* the store keeps it alive */
+  return policy;
+}
+
+static void
+assert_ids (GListModel *model,
+            GPtrArray  *expected)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected->len);
+  for (guint i = 0; i < expected->len; i++)
+    g_assert_cmpstr (pm_policy_get_id (item_at (model, i)), ==, pm_policy_get_id (expected->pdata[i]));
+}
+
+static void
+test_first_load_is_one_signal (void)
+{
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (NULL);
+  g_autoptr(Watch) watch = watch_new (store);
+  g_autoptr(GPtrArray) policies = make_policies (512);
+
+  g_assert_false (pm_policy_store_get_loaded (store));
+  g_assert_cmpuint (pm_policy_store_apply (store, policies), ==, 512);
+  g_assert_cmpuint (watch->signals->len, ==, 1);
+  assert_change (watch, 0, 0, 0, 512);
+  assert_replica (watch);
+  assert_ids (G_LIST_MODEL (store), policies);
+  g_assert_true (item_at (store, 100) == policies->pdata[100]);
+  g_assert_true (pm_policy_store_get_loaded (store));
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (store)) == PM_TYPE_POLICY);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (store), 512));
+}
+
+static void
+test_unchanged_keeps_identity (void)
+{
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (NULL);
+  g_autoptr(GPtrArray) policies = make_policies (64);
+  g_autoptr(GPtrArray) copies = NULL;
+  g_autoptr(Watch) watch = NULL;
+
+  pm_policy_store_apply (store, policies);
+  watch = watch_new (store);
+  g_ptr_array_extend (watch->replica, policies, NULL, NULL);
+
+  copies = copy_policies (G_LIST_MODEL (store));
+  g_assert_false (copies->pdata[0] == policies->pdata[0]);
+  g_assert_cmpuint (pm_policy_store_apply (store, copies), ==, 0);
+  g_assert_cmpuint (watch->signals->len, ==, 0);
+  for (guint i = 0; i < policies->len; i++)
+    g_assert_true (item_at (store, i) == policies->pdata[i]);
+}
+
+static void
+test_one_change_one_replacement (void)
+{
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (NULL);
+  g_autoptr(GPtrArray) policies = make_policies (64);
+  g_autoptr(GPtrArray) copies = NULL;
+  g_autoptr(Watch) watch = NULL;
+  g_autoptr(PmRule) rule = NULL;
+
+  pm_policy_store_apply (store, policies);
+  watch = watch_new (store);
+  g_ptr_array_extend (watch->replica, policies, NULL, NULL);
+
+  copies = copy_policies (G_LIST_MODEL (store));
+  pm_policy_set_name (copies->pdata[17], "Renamed");
+  g_assert_cmpuint (pm_policy_store_apply (store, copies), ==, 1);
+  g_assert_cmpuint (watch->signals->len, ==, 1);
+  assert_change (watch, 0, 17, 1, 1);
+  assert_replica (watch);
+  g_assert_true (item_at (store, 17) == copies->pdata[17]);
+  g_assert_cmpstr (pm_policy_get_name (item_at (store, 17)), ==, "Renamed");
+  for (guint i = 0; i < policies->len; i++)
+    if (i != 17)
+      g_assert_true (item_at (store, i) == policies->pdata[i]);
+
+  /* Two changes apart are two replacements, each of its own row. */
+  g_array_set_size (watch->signals, 0);
+  g_clear_pointer (&copies, g_ptr_array_unref);
+  copies = copy_policies (G_LIST_MODEL (store));
+  pm_policy_set_description (copies->pdata[3], "changed");
+  rule = pm_rule_new ();
+  pm_rule_set_source (rule, "10.0.0.0/8");
+  pm_policy_add_rule (copies->pdata[40], rule);
+  g_assert_cmpuint (pm_policy_store_apply (store, copies), ==, 2);
+  g_assert_cmpuint (watch->signals->len, ==, 2);
+  assert_change (watch, 0, 3, 1, 1);
+  assert_change (watch, 1, 40, 1, 1);
+  assert_replica (watch);
+  g_assert_true (item_at (store, 4) == policies->pdata[4]);
+}
+
+static void
+test_adds_and_removes (void)
+{
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (NULL);
+  g_autoptr(GPtrArray) policies = make_policies (10);
+  g_autoptr(GPtrArray) next = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(Watch) watch = NULL;
+
+  pm_policy_store_apply (store, policies);
+  watch = watch_new (store);
+  g_ptr_array_extend (watch->replica, policies, NULL, NULL);
+
+  /* Drop 2, 3 and 7; add one after 5 and one at the end. */
+  for (guint i = 0; i < policies->len; i++)
+    {
+      if (i == 2 || i == 3 || i == 7)
+        continue;
+      g_ptr_array_add (next, pm_policy_copy (policies->pdata[i]));
+      if (i == 5)
+        g_ptr_array_add (next, make_policy ("new-a", "New A"));
+    }
+  g_ptr_array_add (next, make_policy ("new-b", "New B"));
+
+  g_assert_cmpuint (pm_policy_store_apply (store, next), ==, 2);
+  assert_replica (watch);
+  assert_ids (G_LIST_MODEL (store), next);
+  /* Removals as runs, then one insertion per place. */
+  g_assert_cmpuint (watch->signals->len, ==, 4);
+  assert_change (watch, 0, 2, 2, 0);
+  assert_change (watch, 1, 5, 1, 0);
+  assert_change (watch, 2, 4, 0, 1);
+  assert_change (watch, 3, 8, 0, 1);
+  g_assert_true (pm_policy_store_lookup (store, "policy-0005") == policies->pdata[5]);
+  g_assert_true (pm_policy_store_lookup (store, "policy-0009") == policies->pdata[9]);
+  g_assert_null (pm_policy_store_lookup (store, "policy-0002"));
+
+  /* Everything gone. */
+  g_array_set_size (watch->signals, 0);
+  g_ptr_array_set_size (next, 0);
+  pm_policy_store_apply (store, next);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+  g_assert_cmpuint (watch->signals->len, ==, 1);
+  assert_change (watch, 0, 0, 9, 0);
+}
+
+static void
+test_order_follows_api (void)
+{
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (NULL);
+  g_autoptr(GPtrArray) policies = make_policies (6);
+  g_autoptr(GPtrArray) next = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(Watch) watch = NULL;
+  const guint order[] = { 5, 0, 1, 3, 2, 4 };
+
+  pm_policy_store_apply (store, policies);
+  watch = watch_new (store);
+  g_ptr_array_extend (watch->replica, policies, NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    g_ptr_array_add (next, pm_policy_copy (policies->pdata[order[i]]));
+  pm_policy_set_name (next->pdata[4], "Moved and changed");
+
+  g_assert_cmpuint (pm_policy_store_apply (store, next), ==, 1);
+  assert_replica (watch);
+  assert_ids (G_LIST_MODEL (store), next);
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    if (i != 4)
+      g_assert_true (item_at (store, i) == policies->pdata[order[i]]);
+  g_assert_true (item_at (store, 4) == next->pdata[4]);
+}
+
+static void
+test_duplicates_kept_once (void)
+{
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (NULL);
+  g_autoptr(GPtrArray) policies = make_policies (3);
+
+  g_ptr_array_add (policies, make_policy ("policy-0001", "Twice"));
+  pm_policy_store_apply (store, policies);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 3);
+  g_assert_cmpstr (pm_policy_get_name (pm_policy_store_lookup (store, "policy-0001")), ==, "Policy 1");
+}
+
+static void
+test_upsert_and_remove (void)
+{
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (NULL);
+  g_autoptr(GPtrArray) policies = make_policies (5);
+  g_autoptr(PmPolicy) changed = NULL;
+  g_autoptr(PmPolicy) created = make_policy ("created", "Created");
+  g_autoptr(Watch) watch = NULL;
+
+  pm_policy_store_apply (store, policies);
+  watch = watch_new (store);
+  g_ptr_array_extend (watch->replica, policies, NULL, NULL);
+
+  changed = pm_policy_copy (policies->pdata[2]);
+  pm_policy_set_name (changed, "Edited");
+  pm_policy_store_upsert (store, changed);
+  assert_change (watch, 0, 2, 1, 1);
+  g_assert_true (pm_policy_store_lookup (store, "policy-0002") == changed);
+
+  pm_policy_store_upsert (store, changed);   /* the same object: nothing to do */
+  g_assert_cmpuint (watch->signals->len, ==, 1);
+
+  pm_policy_store_upsert (store, created);
+  assert_change (watch, 1, 5, 0, 1);
+
+  pm_policy_store_remove (store, "policy-0000");
+  assert_change (watch, 2, 0, 1, 0);
+  pm_policy_store_remove (store, "no-such-policy");
+  g_assert_cmpuint (watch->signals->len, ==, 3);
+  assert_replica (watch);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 5);
+}
+
+/* Random lists: whatever the mix of keeps, edits, moves, adds and removes,
+ * the signals describe the model exactly, the order is the new one and
+ * every unchanged object is the old one. */
+static void
+test_random_diffs (void)
+{
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (NULL);
+  g_autoptr(Watch) watch = watch_new (store);
+  GRand *rand = g_rand_new_with_seed (20261123);
+
+  for (guint round = 0; round < 200; round++)
+    {
+      g_autoptr(GPtrArray) next = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_object_unref);
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+      guint n_new = g_rand_int_range (rand, 0, 40);
+      guint created;
+
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (before, g_list_model_get_item (G_LIST_MODEL (store), i));
+
+      for (guint i = 0; i < n_new; i++)
+        {
+          guint pick = g_rand_int_range (rand, 0, 60);
+          g_autofree char *id = g_strdup_printf ("id-%02u", pick);
+          PmPolicy *existing = pm_policy_store_lookup (store, id);
+          PmPolicy *policy = existing ? pm_policy_copy (existing) : make_policy (id, id);
+
+          if (g_rand_int_range (rand, 0, 5) == 0)
+            pm_policy_set_description (policy, g_rand_boolean (rand) ? "x" : "y");
+          g_ptr_array_add (next, policy);
+        }
+
+      created = pm_policy_store_apply (store, next);
+      assert_replica (watch);
+
+      /* Expected: the new list without repeated ids, in order. */
+      {
+        g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+        guint pos = 0;
+        guint expected_created = 0;
+
+        for (guint i = 0; i < next->len; i++)
+          {
+            PmPolicy *want = next->pdata[i];
+            PmPolicy *have;
+            PmPolicy *old = NULL;
+
+            if (!g_hash_table_add (seen, (gpointer) pm_policy_get_id (want)))
+              continue;
+            have = item_at (store, pos++);
+            g_assert_cmpstr (pm_policy_get_id (have), ==, pm_policy_get_id (want));
+            g_assert_true (pm_policy_equal (have, want));
+            for (guint k = 0; k < before->len; k++)
+              if (g_str_equal (pm_policy_get_id (before->pdata[k]), pm_policy_get_id (want)))
+                old = before->pdata[k];
+            if (old != NULL && pm_policy_equal (old, want))
+              g_assert_true (have == old);
+            else
+              {
+                g_assert_true (have == want);
+                expected_created++;
+              }
+          }
+        g_assert_cmpuint (pos, ==, g_list_model_get_n_items (G_LIST_MODEL (store)));
+        g_assert_cmpuint (created, ==, expected_created);
+      }
+      g_array_set_size (watch->signals, 0);
+    }
+  g_rand_free (rand);
+}
+
+static void
+test_entities_and_claims (void)
+{
+  g_autoptr(PmEntityStore) entities = pm_entity_store_new (NULL);
+  g_autoptr(PmClaimStore) claims = pm_claim_store_new (NULL);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) claim_list = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) claim_again = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(PmEntity) first = NULL;
+  g_autofree char *key = NULL;
+
+  g_ptr_array_add (list, pm_entity_new (PM_ENTITY_KIND_DEPLOYMENT, "deployment", "d1", "One", "us-east-1"));
+  g_ptr_array_add (list, pm_entity_new (PM_ENTITY_KIND_DEPLOYMENT, "deployment", "d2", "Two", "us-east-1"));
+  g_assert_cmpuint (pm_entity_store_apply (entities, list), ==, 2);
+  g_ptr_array_add (again, pm_entity_new (PM_ENTITY_KIND_DEPLOYMENT, "deployment", "d1", "One", "us-east-1"));
+  g_ptr_array_add (again, pm_entity_new (PM_ENTITY_KIND_DEPLOYMENT, "deployment", "d2", "Two renamed", "us-east-1"));
+  g_assert_cmpuint (pm_entity_store_apply (entities, again), ==, 1);
+  first = g_list_model_get_item (G_LIST_MODEL (entities), 0);
+  g_assert_true (first == list->pdata[0]);
+  g_assert_true (pm_entity_store_lookup (entities, "d2") == again->pdata[1]);
+
+  /* The same link id in two regions is two claims. */
+  g_ptr_array_add (claim_list, pm_link_claim_new_link_id ("us-east-1", "vpce-00000000000000001"));
+  g_ptr_array_add (claim_list, pm_link_claim_new_link_id ("eu-west-1", "vpce-00000000000000001"));
+  g_ptr_array_add (claim_list, pm_link_claim_new_azure ("azure-eastus2", "my-endpoint",
+                                                        "11111111-2222-3333-4444-555555555555"));
+  g_assert_cmpuint (pm_claim_store_apply (claims, claim_list), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (claims)), ==, 3);
+  key = pm_claim_store_dup_key (claim_list->pdata[1]);
+  g_assert_true (pm_claim_store_lookup (claims, key) == claim_list->pdata[1]);
+
+  g_ptr_array_add (claim_again, pm_link_claim_new_link_id ("us-east-1", "vpce-00000000000000001"));
+  g_ptr_array_add (claim_again, pm_link_claim_new_azure ("azure-eastus2", "my-endpoint",
+                                                         "11111111-2222-3333-4444-555555555555"));
+  g_assert_cmpuint (pm_claim_store_apply (claims, claim_again), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (claims)), ==, 2);
+  g_assert_null (pm_claim_store_lookup (claims, key));
+  pm_claim_store_remove (claims, key);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (claims)), ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/first-load-one-signal", test_first_load_is_one_signal);
+  g_test_add_func ("/store/unchanged-keeps-identity", test_unchanged_keeps_identity);
+  g_test_add_func ("/store/one-change-one-replacement", test_one_change_one_replacement);
+  g_test_add_func ("/store/adds-and-removes", test_adds_and_removes);
+  g_test_add_func ("/store/order-follows-api", test_order_follows_api);
+  g_test_add_func ("/store/duplicates-kept-once", test_duplicates_kept_once);
+  g_test_add_func ("/store/upsert-and-remove", test_upsert_and_remove);
+  g_test_add_func ("/store/random-diffs", test_random_diffs);
+  g_test_add_func ("/store/entities-and-claims", test_entities_and_claims);
+
+  return g_test_run ();
+}
