@@ -98,7 +98,16 @@ pm_sb_fault_parse (const char *spec,
             fault->path_prefix = g_strdup (path + 1);
         }
       if (mark[1] != '\0' && !g_str_equal (mark + 1, "*"))
-        fault->method = g_ascii_strup (mark + 1, -1);
+        {
+          for (const char *c = mark + 1; *c; c++)
+            if (!g_ascii_isalpha (*c))
+              {
+                invalid (error, spec, "the method is not valid");
+                pm_sb_fault_free (fault);
+                return NULL;
+              }
+          fault->method = g_ascii_strup (mark + 1, -1);
+        }
     }
   arg = strchr (text, ':');
   if (arg != NULL)
