@@ -740,7 +740,7 @@ on_sent (GObject      *source,
         }
     }
 
-  parse = g_task_new (NULL, g_task_get_cancellable (task), on_parsed, g_steal_pointer (&task));
+  parse = g_task_new (NULL, g_task_get_cancellable (task), on_parsed, g_object_ref (task));
   g_task_set_source_tag (parse, parse_thread);
   g_task_set_task_data (parse, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
   g_task_run_in_thread (parse, parse_thread);

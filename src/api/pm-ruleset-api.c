@@ -411,7 +411,7 @@ on_created (GObject      *source,
   pm_api_append_query (path, "region", pm_policy_get_region (write->policy));
   pm_api_call_async (self->http, "GET", path->str, NULL, NULL,
                      pm_api_read_policy_list, self->flavour, (GDestroyNotify) g_ptr_array_unref,
-                     g_task_get_cancellable (task), on_reconcile_list, g_steal_pointer (&task));
+                     g_task_get_cancellable (task), on_reconcile_list, g_object_ref (task));
 }
 
 static void
@@ -441,7 +441,7 @@ on_before_list (GObject      *source,
   body = pm_json_write_policy_request (write->policy);
   pm_api_call_async (self->http, "POST", RULESETS, body, NULL,
                      read_ruleset_id, self->flavour, g_free,
-                     g_task_get_cancellable (task), on_created, g_steal_pointer (&task));
+                     g_task_get_cancellable (task), on_created, g_object_ref (task));
 }
 
 static void

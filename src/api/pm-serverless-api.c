@@ -448,7 +448,7 @@ on_list_policies (GObject      *source,
     }
 
   collect_projects_async (self, NULL, g_task_get_cancellable (task),
-                          on_list_projects_for_associations, g_steal_pointer (&task));
+                          on_list_projects_for_associations, g_object_ref (task));
 }
 
 static void
@@ -612,7 +612,7 @@ on_created (GObject      *source,
   g_debug ("create answered “%s”; reconciling by listing", error->message);
   create->post_error = error;
   collect_policies_async (self, pm_policy_get_region (create->policy),
-                          g_task_get_cancellable (task), on_reconcile_list, g_steal_pointer (&task));
+                          g_task_get_cancellable (task), on_reconcile_list, g_object_ref (task));
 }
 
 static void
@@ -642,7 +642,7 @@ on_before_list (GObject      *source,
   body = pm_json_write_policy_request (create->policy);
   pm_api_call_async (self->http, "POST", FILTERS, body, NULL,
                      pm_api_read_policy, PM_FLAVOUR_SERVERLESS, g_object_unref,
-                     g_task_get_cancellable (task), on_created, g_steal_pointer (&task));
+                     g_task_get_cancellable (task), on_created, g_object_ref (task));
 }
 
 static void
@@ -778,7 +778,7 @@ on_project_read (GObject      *source,
            change->add ? "to" : "from", pm_entity_get_id (change->entity),
            etag != NULL ? etag : "none");
   pm_api_call_async (self->http, "PATCH", path, body, etag, NULL, PM_FLAVOUR_SERVERLESS, NULL,
-                     g_task_get_cancellable (task), pm_api_forward_boolean, g_steal_pointer (&task));
+                     g_task_get_cancellable (task), pm_api_forward_boolean, g_object_ref (task));
 }
 
 static void
@@ -890,7 +890,7 @@ on_entity_policies_project (GObject      *source,
 
   g_task_set_task_data (task, project, g_object_unref);
   collect_policies_async (self, NULL, g_task_get_cancellable (task),
-                          on_entity_policies_list, g_steal_pointer (&task));
+                          on_entity_policies_list, g_object_ref (task));
 }
 
 static void
