@@ -503,7 +503,7 @@ test_claims (void)
     list = json_object_get_array_member (obj (eu), "claimed_link_ids");
     g_assert_cmpuint (json_array_get_length (list), ==, 1);
     g_assert_cmpuint (unclaim->status, ==, 200);
-    assert_error (unclaim_again, 404, "traffic_filter_claimed_link_id.not_found");
+    assert_error (unclaim_again, 400, "traffic_filter_claimed_link_id.not_found");
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (after), "claimed_link_ids")), ==, 4);
   }
   stop_sandbox ();
@@ -942,9 +942,11 @@ test_faults_connection (void)
     g_assert_nonnull (resp->json);
     g_assert_nonnull (json_object_get_array_member (obj (resp), "rulesets"));
   }
+  for (guint round = 0; round < 2; round++)
   {
-    /* Pending replies when the sandbox stops are dropped cleanly. */
-    add_fault ("latency:60000@GET");
+    /* A client that gives up on a delayed reply (round 0), and pending
+     * replies when the sandbox stops (round 1), are dropped cleanly. */
+    add_fault (round == 0 ? "latency:200@GET" : "latency:60000@GET");
     {
       g_autoptr(SoupSession) session = soup_session_new ();
       g_autofree char *base = pm_sandbox_dup_base_url (sandbox);
@@ -959,6 +961,15 @@ test_faults_connection (void)
       soup_session_abort (session);
       while (g_main_context_iteration (NULL, FALSE))
         ;
+      if (round == 0)
+        {
+          g_autoptr(Resp) after = NULL;
+
+          g_usleep (400 * 1000);
+          pm_sandbox_clear_faults (sandbox);
+          after = call ("GET", RULESETS, NULL);
+          g_assert_cmpuint (after->status, ==, 200);
+        }
     }
   }
   stop_sandbox ();

@@ -442,7 +442,8 @@ claim_or_unclaim (PmSbState   *state,
           pm_sb_reply_object (reply, 201, pm_sb_claim_to_json (&wanted));
         }
       else if (index < 0)
-        pm_sb_reply_error (reply, 404, "traffic_filter_claimed_link_id.not_found", "link_id",
+        /* The spec lists 400 (not 404) for _unclaim. */
+        pm_sb_reply_error (reply, 400, "traffic_filter_claimed_link_id.not_found", "link_id",
                            "This private connection id is not claimed in %s", wanted.region);
       else
         {

@@ -79,6 +79,8 @@ typedef struct {
   gsize              written;
   PendingAction      action;
   GSource           *source;
+  gulong             finished_id;
+  gulong             disconnected_id;
 } Pending;
 
 static void
@@ -91,8 +93,16 @@ prepared_free (Prepared *prepared)
 }
 
 static void
+pending_disconnect (Pending *pending)
+{
+  g_clear_signal_handler (&pending->finished_id, pending->msg);
+  g_clear_signal_handler (&pending->disconnected_id, pending->msg);
+}
+
+static void
 pending_free (Pending *pending)
 {
+  pending_disconnect (pending);
   if (pending->source)
     {
       g_source_destroy (pending->source);
@@ -164,6 +174,7 @@ pending_fire (gpointer data)
   Pending *pending = data;
   PmSandbox *self = pending->self;
 
+  pending_disconnect (pending);
   switch (pending->action)
     {
     case PENDING_WRITE:
@@ -189,6 +200,16 @@ pending_fire (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The client went away before the timer fired. */
+static void
+pending_gone (SoupServerMessage *msg,
+              gpointer           data)
+{
+  Pending *pending = data;
+
+  g_ptr_array_remove_fast (pending->self->pending, pending);
+}
+
 /* Defer part of a reply: the message is paused until the timer fires. */
 static void
 defer (PmSandbox         *self,
@@ -208,6 +229,8 @@ defer (PmSandbox         *self,
   pending->source = g_timeout_source_new (delay_ms);
   g_source_set_callback (pending->source, pending_fire, pending, NULL);
   g_source_attach (pending->source, self->context);
+  pending->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (pending_gone), pending);
+  pending->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (pending_gone), pending);
   g_ptr_array_add (self->pending, pending);
   if (action != PENDING_REST)
     soup_server_message_pause (msg);
