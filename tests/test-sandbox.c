@@ -495,7 +495,7 @@ test_claims (void)
     g_assert_cmpuint (claim->status, ==, 201);
     g_assert_cmpstr (json_object_get_string_member (obj (claim), "link_id"), ==, "vpce-0abc0abc0abc0abc0");
     g_assert_cmpstr (json_object_get_string_member (obj (claim), "region"), ==, "eu-west-1");
-    assert_error (again, 409, "traffic_filter_claimed_link_id.already_claimed");
+    assert_error (again, 400, "traffic_filter_claimed_link_id.already_claimed");
     g_assert_cmpuint (claim_azure->status, ==, 201);
     g_assert_cmpstr (json_object_get_string_member (obj (claim_azure), "azure_endpoint_name"), ==, "my-pe");
     assert_error (bad, 400, "traffic_filter_claimed_link_id.invalid_input");

@@ -433,7 +433,8 @@ claim_or_unclaim (PmSbState   *state,
     {
       index = find_claim (state, &wanted);
       if (claim && index >= 0)
-        pm_sb_reply_error (reply, 409, "traffic_filter_claimed_link_id.already_claimed", "link_id",
+        /* The spec lists no conflict status for _claim; 400 as for _unclaim. */
+        pm_sb_reply_error (reply, 400, "traffic_filter_claimed_link_id.already_claimed", "link_id",
                            "This private connection id is already claimed in %s", wanted.region);
       else if (claim)
         {
