@@ -30,13 +30,16 @@ empty_object (PmSbReply *reply,
 }
 
 static PmSbPolicy *
-lookup_ruleset (PmSbState  *state,
-                const char *id,
-                PmSbReply  *reply)
+lookup_ruleset (PmSbState   *state,
+                PmSbRequest *request,
+                const char  *id,
+                PmSbReply   *reply)
 {
   PmSbPolicy *policy = g_hash_table_lookup (state->ruleset_by_id, id);
 
-  if (policy == NULL || g_hash_table_remove (state->hidden_once, id))
+  /* not-found-after-create: a read of a new id misses once */
+  if (policy == NULL
+      || (g_str_equal (request->method, "GET") && g_hash_table_remove (state->hidden_once, id)))
     {
       pm_sb_reply_error (reply, 404, "traffic_filter.not_found", "ruleset_id",
                          "The traffic filter ruleset %s cannot be found", id);
@@ -518,7 +521,7 @@ handle_ruleset (PmSbState   *state,
       pm_sb_reply_error (reply, 404, "root.not_found", NULL, "No such path");
       return;
     }
-  policy = lookup_ruleset (state, SEG (5), reply);
+  policy = lookup_ruleset (state, request, SEG (5), reply);
   if (policy == NULL)
     return;
   if (request->n_segments == 6)

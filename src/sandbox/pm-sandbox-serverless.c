@@ -105,13 +105,16 @@ reply_page (PmSbState *state,
 }
 
 static PmSbPolicy *
-lookup_filter (PmSbState  *state,
-               const char *id,
-               PmSbReply  *reply)
+lookup_filter (PmSbState   *state,
+               PmSbRequest *request,
+               const char  *id,
+               PmSbReply   *reply)
 {
   PmSbPolicy *policy = g_hash_table_lookup (state->filter_by_id, id);
 
-  if (policy == NULL || g_hash_table_remove (state->hidden_once, id))
+  /* not-found-after-create: a read of a new id misses once */
+  if (policy == NULL
+      || (g_str_equal (request->method, "GET") && g_hash_table_remove (state->hidden_once, id)))
     {
       pm_sb_reply_error (reply, 404, "traffic_filter.not_found", "id",
                          "The traffic filter %s cannot be found", id);
@@ -410,7 +413,7 @@ handle_filters (PmSbState   *state,
       method_not_allowed (reply);
       return;
     }
-  policy = lookup_filter (state, SEG (4), reply);
+  policy = lookup_filter (state, request, SEG (4), reply);
   if (policy == NULL)
     return;
   if (g_str_equal (method, "GET"))

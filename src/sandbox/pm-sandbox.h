@@ -79,7 +79,8 @@ char      *pm_sandbox_dup_base_url        (PmSandbox  *self);  /* "http://127.0.
  *                       applied (so its If-Match is stale), on any other
  *                       request on a project path just after it is answered
  *   not-found-after-create  the next GET of an id created by a matching POST
- *                       answers 404 once (eventual consistency)
+ *                       answers 404 once (eventual consistency); other
+ *                       methods on it are not affected
  * METHOD may be "*" (any); PATH-PREFIX matches the start of the path. COUNT
  * limits how many requests it hits (default: unlimited); PERCENT makes it hit
  * at random (seeded by "seed"). Faults are tried in the order added; the
