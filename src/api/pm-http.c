@@ -456,7 +456,10 @@ error_for_transport (const GError *error,
     return pm_api_error_new (PM_API_ERROR_TIMEOUT, NULL,
                              _("The server did not answer in time. Check your network connection and try again."));
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT)
+  /* Cut off after the status line: the reply is unusable. Before it: the
+   * connection was lost. */
+  if ((g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT)
+       && req->msg != NULL && soup_message_get_status (req->msg) != SOUP_STATUS_NONE)
       || error->domain == SOUP_SESSION_ERROR)
     return pm_api_error_new (PM_API_ERROR_BAD_REPLY, NULL,
                              _("The server’s reply was cut off or could not be read (%s). Try again."),

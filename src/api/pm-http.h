@@ -24,6 +24,9 @@ gboolean    pm_http_set_ca_file      (PmHttp       *self,
                                       const char   *ca_file,
                                       GError      **error);
 const char *pm_http_get_base_url     (PmHttp       *self);
+/* Seconds of silence on a connection before a request fails with
+ * PM_API_ERROR_TIMEOUT (default 30); set it before the first request, as
+ * connections already open keep the value they were made with. */
 void        pm_http_set_timeout      (PmHttp       *self,
                                       guint         seconds);
 /* Retry policy for idempotent requests (and any request that failed before

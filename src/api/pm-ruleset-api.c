@@ -599,6 +599,104 @@ pm_ruleset_api_disassociate_async (PmApi               *api,
                      cancellable, pm_api_forward_boolean, task);
 }
 
+/* TrafficFilterSettings {"rulesets": ["id", …]}: the ids only. */
+static gpointer
+read_ruleset_ids (JsonNode  *node,
+                  PmFlavour  flavour,
+                  GError   **error)
+{
+  GPtrArray *ids;
+  JsonArray *array;
+  guint i;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node)
+      || !json_object_has_member (json_node_get_object (node), "rulesets")
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (node), "rulesets")))
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE, _("Field “%s” must be an array"), "rulesets");
+      return NULL;
+    }
+
+  array = json_object_get_array_member (json_node_get_object (node), "rulesets");
+  ids = g_ptr_array_new_with_free_func (g_free);
+  for (i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+        g_ptr_array_add (ids, g_strdup (json_node_get_string (element)));
+    }
+  return ids;
+}
+
+static gboolean
+str_equal (gconstpointer a,
+           gconstpointer b)
+{
+  return g_str_equal (a, b);
+}
+
+static void
+on_entity_policies_list (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) policies = NULL;
+  GPtrArray *ids = g_task_get_task_data (task);
+  GPtrArray *mine;
+  GError *error = NULL;
+  guint i;
+
+  policies = pm_api_call_finish (result, NULL, &error);
+  if (policies == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  mine = g_ptr_array_new_with_free_func (g_object_unref);
+  for (i = 0; i < policies->len; i++)
+    {
+      PmPolicy *policy = g_ptr_array_index (policies, i);
+
+      if (g_ptr_array_find_with_equal_func (ids, pm_policy_get_id (policy), str_equal, NULL))
+        g_ptr_array_add (mine, g_object_ref (policy));
+    }
+  g_task_return_pointer (task, mine, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_entity_policy_ids (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PmRulesetApi *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  GPtrArray *ids;
+
+  ids = pm_api_call_finish (result, NULL, &error);
+  if (ids == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (ids->len == 0)
+    {
+      g_ptr_array_unref (ids);
+      g_task_return_pointer (task, g_ptr_array_new_with_free_func (g_object_unref),
+                             (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+
+  /* The endpoint answers ids; the rule sets themselves come from the list. */
+  g_task_set_task_data (task, ids, (GDestroyNotify) g_ptr_array_unref);
+  pm_api_call_async (self->http, "GET", RULESETS "?include_associations=true", NULL, NULL,
+                     pm_api_read_policy_list, self->flavour, (GDestroyNotify) g_ptr_array_unref,
+                     g_task_get_cancellable (task), on_entity_policies_list, g_object_ref (task));
+}
+
 static void
 pm_ruleset_api_list_entity_policies_async (PmApi               *api,
                                            PmEntity            *entity,
@@ -613,8 +711,8 @@ pm_ruleset_api_list_entity_policies_async (PmApi               *api,
   g_autofree char *path = g_strconcat (ASSOCIATIONS "/", type, "/", entity_id, "/rulesets", NULL);
 
   pm_api_call_async (self->http, "GET", path, NULL, NULL,
-                     pm_api_read_policy_list, self->flavour, (GDestroyNotify) g_ptr_array_unref,
-                     cancellable, pm_api_forward_array, task);
+                     read_ruleset_ids, self->flavour, (GDestroyNotify) g_ptr_array_unref,
+                     cancellable, on_entity_policy_ids, task);
 }
 
 static void

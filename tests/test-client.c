@@ -1,0 +1,1164 @@
+/* test-client.c: PmRulesetApi and PmServerlessApi against the real sandbox
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "pm-api.h"
+#include "pm-json.h"
+#include "pm-region.h"
+#include "pm-sandbox.h"
+#include "pm-test-util.h"
+
+typedef struct {
+  PmFlavour  flavour;
+  PmSandbox *sandbox;
+  PmHttp    *http;
+  PmApi     *api;
+} Fixture;
+
+/* Fixture */
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  f->flavour = GPOINTER_TO_INT (data);
+  f->sandbox = pm_sandbox_new ();
+  g_assert_true (pm_sandbox_start (f->sandbox, 0, &error));
+  g_assert_no_error (error);
+  url = pm_sandbox_dup_base_url (f->sandbox);
+  f->http = pm_http_new (url, PM_SANDBOX_DEFAULT_API_KEY, &error);
+  g_assert_no_error (error);
+  pm_http_set_retry_policy (f->http, 4, 20, 5000);
+  pm_http_set_timeout (f->http, 10);
+  f->api = pm_api_new_for_flavour (f->flavour, f->http);
+  g_assert_cmpint (pm_api_get_flavour (f->api), ==, f->flavour);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->api);
+  g_clear_object (&f->http);
+  pm_sandbox_stop (f->sandbox);
+  g_clear_object (&f->sandbox);
+}
+
+/* Calls, waited for on the main context */
+
+static GPtrArray *
+list_policies (Fixture *f, const char *region, PmApiListFlags flags, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pm_api_list_policies_async (f->api, region, flags, NULL, pm_test_result_cb, &result);
+  return pm_api_list_policies_finish (f->api, pm_test_wait (&result), error);
+}
+
+static PmPolicy *
+get_policy (Fixture *f, const char *id, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pm_api_get_policy_async (f->api, id, NULL, pm_test_result_cb, &result);
+  return pm_api_get_policy_finish (f->api, pm_test_wait (&result), error);
+}
+
+static PmPolicy *
+create_policy (Fixture *f, PmPolicy *policy, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pm_api_create_policy_async (f->api, policy, NULL, pm_test_result_cb, &result);
+  return pm_api_create_policy_finish (f->api, pm_test_wait (&result), error);
+}
+
+static PmPolicy *
+update_policy (Fixture *f, PmPolicy *policy, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pm_api_update_policy_async (f->api, policy, NULL, pm_test_result_cb, &result);
+  return pm_api_update_policy_finish (f->api, pm_test_wait (&result), error);
+}
+
+static gboolean
+delete_policy (Fixture *f, const char *id, gboolean ignore, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pm_api_delete_policy_async (f->api, id, ignore, NULL, pm_test_result_cb, &result);
+  return pm_api_delete_policy_finish (f->api, pm_test_wait (&result), error);
+}
+
+static GPtrArray *
+list_associations (Fixture *f, const char *id, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pm_api_list_associations_async (f->api, id, NULL, pm_test_result_cb, &result);
+  return pm_api_list_associations_finish (f->api, pm_test_wait (&result), error);
+}
+
+static gboolean
+associate (Fixture *f, const char *id, PmEntity *entity, gboolean add, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (add)
+    {
+      pm_api_associate_async (f->api, id, entity, NULL, pm_test_result_cb, &result);
+      return pm_api_associate_finish (f->api, pm_test_wait (&result), error);
+    }
+  pm_api_disassociate_async (f->api, id, entity, NULL, pm_test_result_cb, &result);
+  return pm_api_disassociate_finish (f->api, pm_test_wait (&result), error);
+}
+
+static GPtrArray *
+list_entity_policies (Fixture *f, PmEntity *entity, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pm_api_list_entity_policies_async (f->api, entity, NULL, pm_test_result_cb, &result);
+  return pm_api_list_entity_policies_finish (f->api, pm_test_wait (&result), error);
+}
+
+static GPtrArray *
+list_entities (Fixture *f, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pm_api_list_entities_async (f->api, NULL, pm_test_result_cb, &result);
+  return pm_api_list_entities_finish (f->api, pm_test_wait (&result), error);
+}
+
+static GPtrArray *
+list_claims (Fixture *f, const char *region, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pm_api_list_claims_async (f->api, region, NULL, pm_test_result_cb, &result);
+  return pm_api_list_claims_finish (f->api, pm_test_wait (&result), error);
+}
+
+static gboolean
+claim (Fixture *f, PmLinkClaim *link, gboolean add, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (add)
+    {
+      pm_api_claim_async (f->api, link, NULL, pm_test_result_cb, &result);
+      return pm_api_claim_finish (f->api, pm_test_wait (&result), error);
+    }
+  pm_api_unclaim_async (f->api, link, NULL, pm_test_result_cb, &result);
+  return pm_api_unclaim_finish (f->api, pm_test_wait (&result), error);
+}
+
+static GPtrArray *
+get_metadata (Fixture *f, const char *region, PmProvider provider, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pm_api_get_metadata_async (f->api, region, provider, NULL, pm_test_result_cb, &result);
+  return pm_api_get_metadata_finish (f->api, pm_test_wait (&result), error);
+}
+
+/* The sandbox's state */
+
+static gboolean
+serverless (Fixture *f)
+{
+  return f->flavour == PM_FLAVOUR_SERVERLESS;
+}
+
+static JsonArray *
+state_array (JsonNode   *state,
+             const char *flavour,
+             const char *member)
+{
+  JsonObject *root = json_node_get_object (state);
+
+  return json_object_get_array_member (json_object_get_object_member (root, flavour), member);
+}
+
+static JsonArray *
+state_policies (Fixture  *f,
+                JsonNode *state)
+{
+  return serverless (f) ? state_array (state, "serverless", "traffic_filters")
+                        : state_array (state, "hosted", "rulesets");
+}
+
+static guint
+count_policies (Fixture *f)
+{
+  g_autoptr(JsonNode) state = pm_sandbox_dup_state (f->sandbox);
+
+  return json_array_get_length (state_policies (f, state));
+}
+
+static guint
+count_named (Fixture    *f,
+             const char *name)
+{
+  g_autoptr(JsonNode) state = pm_sandbox_dup_state (f->sandbox);
+  JsonArray *policies = state_policies (f, state);
+  guint i, n = 0;
+
+  for (i = 0; i < json_array_get_length (policies); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (policies, i), "name"), name) == 0)
+      n++;
+  return n;
+}
+
+/* The state's object for a policy id (a new reference), or NULL. */
+static JsonObject *
+state_policy (Fixture    *f,
+              const char *id)
+{
+  g_autoptr(JsonNode) state = pm_sandbox_dup_state (f->sandbox);
+  JsonArray *policies = state_policies (f, state);
+  guint i;
+
+  for (i = 0; i < json_array_get_length (policies); i++)
+    {
+      JsonObject *object = json_array_get_object_element (policies, i);
+
+      if (g_strcmp0 (json_object_get_string_member (object, "id"), id) == 0)
+        return json_object_ref (object);
+    }
+  return NULL;
+}
+
+static gboolean
+project_has_filter (Fixture    *f,
+                    const char *project_id,
+                    const char *policy_id)
+{
+  g_autoptr(JsonNode) state = pm_sandbox_dup_state (f->sandbox);
+  JsonArray *projects = state_array (state, "serverless", "projects");
+  guint i, j;
+
+  for (i = 0; i < json_array_get_length (projects); i++)
+    {
+      JsonObject *project = json_array_get_object_element (projects, i);
+      JsonArray *filters;
+
+      if (g_strcmp0 (json_object_get_string_member (project, "id"), project_id) != 0)
+        continue;
+      filters = json_object_get_array_member (project, "traffic_filters");
+      for (j = 0; filters != NULL && j < json_array_get_length (filters); j++)
+        if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (filters, j), "id"),
+                       policy_id) == 0)
+          return TRUE;
+      return FALSE;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+ruleset_has_deployment (Fixture    *f,
+                        const char *policy_id,
+                        const char *deployment_id)
+{
+  g_autoptr(JsonObject) ruleset = state_policy (f, policy_id);
+  JsonArray *associations;
+  guint i;
+
+  g_assert_nonnull (ruleset);
+  associations = json_object_get_array_member (ruleset, "associations");
+  for (i = 0; associations != NULL && i < json_array_get_length (associations); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (associations, i), "id"),
+                   deployment_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Finding things */
+
+static PmPolicy *
+find_named (GPtrArray  *policies,
+            const char *name)
+{
+  guint i;
+
+  for (i = 0; i < policies->len; i++)
+    if (g_strcmp0 (pm_policy_get_name (g_ptr_array_index (policies, i)), name) == 0)
+      return g_ptr_array_index (policies, i);
+  return NULL;
+}
+
+static PmEntity *
+find_entity (GPtrArray  *entities,
+             const char *name)
+{
+  guint i;
+
+  for (i = 0; i < entities->len; i++)
+    if (g_strcmp0 (pm_entity_get_name (g_ptr_array_index (entities, i)), name) == 0)
+      return g_ptr_array_index (entities, i);
+  g_error ("no entity named %s", name);
+}
+
+static PmPolicy *
+find_policy (Fixture    *f,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) policies = list_policies (f, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, &error);
+  PmPolicy *policy;
+
+  g_assert_no_error (error);
+  policy = find_named (policies, name);
+  g_assert_nonnull (policy);
+  return g_object_ref (policy);
+}
+
+static const char *
+home_region (Fixture *f)
+{
+  return f->flavour == PM_FLAVOUR_ECE ? "ece-region" : "us-east-1";
+}
+
+static PmPolicy *
+new_ip_policy (Fixture    *f,
+               const char *name)
+{
+  PmPolicy *policy = pm_policy_new (f->flavour, PM_POLICY_TYPE_IP);
+  g_autoptr(PmRule) a = pm_rule_new ();
+  g_autoptr(PmRule) b = pm_rule_new ();
+
+  pm_policy_set_name (policy, name);
+  pm_policy_set_description (policy, "Made by test-client");
+  pm_policy_set_region (policy, home_region (f));
+  pm_rule_set_description (a, "Lab");
+  pm_rule_set_source (a, "192.0.2.0/24");
+  pm_rule_set_description (b, "Lab (IPv6)");
+  pm_rule_set_source (b, "2001:db8::/32");
+  pm_policy_add_rule (policy, a);
+  pm_policy_add_rule (policy, b);
+  return policy;
+}
+
+static guint
+posts (Fixture *f)
+{
+  return pm_sandbox_get_request_count (f->sandbox, "POST",
+                                       serverless (f) ? "/api/v1/serverless/traffic-filters"
+                                                      : "/api/v1/deployments/traffic-filter/rulesets");
+}
+
+static void
+add_fault (Fixture    *f,
+           const char *spec)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pm_sandbox_add_fault (f->sandbox, spec, &error));
+  g_assert_no_error (error);
+}
+
+/* Listing and showing */
+
+static void
+test_list (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) plain = list_policies (f, NULL, 0, &error);
+  g_autoptr(GPtrArray) with = NULL;
+  g_autoptr(GPtrArray) regional = NULL;
+  PmPolicy *office;
+  guint i;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (plain->len, ==, count_policies (f));
+  g_assert_cmpuint (plain->len, >, 3);
+  for (i = 0; i < plain->len; i++)
+    g_assert_cmpint (pm_policy_get_flavour (g_ptr_array_index (plain, i)), ==, serverless (f) ? PM_FLAVOUR_SERVERLESS : f->flavour);
+
+  with = list_policies (f, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, &error);
+  g_assert_no_error (error);
+  office = find_named (with, "Office networks");
+  g_assert_nonnull (office);
+  g_assert_true (pm_policy_has_associations_info (office));
+  g_assert_cmpint (pm_policy_get_n_associations (office), ==, serverless (f) ? 2 : 1);
+  {
+    g_autoptr(PmAssociation) first = g_list_model_get_item (pm_policy_get_associations (office), 0);
+    const char *type = pm_association_get_entity_type (first);
+
+    if (serverless (f))
+      g_assert_true (g_str_equal (type, "elasticsearch") || g_str_equal (type, "observability"));
+    else
+      g_assert_cmpstr (type, ==, "deployment");
+  }
+
+  regional = list_policies (f, "eu-west-1", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (regional->len, >=, 1);
+  g_assert_cmpuint (regional->len, <, plain->len);
+  for (i = 0; i < regional->len; i++)
+    g_assert_cmpstr (pm_policy_get_region (g_ptr_array_index (regional, i)), ==, "eu-west-1");
+}
+
+static void
+test_show (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) listed = find_policy (f, "Corporate VPN (EU)");
+  g_autoptr(PmPolicy) shown = get_policy (f, pm_policy_get_id (listed), &error);
+  g_autoptr(PmPolicy) missing = NULL;
+  const PmApiErrorDetails *details;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (pm_policy_get_id (shown), ==, pm_policy_get_id (listed));
+  g_assert_cmpstr (pm_policy_get_name (shown), ==, "Corporate VPN (EU)");
+  g_assert_cmpuint (pm_policy_get_n_rules (shown), ==, pm_policy_get_n_rules (listed));
+  if (serverless (f))
+    g_assert_nonnull (pm_policy_get_etag (shown));
+
+  missing = get_policy (f, "0123456789abcdef0123456789abcdef", &error);
+  g_assert_null (missing);
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_NOT_FOUND);
+  details = pm_api_error_get_details (error);
+  g_assert_cmpuint (details->status, ==, 404);
+  g_assert_cmpstr (details->code, ==, "traffic_filter.not_found");
+}
+
+static void
+test_paging (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) policies = NULL;
+  g_autoptr(GPtrArray) projects = NULL;
+  guint gets;
+
+  pm_sandbox_set_page_size (f->sandbox, 2);
+  gets = pm_sandbox_get_request_count (f->sandbox, "GET", "/api/v1/serverless/traffic-filters");
+  policies = list_policies (f, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (policies->len, ==, count_policies (f));
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "GET", "/api/v1/serverless/traffic-filters") - gets,
+                    ==, (policies->len + 1) / 2);
+
+  projects = list_entities (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (projects->len, ==, 7);
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "GET", "/api/v1/serverless/projects/elasticsearch"), ==, 2);
+}
+
+/* Create, update, delete */
+
+static void
+test_create_update_delete (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) draft = new_ip_policy (f, "Test lab");
+  g_autoptr(PmPolicy) created = NULL;
+  g_autoptr(PmPolicy) updated = NULL;
+  g_autoptr(PmRule) extra = pm_rule_new ();
+  g_autoptr(JsonObject) stored = NULL;
+  guint before = count_policies (f);
+
+  created = create_policy (f, draft, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pm_policy_get_id (created));
+  g_assert_cmpstr (pm_policy_get_name (created), ==, "Test lab");
+  g_assert_cmpuint (pm_policy_get_n_rules (created), ==, 2);
+  g_assert_cmpuint (count_policies (f), ==, before + 1);
+  g_assert_cmpuint (posts (f), ==, 1);
+  stored = state_policy (f, pm_policy_get_id (created));
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (json_object_get_string_member (stored, "region"), ==, home_region (f));
+  g_clear_pointer (&stored, json_object_unref);
+
+  pm_policy_set_description (created, "Changed by test-client");
+  pm_rule_set_source (extra, "198.51.100.0/24");
+  pm_policy_add_rule (created, extra);
+  updated = update_policy (f, created, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pm_policy_get_description (updated), ==, "Changed by test-client");
+  g_assert_cmpuint (pm_policy_get_n_rules (updated), ==, 3);
+  stored = state_policy (f, pm_policy_get_id (created));
+  g_assert_cmpstr (json_object_get_string_member (stored, "description"), ==, "Changed by test-client");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stored, "rules")), ==, 3);
+  if (serverless (f))
+    {
+      g_assert_nonnull (pm_policy_get_etag (updated));
+      g_assert_cmpstr (pm_policy_get_etag (updated), !=, pm_policy_get_etag (created));
+    }
+
+  g_assert_true (delete_policy (f, pm_policy_get_id (created), FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_policies (f), ==, before);
+  g_assert_false (delete_policy (f, pm_policy_get_id (created), FALSE, &error));
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_NOT_FOUND);
+}
+
+static void
+test_create_invalid (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) draft = new_ip_policy (f, "");
+  g_autoptr(PmPolicy) created = NULL;
+  guint before = count_policies (f);
+  const PmApiErrorDetails *details;
+
+  pm_policy_set_region (draft, "");
+  created = create_policy (f, draft, &error);
+  g_assert_null (created);
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_INVALID);
+  details = pm_api_error_get_details (error);
+  g_assert_nonnull (details->fields);
+  g_assert_cmpuint (count_policies (f), ==, before);
+}
+
+static void
+test_update_unknown_fields_kept (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) policy = find_policy (f, "Corporate VPN (EU)");
+  g_autoptr(PmPolicy) updated = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+
+  pm_policy_set_include_by_default (policy, TRUE);
+  updated = update_policy (f, policy, &error);
+  g_assert_no_error (error);
+  g_assert_true (pm_policy_get_include_by_default (updated));
+  stored = state_policy (f, pm_policy_get_id (policy));
+  g_assert_true (json_object_get_boolean_member (stored, "include_by_default"));
+  g_assert_cmpstr (json_object_get_string_member (stored, "name"), ==, "Corporate VPN (EU)");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stored, "rules")),
+                    ==, pm_policy_get_n_rules (policy));
+}
+
+static void
+test_update_stale_etag (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) listed = find_policy (f, "Tokyo office");
+  g_autoptr(PmPolicy) policy = get_policy (f, pm_policy_get_id (listed), &error);
+  g_autoptr(PmPolicy) updated = NULL;
+  g_autoptr(PmPolicy) again = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (pm_policy_get_etag (policy));
+
+  /* someone else changes it first: our If-Match no longer holds */
+  pm_policy_set_description (policy, "Theirs");
+  updated = update_policy (f, policy, &error);
+  g_assert_no_error (error);
+  pm_policy_set_description (policy, "Ours");
+  again = update_policy (f, policy, &error);
+  g_assert_null (again);
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_CONFLICT);
+  stored = state_policy (f, pm_policy_get_id (policy));
+  g_assert_cmpstr (json_object_get_string_member (stored, "description"), ==, "Theirs");
+  g_clear_error (&error);
+
+  /* an injected 412 is not retried */
+  add_fault (f, "stale-etag@PATCH*1");
+  g_clear_object (&again);
+  again = update_policy (f, updated, &error);
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_CONFLICT);
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", "/api/v1/serverless/traffic-filters"), ==, 3);
+}
+
+/* Associations */
+
+static const char *
+entity_name (Fixture *f)
+{
+  switch (f->flavour)
+    {
+    case PM_FLAVOUR_HOSTED:
+      return "Checkout API logs";
+    case PM_FLAVOUR_ECE:
+      return "Security analytics";
+    case PM_FLAVOUR_SERVERLESS:
+    default:
+      return "Platform observability";
+    }
+}
+
+static const char *
+policy_name (Fixture *f)
+{
+  return f->flavour == PM_FLAVOUR_ECE ? "Corporate LAN" : serverless (f) ? "Application VPC" : "Office networks";
+}
+
+static gboolean
+is_associated (Fixture    *f,
+               const char *policy_id,
+               PmEntity   *entity)
+{
+  return serverless (f) ? project_has_filter (f, pm_entity_get_id (entity), policy_id)
+                        : ruleset_has_deployment (f, policy_id, pm_entity_get_id (entity));
+}
+
+static void
+test_associations (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entities = list_entities (f, &error);
+  g_autoptr(PmPolicy) policy = find_policy (f, policy_name (f));
+  g_autoptr(GPtrArray) associations = NULL;
+  g_autoptr(GPtrArray) of_entity = NULL;
+  const char *id = pm_policy_get_id (policy);
+  PmEntity *entity;
+  guint i;
+  gboolean found = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (entities->len, ==, serverless (f) ? 7 : 12);
+  entity = find_entity (entities, entity_name (f));
+  g_assert_cmpint (pm_entity_get_kind (entity), ==, serverless (f) ? PM_ENTITY_KIND_PROJECT : PM_ENTITY_KIND_DEPLOYMENT);
+  g_assert_false (is_associated (f, id, entity));
+
+  g_assert_true (associate (f, id, entity, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (is_associated (f, id, entity));
+
+  associations = list_associations (f, id, &error);
+  g_assert_no_error (error);
+  for (i = 0; i < associations->len; i++)
+    found |= g_str_equal (pm_association_get_entity_id (g_ptr_array_index (associations, i)), pm_entity_get_id (entity));
+  g_assert_true (found);
+
+  of_entity = list_entity_policies (f, entity, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (find_named (of_entity, policy_name (f)));
+
+  /* associating again changes nothing */
+  g_assert_true (associate (f, id, entity, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (is_associated (f, id, entity));
+
+  g_assert_true (associate (f, id, entity, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_false (is_associated (f, id, entity));
+
+  if (serverless (f))
+    {
+      /* the PATCHes carried the complete list: the project's other policy stayed */
+      g_autoptr(PmPolicy) office = find_policy (f, "Office networks");
+
+      g_assert_true (project_has_filter (f, pm_entity_get_id (entity), pm_policy_get_id (office)));
+      g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", "/api/v1/serverless/projects"), ==, 2);
+    }
+}
+
+static void
+test_association_race (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entities = list_entities (f, &error);
+  g_autoptr(PmPolicy) office = find_policy (f, "Office networks");
+  g_autoptr(PmPolicy) vpc = find_policy (f, "Application VPC");
+  PmEntity *entity = find_entity (entities, "Product search");
+  const char *project = pm_entity_get_id (entity);
+
+  g_assert_true (project_has_filter (f, project, pm_policy_get_id (office)));
+  g_assert_true (project_has_filter (f, project, pm_policy_get_id (vpc)));
+
+  /* someone removes the VPC policy between our read and our write: our
+   * PATCH (which would keep it) is refused, their change stands */
+  add_fault (f, "race@PATCH:/api/v1/serverless/projects*1");
+  g_assert_false (associate (f, pm_policy_get_id (office), entity, FALSE, &error));
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_CONFLICT);
+  g_assert_true (project_has_filter (f, project, pm_policy_get_id (office)));
+  g_assert_false (project_has_filter (f, project, pm_policy_get_id (vpc)));
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", "/api/v1/serverless/projects"), ==, 1);
+  g_clear_error (&error);
+
+  g_assert_true (associate (f, pm_policy_get_id (vpc), entity, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (project_has_filter (f, project, pm_policy_get_id (vpc)));
+
+  /* the same change right after our read */
+  pm_sandbox_clear_faults (f->sandbox);
+  add_fault (f, "race@GET:/api/v1/serverless/projects/elasticsearch*1");
+  g_assert_false (associate (f, pm_policy_get_id (office), entity, FALSE, &error));
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_CONFLICT);
+  g_assert_true (project_has_filter (f, project, pm_policy_get_id (office)));
+  g_assert_false (project_has_filter (f, project, pm_policy_get_id (vpc)));
+  g_clear_error (&error);
+
+  /* trying again reads the new state and succeeds */
+  g_assert_true (associate (f, pm_policy_get_id (office), entity, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_false (project_has_filter (f, project, pm_policy_get_id (office)));
+  g_assert_false (project_has_filter (f, project, pm_policy_get_id (vpc)));
+}
+
+static void
+test_delete_while_associated (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) policy = find_policy (f, serverless (f) ? "Office networks" : policy_name (f));
+  g_autoptr(JsonObject) stored = NULL;
+  const PmApiErrorDetails *details;
+
+  g_assert_cmpint (pm_policy_get_n_associations (policy), >, 0);
+  g_assert_false (delete_policy (f, pm_policy_get_id (policy), FALSE, &error));
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == PM_API_ERROR);
+  details = pm_api_error_get_details (error);
+  g_assert_nonnull (details);
+  if (serverless (f))
+    {
+      g_assert_cmpint (error->code, ==, PM_API_ERROR_CONFLICT);
+      g_assert_cmpstr (details->code, ==, "traffic_filter.in_use");
+    }
+  else
+    {
+      g_assert_cmpint (error->code, ==, PM_API_ERROR_INVALID);
+      g_assert_cmpstr (details->code, ==, "deployments.traffic_filter.ruleset_in_use");
+    }
+  stored = state_policy (f, pm_policy_get_id (policy));
+  g_assert_nonnull (stored);
+  g_clear_error (&error);
+
+  if (!serverless (f))
+    {
+      g_assert_true (delete_policy (f, pm_policy_get_id (policy), TRUE, &error));
+      g_assert_no_error (error);
+      g_clear_pointer (&stored, json_object_unref);
+      stored = state_policy (f, pm_policy_get_id (policy));
+      g_assert_null (stored);
+    }
+}
+
+/* Claims and metadata */
+
+static void
+test_claims (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmLinkClaim) link = pm_link_claim_new_link_id ("us-east-1", "vpce-0123456789abcdef0");
+  g_autoptr(PmLinkClaim) azure = pm_link_claim_new_azure ("azure-eastus2", "my-endpoint",
+                                                          "5d6f4d3e-2b1a-4c9d-8e7f-6a5b4c3d2e1f");
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) regional = NULL;
+  guint i;
+  gboolean found = FALSE;
+
+  g_assert_true (pm_api_supports_claims (f->api));
+  g_assert_false (pm_api_supports_metadata (f->api));
+  before = list_claims (f, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (claim (f, link, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (claim (f, azure, TRUE, &error));
+  g_assert_no_error (error);
+  /* claimed twice: refused, with the API's code for the UI to explain */
+  g_assert_false (claim (f, link, TRUE, &error));
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_INVALID);
+  g_assert_cmpstr (pm_api_error_get_details (error)->code, ==, "traffic_filter_claimed_link_id.already_claimed");
+  g_clear_error (&error);
+
+  after = list_claims (f, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, before->len + 2);
+  regional = list_claims (f, "us-east-1", &error);
+  g_assert_no_error (error);
+  for (i = 0; i < regional->len; i++)
+    {
+      g_assert_cmpstr (pm_link_claim_get_region (g_ptr_array_index (regional, i)), ==, "us-east-1");
+      found |= pm_link_claim_equal (g_ptr_array_index (regional, i), link);
+    }
+  g_assert_true (found);
+
+  g_assert_true (claim (f, link, FALSE, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = list_claims (f, NULL, &error);
+  g_assert_cmpuint (after->len, ==, before->len + 1);
+  g_assert_false (claim (f, link, FALSE, &error));
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* no metadata here */
+  g_assert_null (get_metadata (f, NULL, PM_PROVIDER_NONE, &error));
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_UNSUPPORTED);
+}
+
+static void
+test_serverless_unsupported_and_metadata (Fixture       *f,
+                                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmLinkClaim) link = pm_link_claim_new_link_id ("us-east-1", "vpce-0123456789abcdef0");
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) aws = NULL;
+  g_autoptr(GPtrArray) one = NULL;
+  guint requests = pm_sandbox_get_request_count (f->sandbox, NULL, NULL);
+
+  g_assert_false (pm_api_supports_claims (f->api));
+  g_assert_true (pm_api_supports_metadata (f->api));
+  g_assert_null (list_claims (f, NULL, &error));
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  g_assert_false (claim (f, link, TRUE, &error));
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, NULL, NULL), ==, requests);
+
+  all = get_metadata (f, NULL, PM_PROVIDER_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, >, 1);
+  aws = get_metadata (f, NULL, PM_PROVIDER_AWS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (aws->len, >=, 1);
+  g_assert_cmpuint (aws->len, <, all->len);
+  one = get_metadata (f, "aws-eu-west-1", PM_PROVIDER_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (one->len, ==, 1);
+}
+
+/* Errors and faults */
+
+static void
+test_unauthorized (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = pm_sandbox_dup_base_url (f->sandbox);
+  g_autoptr(PmHttp) http = pm_http_new (url, "wrong-key", &error);
+  g_autoptr(PmApi) api = pm_api_new_for_flavour (f->flavour, http);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) policies = NULL;
+
+  pm_api_list_policies_async (api, NULL, 0, NULL, pm_test_result_cb, &result);
+  policies = pm_api_list_policies_finish (api, pm_test_wait (&result), &error);
+  g_assert_null (policies);
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_UNAUTHORIZED);
+  g_assert_null (strstr (error->message, "wrong-key"));
+}
+
+static void
+test_fault_retried_get (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) policies = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GPtrArray) slow = NULL;
+  gint64 start;
+
+  add_fault (f, "status:503@GET*2");
+  policies = list_policies (f, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (policies->len, ==, count_policies (f));
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "GET", NULL), ==, 3);
+
+  pm_sandbox_clear_faults (f->sandbox);
+  add_fault (f, "retry-after:1@GET*1");
+  start = g_get_monotonic_time ();
+  again = list_policies (f, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, >=, 950);
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "GET", NULL), ==, 5);
+
+  pm_sandbox_clear_faults (f->sandbox);
+  add_fault (f, "reset-before@GET*1");
+  add_fault (f, "stall:300@GET*1");
+  slow = list_policies (f, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (slow->len, ==, policies->len);
+}
+
+static void
+test_fault_bad_replies (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+  g_autoptr(GPtrArray) c = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  add_fault (f, "not-json@GET*1");
+  a = list_policies (f, NULL, 0, &error);
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_BAD_REPLY);
+  g_clear_error (&error);
+
+  add_fault (f, "truncate@GET*1");
+  b = list_policies (f, NULL, 0, &error);
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_BAD_REPLY);
+  g_clear_error (&error);
+
+  /* a slow server meets the timeout (set before the first connection) */
+  {
+    g_autofree char *url = pm_sandbox_dup_base_url (f->sandbox);
+    g_autoptr(PmHttp) http = pm_http_new (url, PM_SANDBOX_DEFAULT_API_KEY, &error);
+    g_autoptr(PmApi) api = pm_api_new_for_flavour (f->flavour, http);
+
+    g_assert_no_error (error);
+    pm_http_set_timeout (http, 1);
+    pm_http_set_retry_policy (http, 1, 0, 0);
+    add_fault (f, "latency:2500@GET*1");
+    pm_api_list_policies_async (api, NULL, 0, NULL, pm_test_result_cb, &result);
+    c = pm_api_list_policies_finish (api, pm_test_wait (&result), &error);
+    g_assert_null (c);
+    g_assert_error (error, PM_API_ERROR, PM_API_ERROR_TIMEOUT);
+  }
+}
+
+static void
+test_fault_post_never_repeated (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) draft = new_ip_policy (f, "Busy lab");
+  g_autoptr(PmPolicy) created = NULL;
+  guint before = count_policies (f);
+
+  add_fault (f, "status:503@POST*3");
+  created = create_policy (f, draft, &error);
+  g_assert_null (created);
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_SERVER);
+  g_assert_cmpuint (posts (f), ==, 1);
+  g_assert_cmpuint (count_policies (f), ==, before);
+  g_clear_error (&error);
+
+  /* dropped before acting: the reconciliation finds nothing, nothing is sent again */
+  pm_sandbox_clear_faults (f->sandbox);
+  add_fault (f, "reset-before@POST*1");
+  created = create_policy (f, draft, &error);
+  g_assert_null (created);
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_NETWORK);
+  g_assert_cmpuint (posts (f), ==, 2);
+  g_assert_cmpuint (count_policies (f), ==, before);
+}
+
+static void
+check_reconciled (Fixture    *f,
+                  const char *fault,
+                  const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) draft = new_ip_policy (f, name);
+  g_autoptr(PmPolicy) created = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+  guint before = count_policies (f);
+  guint posts_before = posts (f);
+
+  add_fault (f, fault);
+  created = create_policy (f, draft, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+  g_assert_cmpstr (pm_policy_get_name (created), ==, name);
+  g_assert_cmpuint (posts (f), ==, posts_before + 1);
+  g_assert_cmpuint (count_policies (f), ==, before + 1);
+  g_assert_cmpuint (count_named (f, name), ==, 1);
+  stored = state_policy (f, pm_policy_get_id (created));
+  g_assert_nonnull (stored);
+  pm_sandbox_clear_faults (f->sandbox);
+}
+
+static void
+test_fault_lost_create_reconciled (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(PmPolicy) existing = NULL;
+
+  check_reconciled (f, "reset-after@POST*1", "Lost reply lab");
+  check_reconciled (f, "truncate@POST*1", "Truncated reply lab");
+
+  /* an identical policy that existed before is not mistaken for the new one */
+  existing = new_ip_policy (f, "Twin lab");
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PmPolicy) first = create_policy (f, existing, &error);
+    g_autoptr(PmPolicy) second = NULL;
+
+    g_assert_no_error (error);
+    add_fault (f, "reset-after@POST*1");
+    second = create_policy (f, existing, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (pm_policy_get_id (second), !=, pm_policy_get_id (first));
+    g_assert_cmpuint (count_named (f, "Twin lab"), ==, 2);
+  }
+}
+
+static void
+test_fault_not_found_after_create (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) draft = new_ip_policy (f, "Eventually consistent lab");
+  g_autoptr(PmPolicy) created = NULL;
+  g_autofree char *path = NULL;
+  PmRule *rule;
+
+  add_fault (f, "not-found-after-create@POST");
+  created = create_policy (f, draft, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pm_policy_get_id (created));
+  g_assert_cmpuint (posts (f), ==, 1);
+  path = g_strconcat ("/api/v1/deployments/traffic-filter/rulesets/", pm_policy_get_id (created), NULL);
+  /* the first read answered 404, the second found it (rules with their server ids) */
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "GET", path), ==, 2);
+  rule = g_list_model_get_item (pm_policy_get_rules (created), 0);
+  g_assert_nonnull (pm_rule_get_id (rule));
+  g_object_unref (rule);
+}
+
+static void
+test_fault_idempotent_writes_retried (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) policy = find_policy (f, "Corporate VPN (EU)");
+  g_autoptr(PmPolicy) updated = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+  const char *method = serverless (f) ? "PATCH" : "PUT";
+  g_autofree char *fault = g_strdup_printf ("status:502@%s*2", method);
+
+  if (serverless (f))
+    {
+      g_autoptr(PmPolicy) fresh = get_policy (f, pm_policy_get_id (policy), &error);
+
+      g_assert_no_error (error);
+      g_set_object (&policy, fresh);
+    }
+  add_fault (f, fault);
+  pm_policy_set_description (policy, "After two bad gateways");
+  updated = update_policy (f, policy, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, method, NULL), ==, 3);
+  stored = state_policy (f, pm_policy_get_id (policy));
+  g_assert_cmpstr (json_object_get_string_member (stored, "description"), ==, "After two bad gateways");
+
+  pm_sandbox_clear_faults (f->sandbox);
+  add_fault (f, "status:503@DELETE*1");
+  g_assert_true (delete_policy (f, pm_policy_get_id (policy), TRUE, &error) || serverless (f));
+  if (serverless (f))
+    {
+      /* still associated on Serverless: the retried DELETE meets the real answer */
+      g_assert_error (error, PM_API_ERROR, PM_API_ERROR_CONFLICT);
+    }
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "DELETE", NULL), ==, 2);
+}
+
+static gboolean
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) policies = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_fault (f, "latency:2000@GET*1");
+  pm_api_list_policies_async (f->api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, cancellable,
+                              pm_test_result_cb, &result);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 100, cancel_cb, g_object_ref (cancellable), g_object_unref);
+  policies = pm_api_list_policies_finish (f->api, pm_test_wait (&result), &error);
+  g_assert_null (policies);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+test_curl_for_api (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(PmPolicy) draft = new_ip_policy (f, "Curl lab");
+  g_autoptr(JsonNode) body = pm_json_write_policy_request (draft);
+  g_autofree char *curl = pm_http_format_curl (f->http, "POST", "/api/v1/deployments/traffic-filter/rulesets", body);
+
+  g_assert_nonnull (strstr (curl, "$EC_API_KEY"));
+  g_assert_null (strstr (curl, PM_SANDBOX_DEFAULT_API_KEY));
+  g_assert_nonnull (strstr (curl, "Curl lab"));
+}
+
+static void
+add_for (const char *flavour_name,
+         PmFlavour   flavour,
+         const char *test,
+         void      (*func) (Fixture *, gconstpointer))
+{
+  g_autofree char *path = g_strdup_printf ("/client/%s/%s", flavour_name, test);
+
+  g_test_add (path, Fixture, GINT_TO_POINTER (flavour), fixture_setup, func, fixture_teardown);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const struct { const char *name; PmFlavour flavour; } flavours[] = {
+    { "hosted", PM_FLAVOUR_HOSTED },
+    { "ece", PM_FLAVOUR_ECE },
+    { "serverless", PM_FLAVOUR_SERVERLESS },
+  };
+  guint i;
+
+  g_test_init (&argc, &argv, NULL);
+
+  for (i = 0; i < G_N_ELEMENTS (flavours); i++)
+    {
+      const char *n = flavours[i].name;
+      PmFlavour fl = flavours[i].flavour;
+
+      add_for (n, fl, "list", test_list);
+      add_for (n, fl, "show", test_show);
+      add_for (n, fl, "create-update-delete", test_create_update_delete);
+      add_for (n, fl, "create-invalid", test_create_invalid);
+      add_for (n, fl, "update-keeps-fields", test_update_unknown_fields_kept);
+      add_for (n, fl, "associations", test_associations);
+      add_for (n, fl, "delete-while-associated", test_delete_while_associated);
+      add_for (n, fl, "unauthorized", test_unauthorized);
+      add_for (n, fl, "fault/retried-get", test_fault_retried_get);
+      add_for (n, fl, "fault/bad-replies", test_fault_bad_replies);
+      add_for (n, fl, "fault/post-never-repeated", test_fault_post_never_repeated);
+      add_for (n, fl, "fault/lost-create-reconciled", test_fault_lost_create_reconciled);
+      add_for (n, fl, "fault/idempotent-writes-retried", test_fault_idempotent_writes_retried);
+      add_for (n, fl, "cancel", test_cancel);
+      add_for (n, fl, "curl", test_curl_for_api);
+      if (fl == PM_FLAVOUR_SERVERLESS)
+        {
+          add_for (n, fl, "paging", test_paging);
+          add_for (n, fl, "update-stale-etag", test_update_stale_etag);
+          add_for (n, fl, "association-race", test_association_race);
+          add_for (n, fl, "unsupported-and-metadata", test_serverless_unsupported_and_metadata);
+        }
+      else
+        {
+          add_for (n, fl, "claims", test_claims);
+          add_for (n, fl, "fault/not-found-after-create", test_fault_not_found_after_create);
+        }
+    }
+
+  return g_test_run ();
+}
