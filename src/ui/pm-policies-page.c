@@ -1,0 +1,775 @@
+/* pm-policies-page.c: every policy of the account, searchable
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pm-error-text.h"
+#include "pm-policies-page.h"
+#include "pm-policy-actions.h"
+
+struct _PmPoliciesPage
+{
+  AdwBin              parent_instance;
+
+  AdwToastOverlay    *toast_overlay;
+  GtkToggleButton    *search_button;
+  GtkLabel           *count_label;
+  GtkDropDown        *type_dropdown;
+  GtkDropDown        *region_dropdown;
+  GtkSearchBar       *search_bar;
+  GtkSearchEntry     *search_entry;
+  GtkStack           *stack;
+  AdwStatusPage      *error_status;
+  AdwStatusPage      *empty_status;
+  GtkColumnView      *column_view;
+
+  PmSession          *session;
+  PmPolicyStore      *store;
+  GtkCustomFilter    *filter;
+  GtkFilterListModel *filter_model;
+  GtkSortListModel   *sort_model;
+  GtkSingleSelection *selection;
+  GtkStringList      *region_model;
+  GArray             *types;         /* PmPolicyType per type_dropdown item after "All" */
+  GHashTable         *columns;       /* name → GtkColumnViewColumn */
+  PmPolicyEditor     *editor;
+  char               *search;        /* lowercased */
+  PmPolicyType        type_filter;
+  char               *region_filter;
+  gboolean            updating_filters;
+};
+
+G_DEFINE_FINAL_TYPE (PmPoliciesPage, pm_policies_page, ADW_TYPE_BIN)
+
+static const PmPolicyType all_types[] = {
+  PM_POLICY_TYPE_IP,
+  PM_POLICY_TYPE_EGRESS_FIREWALL,
+  PM_POLICY_TYPE_VPCE,
+  PM_POLICY_TYPE_AZURE_PRIVATE_ENDPOINT,
+  PM_POLICY_TYPE_GCP_PSC,
+};
+
+/* Filtering */
+
+static gboolean
+policy_matches (gpointer item,
+                gpointer user_data)
+{
+  PmPoliciesPage *self = user_data;
+  PmPolicy *policy = item;
+
+  if (self->type_filter != PM_POLICY_TYPE_UNKNOWN && pm_policy_get_policy_type (policy) != self->type_filter)
+    return FALSE;
+  if (self->region_filter != NULL && g_strcmp0 (pm_policy_get_region (policy), self->region_filter) != 0)
+    return FALSE;
+  if (self->search != NULL && *self->search != '\0')
+    {
+      const char *text = pm_policy_get_search_text (policy);
+      g_auto(GStrv) words = g_strsplit_set (self->search, " \t", -1);
+
+      for (guint i = 0; words[i] != NULL; i++)
+        if (*words[i] != '\0' && (text == NULL || strstr (text, words[i]) == NULL))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+update_state (PmPoliciesPage *self)
+{
+  const char *state = pm_policies_page_get_state (self);
+  guint shown = self->filter_model ? g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) : 0;
+  guint total = self->store ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
+  g_autofree char *count = NULL;
+
+  if (g_str_equal (state, "error"))
+    {
+      g_autofree char *text = pm_error_text_describe (pm_policy_store_get_error (self->store));
+
+      adw_status_page_set_description (self->error_status, text);
+    }
+  gtk_stack_set_visible_child_name (self->stack, state);
+
+  if (total == 0)
+    count = g_strdup ("");
+  else if (shown == total)
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u policy", "%u policies", total), total);
+  else
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u policy", "%u of %u policies", total),
+                             shown, total);
+  gtk_label_set_label (self->count_label, count);
+}
+
+static void
+refilter (PmPoliciesPage *self)
+{
+  if (self->filter != NULL)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_state (self);
+}
+
+static void
+on_search_changed (PmPoliciesPage *self)
+{
+  g_free (self->search);
+  self->search = g_utf8_strdown (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+  refilter (self);
+}
+
+static void
+on_type_selected (PmPoliciesPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->type_dropdown);
+
+  if (self->updating_filters)
+    return;
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected > self->types->len)
+    self->type_filter = PM_POLICY_TYPE_UNKNOWN;
+  else
+    self->type_filter = g_array_index (self->types, PmPolicyType, selected - 1);
+  refilter (self);
+}
+
+static void
+on_region_selected (PmPoliciesPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->region_dropdown);
+
+  if (self->updating_filters)
+    return;
+  g_clear_pointer (&self->region_filter, g_free);
+  if (selected != 0 && selected != GTK_INVALID_LIST_POSITION)
+    self->region_filter = g_strdup (gtk_string_list_get_string (self->region_model, selected));
+  refilter (self);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The region filter offers the regions that policies use. */
+static void
+update_regions (PmPoliciesPage *self)
+{
+  g_autoptr(GPtrArray) regions = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n = self->store ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
+  guint old = g_list_model_get_n_items (G_LIST_MODEL (self->region_model));
+  guint selected = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PmPolicy) policy = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+      const char *region = pm_policy_get_region (policy);
+
+      if (region == NULL || *region == '\0' || g_hash_table_contains (seen, region))
+        continue;
+      g_ptr_array_add (regions, g_strdup (region));
+      g_hash_table_add (seen, g_ptr_array_index (regions, regions->len - 1));
+    }
+  g_ptr_array_sort (regions, compare_strings);
+  g_ptr_array_add (regions, NULL);
+
+  for (guint i = 0; regions->pdata[i] != NULL; i++)
+    if (g_strcmp0 (regions->pdata[i], self->region_filter) == 0)
+      selected = i + 1;
+
+  self->updating_filters = TRUE;
+  gtk_string_list_splice (self->region_model, 1, old - 1, (const char * const *) regions->pdata);
+  gtk_drop_down_set_selected (self->region_dropdown, selected);
+  self->updating_filters = FALSE;
+  if (selected == 0 && self->region_filter != NULL)
+    {
+      g_clear_pointer (&self->region_filter, g_free);
+      refilter (self);
+    }
+}
+
+static void
+setup_types (PmPoliciesPage *self)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new ((const char * const[]) { _("All types"), NULL });
+  PmFlavour flavour = self->session ? pm_session_get_flavour (self->session) : PM_FLAVOUR_HOSTED;
+
+  g_array_set_size (self->types, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (all_types); i++)
+    {
+      if (!pm_flavour_supports_type (flavour, all_types[i]))
+        continue;
+      g_array_append_val (self->types, all_types[i]);
+      gtk_string_list_append (labels, pm_policy_type_get_label (all_types[i]));
+    }
+  self->updating_filters = TRUE;
+  gtk_drop_down_set_model (self->type_dropdown, G_LIST_MODEL (labels));
+  gtk_drop_down_set_selected (self->type_dropdown, 0);
+  self->updating_filters = FALSE;
+  self->type_filter = PM_POLICY_TYPE_UNKNOWN;
+}
+
+/* Columns */
+
+typedef enum {
+  COLUMN_TEXT,
+  COLUMN_TYPE,
+  COLUMN_COUNT,
+  COLUMN_BOOL,
+  COLUMN_MENU,
+} ColumnKind;
+
+typedef struct
+{
+  const char *name;
+  const char *title;
+  const char *property;
+  ColumnKind  kind;
+  gboolean    expand;
+} ColumnSpec;
+
+static const ColumnSpec column_specs[] = {
+  { "name",       N_("Name"),             "name",               COLUMN_TEXT,  TRUE },
+  { "type",       N_("Type"),             "policy-type",        COLUMN_TYPE,  FALSE },
+  { "region",     N_("Region"),           "region",             COLUMN_TEXT,  FALSE },
+  { "rules",      N_("Rules"),            "n-rules",            COLUMN_COUNT, FALSE },
+  { "default",    N_("Apply by default"), "include-by-default", COLUMN_BOOL,  FALSE },
+  { "associated", N_("Applied to"),       "n-associations",     COLUMN_COUNT, FALSE },
+  { "menu",       "",                     NULL,                 COLUMN_MENU,  FALSE },
+};
+
+static gboolean
+transform_cell (GBinding     *binding,
+                const GValue *from,
+                GValue       *to,
+                gpointer      user_data)
+{
+  const ColumnSpec *spec = user_data;
+
+  switch (spec->kind)
+    {
+    case COLUMN_TEXT:
+      g_value_set_string (to, g_value_get_string (from) ? g_value_get_string (from) : "");
+      break;
+    case COLUMN_TYPE:
+      g_value_set_string (to, pm_policy_type_get_label (g_value_get_enum (from)));
+      break;
+    case COLUMN_COUNT:
+      if (G_VALUE_HOLDS_UINT (from))
+        g_value_take_string (to, g_strdup_printf ("%u", g_value_get_uint (from)));
+      else if (g_value_get_int (from) < 0)
+        g_value_set_string (to, "—");
+      else
+        g_value_take_string (to, g_strdup_printf ("%d", g_value_get_int (from)));
+      break;
+    case COLUMN_BOOL:
+      g_value_set_string (to, g_value_get_boolean (from) ? _("Yes") : _("No"));
+      break;
+    case COLUMN_MENU:
+    default:
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            const ColumnSpec         *spec)
+{
+  GtkWidget *child;
+
+  if (spec->kind == COLUMN_MENU)
+    {
+      child = gtk_menu_button_new ();
+      gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (child), "view-more-symbolic");
+      gtk_widget_add_css_class (child, "flat");
+      gtk_widget_set_halign (child, GTK_ALIGN_END);
+    }
+  else
+    {
+      child = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (child), spec->kind == COLUMN_COUNT ? 1.0 : 0.0);
+      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+      if (spec->kind == COLUMN_COUNT)
+        gtk_widget_add_css_class (child, "numeric");
+    }
+  gtk_list_item_set_child (item, child);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           const ColumnSpec         *spec)
+{
+  PmPolicy *policy = gtk_list_item_get_item (item);
+  GtkWidget *child = gtk_list_item_get_child (item);
+  GBinding *binding;
+
+  if (spec->kind == COLUMN_MENU)
+    {
+      g_autoptr(GMenu) menu = g_menu_new ();
+      g_autoptr(GMenuItem) edit = g_menu_item_new (_("_Edit…"), NULL);
+      g_autoptr(GMenuItem) remove = g_menu_item_new (_("_Delete…"), NULL);
+      g_autofree char *label = g_strdup_printf (_("Actions for %s"), pm_policy_get_name (policy));
+
+      g_menu_item_set_action_and_target (edit, "policies.edit", "s", pm_policy_get_id (policy));
+      g_menu_item_set_action_and_target (remove, "policies.delete", "s", pm_policy_get_id (policy));
+      g_menu_append_item (menu, edit);
+      g_menu_append_item (menu, remove);
+      gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (child), G_MENU_MODEL (menu));
+      gtk_widget_set_tooltip_text (child, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      return;
+    }
+
+  binding = g_object_bind_property_full (policy, spec->property, child, "label", G_BINDING_SYNC_CREATE,
+                                         transform_cell, NULL, (gpointer) spec, NULL);
+  g_object_set_data (G_OBJECT (item), "binding", binding);
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             const ColumnSpec         *spec)
+{
+  GBinding *binding = g_object_steal_data (G_OBJECT (item), "binding");
+
+  if (binding != NULL)
+    g_binding_unbind (binding);
+}
+
+static int
+compare_policies (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  const ColumnSpec *spec = user_data;
+  PmPolicy *pa = (PmPolicy *) a;
+  PmPolicy *pb = (PmPolicy *) b;
+  int result = 0;
+
+  if (g_str_equal (spec->name, "name"))
+    result = g_utf8_collate (pm_policy_get_name (pa) ? pm_policy_get_name (pa) : "",
+                             pm_policy_get_name (pb) ? pm_policy_get_name (pb) : "");
+  else if (g_str_equal (spec->name, "type"))
+    result = g_utf8_collate (pm_policy_type_get_label (pm_policy_get_policy_type (pa)),
+                             pm_policy_type_get_label (pm_policy_get_policy_type (pb)));
+  else if (g_str_equal (spec->name, "region"))
+    result = g_strcmp0 (pm_policy_get_region (pa), pm_policy_get_region (pb));
+  else if (g_str_equal (spec->name, "rules"))
+    result = (int) pm_policy_get_n_rules (pa) - (int) pm_policy_get_n_rules (pb);
+  else if (g_str_equal (spec->name, "default"))
+    result = (int) pm_policy_get_include_by_default (pa) - (int) pm_policy_get_include_by_default (pb);
+  else if (g_str_equal (spec->name, "associated"))
+    result = pm_policy_get_n_associations (pa) - pm_policy_get_n_associations (pb);
+
+  if (result == 0 && !g_str_equal (spec->name, "name"))
+    result = g_strcmp0 (pm_policy_get_name (pa), pm_policy_get_name (pb));
+  return result < 0 ? GTK_ORDERING_SMALLER : result > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
+
+static void
+setup_columns (PmPoliciesPage *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (column_specs); i++)
+    {
+      const ColumnSpec *spec = &column_specs[i];
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      GtkColumnViewColumn *column;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) spec);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) spec);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), (gpointer) spec);
+      column = gtk_column_view_column_new (*spec->title ? _(spec->title) : "", factory);
+      gtk_column_view_column_set_expand (column, spec->expand);
+      gtk_column_view_column_set_resizable (column, spec->kind != COLUMN_MENU);
+      if (spec->kind != COLUMN_MENU)
+        {
+          GtkSorter *sorter = GTK_SORTER (gtk_custom_sorter_new (compare_policies, (gpointer) spec, NULL));
+
+          gtk_column_view_column_set_sorter (column, sorter);
+          g_object_unref (sorter);
+        }
+      gtk_column_view_append_column (self->column_view, column);
+      g_hash_table_insert (self->columns, (gpointer) spec->name, column);
+    }
+}
+
+/* Store state */
+
+static void
+on_store_changed (PmPoliciesPage *self)
+{
+  update_regions (self);
+  update_state (self);
+}
+
+static void
+on_filter_items_changed (PmPoliciesPage *self)
+{
+  update_state (self);
+}
+
+/* Editor */
+
+static void
+on_editor_destroyed (PmPoliciesPage *self)
+{
+  self->editor = NULL;
+}
+
+PmPolicyEditor *
+pm_policies_page_open_editor (PmPoliciesPage *self,
+                              PmPolicy       *policy)
+{
+  g_return_val_if_fail (PM_IS_POLICIES_PAGE (self), NULL);
+  g_return_val_if_fail (self->session != NULL, NULL);
+
+  if (self->editor != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->editor));
+      return self->editor;
+    }
+  self->editor = pm_policy_editor_new (GTK_WIDGET (self), self->session, policy);
+  g_signal_connect_object (self->editor, "destroy", G_CALLBACK (on_editor_destroyed), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (self->editor));
+  return self->editor;
+}
+
+PmPolicyEditor *
+pm_policies_page_get_editor (PmPoliciesPage *self)
+{
+  g_return_val_if_fail (PM_IS_POLICIES_PAGE (self), NULL);
+  return self->editor;
+}
+
+static void
+on_activate (GtkColumnView  *view,
+             guint           position,
+             PmPoliciesPage *self)
+{
+  g_autoptr(PmPolicy) policy = g_list_model_get_item (G_LIST_MODEL (self->sort_model), position);
+
+  if (policy != NULL)
+    pm_policies_page_open_editor (self, policy);
+}
+
+/* Actions */
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  PmPoliciesPage *self = PM_POLICIES_PAGE (widget);
+
+  if (self->session != NULL)
+    pm_policies_page_open_editor (self, NULL);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PmPoliciesPage *self = PM_POLICIES_PAGE (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PmPoliciesPage *self = PM_POLICIES_PAGE (widget);
+
+  if (self->session == NULL)
+    return;
+  pm_policy_store_refresh_async (self->store, NULL, NULL, NULL);
+  pm_entity_store_refresh_async (pm_session_get_entities (self->session), NULL, NULL, NULL);
+  update_state (self);
+}
+
+static void
+clear_filters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  PmPoliciesPage *self = PM_POLICIES_PAGE (widget);
+
+  pm_policies_page_set_search_text (self, "");
+  pm_policies_page_set_type_filter (self, PM_POLICY_TYPE_UNKNOWN);
+  pm_policies_page_set_region_filter (self, NULL);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PmPoliciesPage *self = PM_POLICIES_PAGE (widget);
+  PmPolicy *policy;
+
+  if (self->store == NULL)
+    return;
+  policy = pm_policy_store_lookup (self->store, g_variant_get_string (parameter, NULL));
+  if (policy != NULL)
+    pm_policies_page_open_editor (self, policy);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PmPoliciesPage *self = PM_POLICIES_PAGE (widget);
+  PmPolicy *policy;
+
+  if (self->store == NULL)
+    return;
+  policy = pm_policy_store_lookup (self->store, g_variant_get_string (parameter, NULL));
+  if (policy != NULL)
+    pm_policy_actions_delete (widget, self->session, policy, NULL, NULL);
+}
+
+/* Object */
+
+static void
+pm_policies_page_dispose (GObject *object)
+{
+  PmPoliciesPage *self = PM_POLICIES_PAGE (object);
+
+  pm_policies_page_set_session (self, NULL);
+  if (self->editor != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->editor));
+  gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_POLICIES_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->filter);
+  G_OBJECT_CLASS (pm_policies_page_parent_class)->dispose (object);
+}
+
+static void
+pm_policies_page_finalize (GObject *object)
+{
+  PmPoliciesPage *self = PM_POLICIES_PAGE (object);
+
+  g_clear_pointer (&self->types, g_array_unref);
+  g_clear_pointer (&self->columns, g_hash_table_unref);
+  g_clear_object (&self->region_model);
+  g_clear_pointer (&self->search, g_free);
+  g_clear_pointer (&self->region_filter, g_free);
+  G_OBJECT_CLASS (pm_policies_page_parent_class)->finalize (object);
+}
+
+static void
+pm_policies_page_class_init (PmPoliciesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pm_policies_page_dispose;
+  object_class->finalize = pm_policies_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/perimeter/Perimeter/pm-policies-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_button);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, type_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, region_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, error_status);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, empty_status);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, column_view);
+
+  gtk_widget_class_install_action (widget_class, "policies.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "policies.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "policies.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "policies.clear-filters", NULL, clear_filters_action);
+  gtk_widget_class_install_action (widget_class, "policies.edit", "s", edit_action);
+  gtk_widget_class_install_action (widget_class, "policies.delete", "s", delete_action);
+  gtk_widget_class_install_action (widget_class, "page.new-policy", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "page.search", NULL, search_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "policies.new", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "policies.search", NULL);
+}
+
+static void
+pm_policies_page_init (PmPoliciesPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->types = g_array_new (FALSE, FALSE, sizeof (PmPolicyType));
+  self->columns = g_hash_table_new (g_str_hash, g_str_equal);
+  self->region_model = gtk_string_list_new ((const char * const[]) { _("All regions"), NULL });
+  gtk_drop_down_set_model (self->region_dropdown, G_LIST_MODEL (self->region_model));
+  setup_types (self);
+  setup_columns (self);
+
+  self->filter = gtk_custom_filter_new (policy_matches, self, NULL);
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
+  g_signal_connect_swapped (self->type_dropdown, "notify::selected", G_CALLBACK (on_type_selected), self);
+  g_signal_connect_swapped (self->region_dropdown, "notify::selected", G_CALLBACK (on_region_selected), self);
+  g_signal_connect (self->column_view, "activate", G_CALLBACK (on_activate), self);
+  update_state (self);
+}
+
+PmPoliciesPage *
+pm_policies_page_new (void)
+{
+  return g_object_new (PM_TYPE_POLICIES_PAGE, NULL);
+}
+
+void
+pm_policies_page_set_session (PmPoliciesPage *self,
+                              PmSession      *session)
+{
+  g_return_if_fail (PM_IS_POLICIES_PAGE (self));
+  g_return_if_fail (session == NULL || PM_IS_SESSION (session));
+
+  if (self->session == session)
+    return;
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  if (self->filter_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter_model, self);
+  if (self->selection != NULL)
+    gtk_single_selection_set_model (self->selection, NULL);
+  g_clear_object (&self->sort_model);
+  g_clear_object (&self->filter_model);
+  g_clear_object (&self->store);
+  g_set_object (&self->session, session);
+
+  if (session != NULL)
+    {
+      self->store = g_object_ref (pm_session_get_policies (session));
+      self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
+                                                      g_object_ref (GTK_FILTER (self->filter)));
+      self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
+                                                  g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+      gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->sort_model));
+      g_signal_connect_swapped (self->store, "items-changed", G_CALLBACK (on_store_changed), self);
+      g_signal_connect_swapped (self->store, "notify::loading", G_CALLBACK (update_state), self);
+      g_signal_connect_swapped (self->store, "notify::error", G_CALLBACK (update_state), self);
+      g_signal_connect_swapped (self->store, "notify::loaded", G_CALLBACK (update_state), self);
+      g_signal_connect_swapped (self->filter_model, "items-changed", G_CALLBACK (on_filter_items_changed), self);
+    }
+  else if (self->session == NULL && self->editor != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->editor));
+
+  setup_types (self);
+  update_regions (self);
+  update_state (self);
+}
+
+PmSession *
+pm_policies_page_get_session (PmPoliciesPage *self)
+{
+  g_return_val_if_fail (PM_IS_POLICIES_PAGE (self), NULL);
+  return self->session;
+}
+
+GListModel *
+pm_policies_page_get_model (PmPoliciesPage *self)
+{
+  g_return_val_if_fail (PM_IS_POLICIES_PAGE (self), NULL);
+  return self->sort_model ? G_LIST_MODEL (self->sort_model) : NULL;
+}
+
+const char *
+pm_policies_page_get_state (PmPoliciesPage *self)
+{
+  guint total, shown;
+
+  g_return_val_if_fail (PM_IS_POLICIES_PAGE (self), NULL);
+
+  if (self->store == NULL)
+    return "loading";
+  total = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  if (total == 0)
+    {
+      if (pm_policy_store_get_error (self->store) != NULL && !pm_policy_store_get_loading (self->store))
+        return "error";
+      if (!pm_policy_store_get_loaded (self->store))
+        return "loading";
+      return "empty";
+    }
+  return shown == 0 ? "no-results" : "list";
+}
+
+void
+pm_policies_page_set_search_text (PmPoliciesPage *self,
+                                  const char     *text)
+{
+  g_return_if_fail (PM_IS_POLICIES_PAGE (self));
+
+  if (text != NULL && *text != '\0')
+    gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
+  /* Apply now rather than after the entry's typing delay. */
+  on_search_changed (self);
+}
+
+void
+pm_policies_page_set_type_filter (PmPoliciesPage *self,
+                                  PmPolicyType    type)
+{
+  guint selected = 0;
+
+  g_return_if_fail (PM_IS_POLICIES_PAGE (self));
+
+  for (guint i = 0; i < self->types->len; i++)
+    if (g_array_index (self->types, PmPolicyType, i) == type)
+      selected = i + 1;
+  gtk_drop_down_set_selected (self->type_dropdown, selected);
+}
+
+void
+pm_policies_page_set_region_filter (PmPoliciesPage *self,
+                                    const char     *region)
+{
+  guint n;
+
+  g_return_if_fail (PM_IS_POLICIES_PAGE (self));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->region_model));
+  for (guint i = 1; i < n; i++)
+    if (region != NULL && g_strcmp0 (gtk_string_list_get_string (self->region_model, i), region) == 0)
+      {
+        gtk_drop_down_set_selected (self->region_dropdown, i);
+        return;
+      }
+  gtk_drop_down_set_selected (self->region_dropdown, 0);
+}
+
+void
+pm_policies_page_sort_by (PmPoliciesPage *self,
+                          const char     *column,
+                          GtkSortType     order)
+{
+  GtkColumnViewColumn *col;
+
+  g_return_if_fail (PM_IS_POLICIES_PAGE (self));
+
+  col = g_hash_table_lookup (self->columns, column);
+  gtk_column_view_sort_by_column (self->column_view, col, order);
+}

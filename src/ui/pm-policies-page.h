@@ -1,0 +1,52 @@
+/* pm-policies-page.h: every policy of the account, searchable
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "pm-policy-editor.h"
+#include "pm-session.h"
+
+G_BEGIN_DECLS
+
+#define PM_TYPE_POLICIES_PAGE (pm_policies_page_get_type ())
+G_DECLARE_FINAL_TYPE (PmPoliciesPage, pm_policies_page, PM, POLICIES_PAGE, AdwBin)
+
+/* A column view over the session's PmPolicyStore (filtered and sorted, rows
+ * updated in place), with search, type and region filters, and the editor.
+ *
+ * Actions on the page: "policies.new" (Ctrl+N), "policies.search" (Ctrl+F),
+ * "policies.refresh", "policies.edit" (s: id), "policies.delete" (s: id);
+ * "page.new-policy" and "page.search" do the same for the window. */
+
+PmPoliciesPage *pm_policies_page_new             (void);
+void            pm_policies_page_set_session     (PmPoliciesPage *self,
+                                                  PmSession      *session);
+PmSession      *pm_policies_page_get_session     (PmPoliciesPage *self);
+
+/* What the view shows (filtered and sorted), for tests and a11y. */
+GListModel     *pm_policies_page_get_model       (PmPoliciesPage *self);
+/* "loading", "error", "empty", "no-results" or "list". */
+const char     *pm_policies_page_get_state       (PmPoliciesPage *self);
+void            pm_policies_page_set_search_text (PmPoliciesPage *self,
+                                                  const char     *text);
+/* PM_POLICY_TYPE_UNKNOWN: every type. */
+void            pm_policies_page_set_type_filter (PmPoliciesPage *self,
+                                                  PmPolicyType    type);
+/* NULL: every region. */
+void            pm_policies_page_set_region_filter (PmPoliciesPage *self,
+                                                    const char     *region);
+/* Sort by a column: "name", "type", "region", "rules", "default", "associated". */
+void            pm_policies_page_sort_by         (PmPoliciesPage *self,
+                                                  const char     *column,
+                                                  GtkSortType     order);
+/* Open the editor on a policy (NULL: a new one) and return it. */
+PmPolicyEditor *pm_policies_page_open_editor     (PmPoliciesPage *self,
+                                                  PmPolicy       *policy);
+/* The open editor, or NULL. */
+PmPolicyEditor *pm_policies_page_get_editor      (PmPoliciesPage *self);
+
+G_END_DECLS

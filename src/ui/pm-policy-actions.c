@@ -1,0 +1,819 @@
+/* pm-policy-actions.c: deleting, applying and detaching policies, with
+ * an impact preview first
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pm-error-text.h"
+#include "pm-policy-actions.h"
+#include "pm-region-catalog.h"
+
+#define MAX_IMPACT_LINES 12
+
+static GtkWidget *last_dialog;
+
+/* Who holds what */
+
+static PmEntityKind
+kind_for_flavour (PmFlavour flavour)
+{
+  return flavour == PM_FLAVOUR_SERVERLESS ? PM_ENTITY_KIND_PROJECT : PM_ENTITY_KIND_DEPLOYMENT;
+}
+
+static gboolean
+strv_contains (const char * const *strv,
+               const char         *text)
+{
+  return strv != NULL && text != NULL && g_strv_contains (strv, text);
+}
+
+static gboolean
+policy_holds_entity (PmPolicy *policy,
+                     PmEntity *entity)
+{
+  GListModel *associations = pm_policy_get_associations (policy);
+  guint n = g_list_model_get_n_items (associations);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PmAssociation) association = g_list_model_get_item (associations, i);
+
+      if (g_strcmp0 (pm_association_get_entity_id (association), pm_entity_get_id (entity)) == 0)
+        return TRUE;
+    }
+  return strv_contains (pm_entity_get_policy_ids (entity), pm_policy_get_id (policy));
+}
+
+GPtrArray *
+pm_policy_dup_entities (PmSession *session,
+                        PmPolicy  *policy)
+{
+  GPtrArray *entities = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  PmEntityStore *store;
+  GListModel *associations;
+  guint n;
+
+  g_return_val_if_fail (PM_IS_SESSION (session), entities);
+  g_return_val_if_fail (PM_IS_POLICY (policy), entities);
+
+  store = pm_session_get_entities (session);
+  associations = pm_policy_get_associations (policy);
+  n = g_list_model_get_n_items (associations);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PmAssociation) association = g_list_model_get_item (associations, i);
+      const char *id = pm_association_get_entity_id (association);
+      PmEntity *entity;
+
+      if (id == NULL || g_hash_table_contains (seen, id))
+        continue;
+      entity = pm_entity_store_lookup (store, id);
+      if (entity != NULL)
+        g_object_ref (entity);
+      else
+        entity = pm_entity_new (kind_for_flavour (pm_session_get_flavour (session)),
+                                pm_association_get_entity_type (association),
+                                id, id, pm_policy_get_region (policy));
+      g_ptr_array_add (entities, entity);
+      g_hash_table_add (seen, (gpointer) pm_entity_get_id (entity));
+    }
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PmEntity) entity = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      if (g_hash_table_contains (seen, pm_entity_get_id (entity))
+          || !strv_contains (pm_entity_get_policy_ids (entity), pm_policy_get_id (policy)))
+        continue;
+      g_hash_table_add (seen, (gpointer) pm_entity_get_id (entity));
+      g_ptr_array_add (entities, g_object_ref (entity));
+    }
+
+  return entities;
+}
+
+GPtrArray *
+pm_entity_dup_policies (PmSession *session,
+                        PmEntity  *entity)
+{
+  GPtrArray *policies = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *store;
+  guint n;
+
+  g_return_val_if_fail (PM_IS_SESSION (session), policies);
+  g_return_val_if_fail (PM_IS_ENTITY (entity), policies);
+
+  store = G_LIST_MODEL (pm_session_get_policies (session));
+  n = g_list_model_get_n_items (store);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PmPolicy) policy = g_list_model_get_item (store, i);
+
+      if (policy_holds_entity (policy, entity))
+        g_ptr_array_add (policies, g_object_ref (policy));
+    }
+  return policies;
+}
+
+gboolean
+pm_entity_can_hold_policy (PmSession *session,
+                           PmEntity  *entity,
+                           PmPolicy  *policy)
+{
+  const char *entity_region = pm_entity_get_region (entity);
+  const char *policy_region = pm_policy_get_region (policy);
+
+  if (entity_region == NULL || policy_region == NULL)
+    return FALSE;
+  return g_strcmp0 (entity_region, policy_region) == 0
+         || pm_region_catalog_same_region (pm_region_catalog_get_default (),
+                                           pm_session_get_flavour (session),
+                                           entity_region, policy_region);
+}
+
+/* Impact */
+
+static char *
+rule_impact (PmPolicyType  type,
+             const char   *who,
+             PmRule       *rule)
+{
+  switch (type)
+    {
+    case PM_POLICY_TYPE_IP:
+      return g_strdup_printf (_("%s will no longer accept traffic from %s."), who, pm_rule_get_source (rule));
+    case PM_POLICY_TYPE_EGRESS_FIREWALL:
+      return g_strdup_printf (_("%s will no longer be allowed to connect to %s."), who,
+                              pm_rule_get_egress_target (rule));
+    case PM_POLICY_TYPE_VPCE:
+      return g_strdup_printf (_("%s will no longer accept traffic from the VPC endpoint %s."), who,
+                              pm_rule_get_source (rule));
+    case PM_POLICY_TYPE_AZURE_PRIVATE_ENDPOINT:
+      return g_strdup_printf (_("%s will no longer approve the Azure private endpoint %s (%s)."), who,
+                              pm_rule_get_azure_endpoint_name (rule), pm_rule_get_azure_endpoint_guid (rule));
+    case PM_POLICY_TYPE_GCP_PSC:
+      return g_strdup_printf (_("%s will no longer accept traffic from the Private Service Connect endpoint %s."),
+                              who, pm_rule_get_source (rule));
+    case PM_POLICY_TYPE_UNKNOWN:
+    default:
+      return g_strdup_printf (_("%s loses this policy’s rules."), who);
+    }
+}
+
+char *
+pm_policy_describe_impact (PmPolicy  *policy,
+                           GPtrArray *entities,
+                           GPtrArray *rules)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GPtrArray) all_rules = NULL;
+  PmPolicyType type;
+  guint lines = 0, skipped = 0;
+
+  g_return_val_if_fail (PM_IS_POLICY (policy), NULL);
+
+  if (entities == NULL || entities->len == 0)
+    return g_strdup (_("No deployment or project uses this policy, so no traffic changes."));
+
+  type = pm_policy_get_policy_type (policy);
+  if (rules == NULL)
+    {
+      GListModel *model = pm_policy_get_rules (policy);
+
+      all_rules = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        g_ptr_array_add (all_rules, g_list_model_get_item (model, i));
+      rules = all_rules;
+    }
+
+  for (guint e = 0; e < entities->len; e++)
+    {
+      const char *who = pm_entity_get_name (g_ptr_array_index (entities, e));
+
+      if (rules->len == 0)
+        {
+          if (lines++ < MAX_IMPACT_LINES)
+            g_string_append_printf (text, _("%s loses a policy without rules; its traffic does not change.\n"), who);
+          else
+            skipped++;
+          continue;
+        }
+      for (guint r = 0; r < rules->len; r++)
+        {
+          g_autofree char *line = NULL;
+
+          if (lines++ >= MAX_IMPACT_LINES)
+            {
+              skipped++;
+              continue;
+            }
+          line = rule_impact (type, who, g_ptr_array_index (rules, r));
+          g_string_append (text, line);
+          g_string_append_c (text, '\n');
+        }
+    }
+  if (skipped > 0)
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "…and %u more change.\n",
+                                               "…and %u more changes.\n", skipped), skipped);
+  g_string_append (text, _("Traffic that another policy of the same resource allows is not affected."));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+char *
+pm_policy_describe_edit_impact (PmSession *session,
+                                PmPolicy  *original,
+                                PmPolicy  *edited)
+{
+  g_autoptr(GHashTable) kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) entities = NULL;
+  PmPolicyType type = pm_policy_get_policy_type (original);
+  GListModel *model;
+
+  model = pm_policy_get_rules (edited);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PmRule) rule = g_list_model_get_item (model, i);
+      char *key = pm_rule_dup_display_key (rule, type);
+
+      if (key != NULL)
+        g_hash_table_add (kept, key);
+    }
+
+  model = pm_policy_get_rules (original);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PmRule) rule = g_list_model_get_item (model, i);
+      g_autofree char *key = pm_rule_dup_display_key (rule, type);
+
+      if (key != NULL && !g_hash_table_contains (kept, key))
+        g_ptr_array_add (removed, g_steal_pointer (&rule));
+    }
+  if (removed->len == 0)
+    return NULL;
+
+  entities = pm_policy_dup_entities (session, original);
+  if (entities->len == 0)
+    return NULL;
+  return pm_policy_describe_impact (original, entities, removed);
+}
+
+/* Dialogs and toasts */
+
+GtkWidget *
+pm_policy_actions_get_dialog (void)
+{
+  return last_dialog;
+}
+
+static AdwMessageDialog *
+present_dialog (GtkWidget  *parent,
+                const char *heading,
+                const char *body)
+{
+  GtkRoot *root = parent != NULL ? gtk_widget_get_root (parent) : NULL;
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  g_set_weak_pointer (&last_dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
+void
+pm_policy_actions_toast (GtkWidget  *widget,
+                         const char *text)
+{
+  GtkWidget *overlay;
+
+  if (widget == NULL)
+    return;
+  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}
+
+static char *
+join_names (GPtrArray *entities)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < entities->len; i++)
+    {
+      if (i > 0)
+        g_string_append (names, i + 1 == entities->len ? _(" and ") : _(", "));
+      g_string_append (names, pm_entity_get_name (g_ptr_array_index (entities, i)));
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+/* Operations */
+
+typedef struct _Op Op;
+struct _Op
+{
+  GtkWidget          *parent;
+  PmSession          *session;
+  PmPolicy           *policy;
+  PmEntity           *entity;
+  GPtrArray          *entities;
+  guint               index;
+  gboolean            apply;
+  void              (*retry) (Op *op);
+  PmPolicyActionDone  done;
+  gpointer            user_data;
+};
+
+static Op *
+op_new (GtkWidget          *parent,
+        PmSession          *session,
+        PmPolicy           *policy,
+        PmPolicyActionDone  done,
+        gpointer            user_data)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->parent = g_object_ref (parent);
+  op->session = g_object_ref (session);
+  op->policy = g_object_ref (policy);
+  op->done = done;
+  op->user_data = user_data;
+  return op;
+}
+
+static void
+op_finish (Op       *op,
+           gboolean  success)
+{
+  if (op->done != NULL)
+    op->done (success, op->user_data);
+  g_clear_object (&op->parent);
+  g_clear_object (&op->session);
+  g_clear_object (&op->policy);
+  g_clear_object (&op->entity);
+  g_clear_pointer (&op->entities, g_ptr_array_unref);
+  g_free (op);
+}
+
+static void
+refresh_stores (PmSession *session)
+{
+  pm_policy_store_refresh_async (pm_session_get_policies (session), NULL, NULL, NULL);
+  pm_entity_store_refresh_async (pm_session_get_entities (session), NULL, NULL, NULL);
+}
+
+static void
+present_error (Op           *op,
+               const char   *heading,
+               const GError *error)
+{
+  g_autofree char *body = pm_error_text_describe (error);
+  AdwMessageDialog *dialog = present_dialog (op->parent, heading, body);
+
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+}
+
+static void
+on_conflict_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      Op               *op)
+{
+  if (g_strcmp0 (response, "reapply") == 0)
+    op->retry (op);
+  else
+    {
+      refresh_stores (op->session);
+      op_finish (op, FALSE);
+    }
+}
+
+/* A project changed between our read and our write: say so, overwrite nothing. */
+static void
+present_conflict (Op       *op,
+                  PmEntity *entity)
+{
+  g_autofree char *heading = g_strdup_printf (_("“%s” changed"), pm_entity_get_name (entity));
+  g_autofree char *body =
+    g_strdup_printf (_("Someone else changed the policies of “%s” while this change was being made. "
+                       "Nothing was overwritten.\n\nRe-apply your change to its current policies?"),
+                     pm_entity_get_name (entity));
+  AdwMessageDialog *dialog = present_dialog (op->parent, heading, body);
+
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "reapply", _("_Re-apply"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "reapply", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "reapply");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_conflict_response), op);
+}
+
+/* Delete, detaching first */
+
+static void detach_next (Op *op);
+
+static void
+on_deleted (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Op *op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!pm_api_delete_policy_finish (PM_API (source), result, &error))
+    {
+      text = g_strdup_printf (_("Could not delete “%s”"), pm_policy_get_name (op->policy));
+      present_error (op, text, error);
+      refresh_stores (op->session);
+      op_finish (op, FALSE);
+      return;
+    }
+
+  pm_policy_store_remove (pm_session_get_policies (op->session), pm_policy_get_id (op->policy));
+  if (op->entities->len > 0)
+    pm_entity_store_refresh_async (pm_session_get_entities (op->session), NULL, NULL, NULL);
+  text = g_strdup_printf (_("Deleted “%s”"), pm_policy_get_name (op->policy));
+  pm_policy_actions_toast (op->parent, text);
+  op_finish (op, TRUE);
+}
+
+static void
+on_detached_for_delete (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  Op *op = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!pm_api_disassociate_finish (PM_API (source), result, &error))
+    {
+      PmEntity *entity = g_ptr_array_index (op->entities, op->index);
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, PM_API_ERROR, PM_API_ERROR_CONFLICT))
+        {
+          op->retry = detach_next;
+          present_conflict (op, entity);
+          return;
+        }
+      text = g_strdup_printf (_("Could not detach “%s” from %s"),
+                              pm_policy_get_name (op->policy), pm_entity_get_name (entity));
+      present_error (op, text, error);
+      refresh_stores (op->session);
+      op_finish (op, FALSE);
+      return;
+    }
+
+  op->index++;
+  detach_next (op);
+}
+
+static void
+detach_next (Op *op)
+{
+  PmApi *api = pm_session_get_api (op->session);
+
+  if (op->index < op->entities->len)
+    pm_api_disassociate_async (api, pm_policy_get_id (op->policy),
+                               g_ptr_array_index (op->entities, op->index),
+                               NULL, on_detached_for_delete, op);
+  else
+    pm_api_delete_policy_async (api, pm_policy_get_id (op->policy), FALSE, NULL, on_deleted, op);
+}
+
+static void
+on_delete_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    Op               *op)
+{
+  if (g_strcmp0 (response, "delete") == 0 || g_strcmp0 (response, "detach") == 0)
+    {
+      op->index = 0;
+      detach_next (op);
+    }
+  else
+    op_finish (op, FALSE);
+}
+
+GtkWidget *
+pm_policy_actions_delete (GtkWidget          *parent,
+                          PmSession          *session,
+                          PmPolicy           *policy,
+                          PmPolicyActionDone  done,
+                          gpointer            user_data)
+{
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+  Op *op;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
+  g_return_val_if_fail (PM_IS_SESSION (session), NULL);
+  g_return_val_if_fail (PM_IS_POLICY (policy), NULL);
+
+  op = op_new (parent, session, policy, done, user_data);
+  op->entities = pm_policy_dup_entities (session, policy);
+
+  if (op->entities->len == 0)
+    {
+      heading = g_strdup_printf (_("Delete “%s”?"), pm_policy_get_name (policy));
+      body = g_strdup (_("No deployment or project uses this policy, so no traffic changes. "
+                         "Deleting it cannot be undone."));
+      dialog = present_dialog (parent, heading, body);
+      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+    }
+  else
+    {
+      g_autofree char *names = join_names (op->entities);
+      g_autofree char *impact = pm_policy_describe_impact (policy, op->entities, NULL);
+
+      heading = g_strdup_printf (_("“%s” is still in use"), pm_policy_get_name (policy));
+      body = g_strdup_printf (_("It is applied to %s, and a policy in use cannot be deleted. "
+                                "Detach it from each of them first, then delete it?\n\n%s"),
+                              names, impact);
+      dialog = present_dialog (parent, heading, body);
+      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "detach", _("_Detach and Delete"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "detach", ADW_RESPONSE_DESTRUCTIVE);
+    }
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), op);
+  return GTK_WIDGET (dialog);
+}
+
+/* Apply or detach */
+
+static void run_set_applied (Op *op);
+
+static void
+on_set_applied (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Op *op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gboolean ok;
+
+  if (op->apply)
+    ok = pm_api_associate_finish (PM_API (source), result, &error);
+  else
+    ok = pm_api_disassociate_finish (PM_API (source), result, &error);
+
+  if (!ok)
+    {
+      if (g_error_matches (error, PM_API_ERROR, PM_API_ERROR_CONFLICT))
+        {
+          op->retry = run_set_applied;
+          present_conflict (op, op->entity);
+          return;
+        }
+      if (op->apply)
+        text = g_strdup_printf (_("Could not apply “%s” to %s"),
+                                pm_policy_get_name (op->policy), pm_entity_get_name (op->entity));
+      else
+        text = g_strdup_printf (_("Could not detach “%s” from %s"),
+                                pm_policy_get_name (op->policy), pm_entity_get_name (op->entity));
+      present_error (op, text, error);
+      refresh_stores (op->session);
+      op_finish (op, FALSE);
+      return;
+    }
+
+  if (op->apply)
+    text = g_strdup_printf (_("Applied “%s” to %s"), pm_policy_get_name (op->policy), pm_entity_get_name (op->entity));
+  else
+    text = g_strdup_printf (_("Detached “%s” from %s"), pm_policy_get_name (op->policy), pm_entity_get_name (op->entity));
+  pm_policy_actions_toast (op->parent, text);
+  refresh_stores (op->session);
+  op_finish (op, TRUE);
+}
+
+static void
+run_set_applied (Op *op)
+{
+  PmApi *api = pm_session_get_api (op->session);
+
+  if (op->apply)
+    pm_api_associate_async (api, pm_policy_get_id (op->policy), op->entity, NULL, on_set_applied, op);
+  else
+    pm_api_disassociate_async (api, pm_policy_get_id (op->policy), op->entity, NULL, on_set_applied, op);
+}
+
+static void
+on_detach_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    Op               *op)
+{
+  if (g_strcmp0 (response, "detach") == 0)
+    run_set_applied (op);
+  else
+    op_finish (op, FALSE);
+}
+
+GtkWidget *
+pm_policy_actions_set_applied (GtkWidget          *parent,
+                               PmSession          *session,
+                               PmPolicy           *policy,
+                               PmEntity           *entity,
+                               gboolean            apply,
+                               PmPolicyActionDone  done,
+                               gpointer            user_data)
+{
+  g_autoptr(GPtrArray) entities = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *impact = NULL;
+  AdwMessageDialog *dialog;
+  Op *op;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
+  g_return_val_if_fail (PM_IS_SESSION (session), NULL);
+  g_return_val_if_fail (PM_IS_POLICY (policy), NULL);
+  g_return_val_if_fail (PM_IS_ENTITY (entity), NULL);
+
+  op = op_new (parent, session, policy, done, user_data);
+  op->entity = g_object_ref (entity);
+  op->apply = apply;
+
+  if (apply)
+    {
+      run_set_applied (op);
+      return NULL;
+    }
+
+  entities = g_ptr_array_new ();
+  g_ptr_array_add (entities, entity);
+  impact = pm_policy_describe_impact (policy, entities, NULL);
+  heading = g_strdup_printf (_("Detach “%s” from %s?"), pm_policy_get_name (policy), pm_entity_get_name (entity));
+  dialog = present_dialog (parent, heading, impact);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "detach", _("_Detach"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "detach", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_detach_response), op);
+  return GTK_WIDGET (dialog);
+}
+
+/* Picker */
+
+typedef struct
+{
+  GtkWindow          *window;
+  GtkFilter          *filter;
+  GtkSearchEntry     *entry;
+  PmPickerLabelFunc   label;
+  PmPickerChosenFunc  chosen;
+  gpointer            user_data;
+  GDestroyNotify      destroy;
+} Picker;
+
+static void
+picker_free (gpointer data)
+{
+  Picker *picker = data;
+
+  if (picker->destroy != NULL)
+    picker->destroy (picker->user_data);
+  g_free (picker);
+}
+
+static gboolean
+picker_match (gpointer item,
+              gpointer user_data)
+{
+  Picker *picker = user_data;
+  const char *query = gtk_editable_get_text (GTK_EDITABLE (picker->entry));
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *haystack = NULL;
+  g_autofree char *needle = NULL;
+
+  if (query == NULL || *query == '\0')
+    return TRUE;
+  title = picker->label (item, FALSE);
+  subtitle = picker->label (item, TRUE);
+  haystack = g_utf8_strdown (title ? title : "", -1);
+  needle = g_utf8_strdown (query, -1);
+  if (strstr (haystack, needle) != NULL)
+    return TRUE;
+  g_free (haystack);
+  haystack = g_utf8_strdown (subtitle ? subtitle : "", -1);
+  return strstr (haystack, needle) != NULL;
+}
+
+static GtkWidget *
+picker_create_row (gpointer item,
+                   gpointer user_data)
+{
+  Picker *picker = user_data;
+  g_autofree char *title = picker->label (item, FALSE);
+  g_autofree char *subtitle = picker->label (item, TRUE);
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "item", g_object_ref (item), g_object_unref);
+  return row;
+}
+
+static void
+picker_row_activated (GtkListBox    *list,
+                      GtkListBoxRow *row,
+                      Picker        *picker)
+{
+  gpointer item = g_object_get_data (G_OBJECT (row), "item");
+
+  picker->chosen (item, picker->user_data);
+  gtk_window_close (picker->window);
+}
+
+static void
+picker_search_changed (GtkSearchEntry *entry,
+                       Picker         *picker)
+{
+  gtk_filter_changed (picker->filter, GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+GtkWidget *
+pm_picker_present (GtkWidget          *parent,
+                   const char         *title,
+                   GListModel         *items,
+                   PmPickerLabelFunc   label,
+                   PmPickerChosenFunc  chosen,
+                   gpointer            user_data,
+                   GDestroyNotify      destroy)
+{
+  Picker *picker = g_new0 (Picker, 1);
+  GtkRoot *root = gtk_widget_get_root (parent);
+  GtkWidget *window, *box, *header, *scrolled, *list, *placeholder;
+  GtkFilterListModel *filtered;
+
+  picker->label = label;
+  picker->chosen = chosen;
+  picker->user_data = user_data;
+  picker->destroy = destroy;
+
+  window = adw_window_new ();
+  picker->window = GTK_WINDOW (window);
+  gtk_window_set_title (GTK_WINDOW (window), title);
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+  gtk_window_set_default_size (GTK_WINDOW (window), 420, 480);
+  g_object_set_data_full (G_OBJECT (window), "picker", picker, picker_free);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (title, NULL));
+  gtk_box_append (GTK_BOX (box), header);
+
+  picker->entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
+  gtk_widget_set_margin_start (GTK_WIDGET (picker->entry), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (picker->entry), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (picker->entry), 6);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (picker->entry), 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (picker->entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search"), -1);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (picker->entry));
+
+  picker->filter = GTK_FILTER (gtk_custom_filter_new (picker_match, picker, NULL));
+  filtered = gtk_filter_list_model_new (g_object_ref (items), g_object_ref (picker->filter));
+  g_object_set_data_full (G_OBJECT (window), "filter", picker->filter, g_object_unref);
+
+  list = gtk_list_box_new ();
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_list_box_bind_model (GTK_LIST_BOX (list), G_LIST_MODEL (filtered), picker_create_row, picker, NULL);
+  g_object_unref (filtered);
+  placeholder = gtk_label_new (_("Nothing to choose from in this region"));
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_set_margin_top (placeholder, 18);
+  gtk_widget_set_margin_bottom (placeholder, 18);
+  gtk_list_box_set_placeholder (GTK_LIST_BOX (list), placeholder);
+  gtk_widget_set_margin_start (list, 12);
+  gtk_widget_set_margin_end (list, 12);
+  gtk_widget_set_margin_bottom (list, 12);
+  gtk_widget_set_valign (list, GTK_ALIGN_START);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  g_signal_connect (list, "row-activated", G_CALLBACK (picker_row_activated), picker);
+  g_signal_connect (picker->entry, "search-changed", G_CALLBACK (picker_search_changed), picker);
+  gtk_search_entry_set_key_capture_widget (picker->entry, window);
+
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (box), scrolled);
+
+  adw_window_set_content (ADW_WINDOW (window), box);
+  g_set_weak_pointer (&last_dialog, window);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}

@@ -1,0 +1,84 @@
+/* pm-policy-actions.h: deleting, applying and detaching policies, with
+ * an impact preview first
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "pm-session.h"
+
+G_BEGIN_DECLS
+
+/* Called once an operation ends (success FALSE also when cancelled). */
+typedef void (*PmPolicyActionDone) (gboolean success,
+                                    gpointer user_data);
+
+/* The resources a policy is applied to: its associations and the projects
+ * whose traffic_filters name it, as PmEntity (from the entity store when
+ * known). A new array of new references. */
+GPtrArray *pm_policy_dup_entities        (PmSession   *session,
+                                          PmPolicy    *policy);
+/* The policies applied to an entity (new array of new references). */
+GPtrArray *pm_entity_dup_policies        (PmSession   *session,
+                                          PmEntity    *entity);
+/* Whether an entity can hold a policy: same flavour kind and same region. */
+gboolean   pm_entity_can_hold_policy     (PmSession   *session,
+                                          PmEntity    *entity,
+                                          PmPolicy    *policy);
+
+/* What traffic is refused once these rules of a policy stop applying to
+ * these entities (one sentence a line). rules NULL: all of its rules. */
+char      *pm_policy_describe_impact     (PmPolicy    *policy,
+                                          GPtrArray   *entities,
+                                          GPtrArray   *rules);
+/* The impact of saving `edited` over `original`: rules it loses on the
+ * resources that hold it, or NULL when nothing is refused. */
+char      *pm_policy_describe_edit_impact (PmSession  *session,
+                                           PmPolicy   *original,
+                                           PmPolicy   *edited);
+
+/* Delete a policy: unassociated, after a destructive confirmation; still
+ * associated, after listing the resources and offering "Detach and delete".
+ * Returns the dialog it presented (borrowed; responses "cancel", "delete",
+ * "detach"). */
+GtkWidget *pm_policy_actions_delete      (GtkWidget          *parent,
+                                          PmSession          *session,
+                                          PmPolicy           *policy,
+                                          PmPolicyActionDone  done,
+                                          gpointer            user_data);
+
+/* Apply (associate) or detach a policy. Detaching confirms first with the
+ * impact and returns that dialog (responses "cancel", "detach"); applying
+ * returns NULL. A Serverless If-Match conflict presents a dialog (responses
+ * "cancel", "reapply") instead of overwriting. */
+GtkWidget *pm_policy_actions_set_applied (GtkWidget          *parent,
+                                          PmSession          *session,
+                                          PmPolicy           *policy,
+                                          PmEntity           *entity,
+                                          gboolean            apply,
+                                          PmPolicyActionDone  done,
+                                          gpointer            user_data);
+
+/* The last dialog the actions presented and that is still open (for tests
+ * and for keyboard focus), or NULL. */
+GtkWidget *pm_policy_actions_get_dialog  (void);
+
+/* Show a toast on the nearest AdwToastOverlay above widget. */
+void       pm_policy_actions_toast       (GtkWidget   *widget,
+                                          const char  *text);
+
+/* A searchable list to pick one item from (an entity or a policy). */
+typedef char *(*PmPickerLabelFunc) (gpointer item, gboolean subtitle);
+typedef void  (*PmPickerChosenFunc) (gpointer item, gpointer user_data);
+GtkWidget *pm_picker_present             (GtkWidget          *parent,
+                                          const char         *title,
+                                          GListModel         *items,
+                                          PmPickerLabelFunc   label,
+                                          PmPickerChosenFunc  chosen,
+                                          gpointer            user_data,
+                                          GDestroyNotify      destroy);
+
+G_END_DECLS
