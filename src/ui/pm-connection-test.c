@@ -107,6 +107,14 @@ pm_connection_test_new (PmProvider provider)
 }
 
 void
+pm_connection_test_set_provider (PmConnectionTest *self,
+                                 PmProvider        provider)
+{
+  g_return_if_fail (PM_IS_CONNECTION_TEST (self));
+  self->provider = provider;
+}
+
+void
 pm_connection_test_set_resolver (PmConnectionTest *self,
                                  GResolver        *resolver)
 {

@@ -55,6 +55,9 @@ G_DECLARE_FINAL_TYPE (PmConnectionTest, pm_connection_test, PM, CONNECTION_TEST,
 /* Signal "step-changed" (PmConnectionStep step): a step's verdict changed. */
 
 PmConnectionTest   *pm_connection_test_new              (PmProvider        provider);
+/* Whose words the hints use (VPC, VNet, VPC network; approval on Azure). */
+void                pm_connection_test_set_provider     (PmConnectionTest *self,
+                                                         PmProvider        provider);
 /* The resolver used for the DNS step (default: g_resolver_get_default). */
 void                pm_connection_test_set_resolver     (PmConnectionTest *self,
                                                          GResolver        *resolver);
