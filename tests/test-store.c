@@ -9,6 +9,8 @@
 #include "pm-policy-store.h"
 #include "pm-entity-store.h"
 #include "pm-claim-store.h"
+#include "pm-http.h"
+#include "pm-sandbox.h"
 #include "pm-test-util.h"
 
 /* A replica of the model built only from items-changed, and the signals. */
@@ -101,6 +103,14 @@ assert_change (Watch *watch,
   g_assert_cmpuint (change->position, ==, position);
   g_assert_cmpuint (change->removed, ==, removed);
   g_assert_cmpuint (change->added, ==, added);
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
 }
 
 static PmPolicy *
@@ -474,6 +484,263 @@ test_entities_and_claims (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (claims)), ==, 2);
 }
 
+/* Through the real client against the real sandbox. */
+
+typedef struct
+{
+  PmSandbox *sandbox;
+  PmApi     *api;
+} Live;
+
+static void
+live_free (Live *live)
+{
+  g_clear_object (&live->api);
+  g_clear_object (&live->sandbox);
+  g_free (live);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Live, live_free)
+
+static Live *
+live_new (PmFlavour   flavour,
+          const char *api_key,
+          guint       n_policies)
+{
+  Live *live = g_new0 (Live, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmHttp) http = NULL;
+  g_autofree char *base_url = NULL;
+
+  live->sandbox = pm_sandbox_new ();
+  if (n_policies > 0)
+    {
+      pm_sandbox_set_empty (live->sandbox, TRUE);
+      pm_sandbox_set_scale (live->sandbox, n_policies, 2, 8);
+    }
+  g_assert_true (pm_sandbox_start (live->sandbox, 0, &error));
+  g_assert_no_error (error);
+  base_url = pm_sandbox_dup_base_url (live->sandbox);
+  http = pm_http_new (base_url, api_key, &error);
+  g_assert_no_error (error);
+  pm_http_set_retry_policy (http, 1, 10, 1000);
+  live->api = pm_api_new_for_flavour (flavour, http);
+  return live;
+}
+
+static gboolean
+refresh_policies (PmPolicyStore  *store,
+                  GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pm_policy_store_refresh_async (store, NULL, pm_test_result_cb, &result);
+  return pm_policy_store_refresh_finish (store, pm_test_wait (&result), error);
+}
+
+static void
+test_refresh_through_sandbox (void)
+{
+  g_autoptr(Live) live = live_new (PM_FLAVOUR_HOSTED, PM_SANDBOX_DEFAULT_API_KEY, 512);
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (live->api);
+  g_autoptr(Watch) watch = watch_new (store);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(PmPolicy) edited = NULL;
+  g_autoptr(PmPolicy) updated = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *deleted_id = NULL;
+  guint loading_notes = 0;
+  guint n;
+
+  g_signal_connect (store, "notify::loading", G_CALLBACK (count_notify), &loading_notes);
+  g_assert_true (pm_policy_store_get_api (store) == live->api);
+
+  /* A first load of 512 policies: one signal, loading on and off. */
+  g_assert_true (refresh_policies (store, &error));
+  g_assert_no_error (error);
+  n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  g_assert_cmpuint (n, ==, 512);
+  g_assert_cmpuint (watch->signals->len, ==, 1);
+  assert_change (watch, 0, 0, 0, 512);
+  assert_replica (watch);
+  g_assert_true (pm_policy_store_get_loaded (store));
+  g_assert_false (pm_policy_store_get_loading (store));
+  g_assert_null (pm_policy_store_get_error (store));
+  g_assert_cmpuint (loading_notes, ==, 2);
+  /* Loaded with their associations. */
+  for (guint i = 0; i < n; i++)
+    g_assert_true (pm_policy_has_associations_info (item_at (store, i)));
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (before, g_list_model_get_item (G_LIST_MODEL (store), i));
+
+  /* Nothing changed: no signal, the same objects. */
+  g_array_set_size (watch->signals, 0);
+  g_assert_true (refresh_policies (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (watch->signals->len, ==, 0);
+  for (guint i = 0; i < n; i++)
+    g_assert_true (item_at (store, i) == before->pdata[i]);
+
+  /* One policy renamed on the server: exactly its own row is replaced. */
+  edited = pm_policy_copy (before->pdata[200]);
+  pm_policy_set_name (edited, "Renamed on the server");
+  pm_api_update_policy_async (live->api, edited, NULL, pm_test_result_cb, &result);
+  updated = pm_api_update_policy_finish (live->api, pm_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  g_assert_true (refresh_policies (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (watch->signals->len, ==, 1);
+  assert_change (watch, 0, 200, 1, 1);
+  assert_replica (watch);
+  g_assert_cmpstr (pm_policy_get_name (item_at (store, 200)), ==, "Renamed on the server");
+  for (guint i = 0; i < n; i++)
+    if (i != 200)
+      g_assert_true (item_at (store, i) == before->pdata[i]);
+
+  /* One deleted on the server: one removal. */
+  deleted_id = g_strdup (pm_policy_get_id (before->pdata[7]));
+  pm_api_delete_policy_async (live->api, deleted_id, TRUE, NULL, pm_test_result_cb, &result);
+  g_assert_true (pm_api_delete_policy_finish (live->api, pm_test_wait (&result), &error));
+  g_assert_no_error (error);
+  g_array_set_size (watch->signals, 0);
+  g_assert_true (refresh_policies (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (watch->signals->len, ==, 1);
+  assert_change (watch, 0, 7, 1, 0);
+  assert_replica (watch);
+  g_assert_null (pm_policy_store_lookup (store, deleted_id));
+  g_assert_true (item_at (store, 7) == before->pdata[8]);
+}
+
+/* A second refresh supersedes the first, which ends cancelled; the store
+ * stays loading until the second is done. */
+static void
+test_refresh_superseded (void)
+{
+  g_autoptr(Live) live = live_new (PM_FLAVOUR_HOSTED, PM_SANDBOX_DEFAULT_API_KEY, 50);
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (live->api);
+  g_autoptr(Watch) watch = watch_new (store);
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pm_policy_store_refresh_async (store, NULL, pm_test_result_cb, &first);
+  pm_policy_store_refresh_async (store, NULL, pm_test_result_cb, &second);
+  g_assert_true (pm_policy_store_get_loading (store));
+
+  g_assert_false (pm_policy_store_refresh_finish (store, pm_test_wait (&first), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_true (pm_policy_store_refresh_finish (store, pm_test_wait (&second), &error));
+  g_assert_no_error (error);
+  g_assert_false (pm_policy_store_get_loading (store));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 50);
+  g_assert_cmpuint (watch->signals->len, ==, 1);
+  assert_replica (watch);
+}
+
+static void
+test_refresh_cancelled (void)
+{
+  g_autoptr(Live) live = live_new (PM_FLAVOUR_HOSTED, PM_SANDBOX_DEFAULT_API_KEY, 10);
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (live->api);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pm_policy_store_refresh_async (store, cancellable, pm_test_result_cb, &result);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (pm_policy_store_refresh_finish (store, pm_test_wait (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (pm_policy_store_get_loading (store));
+  g_assert_false (pm_policy_store_get_loaded (store));
+  /* A cancellation is not a failure to show. */
+  g_assert_null (pm_policy_store_get_error (store));
+}
+
+static void
+test_refresh_error (void)
+{
+  g_autoptr(Live) live = live_new (PM_FLAVOUR_HOSTED, "not-the-key", 0);
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (live->api);
+  g_autoptr(GError) error = NULL;
+  guint error_notes = 0;
+
+  g_signal_connect (store, "notify::error", G_CALLBACK (count_notify), &error_notes);
+  g_assert_false (refresh_policies (store, &error));
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_UNAUTHORIZED);
+  g_assert_nonnull (pm_policy_store_get_error (store));
+  g_assert_true (g_error_matches (pm_policy_store_get_error (store), PM_API_ERROR, PM_API_ERROR_UNAUTHORIZED));
+  g_assert_cmpuint (error_notes, ==, 1);
+  g_assert_false (pm_policy_store_get_loading (store));
+  g_assert_false (pm_policy_store_get_loaded (store));
+
+  /* A new client clears the list and the error. */
+  pm_policy_store_set_api (store, NULL);
+  g_assert_null (pm_policy_store_get_error (store));
+  g_assert_null (pm_policy_store_get_api (store));
+}
+
+static void
+test_entities_and_claims_through_sandbox (void)
+{
+  g_autoptr(Live) hosted = live_new (PM_FLAVOUR_HOSTED, PM_SANDBOX_DEFAULT_API_KEY, 0);
+  g_autoptr(Live) serverless = live_new (PM_FLAVOUR_SERVERLESS, PM_SANDBOX_DEFAULT_API_KEY, 0);
+  g_autoptr(PmEntityStore) entities = pm_entity_store_new (hosted->api);
+  g_autoptr(PmEntityStore) projects = pm_entity_store_new (serverless->api);
+  g_autoptr(PmClaimStore) claims = pm_claim_store_new (hosted->api);
+  g_autoptr(PmClaimStore) no_claims = pm_claim_store_new (serverless->api);
+  g_autoptr(GAsyncResult) r1 = NULL;
+  g_autoptr(GAsyncResult) r2 = NULL;
+  g_autoptr(GAsyncResult) r3 = NULL;
+  g_autoptr(GAsyncResult) r4 = NULL;
+  g_autoptr(GAsyncResult) r5 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmEntity) first = NULL;
+  guint n;
+
+  pm_entity_store_refresh_async (entities, NULL, pm_test_result_cb, &r1);
+  pm_entity_store_refresh_async (projects, NULL, pm_test_result_cb, &r2);
+  pm_claim_store_refresh_async (claims, NULL, pm_test_result_cb, &r3);
+  pm_claim_store_refresh_async (no_claims, NULL, pm_test_result_cb, &r4);
+
+  g_assert_true (pm_entity_store_refresh_finish (entities, pm_test_wait (&r1), &error));
+  g_assert_no_error (error);
+  g_assert_true (pm_entity_store_refresh_finish (projects, pm_test_wait (&r2), &error));
+  g_assert_no_error (error);
+  g_assert_true (pm_claim_store_refresh_finish (claims, pm_test_wait (&r3), &error));
+  g_assert_no_error (error);
+  g_assert_true (pm_claim_store_refresh_finish (no_claims, pm_test_wait (&r4), &error));
+  g_assert_no_error (error);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (entities));
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (projects)), >, 0);
+  g_assert_true (pm_entity_store_get_loaded (entities));
+  g_assert_true (pm_claim_store_get_loaded (claims));
+  g_assert_true (pm_claim_store_get_loaded (no_claims));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (no_claims)), ==, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (claims)); i++)
+    {
+      g_autoptr(PmLinkClaim) claim = g_list_model_get_item (G_LIST_MODEL (claims), i);
+      g_autofree char *key = pm_claim_store_dup_key (claim);
+
+      g_assert_true (pm_claim_store_lookup (claims, key) == claim);
+    }
+
+  /* Refreshing again keeps every entity object. */
+  first = g_list_model_get_item (G_LIST_MODEL (entities), 0);
+  pm_entity_store_refresh_async (entities, NULL, pm_test_result_cb, &r5);
+  g_assert_true (pm_entity_store_refresh_finish (entities, pm_test_wait (&r5), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (entities)), ==, n);
+  g_assert_true (pm_entity_store_lookup (entities, pm_entity_get_id (first)) == first);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -489,6 +756,11 @@ main (int   argc,
   g_test_add_func ("/store/upsert-and-remove", test_upsert_and_remove);
   g_test_add_func ("/store/random-diffs", test_random_diffs);
   g_test_add_func ("/store/entities-and-claims", test_entities_and_claims);
+  g_test_add_func ("/store/sandbox/refresh", test_refresh_through_sandbox);
+  g_test_add_func ("/store/sandbox/superseded", test_refresh_superseded);
+  g_test_add_func ("/store/sandbox/cancelled", test_refresh_cancelled);
+  g_test_add_func ("/store/sandbox/error", test_refresh_error);
+  g_test_add_func ("/store/sandbox/entities-and-claims", test_entities_and_claims_through_sandbox);
 
   return g_test_run ();
 }
