@@ -27,7 +27,7 @@ struct _PmSandbox
   PmSbState    *state;
   GPtrArray    *faults;           /* PmSbFault */
   GRand        *fault_rand;
-  GPtrArray    *requests;         /* "METHOD /path" */
+  GHashTable   *requests;         /* "METHOD /path" → count */
 
   /* Owned by the serving thread (or the caller's context with start). */
   SoupServer   *server;
@@ -329,7 +329,12 @@ server_callback (SoupServer        *server,
 
   g_mutex_lock (&self->mutex);
   ensure_state_locked (self);
-  g_ptr_array_add (self->requests, g_strdup_printf ("%s %s", method, path));
+  {
+    char *key = g_strdup_printf ("%s %s", method, path);
+    guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->requests, key));
+
+    g_hash_table_replace (self->requests, key, GUINT_TO_POINTER (count + 1));
+  }
 
   if (!authorized (self, msg))
     pm_sb_reply_error (&reply, 401, "root.unauthorized", NULL,
@@ -624,21 +629,24 @@ pm_sandbox_get_request_count (PmSandbox  *self,
                               const char *method,
                               const char *path_prefix)
 {
+  GHashTableIter iter;
+  gpointer key, value;
   guint count = 0;
 
   g_return_val_if_fail (PM_IS_SANDBOX (self), 0);
 
   g_mutex_lock (&self->mutex);
-  for (guint i = 0; i < self->requests->len; i++)
+  g_hash_table_iter_init (&iter, self->requests);
+  while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      const char *entry = g_ptr_array_index (self->requests, i);
+      const char *entry = key;
       const char *space = strchr (entry, ' ');
 
       if (method && (strlen (method) != (gsize) (space - entry) || strncmp (entry, method, space - entry) != 0))
         continue;
       if (path_prefix && !g_str_has_prefix (space + 1, path_prefix))
         continue;
-      count++;
+      count += GPOINTER_TO_UINT (value);
     }
   g_mutex_unlock (&self->mutex);
   return count;
@@ -752,7 +760,7 @@ pm_sandbox_finalize (GObject *object)
   pm_sandbox_stop (self);
   g_clear_pointer (&self->state, pm_sb_state_free);
   g_ptr_array_unref (self->faults);
-  g_ptr_array_unref (self->requests);
+  g_hash_table_unref (self->requests);
   g_rand_free (self->fault_rand);
   g_free (self->api_key);
   g_clear_error (&self->start_error);
@@ -871,7 +879,7 @@ pm_sandbox_init (PmSandbox *self)
   self->seed = 1;
   self->page_size = PM_SANDBOX_DEFAULT_PAGE_SIZE;
   self->faults = g_ptr_array_new_with_free_func ((GDestroyNotify) pm_sb_fault_free);
-  self->requests = g_ptr_array_new_with_free_func (g_free);
+  self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->fault_rand = g_rand_new_with_seed_array (seeds, 2);
 }
 
