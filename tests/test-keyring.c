@@ -183,6 +183,42 @@ test_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Without a session bus there is no Secret Service: a clear error, and
+ * nothing written anywhere else. Runs in a subprocess, which connects to the
+ * bus only after the environment is changed. */
+static void
+test_no_service (gconstpointer data)
+{
+  const char *address = data;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *id = new_profile_id ();
+      char *key;
+
+      if (address != NULL)
+        g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+      else
+        g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+      g_unsetenv ("DISPLAY");
+      g_unsetenv ("WAYLAND_DISPLAY");
+
+      key = lookup_key (id, &error);
+      g_assert_null (key);
+      g_assert_error (error, PM_KEYRING_ERROR, PM_KEYRING_ERROR_NO_SERVICE);
+      g_clear_error (&error);
+      g_assert_false (store_key (id, "Nowhere", "key-with-nowhere-to-go", &error));
+      g_assert_error (error, PM_KEYRING_ERROR, PM_KEYRING_ERROR_NO_SERVICE);
+      g_assert_cmpstr (error->message, ==, "No keyring service is running. Log in to a session with a keyring "
+                                           "such as GNOME Keyring, then try again.");
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+}
+
 /* Removing a profile through the list deletes its key too. */
 static void
 test_profile_remove_deletes_key (void)
@@ -403,6 +439,8 @@ main (int   argc,
   g_test_add_func ("/keyring/missing-key", test_missing_key);
   g_test_add_func ("/keyring/profiles-are-separate", test_profiles_are_separate);
   g_test_add_func ("/keyring/cancelled", test_cancelled);
+  g_test_add_data_func ("/keyring/no-service/no-bus-socket", "unix:path=/nonexistent/pm-test-bus", test_no_service);
+  g_test_add_data_func ("/keyring/no-service/no-bus-address", NULL, test_no_service);
   g_test_add_func ("/keyring/profile-remove-deletes-key", test_profile_remove_deletes_key);
   g_test_add_func ("/keyring/canary-not-in-plaintext", test_canary_not_in_plaintext);
   g_test_add_func ("/keyring/locked-keyring", test_locked_keyring);

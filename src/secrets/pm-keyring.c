@@ -42,7 +42,8 @@ pm_keyring_free_key (char *key)
 {
   if (key == NULL)
     return;
-  /* secret_password_wipe () cannot be optimised away, unlike memset (). */
+  /* Clears the bytes before freeing them, and copes with libsecret's
+   * secure memory as well as with g_malloc'd strings. */
   secret_password_free (key);
 }
 
@@ -59,9 +60,11 @@ is_missing_service (const GError *error)
         || error->code == G_DBUS_ERROR_UNKNOWN_INTERFACE
         || (error->code >= G_DBUS_ERROR_SPAWN_EXEC_FAILED
             && error->code <= G_DBUS_ERROR_SPAWN_FAILED);
-  /* No session bus at all (g_bus_get) arrives as a G_IO_ERROR. */
+  /* No session bus at all (g_bus_get: no socket, or no address and no
+   * display to autolaunch one) arrives as a G_IO_ERROR. */
   if (error->domain == G_IO_ERROR)
     return error->code == G_IO_ERROR_NOT_FOUND
+        || error->code == G_IO_ERROR_FAILED
         || error->code == G_IO_ERROR_NOT_SUPPORTED
         || error->code == G_IO_ERROR_CONNECTION_REFUSED;
   return FALSE;
