@@ -15,6 +15,8 @@ G_DECLARE_FINAL_TYPE (PmEntityStore, pm_entity_store, PM, ENTITY_STORE, GObject)
  * selection and scroll), a changed entity replaces exactly its own item, and
  * only added/removed ones change the list's length. The diff runs in a worker
  * thread; items-changed is emitted on the main thread.
+ * Items are shared and compared from that thread: never change one in
+ * place; edit a copy and upsert it.
  *
  * Properties: "api" (PmApi), "loading" (gboolean), "error" (GError boxed,
  * the last refresh's failure or NULL), "loaded" (a refresh has succeeded). */
