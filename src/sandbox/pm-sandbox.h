@@ -5,6 +5,23 @@
  * demo data (unless "empty"), a generated large organization ("scale") and
  * fault injection. Every public function is thread-safe.
  *
+ * Errors are {"errors":[{"code","message","fields"}]} on both APIs:
+ *   401 root.unauthorized        no or wrong `Authorization: ApiKey KEY`
+ *   404 traffic_filter.not_found, project.not_found, root.not_found
+ *   405 root.method_not_allowed
+ *   400 *.invalid_input / invalid_rule / invalid_type (bad JSON, fields, sources)
+ *   400 deployments.traffic_filter.ruleset_in_use   Hosted delete while associated
+ *                                                   (unless ignore_associations=true)
+ *   400 traffic_filter.region_mismatch              Hosted association across regions
+ *   400 traffic_filter_claimed_link_id.already_claimed / .not_found   (_claim, _unclaim)
+ *   400 project.traffic_filter_not_found / project.traffic_filter_region_mismatch
+ *   409 traffic_filter.in_use    Serverless delete while a project uses the filter
+ *   412 precondition_failed      stale If-Match (Serverless filters and projects)
+ * Regions "aws-us-east-1" and "us-east-1" are the same region. Serverless
+ * lists (traffic filters, projects) are paged by "page-size" with an opaque
+ * `next_page` token passed back as ?next_page=. organization_id is accepted
+ * and ignored (one organization).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
