@@ -710,6 +710,47 @@ test_association_race (Fixture       *f,
 }
 
 static void
+test_lost_post_replies_verified (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entities = list_entities (f, &error);
+  g_autoptr(PmPolicy) policy = find_policy (f, policy_name (f));
+  g_autoptr(PmLinkClaim) link = pm_link_claim_new_link_id ("eu-west-1", "vpce-0fedcba9876543210");
+  g_autoptr(PmLinkClaim) unknown = pm_link_claim_new_link_id ("eu-west-1", "vpce-0aaaaaaaaaaaaaaaa");
+  PmEntity *entity = find_entity (entities, entity_name (f));
+  const char *prefix = "/api/v1/deployments/traffic-filter/rulesets/";
+  guint link_posts;
+
+  /* the association is made but its answer is lost: read back, not re-sent */
+  add_fault (f, "reset-after@POST:/api/v1/deployments/traffic-filter/rulesets/*1");
+  g_assert_true (associate (f, pm_policy_get_id (policy), entity, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (is_associated (f, pm_policy_get_id (policy), entity));
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "POST", prefix), ==, 1);
+
+  /* refused before acting: the read-back finds nothing and says so */
+  pm_sandbox_clear_faults (f->sandbox);
+  add_fault (f, "status:500@POST:/api/v1/deployments/traffic-filter/link-ids*1");
+  g_assert_false (claim (f, link, TRUE, &error));
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_SERVER);
+  g_clear_error (&error);
+  link_posts = pm_sandbox_get_request_count (f->sandbox, "POST", "/api/v1/deployments/traffic-filter/link-ids");
+  g_assert_cmpuint (link_posts, ==, 1);
+
+  add_fault (f, "reset-after@POST:/api/v1/deployments/traffic-filter/link-ids*1");
+  g_assert_true (claim (f, link, TRUE, &error));
+  g_assert_no_error (error);
+  add_fault (f, "truncate@POST:/api/v1/deployments/traffic-filter/link-ids*1");
+  g_assert_true (claim (f, link, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "POST", "/api/v1/deployments/traffic-filter/link-ids"),
+                    ==, link_posts + 2);
+  g_assert_false (claim (f, unknown, FALSE, &error));
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_INVALID);
+}
+
+static void
 test_delete_while_associated (Fixture       *f,
                               gconstpointer  data)
 {
@@ -1156,6 +1197,7 @@ main (int   argc,
       else
         {
           add_for (n, fl, "claims", test_claims);
+          add_for (n, fl, "fault/lost-post-replies-verified", test_lost_post_replies_verified);
           add_for (n, fl, "fault/not-found-after-create", test_fault_not_found_after_create);
         }
     }

@@ -560,6 +560,78 @@ association_type (PmEntity *entity)
   return type != NULL && *type != '\0' ? type : "deployment";
 }
 
+/* A POST whose reply was lost is not sent again: whether it took effect is
+ * read back instead (associations and claims). */
+typedef struct
+{
+  PmAssociation *association;
+  PmLinkClaim   *claim;
+  char          *list_path;
+  gboolean       add;
+  GError        *post_error;
+} Verify;
+
+static void
+verify_free (gpointer data)
+{
+  Verify *verify = data;
+
+  g_clear_object (&verify->association);
+  g_clear_object (&verify->claim);
+  g_free (verify->list_path);
+  g_clear_error (&verify->post_error);
+  g_free (verify);
+}
+
+static void
+on_associate_verified (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) associations = NULL;
+  Verify *verify = g_task_get_task_data (task);
+  guint i;
+
+  associations = pm_api_call_finish (result, NULL, NULL);
+  for (i = 0; associations != NULL && i < associations->len; i++)
+    if (pm_association_equal (g_ptr_array_index (associations, i), verify->association))
+      {
+        g_debug ("the unanswered association was made");
+        g_task_return_boolean (task, TRUE);
+        return;
+      }
+
+  g_task_return_error (task, g_steal_pointer (&verify->post_error));
+}
+
+static void
+on_associated (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PmRulesetApi *self = g_task_get_source_object (task);
+  Verify *verify = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (pm_api_call_finish (result, NULL, &error) != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (!pm_api_error_may_have_acted (error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  verify->post_error = error;
+  pm_api_call_async (self->http, "GET", verify->list_path, NULL, NULL,
+                     read_associations, self->flavour, (GDestroyNotify) g_ptr_array_unref,
+                     g_task_get_cancellable (task), on_associate_verified, g_object_ref (task));
+}
+
 static void
 pm_ruleset_api_associate_async (PmApi               *api,
                                 const char          *policy_id,
@@ -571,13 +643,15 @@ pm_ruleset_api_associate_async (PmApi               *api,
   PmRulesetApi *self = PM_RULESET_API (api);
   GTask *task = new_task (self, cancellable, callback, user_data, pm_ruleset_api_associate_async);
   g_autofree char *path = ruleset_path (policy_id, "/associations");
-  g_autoptr(PmAssociation) association = NULL;
   g_autoptr(JsonNode) body = NULL;
+  Verify *verify = g_new0 (Verify, 1);
 
-  association = pm_association_new (association_type (entity), pm_entity_get_id (entity));
-  body = pm_json_write_association (association);
+  verify->association = pm_association_new (association_type (entity), pm_entity_get_id (entity));
+  verify->list_path = g_strdup (path);
+  g_task_set_task_data (task, verify, verify_free);
+  body = pm_json_write_association (verify->association);
   pm_api_call_async (self->http, "POST", path, body, NULL, NULL, self->flavour, NULL,
-                     cancellable, pm_api_forward_boolean, task);
+                     cancellable, on_associated, task);
 }
 
 static void
@@ -749,15 +823,77 @@ pm_ruleset_api_list_claims_async (PmApi               *api,
 }
 
 static void
-claim_request (PmRulesetApi        *self,
-               const char          *path,
-               PmLinkClaim         *claim,
-               GTask               *task)
+on_claim_verified (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) claims = NULL;
+  Verify *verify = g_task_get_task_data (task);
+  gboolean present = FALSE;
+  guint i;
+
+  claims = pm_api_call_finish (result, NULL, NULL);
+  if (claims != NULL)
+    {
+      for (i = 0; i < claims->len; i++)
+        present |= pm_link_claim_equal (g_ptr_array_index (claims, i), verify->claim);
+      if (present == verify->add)
+        {
+          g_debug ("the unanswered %s took effect", verify->add ? "claim" : "unclaim");
+          g_task_return_boolean (task, TRUE);
+          return;
+        }
+    }
+
+  g_task_return_error (task, g_steal_pointer (&verify->post_error));
+}
+
+static void
+on_claim_posted (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PmRulesetApi *self = g_task_get_source_object (task);
+  Verify *verify = g_task_get_task_data (task);
+  g_autoptr(GString) path = NULL;
+  GError *error = NULL;
+
+  if (pm_api_call_finish (result, NULL, &error) != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (!pm_api_error_may_have_acted (error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  verify->post_error = error;
+  path = g_string_new (LINK_IDS);
+  pm_api_append_query (path, "region", pm_link_claim_get_region (verify->claim));
+  pm_api_call_async (self->http, "GET", path->str, NULL, NULL,
+                     read_claims, self->flavour, (GDestroyNotify) g_ptr_array_unref,
+                     g_task_get_cancellable (task), on_claim_verified, g_object_ref (task));
+}
+
+static void
+claim_request (PmRulesetApi *self,
+               const char   *path,
+               PmLinkClaim  *claim,
+               gboolean      add,
+               GTask        *task)
 {
   g_autoptr(JsonNode) body = pm_json_write_claim_request (claim);
+  Verify *verify = g_new0 (Verify, 1);
 
+  verify->claim = g_object_ref (claim);
+  verify->add = add;
+  g_task_set_task_data (task, verify, verify_free);
   pm_api_call_async (self->http, "POST", path, body, NULL, NULL, self->flavour, NULL,
-                     g_task_get_cancellable (task), pm_api_forward_boolean, task);
+                     g_task_get_cancellable (task), on_claim_posted, task);
 }
 
 static void
@@ -769,7 +905,7 @@ pm_ruleset_api_claim_async (PmApi               *api,
 {
   PmRulesetApi *self = PM_RULESET_API (api);
 
-  claim_request (self, LINK_IDS "/_claim", claim,
+  claim_request (self, LINK_IDS "/_claim", claim, TRUE,
                  new_task (self, cancellable, callback, user_data, pm_ruleset_api_claim_async));
 }
 
@@ -782,7 +918,7 @@ pm_ruleset_api_unclaim_async (PmApi               *api,
 {
   PmRulesetApi *self = PM_RULESET_API (api);
 
-  claim_request (self, LINK_IDS "/_unclaim", claim,
+  claim_request (self, LINK_IDS "/_unclaim", claim, FALSE,
                  new_task (self, cancellable, callback, user_data, pm_ruleset_api_unclaim_async));
 }
 
