@@ -47,6 +47,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Resp, resp_free)
 
 static PmSandbox *sandbox;
 
+/* Reply bodies are not NUL-terminated. */
+static JsonNode *
+bytes_to_json (GBytes  *bytes,
+               GError **error)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+  g_autofree char *text = g_strndup (data ? data : "", length);
+
+  return json_from_string (text, error);
+}
+
 /* One request on a fresh session (so a dropped connection is never retried). */
 static Resp *
 call_full (const char *method,
@@ -1141,7 +1153,7 @@ test_start_on_context (void)
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
   {
-    g_autoptr(JsonNode) root = json_from_string (g_bytes_get_data (bytes, NULL), &error);
+    g_autoptr(JsonNode) root = bytes_to_json (bytes, &error);
     g_autoptr(JsonNode) state = pm_sandbox_dup_state (sandbox);
     JsonArray *rulesets = json_object_get_array_member (json_node_get_object (root), "rulesets");
     JsonArray *deployments = state_array (state, "hosted", "deployments");
@@ -1426,7 +1438,7 @@ test_binary (void)
     }
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, bin, "--port", "0",
                               "--api-key", "bin-key", "--page-size", "2", "--seed", "7",
-                              "--fault", "latency:1@DELETE", NULL);
+                              "--fault", "latency:1@DELETE", "--scale", "8,2,16", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
@@ -1440,11 +1452,26 @@ test_binary (void)
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
   {
-    g_autoptr(JsonNode) root = json_from_string (g_bytes_get_data (bytes, NULL), &error);
+    g_autoptr(JsonNode) root = bytes_to_json (bytes, &error);
 
     g_assert_no_error (error);
     /* --page-size 2 */
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (root), "items")), ==, 2);
+  }
+  {
+    /* The demo organization plus --scale 8,2,16. */
+    g_autofree char *rulesets_url = g_strconcat (line + strlen ("listening on "), RULESETS, NULL);
+    g_autoptr(SoupMessage) list = soup_message_new ("GET", rulesets_url);
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(JsonNode) root = NULL;
+
+    soup_message_headers_replace (soup_message_get_request_headers (list), "Authorization", "ApiKey bin-key");
+    body = soup_session_send_and_read (session, list, NULL, &error);
+    g_assert_no_error (error);
+    root = bytes_to_json (body, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (root), "rulesets")),
+                      ==, 10 + 8);
   }
   g_subprocess_send_signal (process, SIGTERM);
   g_subprocess_wait (process, NULL, &error);
