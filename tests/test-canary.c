@@ -20,7 +20,8 @@
 #include "pm-application.h"
 #include "pm-profile-dialog.h"
 #include "pm-sandbox.h"
-#include "pm-secrets-shim.h"
+#include "pm-keyring.h"
+#include "pm-profile.h"
 #include "pm-test-util.h"
 #include "pm-window.h"
 

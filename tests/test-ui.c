@@ -1,6 +1,6 @@
 /* test-ui.c: the window a new user meets, the sandbox, the account dialog
  *
- * Runs under Xvfb with the memory GSettings backend and no keyring.
+ * Runs under Xvfb with the memory GSettings backend and a private keyring.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,7 +11,8 @@
 
 #include "pm-application.h"
 #include "pm-preferences-window.h"
-#include "pm-secrets-shim.h"
+#include "pm-keyring.h"
+#include "pm-profile.h"
 #include "pm-profile-dialog.h"
 #include "pm-sandbox.h"
 #include "pm-test-util.h"
@@ -91,7 +92,7 @@ has_name (GtkWidget *widget)
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     if (GTK_IS_LABEL (child) && *gtk_label_get_label (GTK_LABEL (child)) != '\0')
       return TRUE;
-    else if (GTK_IS_BOX (child) && has_name (child))
+    else if (!GTK_IS_LABEL (child) && has_name (child))
       return TRUE;
   return FALSE;
 }
@@ -109,6 +110,9 @@ is_control (GtkWidget *widget)
     return FALSE;
   if (GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)))
     return FALSE;
+  /* The window's own title buttons are labelled by GTK. */
+  if (gtk_widget_get_ancestor (widget, GTK_TYPE_WINDOW_CONTROLS) != NULL)
+    return FALSE;
   if (GTK_IS_LIST_BOX_ROW (widget))
     return gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (widget))
            && gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) != NULL;
@@ -124,8 +128,15 @@ assert_named (GtkWidget *root)
   if (is_control (root))
     {
       if (!has_name (root))
-        g_error ("%s (%s) has no accessible name", G_OBJECT_TYPE_NAME (root),
-                 gtk_widget_get_name (root));
+        {
+          GString *path = g_string_new (NULL);
+
+          for (GtkWidget *w = root; w; w = gtk_widget_get_parent (w))
+            g_string_append_printf (path, " < %s", G_OBJECT_TYPE_NAME (w));
+          if (GTK_IS_BUTTON (root))
+            g_string_append_printf (path, " icon=%s", gtk_button_get_icon_name (GTK_BUTTON (root)));
+          g_error ("a control has no accessible name: %s", path->str);
+        }
       checked++;
     }
   for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
@@ -149,12 +160,6 @@ static gboolean
 dialog_idle (gpointer data)
 {
   return !pm_profile_dialog_get_busy (data) && pm_profile_dialog_get_check_result (data) != NULL;
-}
-
-static gboolean
-dialog_not_busy (gpointer data)
-{
-  return !pm_profile_dialog_get_busy (data);
 }
 
 static void
@@ -246,40 +251,118 @@ test_sections (void)
 }
 
 static void
-test_profile_without_keyring (void)
+on_saved (PmProfileDialog *dialog,
+          const char      *id,
+          char           **slot)
+{
+  g_free (*slot);
+  *slot = g_strdup (id);
+}
+
+static void
+on_removed (PmProfileDialog *dialog,
+            const char      *id,
+            gboolean        *removed)
+{
+  *removed = TRUE;
+}
+
+static gboolean
+string_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Add, edit (rename) and remove an account through the dialog's actions.
+ * The session has a private, unlocked keyring (harness display-keyring). */
+static void
+test_profile_dialog (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(PmProfileList) profiles = NULL;
+  g_autoptr(GSettings) profile_settings = NULL;
+  g_autofree char *saved_id = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *flavour = NULL;
+  g_autoptr(PmProfile) first = NULL;
   PmProfileDialog *dialog;
   PmWindow *window;
+  PmProfile *profile;
+  gboolean removed = FALSE;
 
   reset_settings ();
   profiles = pm_profile_list_new (settings);
   window = pm_window_new (app);
   dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, NULL);
   g_object_ref (dialog);
+  g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved_id);
   gtk_window_present (GTK_WINDOW (dialog));
 
   set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Name", "Production");
-  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, "not-stored-anywhere");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "Service")), 1);
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, "a-key-for-the-test");
 
-  /* Missing fields are refused before anything is stored. */
-  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API base URL", "");
+  /* ECE's default address is a placeholder: refused before anything is stored. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API base URL"))),
+                   ==, pm_profile_get_default_base_url (PM_FLAVOUR_ECE));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 0);
-  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API base URL", "https://api.elastic-cloud.com");
-
-  /* No secret service in this session: the profile is stored in GSettings
-   * while the key is being stored, then taken back when the keyring refuses,
-   * and the dialog stays open with what was typed. Never a fallback. */
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API base URL", "ftp://ece.example.com");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 1);
-  pm_test_wait_until (dialog_not_busy, dialog, 30000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 0);
-  g_assert_cmpstr (pm_profile_dialog_get_display_name (dialog), ==, "Production");
 
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API base URL", "https://ece.example.com:12443");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL));
+  pm_test_wait_until (string_set, &saved_id, 30000);
   g_object_unref (dialog);
+
+  /* Stored in GSettings (memory backend), without the key. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 1);
+  path = g_strdup_printf ("/io/github/perimeter/Perimeter/profiles/%s/", saved_id);
+  profile_settings = g_settings_new_with_path (PM_PROFILE_SCHEMA_ID, path);
+  name = g_settings_get_string (profile_settings, "name");
+  url = g_settings_get_string (profile_settings, "base-url");
+  flavour = g_settings_get_string (profile_settings, "flavour");
+  g_assert_cmpstr (name, ==, "Production");
+  g_assert_cmpstr (url, ==, "https://ece.example.com:12443");
+  g_assert_cmpstr (flavour, ==, "ece");
+
+  /* Rename through the edit dialog; the stored key is kept. */
+  g_clear_pointer (&saved_id, g_free);
+  first = g_list_model_get_item (G_LIST_MODEL (profiles), 0);
+  profile = pm_profile_list_lookup (profiles, pm_profile_get_id (first));
+  g_assert_true (profile == first);
+  dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, pm_profile_get_id (profile));
+  g_object_ref (dialog);
+  g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved_id);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Name"))), ==, "Production");
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Name", "Production (eu)");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL));
+  pm_test_wait_until (string_set, &saved_id, 30000);
+  g_object_unref (dialog);
+  g_assert_cmpstr (pm_profile_get_name (profile), ==, "Production (eu)");
+
+  /* Remove: asks first (confirm-destructive); here the setting is off. */
+  g_settings_set_boolean (settings, "confirm-destructive", FALSE);
+  dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, saved_id);
+  g_object_ref (dialog);
+  g_signal_connect (dialog, "removed", G_CALLBACK (on_removed), &removed);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.remove", NULL));
+  pm_test_wait_until (flag_set, &removed, 30000);
+  g_object_unref (dialog);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 0);
+  g_settings_reset (settings, "confirm-destructive");
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -399,7 +482,7 @@ main (int   argc,
   g_test_add_func ("/ui/first-run-welcome", test_first_run_welcome);
   g_test_add_func ("/ui/sandbox", test_sandbox);
   g_test_add_func ("/ui/sections", test_sections);
-  g_test_add_func ("/ui/profile-without-keyring", test_profile_without_keyring);
+  g_test_add_func ("/ui/profile-dialog", test_profile_dialog);
   g_test_add_func ("/ui/check-connection", test_check_connection);
   g_test_add_func ("/ui/accessible-names", test_accessible_names);
 

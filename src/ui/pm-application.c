@@ -46,12 +46,17 @@ static const GOptionEntry option_entries[] = {
 };
 
 static PmWindow *
-get_or_create_window (PmApplication *self)
+get_or_create_window (PmApplication *self,
+                      gboolean       restore)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (pm_window_new (self));
+    {
+      window = GTK_WINDOW (pm_window_new (self));
+      if (restore)
+        pm_window_restore_last (PM_WINDOW (window));
+    }
   return PM_WINDOW (window);
 }
 
@@ -105,7 +110,7 @@ pm_application_activate (GApplication *app)
       return;
     }
 
-  window = get_or_create_window (self);
+  window = get_or_create_window (self, !self->start_sandbox);
   if (self->start_sandbox)
     {
       self->start_sandbox = FALSE;
@@ -140,7 +145,7 @@ sandbox_activated (GSimpleAction *action,
                    gpointer       user_data)
 {
   PmApplication *self = PM_APPLICATION (user_data);
-  PmWindow *window = get_or_create_window (self);
+  PmWindow *window = get_or_create_window (self, FALSE);
 
   pm_window_open_sandbox (window);
   gtk_window_present (GTK_WINDOW (window));

@@ -248,6 +248,7 @@ list_policies_cb (GObject      *source,
   Check *check = g_task_get_task_data (task);
   g_autoptr(GPtrArray) policies = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   policies = pm_api_list_policies_finish (PM_API (source), result, &error);
   if (policies == NULL)
@@ -257,8 +258,8 @@ list_policies_cb (GObject      *source,
     }
 
   check->n_policies = policies->len;
-  pm_api_list_entities_async (check->api, g_task_get_cancellable (task),
-                              list_entities_cb, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  pm_api_list_entities_async (check->api, cancellable, list_entities_cb, g_steal_pointer (&task));
 }
 
 void

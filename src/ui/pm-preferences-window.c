@@ -8,7 +8,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "pm-preferences-window.h"
-#include "pm-secrets-shim.h"
+#include "pm-keyring.h"
+#include "pm-profile.h"
 #include "pm-profile-dialog.h"
 
 struct _PmPreferencesWindow

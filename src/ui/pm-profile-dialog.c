@@ -10,11 +10,14 @@
 #include "pm-api-error.h"
 #include "pm-connection-check.h"
 #include "pm-error-text.h"
-#include "pm-secrets-shim.h"
+#include "pm-keyring.h"
+#include "pm-profile.h"
 #include "pm-profile-dialog.h"
 
-#define HOSTED_URL "https://api.elastic-cloud.com"
-#define ECE_URL    "https://HOST:12443"
+/* Copies of the key typed in the dialog are wiped when dropped. */
+typedef char *PmKeyCopy;
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (PmKeyCopy, pm_keyring_free_key, NULL)
+
 
 struct _PmProfileDialog
 {
@@ -65,10 +68,20 @@ get_flavour (PmProfileDialog *self)
     }
 }
 
-static const char *
-default_url (PmFlavour flavour)
+static gboolean
+is_default_url (const char *url)
 {
-  return flavour == PM_FLAVOUR_ECE ? ECE_URL : HOSTED_URL;
+  return *url == '\0'
+         || g_str_equal (url, pm_profile_get_default_base_url (PM_FLAVOUR_HOSTED))
+         || g_str_equal (url, pm_profile_get_default_base_url (PM_FLAVOUR_ECE))
+         || g_str_equal (url, pm_profile_get_default_base_url (PM_FLAVOUR_SERVERLESS));
+}
+
+/* ECE's default is a placeholder to fill in. */
+static gboolean
+is_placeholder_url (const char *url)
+{
+  return strstr (url, "COORDINATOR_HOST") != NULL;
 }
 
 static char *
@@ -131,49 +144,69 @@ update_ca_row (PmProfileDialog *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.clear-ca", self->ca_file != NULL);
 }
 
-/* Returns FALSE and marks the row when a field is wrong. */
-static gboolean
-validate (PmProfileDialog  *self,
-          char            **message)
+/* The fields as a detached profile (no id of its own yet). */
+static PmProfile *
+dup_values (PmProfileDialog *self)
 {
+  g_autoptr(PmProfile) values = pm_profile_new (NULL);
   g_autofree char *name = get_text (self->name_row);
   g_autofree char *url = get_text (self->url_row);
-  g_autofree char *key = get_text ((AdwEntryRow *) self->key_row);
-  g_autoptr(GUri) uri = NULL;
-  gboolean ok = TRUE;
+  g_autofree char *org = get_text (self->org_row);
+  PmFlavour flavour = get_flavour (self);
+
+  pm_profile_set_name (values, name);
+  pm_profile_set_flavour (values, flavour);
+  pm_profile_set_base_url (values, url);
+  pm_profile_set_ca_file (values, flavour == PM_FLAVOUR_ECE && self->ca_file ? self->ca_file : "");
+  pm_profile_set_organization_id (values, org);
+  return g_steal_pointer (&values);
+}
+
+/* Returns FALSE, marks the row and says what to change when a field is wrong. */
+static gboolean
+validate (PmProfileDialog  *self,
+          PmProfile        *values,
+          char            **message)
+{
+  g_autofree char *url = get_text (self->url_row);
+  g_auto(PmKeyCopy) key = get_text ((AdwEntryRow *) self->key_row);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row = NULL;
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->url_row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->ca_row), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->key_row), "error");
 
-  if (*name == '\0')
+  if (is_placeholder_url (url))
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
-      *message = g_strdup (_("Give the account a name."));
-      ok = FALSE;
+      row = GTK_WIDGET (self->url_row);
+      *message = g_strdup (_("Replace COORDINATOR_HOST with the host name of a Cloud Enterprise coordinator, such as https://ece.example.com:12443."));
     }
-
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  if (ok && (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0'
-             || strstr (url, "HOST:") != NULL
-             || (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0
-                 && g_strcmp0 (g_uri_get_scheme (uri), "http") != 0)))
+  else if (!pm_profile_validate (values, &error))
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->url_row), "error");
-      *message = get_flavour (self) == PM_FLAVOUR_ECE
-        ? g_strdup (_("Enter the address of a Cloud Enterprise coordinator, such as https://ece.example.com:12443."))
-        : g_strdup (_("Enter an address such as https://api.elastic-cloud.com."));
-      ok = FALSE;
+      if (g_error_matches (error, PM_PROFILE_ERROR, PM_PROFILE_ERROR_INVALID_NAME))
+        row = GTK_WIDGET (self->name_row);
+      else if (g_error_matches (error, PM_PROFILE_ERROR, PM_PROFILE_ERROR_INVALID_URL))
+        row = GTK_WIDGET (self->url_row);
+      else if (g_error_matches (error, PM_PROFILE_ERROR, PM_PROFILE_ERROR_INVALID_CA_FILE))
+        row = GTK_WIDGET (self->ca_row);
+      *message = g_strdup (error->message);
     }
-
-  if (ok && self->profile_id == NULL && *key == '\0')
+  else if (self->profile_id == NULL && *key == '\0')
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->key_row), "error");
+      row = GTK_WIDGET (self->key_row);
       *message = g_strdup (_("Paste the API key created in the Elastic Cloud console (Organization → API keys)."));
-      ok = FALSE;
     }
 
-  return ok;
+  if (*message == NULL)
+    return TRUE;
+  if (row != NULL)
+    {
+      gtk_widget_add_css_class (row, "error");
+      gtk_widget_grab_focus (row);
+    }
+  return FALSE;
 }
 
 static void
@@ -196,8 +229,8 @@ flavour_changed_cb (PmProfileDialog *self)
   g_autofree char *url = get_text (self->url_row);
 
   /* Replace the URL only while it is one of the defaults. */
-  if (*url == '\0' || g_str_equal (url, HOSTED_URL) || g_str_equal (url, ECE_URL))
-    gtk_editable_set_text (GTK_EDITABLE (self->url_row), default_url (get_flavour (self)));
+  if (is_default_url (url))
+    gtk_editable_set_text (GTK_EDITABLE (self->url_row), pm_profile_get_default_base_url (get_flavour (self)));
   update_ca_row (self);
 }
 
@@ -244,68 +277,55 @@ store_key_cb (GObject      *source,
 }
 
 static void
-apply_fields (PmProfileDialog *self,
-              PmProfile       *profile)
-{
-  g_autofree char *name = get_text (self->name_row);
-  g_autofree char *url = get_text (self->url_row);
-  g_autofree char *org = get_text (self->org_row);
-  PmFlavour flavour = get_flavour (self);
-
-  pm_profile_set_name (profile, name);
-  pm_profile_set_flavour (profile, flavour);
-  pm_profile_set_base_url (profile, url);
-  pm_profile_set_ca_file (profile, flavour == PM_FLAVOUR_ECE && self->ca_file ? self->ca_file : "");
-  pm_profile_set_organization_id (profile, org);
-}
-
-static void
 save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
   PmProfileDialog *self = PM_PROFILE_DIALOG (widget);
+  g_autoptr(PmProfile) values = dup_values (self);
+  g_autoptr(PmProfile) added = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *name = NULL;
-  PmProfile *profile;
+  g_auto(PmKeyCopy) key = NULL;
+  const char *id;
 
-  if (!validate (self, &message))
+  if (!validate (self, values, &message))
     {
       show_error_toast (self, message);
       return;
     }
 
-  name = get_text (self->name_row);
   key = get_text ((AdwEntryRow *) self->key_row);
 
   if (self->profile_id != NULL)
     {
-      profile = pm_profile_list_lookup (self->profiles, self->profile_id);
-      if (profile == NULL)
+      if (!pm_profile_list_update (self->profiles, self->profile_id, values, &error))
         {
-          show_error_toast (self, _("This account was removed in the meantime."));
+          show_error_toast (self, error->message);
           return;
         }
-      apply_fields (self, profile);
       if (*key == '\0')
         {
           finish_saved (self, self->profile_id);
           return;
         }
+      id = self->profile_id;
     }
   else
     {
-      g_autoptr(PmProfile) added = pm_profile_list_add (self->profiles, name);
-
-      apply_fields (self, added);
+      added = pm_profile_list_add_profile (self->profiles, values, &error);
+      if (added == NULL)
+        {
+          show_error_toast (self, error->message);
+          return;
+        }
       g_free (self->new_profile_id);
       self->new_profile_id = g_strdup (pm_profile_get_id (added));
-      profile = added;
+      id = self->new_profile_id;
     }
 
   set_busy (self, TRUE);
-  pm_keyring_store_async (pm_profile_get_id (profile), name, key, self->cancellable,
+  pm_keyring_store_async (id, pm_profile_get_name (values), key, self->cancellable,
                           store_key_cb, g_object_ref (self));
 }
 
@@ -352,8 +372,8 @@ check_lookup_cb (GObject      *source,
 {
   g_autoptr(PmProfileDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = NULL;
   g_autofree char *text = NULL;
+  char *key;
 
   key = pm_keyring_lookup_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -361,12 +381,15 @@ check_lookup_cb (GObject      *source,
   if (key == NULL)
     {
       set_busy (self, FALSE);
-      text = error ? g_strdup_printf (_("The stored API key could not be read from the keyring: %s"), error->message)
-                   : g_strdup (_("No API key is stored for this account. Enter it above."));
+      if (g_error_matches (error, PM_KEYRING_ERROR, PM_KEYRING_ERROR_NOT_FOUND))
+        text = g_strdup (_("No API key is stored for this account. Enter it above."));
+      else
+        text = g_strdup_printf (_("The stored API key could not be read from the keyring: %s"), error->message);
       set_check_result (self, text, FALSE);
       return;
     }
   start_check (self, key);
+  pm_keyring_free_key (key);
 }
 
 static void
@@ -375,10 +398,10 @@ check_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   PmProfileDialog *self = PM_PROFILE_DIALOG (widget);
-  g_autofree char *key = get_text ((AdwEntryRow *) self->key_row);
+  g_auto(PmKeyCopy) key = get_text ((AdwEntryRow *) self->key_row);
   g_autofree char *url = get_text (self->url_row);
 
-  if (*url == '\0' || strstr (url, "HOST:") != NULL)
+  if (*url == '\0' || is_placeholder_url (url))
     {
       set_check_result (self, _("Enter the API base URL first."), FALSE);
       return;
@@ -395,16 +418,16 @@ check_action (GtkWidget  *widget,
 /* Remove */
 
 static void
-delete_key_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+remove_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(PmProfileDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *id = NULL;
 
-  if (!pm_keyring_delete_finish (result, &error))
+  if (!pm_profile_list_remove_finish (PM_PROFILE_LIST (source), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -416,7 +439,6 @@ delete_key_cb (GObject      *source,
     }
 
   id = g_strdup (self->profile_id);
-  pm_profile_list_remove (self->profiles, id);
   set_busy (self, FALSE);
   g_signal_emit (self, signals[REMOVED], 0, id);
   gtk_window_destroy (GTK_WINDOW (self));
@@ -426,7 +448,8 @@ static void
 remove_now (PmProfileDialog *self)
 {
   set_busy (self, TRUE);
-  pm_keyring_delete_async (self->profile_id, self->cancellable, delete_key_cb, g_object_ref (self));
+  pm_profile_list_remove_async (self->profiles, self->profile_id, self->cancellable,
+                                remove_cb, g_object_ref (self));
 }
 
 static void
@@ -646,7 +669,8 @@ pm_profile_dialog_new (GtkWindow     *parent,
   else
     {
       adw_window_title_set_title (self->window_title, _("Add account"));
-      gtk_editable_set_text (GTK_EDITABLE (self->url_row), HOSTED_URL);
+      gtk_editable_set_text (GTK_EDITABLE (self->url_row),
+                             pm_profile_get_default_base_url (PM_FLAVOUR_HOSTED));
     }
   fields_changed_cb (self);
   update_ca_row (self);

@@ -7,7 +7,7 @@
 
 #include <adwaita.h>
 
-#include "pm-secrets-shim.h"
+#include "pm-profile.h"
 
 G_BEGIN_DECLS
 

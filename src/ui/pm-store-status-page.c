@@ -65,6 +65,8 @@ pm_store_status_page_dispose (GObject *object)
   PmStoreStatusPage *self = PM_STORE_STATUS_PAGE (object);
 
   pm_store_status_page_set_store (self, NULL);
+  /* AdwBin holds its child too: let go through it first. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_STORE_STATUS_PAGE);
 
   G_OBJECT_CLASS (pm_store_status_page_parent_class)->dispose (object);

@@ -8,11 +8,15 @@
 #include <glib/gi18n-lib.h>
 
 #include "pm-application-private.h"
+#include "pm-entities-page.h"
 #include "pm-error-text.h"
-#include "pm-secrets-shim.h"
+#include "pm-keyring.h"
+#include "pm-policies-page.h"
+#include "pm-profile.h"
 #include "pm-profile-dialog.h"
 #include "pm-store-status-page.h"
 #include "pm-window.h"
+#include "pm-wizard-page.h"
 
 #define SANDBOX_ID "sandbox"
 
@@ -169,23 +173,6 @@ make_sidebar_row (PmWindow   *self,
 }
 
 static char *
-summarize_policies (guint n)
-{
-  if (n == 0)
-    return g_strdup (_("No policies yet. IP filter and private connection policies decide who may reach deployments and projects."));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u policy in this account.", "%u policies in this account.", n), n);
-}
-
-static char *
-summarize_entities (guint n)
-{
-  if (n == 0)
-    return g_strdup (_("There are no deployments or projects in this account."));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u deployment or project in this account.",
-                                       "%u deployments or projects in this account.", n), n);
-}
-
-static char *
 summarize_claims (guint n)
 {
   if (n == 0)
@@ -203,21 +190,14 @@ build_sections (PmWindow *self)
     gtk_list_box_append (self->sidebar_list,
                          make_sidebar_row (self, i, i == 1 ? &self->entities_row_label : NULL));
 
-  self->policies_page = pm_store_status_page_new ("security-high-symbolic", _("Policies"));
-  page = PM_STORE_STATUS_PAGE (self->policies_page);
-  pm_store_status_page_set_summary (page, summarize_policies);
-
-  self->entities_page = pm_store_status_page_new ("network-server-symbolic", _("Deployments and projects"));
-  page = PM_STORE_STATUS_PAGE (self->entities_page);
-  pm_store_status_page_set_summary (page, summarize_entities);
+  self->policies_page = GTK_WIDGET (pm_policies_page_new ());
+  self->entities_page = GTK_WIDGET (pm_entities_page_new ());
 
   self->claims_page = pm_store_status_page_new ("emblem-shared-symbolic", _("Private connection IDs"));
   page = PM_STORE_STATUS_PAGE (self->claims_page);
   pm_store_status_page_set_summary (page, summarize_claims);
 
-  self->wizard_page = pm_store_status_page_new ("network-wired-symbolic", _("Private connection wizard"));
-  pm_store_status_page_set_fixed (PM_STORE_STATUS_PAGE (self->wizard_page),
-                                  _("Set up AWS PrivateLink, Azure Private Link or GCP Private Service Connect to your deployments, step by step."));
+  self->wizard_page = GTK_WIDGET (pm_wizard_page_new ());
 
   gtk_stack_add_named (self->content_stack, self->policies_page, "policies");
   gtk_stack_add_named (self->content_stack, self->entities_page, "entities");
@@ -231,10 +211,9 @@ set_pages_session (PmWindow *self)
 {
   PmSession *session = self->session;
 
-  pm_store_status_page_set_store (PM_STORE_STATUS_PAGE (self->policies_page),
-                                  session ? G_LIST_MODEL (pm_session_get_policies (session)) : NULL);
-  pm_store_status_page_set_store (PM_STORE_STATUS_PAGE (self->entities_page),
-                                  session ? G_LIST_MODEL (pm_session_get_entities (session)) : NULL);
+  pm_policies_page_set_session (PM_POLICIES_PAGE (self->policies_page), session);
+  pm_entities_page_set_session (PM_ENTITIES_PAGE (self->entities_page), session);
+  pm_wizard_page_set_session (PM_WIZARD_PAGE (self->wizard_page), session);
 
   if (session != NULL && !pm_api_supports_claims (pm_session_get_api (session)))
     pm_store_status_page_set_fixed (PM_STORE_STATUS_PAGE (self->claims_page),
@@ -266,7 +245,9 @@ on_store_error (GObject    *store,
   if (self->error_toast != NULL)
     adw_toast_dismiss (self->error_toast);
 
-  title = g_strdup_printf ("%s: %s", pm_error_text_title (error), error->message);
+  /* The full explanation is on the section's status page; the toast names
+   * the problem and offers the retry. */
+  title = g_strdup_printf (_("%s — the lists may be out of date"), pm_error_text_title (error));
   toast = adw_toast_new (title);
   adw_toast_set_timeout (toast, 0);
   adw_toast_set_button_label (toast, _("_Retry"));
@@ -342,7 +323,8 @@ set_session (PmWindow  *self,
       else
         gtk_widget_remove_css_class (GTK_WIDGET (self), "sandbox");
 
-      g_settings_set_string (self->settings, "last-profile", profile_id);
+      pm_profile_list_set_last_id (self->profiles, profile_id);
+      gtk_window_set_default_widget (GTK_WINDOW (self), NULL);
       gtk_stack_set_visible_child_name (self->main_stack, "main");
       pm_session_refresh (session);
     }
@@ -428,12 +410,13 @@ lookup_key_cb (GObject      *source,
 {
   g_autoptr(PmWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = NULL;
+  char *key = NULL;
   g_autoptr(PmHttp) http = NULL;
   g_autoptr(PmApi) api = NULL;
   g_autoptr(PmSession) session = NULL;
   PmProfile *profile;
   const char *ca_file;
+  const char *base_url;
 
   key = pm_keyring_lookup_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -442,10 +425,18 @@ lookup_key_cb (GObject      *source,
   profile = find_profile (self, self->profile_id);
   if (profile == NULL)
     {
+      pm_keyring_free_key (key);
       pm_window_show_welcome (self);
       return;
     }
 
+  if (g_error_matches (error, PM_KEYRING_ERROR, PM_KEYRING_ERROR_NOT_FOUND))
+    {
+      show_error (self, _("No API key stored"),
+                  _("The keyring holds no API key for this account. Edit the account and enter its key again."),
+                  FALSE, TRUE);
+      return;
+    }
   if (error != NULL)
     {
       const char *title;
@@ -454,20 +445,15 @@ lookup_key_cb (GObject      *source,
         title = _("The keyring is locked");
       else if (g_error_matches (error, PM_KEYRING_ERROR, PM_KEYRING_ERROR_NO_SERVICE))
         title = _("No keyring available");
+      else if (g_error_matches (error, PM_KEYRING_ERROR, PM_KEYRING_ERROR_DENIED))
+        title = _("The keyring refused access");
       else
         title = _("The keyring refused");
       show_error (self, title, error->message, TRUE, TRUE);
       return;
     }
-  if (key == NULL)
-    {
-      show_error (self, _("No API key stored"),
-                  _("The keyring holds no API key for this account. Edit the account and enter its key again."),
-                  TRUE, TRUE);
-      return;
-    }
-
-  http = pm_http_new (pm_profile_get_base_url (profile), key, &error);
+  base_url = pm_profile_get_base_url (profile);
+  http = pm_http_new (base_url, key, &error);
   ca_file = pm_profile_get_ca_file (profile);
   if (http != NULL && ca_file != NULL && *ca_file != '\0'
       && pm_profile_get_flavour (profile) == PM_FLAVOUR_ECE)
@@ -475,7 +461,7 @@ lookup_key_cb (GObject      *source,
       if (!pm_http_set_ca_file (http, ca_file, &error))
         g_clear_object (&http);
     }
-  g_clear_pointer (&key, g_free);   /* PmHttp holds its own copy */
+  g_clear_pointer (&key, pm_keyring_free_key);   /* PmHttp holds its own copy */
   if (http == NULL)
     {
       g_autofree char *text = pm_error_text_describe (error);
@@ -531,6 +517,7 @@ pm_window_show_welcome (PmWindow *self)
   set_session (self, NULL, NULL);
   g_clear_pointer (&self->profile_id, g_free);
   gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->try_sandbox_button));
   gtk_widget_grab_focus (GTK_WIDGET (self->try_sandbox_button));
 }
 
@@ -541,10 +528,10 @@ pm_window_restore_last (PmWindow *self)
 
   g_return_if_fail (PM_IS_WINDOW (self));
 
-  last = g_settings_get_string (self->settings, "last-profile");
-  if (g_str_equal (last, SANDBOX_ID))
+  last = pm_profile_list_dup_last_id (self->profiles);
+  if (g_strcmp0 (last, SANDBOX_ID) == 0)
     pm_window_open_sandbox (self);
-  else if (*last != '\0' && find_profile (self, last) != NULL)
+  else if (last != NULL && find_profile (self, last) != NULL)
     pm_window_open_profile (self, last);
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->profiles)) > 0)
     {
@@ -748,6 +735,14 @@ pm_window_dispose (GObject *object)
   g_clear_object (&self->profiles_section);
   g_clear_weak_pointer (&self->error_toast);
 
+  /* The pages are AdwBins whose templates bind their direct child: clearing
+   * it through AdwBin first keeps their dispose from unparenting it twice. */
+  if (self->policies_page != NULL)
+    adw_bin_set_child (ADW_BIN (self->policies_page), NULL);
+  if (self->entities_page != NULL)
+    adw_bin_set_child (ADW_BIN (self->entities_page), NULL);
+  self->policies_page = self->entities_page = self->claims_page = self->wizard_page = NULL;
+
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_WINDOW);
 
   G_OBJECT_CLASS (pm_window_parent_class)->dispose (object);
@@ -850,6 +845,7 @@ pm_window_init (PmWindow *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), FALSE);
   gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->try_sandbox_button));
   update_titles (self);
 }
 
