@@ -643,6 +643,38 @@ test_refresh_superseded (void)
   assert_replica (watch);
 }
 
+/* The app puts an item in place while a refresh is in flight: the list the
+ * server gives wins, and the signals still describe the model exactly. */
+static void
+test_upsert_during_refresh (void)
+{
+  g_autoptr(Live) live = live_new (PM_FLAVOUR_HOSTED, PM_SANDBOX_DEFAULT_API_KEY, 20);
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (live->api);
+  g_autoptr(PmPolicy) local = make_policy ("local-only", "Local");
+  g_autoptr(PmPolicy) kept = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Watch) watch = NULL;
+
+  g_assert_true (refresh_policies (store, &error));
+  g_assert_no_error (error);
+  kept = g_list_model_get_item (G_LIST_MODEL (store), 3);
+  watch = watch_new (store);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    g_ptr_array_add (watch->replica, item_at (store, i));
+
+  pm_policy_store_refresh_async (store, NULL, pm_test_result_cb, &result);
+  pm_policy_store_upsert (store, local);
+  g_assert_true (pm_policy_store_lookup (store, "local-only") == local);
+  g_assert_true (pm_policy_store_refresh_finish (store, pm_test_wait (&result), &error));
+  g_assert_no_error (error);
+
+  assert_replica (watch);
+  g_assert_null (pm_policy_store_lookup (store, "local-only"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 20);
+  g_assert_true (item_at (store, 3) == kept);
+}
+
 static void
 test_refresh_cancelled (void)
 {
@@ -759,6 +791,7 @@ main (int   argc,
   g_test_add_func ("/store/sandbox/refresh", test_refresh_through_sandbox);
   g_test_add_func ("/store/sandbox/superseded", test_refresh_superseded);
   g_test_add_func ("/store/sandbox/cancelled", test_refresh_cancelled);
+  g_test_add_func ("/store/sandbox/upsert-during-refresh", test_upsert_during_refresh);
   g_test_add_func ("/store/sandbox/error", test_refresh_error);
   g_test_add_func ("/store/sandbox/entities-and-claims", test_entities_and_claims_through_sandbox);
 
