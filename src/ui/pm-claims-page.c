@@ -582,6 +582,8 @@ pm_claims_page_dispose (GObject *object)
     gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
   disconnect_session (self);
   g_clear_object (&self->pending);
+  /* The bin's child may be a template child: let the bin drop it first. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_CLAIMS_PAGE);
   G_OBJECT_CLASS (pm_claims_page_parent_class)->dispose (object);
 }

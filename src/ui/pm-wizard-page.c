@@ -69,7 +69,6 @@ struct _PmWizardPage
   AdwEntryRow        *endpoint_name_row;
   AdwEntryRow        *endpoint_ip_row;
   AdwPreferencesGroup *commands_group;
-  GtkLinkButton      *docs_button;
   AdwPreferencesGroup *identity_group;
   AdwEntryRow        *vpce_row;
   AdwEntryRow        *azure_name_row;
@@ -148,6 +147,7 @@ enum {
   PROP_PROVIDER,
   PROP_POLICY_MODE,
   PROP_CLAIM,
+  PROP_INTER_REGION,
   PROP_STEP,
   PROP_BUSY,
   PROP_PROBLEM,
@@ -619,6 +619,13 @@ on_region_search_changed (PmWizardPage *self)
   gtk_string_filter_set_search (self->region_filter, gtk_editable_get_text (GTK_EDITABLE (self->region_search)));
 }
 
+static void
+on_inter_region_changed (PmWizardPage *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTER_REGION]);
+  on_input_changed (self);
+}
+
 /* Step 3: values and commands ----------------------------------------- */
 
 static GtkWidget *
@@ -815,7 +822,10 @@ show_names_for_provider (PmWizardPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->azure_guid_row), azure);
   gtk_widget_set_visible (GTK_WIDGET (self->psc_row), gcp);
 
-  gtk_link_button_set_uri (self->docs_button, pm_cli_provider_docs_url (self->provider));
+  /* The header suffix is not bound: disposing the template would unparent it
+   * behind the group's back. */
+  gtk_link_button_set_uri (GTK_LINK_BUTTON (adw_preferences_group_get_header_suffix (self->commands_group)),
+                           pm_cli_provider_docs_url (self->provider));
 
   if (aws)
     adw_preferences_group_set_description (self->identity_group,
@@ -1671,6 +1681,9 @@ pm_wizard_page_get_property (GObject    *object,
     case PROP_CLAIM:
       g_value_set_boolean (value, self->claim);
       break;
+    case PROP_INTER_REGION:
+      g_value_set_boolean (value, adw_expander_row_get_enable_expansion (self->inter_region_row));
+      break;
     case PROP_STEP:
       g_value_set_uint (value, self->step);
       break;
@@ -1721,6 +1734,9 @@ pm_wizard_page_set_property (GObject      *object,
           g_object_notify_by_pspec (object, pspec);
         }
       break;
+    case PROP_INTER_REGION:
+      adw_expander_row_set_enable_expansion (self->inter_region_row, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1747,6 +1763,8 @@ pm_wizard_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->test != NULL)
     g_signal_handlers_disconnect_by_data (self->test, self);
+  /* The bin's child may be a template child: let the bin drop it first. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_WIZARD_PAGE);
   g_clear_object (&self->session);
   g_clear_object (&self->region);
@@ -1799,6 +1817,9 @@ pm_wizard_page_class_init (PmWizardPageClass *klass)
   properties[PROP_CLAIM] =
     g_param_spec_boolean ("claim", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_INTER_REGION] =
+    g_param_spec_boolean ("inter-region", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_STEP] =
     g_param_spec_uint ("step", NULL, NULL, 0, N_STEPS - 1, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -1819,7 +1840,7 @@ pm_wizard_page_class_init (PmWizardPageClass *klass)
   BIND (values_group); BIND (names_group); BIND (vpc_id_row); BIND (subnet_ids_row);
   BIND (security_group_row); BIND (hosted_zone_row); BIND (endpoint_dns_row); BIND (resource_group_row);
   BIND (project_row); BIND (vnet_row); BIND (network_row); BIND (subnet_row); BIND (address_row);
-  BIND (endpoint_name_row); BIND (endpoint_ip_row); BIND (commands_group); BIND (docs_button);
+  BIND (endpoint_name_row); BIND (endpoint_ip_row); BIND (commands_group);
   BIND (identity_group); BIND (vpce_row); BIND (azure_name_row); BIND (azure_guid_row); BIND (psc_row);
   BIND (policy_group); BIND (policy_new_check); BIND (policy_existing_check); BIND (policy_existing_row);
   BIND (existing_row); BIND (policy_fields_group); BIND (policy_name_row); BIND (policy_description_row);
@@ -1838,6 +1859,7 @@ pm_wizard_page_class_init (PmWizardPageClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.existing-policy", "s", existing_policy_action);
   gtk_widget_class_install_action (widget_class, "wizard.toggle-entity", "s", toggle_entity_action);
   gtk_widget_class_install_property_action (widget_class, "wizard.claim", "claim");
+  gtk_widget_class_install_property_action (widget_class, "wizard.inter-region", "inter-region");
   gtk_widget_class_install_action (widget_class, "wizard.run-test", NULL, run_test_action);
   gtk_widget_class_install_action (widget_class, "wizard.copy", "s", copy_action);
   gtk_widget_class_install_action (widget_class, "wizard.copy-summary", NULL, copy_summary_action);
@@ -1897,7 +1919,7 @@ pm_wizard_page_init (PmWizardPage *self)
   g_signal_connect_swapped (self->region_search, "search-changed",
                             G_CALLBACK (on_region_search_changed), self);
   g_signal_connect_swapped (self->inter_region_row, "notify::enable-expansion",
-                            G_CALLBACK (on_input_changed), self);
+                            G_CALLBACK (on_inter_region_changed), self);
 
   /* Entries */
   connect_changed (self, self->endpoint_location_row);

@@ -22,7 +22,8 @@ G_DECLARE_FINAL_TYPE (PmWizardPage, pm_wizard_page, PM, WIZARD_PAGE, AdwBin)
  * Actions (group "wizard"): next, back, provider (s: "aws", "azure", "gcp"),
  * region (s: provider region id), policy-mode (s: "new", "existing"),
  * existing-policy (s: policy id), toggle-entity (s: entity id), claim (b),
- * run-test, copy (s), copy-summary.
+ * inter-region (b: Azure endpoint in another region), run-test, copy (s),
+ * copy-summary.
  * Properties: "step" (0-based page), "busy", "problem" (why Next is
  * disabled, or the last failure). */
 
