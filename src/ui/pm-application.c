@@ -75,7 +75,9 @@ pm_application_handle_local_options (GApplication *app,
 
   if (g_variant_dict_lookup (options, "screenshots", "^ay", &self->screenshot_dir))
     {
-      /* A private instance that never hands over to a running one. */
+      /* A private instance that never hands over to a running one, and
+       * never touches the user's settings. */
+      g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
       g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
       return -1;
     }

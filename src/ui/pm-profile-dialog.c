@@ -702,3 +702,18 @@ pm_profile_dialog_get_busy (PmProfileDialog *self)
 
   return self->busy;
 }
+
+void
+pm_profile_dialog_fill (PmProfileDialog *self,
+                        const char      *name,
+                        PmFlavour        flavour,
+                        const char      *base_url,
+                        const char      *api_key)
+{
+  g_return_if_fail (PM_IS_PROFILE_DIALOG (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  adw_combo_row_set_selected (self->flavour_row, (guint) flavour);
+  gtk_editable_set_text (GTK_EDITABLE (self->url_row), base_url);
+  gtk_editable_set_text (GTK_EDITABLE (self->key_row), api_key);
+}

@@ -26,5 +26,11 @@ const char      *pm_profile_dialog_get_display_name (PmProfileDialog *self);
 /* The last "Check connection" verdict in words, or NULL. */
 const char      *pm_profile_dialog_get_check_result (PmProfileDialog *self);
 gboolean         pm_profile_dialog_get_busy         (PmProfileDialog *self);
+/* Type into the fields as a person would (screenshots, demos). */
+void             pm_profile_dialog_fill             (PmProfileDialog *self,
+                                                     const char      *name,
+                                                     PmFlavour        flavour,
+                                                     const char      *base_url,
+                                                     const char      *api_key);
 
 G_END_DECLS

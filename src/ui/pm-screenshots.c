@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pm-application-private.h"
 #include "pm-preferences-window.h"
 #include "pm-profile-dialog.h"
 #include "pm-screenshots.h"
@@ -138,12 +139,24 @@ run_step (Shooter *shooter)
         g_autoptr(GSettings) settings = g_settings_new (APP_ID);
         g_autoptr(PmProfileList) profiles = pm_profile_list_new (settings);
         PmProfileDialog *dialog = pm_profile_dialog_new (GTK_WINDOW (shooter->main_window), profiles, NULL);
+        PmSandbox *sandbox = pm_application_get_sandbox (shooter->app, NULL);
+        g_autofree char *url = sandbox ? pm_sandbox_dup_base_url (sandbox) : g_strdup ("http://127.0.0.1:1");
 
+        /* A filled-in account and a connection check's verdict. */
+        pm_profile_dialog_fill (dialog, _("Local sandbox"), PM_FLAVOUR_HOSTED, url, PM_SANDBOX_DEFAULT_API_KEY);
         gtk_window_present (GTK_WINDOW (dialog));
+        gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.check", NULL);
         shooter->extra = GTK_WINDOW (dialog);
+        shooter->tries = 0;
       }
       return SETTLE_MS;
     case 4:
+      if (pm_profile_dialog_get_check_result (PM_PROFILE_DIALOG (shooter->extra)) == NULL
+          && shooter->tries++ < LOAD_TRIES)
+        {
+          shooter->step--;
+          return LOAD_POLL_MS;
+        }
       shoot (shooter, GTK_WIDGET (shooter->extra), "profile-dialog");
       close_extra (shooter);
       shooter->extra = GTK_WINDOW (pm_preferences_window_new (GTK_WINDOW (shooter->main_window)));
@@ -186,11 +199,37 @@ step_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Two accounts for the switcher and the preferences (no keys: they are
+ * never opened). The settings are in memory in this mode. */
+static void
+add_example_accounts (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(PmProfileList) profiles = pm_profile_list_new (settings);
+  g_autoptr(PmProfile) production = pm_profile_new (NULL);
+  g_autoptr(PmProfile) ece = pm_profile_new (NULL);
+  g_autoptr(PmProfile) added1 = NULL;
+  g_autoptr(PmProfile) added2 = NULL;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (profiles)) > 0)
+    return;
+
+  pm_profile_set_name (production, "Production");
+  pm_profile_set_flavour (production, PM_FLAVOUR_SERVERLESS);
+  pm_profile_set_name (ece, "On-premises (ECE)");
+  pm_profile_set_flavour (ece, PM_FLAVOUR_ECE);
+  pm_profile_set_base_url (ece, "https://ece.example.com:12443");
+  added1 = pm_profile_list_add_profile (profiles, production, NULL);
+  added2 = pm_profile_list_add_profile (profiles, ece, NULL);
+}
+
 void
 pm_screenshots_run (PmApplication *app,
                     const char    *dir)
 {
   Shooter *shooter = g_new0 (Shooter, 1);
+
+  add_example_accounts ();
 
   g_mkdir_with_parents (dir, 0755);
   shooter->app = app;
