@@ -496,6 +496,52 @@ test_serverless_azure (Fixture *f, gconstpointer data)
   test_serverless (f, "azure", "eastus2", "Security operations", "Wizard SL Azure", "private_endpoint");
 }
 
+/* A failed API call keeps the user on the page with the message and Retry. */
+static void
+test_failure_and_retry (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) hosted = NULL;
+  JsonArray *rulesets;
+  guint n = 0;
+  StepWait w = { f, S_ASSOCIATE };
+
+  run_wizard (f, "aws", "eu-west-1", NULL, FALSE);
+  next_to (f, S_IDENTITY);
+  type (f, "vpce", "vpce-0aaaabbbbccccdddd");
+  next_to (f, S_POLICY);
+  type (f, "policy_name", "Wizard retry");
+  pm_sandbox_add_fault (f->sandbox, "status:400@POST:/api/v1/deployments/traffic-filter/rulesets*1", &error);
+  g_assert_no_error (error);
+
+  act (f, "wizard.next", NULL);
+  pm_test_wait_until (at_step_or_failed, &w, 20000);
+  g_assert_cmpuint (pm_wizard_page_get_step (f->wizard), ==, S_POLICY);
+  g_assert_nonnull (strstr (pm_wizard_page_get_problem (f->wizard), "The policy was not created."));
+  g_assert_cmpstr (text (f, "policy_name"), ==, "Wizard retry");
+  g_assert_cmpstr (text (f, "vpce"), ==, "vpce-0aaaabbbbccccdddd");
+
+  next_to (f, S_ASSOCIATE);      /* Retry is the same action */
+  hosted = state (f, "hosted");
+  rulesets = json_object_get_array_member (hosted, "rulesets");
+  for (guint i = 0; i < json_array_get_length (rulesets); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (rulesets, i), "name"), "Wizard retry") == 0)
+      n++;
+  g_assert_cmpuint (n, ==, 1);
+}
+
+/* ECE has no private connections: nothing is offered. */
+static void
+test_ece (Fixture       *f,
+          gconstpointer  data)
+{
+  g_assert_nonnull (strstr (pm_wizard_page_get_problem (f->wizard), "Enterprise"));
+  gtk_widget_activate_action (GTK_WIDGET (f->wizard), "wizard.provider", "s", "aws");
+  gtk_widget_activate_action (GTK_WIDGET (f->wizard), "wizard.next", NULL);
+  g_assert_cmpuint (pm_wizard_page_get_step (f->wizard), ==, S_PROVIDER);
+}
+
 /* Claims page --------------------------------------------------------- */
 
 static gboolean
@@ -641,6 +687,32 @@ settle (GtkWidget *widget)
   gtk_test_widget_wait_for_draw (widget);
 }
 
+static GtkScrolledWindow *
+visible_scroller (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget) && gtk_widget_get_mapped (widget))
+    return GTK_SCROLLED_WINDOW (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkScrolledWindow *found = gtk_widget_get_mapped (c) ? visible_scroller (c) : NULL;
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+scroll_to_end (GtkWidget *widget)
+{
+  GtkScrolledWindow *sw = visible_scroller (widget);
+  GtkAdjustment *adj;
+
+  g_assert_nonnull (sw);
+  adj = gtk_scrolled_window_get_vadjustment (sw);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+}
+
 static void
 test_screenshots (Fixture       *f,
                   gconstpointer  data)
@@ -688,6 +760,14 @@ test_screenshots (Fixture       *f,
       settle (GTK_WIDGET (f->window));
       save_png (GTK_WIDGET (f->window), path);
       g_test_message ("%s", path);
+      if (step == S_ENDPOINT)
+        {
+          g_autofree char *bottom = g_strdup_printf ("%s/wizard-%u-commands.png", dir, step + 1);
+
+          scroll_to_end (GTK_WIDGET (f->wizard));
+          settle (GTK_WIDGET (f->window));
+          save_png (GTK_WIDGET (f->window), bottom);
+        }
       if (step < S_SUMMARY)
         next_to (f, step + 1);
     }
@@ -721,6 +801,8 @@ main (int   argc,
   ADD ("hosted/gcp", PM_FLAVOUR_HOSTED, test_hosted_gcp);
   ADD ("serverless/aws", PM_FLAVOUR_SERVERLESS, test_serverless_aws);
   ADD ("serverless/azure", PM_FLAVOUR_SERVERLESS, test_serverless_azure);
+  ADD ("hosted/failure-and-retry", PM_FLAVOUR_HOSTED, test_failure_and_retry);
+  ADD ("ece/unavailable", PM_FLAVOUR_ECE, test_ece);
   ADD ("claims/round-trip", PM_FLAVOUR_HOSTED, test_claims_round_trip);
   ADD ("claims/serverless", PM_FLAVOUR_SERVERLESS, test_claims_serverless);
   ADD ("screenshots", PM_FLAVOUR_HOSTED, test_screenshots);
