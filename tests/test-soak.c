@@ -51,7 +51,8 @@ count_warnings (GLogLevelFlags   level,
 }
 
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+/* From <sanitizer/allocator_interface.h>, which gcc does not install. */
+size_t __sanitizer_get_current_allocated_bytes (void);
 #endif
 
 /* Memory in use: under AddressSanitizer its count of live heap bytes (RSS
