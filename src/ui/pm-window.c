@@ -8,13 +8,13 @@
 #include <glib/gi18n-lib.h>
 
 #include "pm-application-private.h"
+#include "pm-claims-page.h"
 #include "pm-entities-page.h"
 #include "pm-error-text.h"
 #include "pm-keyring.h"
 #include "pm-policies-page.h"
 #include "pm-profile.h"
 #include "pm-profile-dialog.h"
-#include "pm-store-status-page.h"
 #include "pm-window.h"
 #include "pm-wizard-page.h"
 
@@ -172,20 +172,9 @@ make_sidebar_row (PmWindow   *self,
   return row;
 }
 
-static char *
-summarize_claims (guint n)
-{
-  if (n == 0)
-    return g_strdup (_("No private connection IDs are claimed. Claiming an AWS or GCP endpoint ID reserves it for this organization."));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u private connection ID claimed by this organization.",
-                                       "%u private connection IDs claimed by this organization.", n), n);
-}
-
 static void
 build_sections (PmWindow *self)
 {
-  PmStoreStatusPage *page;
-
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     gtk_list_box_append (self->sidebar_list,
                          make_sidebar_row (self, i, i == 1 ? &self->entities_row_label : NULL));
@@ -193,9 +182,7 @@ build_sections (PmWindow *self)
   self->policies_page = GTK_WIDGET (pm_policies_page_new ());
   self->entities_page = GTK_WIDGET (pm_entities_page_new ());
 
-  self->claims_page = pm_store_status_page_new ("emblem-shared-symbolic", _("Private connection IDs"));
-  page = PM_STORE_STATUS_PAGE (self->claims_page);
-  pm_store_status_page_set_summary (page, summarize_claims);
+  self->claims_page = GTK_WIDGET (pm_claims_page_new ());
 
   self->wizard_page = GTK_WIDGET (pm_wizard_page_new ());
 
@@ -214,13 +201,7 @@ set_pages_session (PmWindow *self)
   pm_policies_page_set_session (PM_POLICIES_PAGE (self->policies_page), session);
   pm_entities_page_set_session (PM_ENTITIES_PAGE (self->entities_page), session);
   pm_wizard_page_set_session (PM_WIZARD_PAGE (self->wizard_page), session);
-
-  if (session != NULL && !pm_api_supports_claims (pm_session_get_api (session)))
-    pm_store_status_page_set_fixed (PM_STORE_STATUS_PAGE (self->claims_page),
-                                    _("Private connection IDs are claimed only on Elastic Cloud Hosted. This account’s API has no claims."));
-  else
-    pm_store_status_page_set_store (PM_STORE_STATUS_PAGE (self->claims_page),
-                                    session ? G_LIST_MODEL (pm_session_get_claims (session)) : NULL);
+  pm_claims_page_set_session (PM_CLAIMS_PAGE (self->claims_page), session);
 }
 
 /* Session */
@@ -735,12 +716,6 @@ pm_window_dispose (GObject *object)
   g_clear_object (&self->profiles_section);
   g_clear_weak_pointer (&self->error_toast);
 
-  /* The pages are AdwBins whose templates bind their direct child: clearing
-   * it through AdwBin first keeps their dispose from unparenting it twice. */
-  if (self->policies_page != NULL)
-    adw_bin_set_child (ADW_BIN (self->policies_page), NULL);
-  if (self->entities_page != NULL)
-    adw_bin_set_child (ADW_BIN (self->entities_page), NULL);
   self->policies_page = self->entities_page = self->claims_page = self->wizard_page = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_WINDOW);
