@@ -437,6 +437,7 @@ pm_entities_page_dispose (GObject *object)
   PmEntitiesPage *self = PM_ENTITIES_PAGE (object);
 
   pm_entities_page_set_session (self, NULL);
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_ENTITIES_PAGE);
   g_clear_object (&self->selection);
   G_OBJECT_CLASS (pm_entities_page_parent_class)->dispose (object);

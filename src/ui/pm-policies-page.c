@@ -549,6 +549,7 @@ pm_policies_page_dispose (GObject *object)
   pm_policies_page_set_session (self, NULL);
   if (self->editor != NULL)
     gtk_window_destroy (GTK_WINDOW (self->editor));
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_POLICIES_PAGE);
   g_clear_object (&self->selection);
   g_clear_object (&self->filter);

@@ -385,6 +385,8 @@ on_conflict_response (AdwMessageDialog *dialog,
                       const char       *response,
                       Op               *op)
 {
+  /* One answer per dialog: closing it afterwards must not answer again. */
+  g_signal_handlers_disconnect_by_data (dialog, op);
   if (g_strcmp0 (response, "reapply") == 0)
     op->retry (op);
   else
@@ -492,6 +494,8 @@ on_delete_response (AdwMessageDialog *dialog,
                     const char       *response,
                     Op               *op)
 {
+  /* One answer per dialog: closing it afterwards must not answer again. */
+  g_signal_handlers_disconnect_by_data (dialog, op);
   if (g_strcmp0 (response, "delete") == 0 || g_strcmp0 (response, "detach") == 0)
     {
       op->index = 0;
@@ -612,6 +616,8 @@ on_detach_response (AdwMessageDialog *dialog,
                     const char       *response,
                     Op               *op)
 {
+  /* One answer per dialog: closing it afterwards must not answer again. */
+  g_signal_handlers_disconnect_by_data (dialog, op);
   if (g_strcmp0 (response, "detach") == 0)
     run_set_applied (op);
   else

@@ -403,9 +403,15 @@ setup_regions (PmPolicyEditor *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->region_combo), self->is_new);
   if (flavour == PM_FLAVOUR_ECE)
     {
+      g_autofree char *region = NULL;
+
       if (self->is_new && (current == NULL || *current == '\0'))
         pm_policy_set_region (self->policy, "ece-region");
-      gtk_editable_set_text (GTK_EDITABLE (self->region_entry), pm_policy_get_region (self->policy));
+      region = g_strdup (pm_policy_get_region (self->policy));
+
+      self->updating = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->region_entry), region ? region : "");
+      self->updating = FALSE;
       return;
     }
 
@@ -651,6 +657,7 @@ on_impact_response (AdwMessageDialog *dialog,
                     const char       *response,
                     PmPolicyEditor   *self)
 {
+  g_signal_handlers_disconnect_by_func (dialog, on_impact_response, self);
   if (g_strcmp0 (response, "save") == 0)
     send_save (self);
 }
@@ -699,15 +706,24 @@ save_action (GtkWidget  *widget,
 
 /* Closing */
 
+static gboolean
+close_idle (gpointer data)
+{
+  gtk_window_close (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_discard_response (AdwMessageDialog *dialog,
                      const char       *response,
                      PmPolicyEditor   *self)
 {
+  g_signal_handlers_disconnect_by_func (dialog, on_discard_response, self);
   if (g_strcmp0 (response, "discard") != 0)
     return;
+  /* Close once the dialog, transient for this window, is gone. */
   self->force_close = TRUE;
-  gtk_window_close (GTK_WINDOW (self));
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle, g_object_ref (self), g_object_unref);
 }
 
 static gboolean
@@ -1253,6 +1269,7 @@ pm_policy_editor_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_weak_pointer (&self->dialog);
   g_clear_weak_pointer (&self->toast_target);
+  adw_window_set_content (ADW_WINDOW (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_POLICY_EDITOR);
   G_OBJECT_CLASS (pm_policy_editor_parent_class)->dispose (object);
 }

@@ -290,6 +290,7 @@ pm_rule_row_dispose (GObject *object)
 {
   PmRuleRow *self = PM_RULE_ROW (object);
 
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_RULE_ROW);
   G_OBJECT_CLASS (pm_rule_row_parent_class)->dispose (object);
 }

@@ -1,0 +1,1174 @@
+/* test-policies.c: the policies page, the policy editor and the entities
+ * page against the in-process sandbox, for Hosted, ECE and Serverless
+ *
+ * Runs under Xvfb. Widgets are driven through their actions and models;
+ * results are read back from the sandbox's state.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "pm-entities-page.h"
+#include "pm-policies-page.h"
+#include "pm-policy-actions.h"
+#include "pm-policy-editor.h"
+#include "pm-sandbox.h"
+#include "pm-screenshots.h"
+#include "pm-test-util.h"
+
+#define WAIT_MS 15000
+
+typedef struct
+{
+  PmFlavour       flavour;
+  PmSandbox      *sandbox;
+  PmHttp         *http;
+  PmSession      *session;
+  GtkWindow      *window;
+  PmPoliciesPage *page;
+  PmEntitiesPage *entities;
+} Fixture;
+
+/* Waiting */
+
+static gboolean
+stores_loaded (gpointer data)
+{
+  Fixture *f = data;
+
+  return pm_policy_store_get_loaded (pm_session_get_policies (f->session))
+         && pm_entity_store_get_loaded (pm_session_get_entities (f->session))
+         && !pm_policy_store_get_loading (pm_session_get_policies (f->session))
+         && !pm_entity_store_get_loading (pm_session_get_entities (f->session));
+}
+
+static gboolean
+editor_closed (gpointer data)
+{
+  Fixture *f = data;
+
+  return pm_policies_page_get_editor (f->page) == NULL;
+}
+
+static gboolean
+dialog_open (gpointer data)
+{
+  return pm_policy_actions_get_dialog () != NULL;
+}
+
+static void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Fixture */
+
+static Fixture *
+fixture_new (PmFlavour flavour)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmApi) api = NULL;
+  g_autofree char *url = NULL;
+  GtkWidget *paned;
+
+  f->flavour = flavour;
+  f->sandbox = pm_sandbox_new ();
+  g_assert_true (pm_sandbox_start_in_thread (f->sandbox, 0, &error));
+  g_assert_no_error (error);
+  url = pm_sandbox_dup_base_url (f->sandbox);
+  f->http = pm_http_new (url, PM_SANDBOX_DEFAULT_API_KEY, &error);
+  g_assert_no_error (error);
+  pm_http_set_retry_policy (f->http, 2, 10, 2000);
+  api = pm_api_new_for_flavour (flavour, f->http);
+  f->session = pm_session_new (api, "Sandbox", TRUE);
+
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 1200, 760);
+  f->page = pm_policies_page_new ();
+  f->entities = pm_entities_page_new ();
+  paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
+  gtk_paned_set_start_child (GTK_PANED (paned), GTK_WIDGET (f->page));
+  gtk_paned_set_end_child (GTK_PANED (paned), GTK_WIDGET (f->entities));
+  gtk_paned_set_position (GTK_PANED (paned), 480);
+  gtk_window_set_child (f->window, paned);
+  pm_policies_page_set_session (f->page, f->session);
+  pm_entities_page_set_session (f->entities, f->session);
+  gtk_window_present (f->window);
+
+  pm_session_refresh (f->session);
+  pm_test_wait_until (stores_loaded, f, WAIT_MS);
+  return f;
+}
+
+static void
+fixture_free (Fixture *f)
+{
+  PmPolicyEditor *editor = pm_policies_page_get_editor (f->page);
+  GtkWidget *dialog = pm_policy_actions_get_dialog ();
+
+  if (dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  if (editor != NULL)
+    gtk_window_destroy (GTK_WINDOW (editor));
+  pm_session_shutdown (f->session);
+  gtk_window_destroy (f->window);
+  spin (50);
+  g_clear_object (&f->session);
+  g_clear_object (&f->http);
+  pm_sandbox_stop (f->sandbox);
+  g_clear_object (&f->sandbox);
+  g_free (f);
+}
+
+/* The sandbox's state */
+
+static JsonArray *
+state_policies (Fixture   *f,
+                JsonNode **keep)
+{
+  JsonObject *root;
+
+  *keep = pm_sandbox_dup_state (f->sandbox);
+  root = json_node_get_object (*keep);
+  if (f->flavour == PM_FLAVOUR_SERVERLESS)
+    return json_object_get_array_member (json_object_get_object_member (root, "serverless"), "traffic_filters");
+  return json_object_get_array_member (json_object_get_object_member (root, "hosted"), "rulesets");
+}
+
+/* A copy of the policy named `name` in the sandbox, or NULL. */
+static JsonObject *
+state_policy (Fixture    *f,
+              const char *name)
+{
+  g_autoptr(JsonNode) state = NULL;
+  JsonArray *policies = state_policies (f, &state);
+
+  for (guint i = 0; i < json_array_get_length (policies); i++)
+    {
+      JsonObject *policy = json_array_get_object_element (policies, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (policy, "name", ""), name) == 0)
+        return json_object_ref (policy);
+    }
+  return NULL;
+}
+
+static guint
+state_count (Fixture    *f,
+             const char *member,
+             const char *value)
+{
+  g_autoptr(JsonNode) state = NULL;
+  JsonArray *policies = state_policies (f, &state);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (policies); i++)
+    {
+      JsonObject *policy = json_array_get_object_element (policies, i);
+
+      if (member == NULL)
+        n++;
+      else if (g_strcmp0 (json_object_get_string_member_with_default (policy, member, ""), value) == 0)
+        n++;
+    }
+  return n;
+}
+
+/* Policies whose JSON mentions the text, case-insensitively. */
+static guint
+state_count_mentioning (Fixture    *f,
+                        const char *text)
+{
+  g_autoptr(JsonNode) state = NULL;
+  JsonArray *policies = state_policies (f, &state);
+  g_autofree char *needle = g_utf8_strdown (text, -1);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (policies); i++)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), json_array_get_object_element (policies, i));
+      JsonObject *copy = json_object_ref (json_array_get_object_element (policies, i));
+      g_autofree char *json = NULL;
+      g_autofree char *lower = NULL;
+
+      json_object_remove_member (copy, "associations");
+      json_object_remove_member (copy, "etag");
+      json_object_remove_member (copy, "total_associations");
+      json_node_set_object (node, copy);
+      json = json_to_string (node, FALSE);
+      lower = g_utf8_strdown (json, -1);
+      if (strstr (lower, needle) != NULL)
+        n++;
+      json_object_unref (copy);
+    }
+  return n;
+}
+
+/* Entity ids holding a policy: Hosted associations, Serverless projects. */
+static GStrv
+state_holders (Fixture    *f,
+               const char *policy_id)
+{
+  g_autoptr(JsonNode) state = pm_sandbox_dup_state (f->sandbox);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonObject *root = json_node_get_object (state);
+
+  if (f->flavour == PM_FLAVOUR_SERVERLESS)
+    {
+      JsonArray *projects = json_object_get_array_member (json_object_get_object_member (root, "serverless"), "projects");
+
+      for (guint i = 0; i < json_array_get_length (projects); i++)
+        {
+          JsonObject *project = json_array_get_object_element (projects, i);
+          JsonArray *filters = json_object_get_array_member (project, "traffic_filters");
+
+          for (guint j = 0; filters && j < json_array_get_length (filters); j++)
+            if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (filters, j), "id"),
+                           policy_id) == 0)
+              g_strv_builder_add (builder, json_object_get_string_member (project, "id"));
+        }
+    }
+  else
+    {
+      JsonArray *rulesets = json_object_get_array_member (json_object_get_object_member (root, "hosted"), "rulesets");
+
+      for (guint i = 0; i < json_array_get_length (rulesets); i++)
+        {
+          JsonObject *ruleset = json_array_get_object_element (rulesets, i);
+          JsonArray *associations;
+
+          if (g_strcmp0 (json_object_get_string_member (ruleset, "id"), policy_id) != 0)
+            continue;
+          associations = json_object_get_array_member (ruleset, "associations");
+          for (guint j = 0; associations && j < json_array_get_length (associations); j++)
+            g_strv_builder_add (builder, json_object_get_string_member (json_array_get_object_element (associations, j), "id"));
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+static PmPolicy *
+store_policy (Fixture    *f,
+              const char *name)
+{
+  GListModel *store = G_LIST_MODEL (pm_session_get_policies (f->session));
+
+  for (guint i = 0; i < g_list_model_get_n_items (store); i++)
+    {
+      g_autoptr(PmPolicy) policy = g_list_model_get_item (store, i);
+
+      if (g_strcmp0 (pm_policy_get_name (policy), name) == 0)
+        return policy;   /* the store keeps it alive */
+    }
+  return NULL;
+}
+
+static PmEntity *
+store_entity (Fixture    *f,
+              const char *name)
+{
+  GListModel *store = G_LIST_MODEL (pm_session_get_entities (f->session));
+
+  for (guint i = 0; i < g_list_model_get_n_items (store); i++)
+    {
+      g_autoptr(PmEntity) entity = g_list_model_get_item (store, i);
+
+      if (g_strcmp0 (pm_entity_get_name (entity), name) == 0)
+        return entity;
+    }
+  return NULL;
+}
+
+/* Widgets */
+
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0
+      && gtk_widget_get_mapped (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+set_field (PmPolicyEditor *editor,
+           const char     *field,
+           const char     *text)
+{
+  GtkWidget *widget = pm_policy_editor_get_field (editor, field);
+
+  g_assert_nonnull (widget);
+  gtk_editable_set_text (GTK_EDITABLE (widget), text);
+}
+
+static const char *
+field_text (PmPolicyEditor *editor,
+            const char     *field)
+{
+  GtkWidget *widget = pm_policy_editor_get_field (editor, field);
+
+  g_assert_nonnull (widget);
+  return gtk_editable_get_text (GTK_EDITABLE (widget));
+}
+
+static gboolean
+save_enabled (PmPolicyEditor *editor)
+{
+  /* The Save button follows the action's state. */
+  GtkWidget *button = find_button (GTK_WIDGET (editor), pm_policy_editor_get_is_new (editor) ? "_Create" : "_Save");
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_sensitive (button);
+}
+
+static PmPolicyEditor *
+open_new_editor (Fixture *f)
+{
+  PmPolicyEditor *editor;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.new", NULL));
+  editor = pm_policies_page_get_editor (f->page);
+  g_assert_nonnull (editor);
+  g_assert_true (pm_policy_editor_get_is_new (editor));
+  return editor;
+}
+
+/* What a click on a response button does: respond, then close. */
+static void
+respond_to (GtkWidget  *dialog,
+            const char *response)
+{
+  g_object_ref (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+}
+
+static void
+respond (const char *response)
+{
+  GtkWidget *dialog;
+
+  pm_test_wait_until (dialog_open, NULL, WAIT_MS);
+  dialog = pm_policy_actions_get_dialog ();
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  respond_to (dialog, response);
+}
+
+/* Tests: the list */
+
+static void
+test_list (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  GListModel *model = pm_policies_page_get_model (f->page);
+  g_autoptr(JsonObject) office = NULL;
+  PmPolicy *policy;
+
+  g_assert_cmpstr (pm_policies_page_get_state (f->page), ==, "list");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, state_count (f, NULL, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 3);
+
+  office = state_policy (f, "Office networks");
+  g_assert_nonnull (office);
+  policy = store_policy (f, "Office networks");
+  g_assert_nonnull (policy);
+  g_assert_cmpint (pm_policy_get_policy_type (policy), ==, PM_POLICY_TYPE_IP);
+  g_assert_cmpstr (pm_policy_get_region (policy), ==, json_object_get_string_member (office, "region"));
+  g_assert_cmpuint (pm_policy_get_n_rules (policy), ==,
+                    json_array_get_length (json_object_get_array_member (office, "rules")));
+  g_assert_true (pm_policy_get_include_by_default (policy));
+  g_assert_cmpint (pm_policy_get_n_associations (policy), ==, f->flavour == PM_FLAVOUR_SERVERLESS ? 2 : 1);
+
+  /* The cells show the same values, in the console's words. */
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  pm_policies_page_sort_by (f->page, "name", GTK_SORT_ASCENDING);
+  spin (100);
+  g_assert_nonnull (find_label (GTK_WIDGET (f->page), "Office networks"));
+  g_assert_nonnull (find_label (GTK_WIDGET (f->page), pm_policy_type_get_label (PM_POLICY_TYPE_IP)));
+  g_assert_nonnull (find_label (GTK_WIDGET (f->page), json_object_get_string_member (office, "region")));
+
+  /* Sorting by name, both ways. */
+  {
+    g_autoptr(PmPolicy) first = g_list_model_get_item (model, 0);
+    g_autoptr(PmPolicy) last = NULL;
+
+    pm_policies_page_sort_by (f->page, "name", GTK_SORT_DESCENDING);
+    last = g_list_model_get_item (model, 0);
+    g_assert_cmpint (g_utf8_collate (pm_policy_get_name (first), pm_policy_get_name (last)), <, 0);
+    pm_policies_page_sort_by (f->page, "rules", GTK_SORT_DESCENDING);
+    g_clear_object (&first);
+    first = g_list_model_get_item (model, 0);
+    for (guint i = 1; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(PmPolicy) other = g_list_model_get_item (model, i);
+
+        g_assert_cmpuint (pm_policy_get_n_rules (first), >=, pm_policy_get_n_rules (other));
+      }
+  }
+
+  /* A change on the server updates its row in place. */
+  {
+    GListModel *store = G_LIST_MODEL (pm_session_get_policies (f->session));
+    guint before = g_list_model_get_n_items (store);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.refresh", NULL));
+    pm_test_wait_until (stores_loaded, f, WAIT_MS);
+    g_assert_cmpuint (g_list_model_get_n_items (store), ==, before);
+    g_assert_true (store_policy (f, "Office networks") == policy);
+  }
+
+  fixture_free (f);
+}
+
+static void
+test_search (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  GListModel *model = pm_policies_page_get_model (f->page);
+  guint total = g_list_model_get_n_items (model);
+
+  pm_policies_page_set_search_text (f->page, "203.0.113");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, state_count_mentioning (f, "203.0.113"));
+  g_assert_cmpuint (g_list_model_get_n_items (model), >=, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (model), <, total);
+
+  pm_policies_page_set_search_text (f->page, "OFFICE");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, state_count_mentioning (f, "office"));
+
+  pm_policies_page_set_search_text (f->page, "no policy says this");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_cmpstr (pm_policies_page_get_state (f->page), ==, "no-results");
+
+  pm_policies_page_set_search_text (f->page, "");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, total);
+
+  pm_policies_page_set_type_filter (f->page, PM_POLICY_TYPE_VPCE);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, state_count (f, "type", "vpce"));
+  g_assert_cmpuint (g_list_model_get_n_items (model), >=, 1);
+  pm_policies_page_set_region_filter (f->page, "us-east-1");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.clear-filters", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, total);
+  pm_policies_page_set_region_filter (f->page, "us-east-1");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, state_count (f, "region", "us-east-1"));
+
+  /* Ctrl+F's action opens the search bar. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.search", NULL));
+
+  fixture_free (f);
+}
+
+/* Tests: create, edit, delete of each type */
+
+typedef struct
+{
+  PmPolicyType  type;
+  const char   *fields[4][2];   /* rule field, value */
+  const char   *json_member;    /* where the first value lands in the sandbox */
+  const char   *second;         /* a second rule's key value */
+} TypeCase;
+
+static const TypeCase type_cases[] = {
+  { PM_POLICY_TYPE_IP, { { "source", "198.51.100.0/24" } }, "source", "192.0.2.7" },
+  { PM_POLICY_TYPE_EGRESS_FIREWALL, { { "egress_rule.target", "198.51.100.0/24" } }, "egress_rule", "192.0.2.0/28" },
+  { PM_POLICY_TYPE_VPCE, { { "source", "vpce-0123456789abcdef0" } }, "source", "vpce-0fedcba9876543211" },
+  { PM_POLICY_TYPE_AZURE_PRIVATE_ENDPOINT,
+    { { "azure_endpoint_name", "test-pe" }, { "azure_endpoint_guid", "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d" } },
+    "azure_endpoint_guid", NULL },
+  { PM_POLICY_TYPE_GCP_PSC, { { "source", "18446744072646845999" } }, "source", "18446744072646846000" },
+};
+
+static void
+fill_rule (PmPolicyEditor *editor,
+           guint           index,
+           const TypeCase *tc)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (tc->fields) && tc->fields[i][0] != NULL; i++)
+    {
+      g_autofree char *field = g_strdup_printf ("rules[%u].%s", index, tc->fields[i][0]);
+
+      set_field (editor, field, tc->fields[i][1]);
+    }
+}
+
+static void
+test_crud (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+
+  for (guint c = 0; c < G_N_ELEMENTS (type_cases); c++)
+    {
+      const TypeCase *tc = &type_cases[c];
+      g_autofree char *name = g_strdup_printf ("Test %s", pm_policy_type_get_label (tc->type));
+      g_autoptr(JsonObject) created = NULL;
+      g_autoptr(JsonObject) edited = NULL;
+      PmPolicyEditor *editor;
+      PmPolicy *policy;
+      JsonArray *rules;
+      g_autofree char *id = NULL;
+
+      if (!pm_flavour_supports_type (f->flavour, tc->type))
+        continue;
+      g_test_message ("type %s", pm_policy_type_get_label (tc->type));
+
+      /* Create */
+      editor = open_new_editor (f);
+      pm_policy_editor_set_policy_type (editor, tc->type);
+      g_assert_false (save_enabled (editor));
+      g_assert_cmpstr (pm_policy_editor_get_save_reason (editor), !=, "");
+      set_field (editor, "name", name);
+      set_field (editor, "description", "Made by test-policies");
+      fill_rule (editor, 0, tc);
+      if (f->flavour == PM_FLAVOUR_ECE)
+        g_assert_cmpstr (field_text (editor, "region"), ==, "ece-region");
+      {
+        g_autofree char *problems = pm_policy_editor_dup_problems (editor);
+
+        g_assert_cmpstr (problems, ==, NULL);
+      }
+      g_assert_cmpstr (pm_policy_editor_get_save_reason (editor), ==, "");
+      g_assert_true (save_enabled (editor));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+      pm_test_wait_until (editor_closed, f, WAIT_MS);
+
+      created = state_policy (f, name);
+      g_assert_nonnull (created);
+      g_assert_cmpstr (json_object_get_string_member (created, "type"), ==,
+                       pm_policy_type_to_api (tc->type, f->flavour));
+      g_assert_cmpstr (json_object_get_string_member (created, "description"), ==, "Made by test-policies");
+      rules = json_object_get_array_member (created, "rules");
+      g_assert_cmpuint (json_array_get_length (rules), ==, 1);
+      if (tc->type == PM_POLICY_TYPE_EGRESS_FIREWALL)
+        g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_array_get_object_element (rules, 0),
+                                                                                       "egress_rule"), "target"),
+                         ==, tc->fields[0][1]);
+      else
+        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rules, 0), tc->json_member),
+                         ==, tc->type == PM_POLICY_TYPE_AZURE_PRIVATE_ENDPOINT ? tc->fields[1][1] : tc->fields[0][1]);
+      policy = store_policy (f, name);
+      g_assert_nonnull (policy);
+      id = g_strdup (pm_policy_get_id (policy));
+
+      /* Edit: a new description, a second rule (not for Azure: one endpoint). */
+      editor = pm_policies_page_open_editor (f->page, policy);
+      g_assert_false (pm_policy_editor_get_is_new (editor));
+      g_assert_cmpstr (field_text (editor, "name"), ==, name);
+      g_assert_false (save_enabled (editor));
+      set_field (editor, "description", "Edited by test-policies");
+      if (tc->second != NULL)
+        {
+          g_autofree char *field = g_strdup_printf ("rules[1].%s", tc->fields[0][0]);
+
+          g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL));
+          set_field (editor, field, tc->second);
+        }
+      g_assert_true (pm_policy_editor_get_modified (editor));
+      g_assert_true (save_enabled (editor));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+      pm_test_wait_until (editor_closed, f, WAIT_MS);
+      edited = state_policy (f, name);
+      g_assert_nonnull (edited);
+      g_assert_cmpstr (json_object_get_string_member (edited, "id"), ==, id);
+      g_assert_cmpstr (json_object_get_string_member (edited, "description"), ==, "Edited by test-policies");
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (edited, "rules")), ==,
+                        tc->second != NULL ? 2 : 1);
+      g_assert_cmpstr (pm_policy_get_description (store_policy (f, name)), ==, "Edited by test-policies");
+
+      /* Delete: nothing holds it, so a plain confirmation. */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.delete", "s", id));
+      g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()),
+                                                              "delete"), ==, "_Delete");
+      respond ("delete");
+      while (state_policy (f, name) != NULL || store_policy (f, name) != NULL)
+        spin (20);
+    }
+
+  fixture_free (f);
+}
+
+/* Tests: validation */
+
+static void
+test_invalid (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  PmPolicyEditor *editor = open_new_editor (f);
+  GtkWidget *suggest;
+  g_autofree char *problems = NULL;
+
+  pm_policy_editor_set_policy_type (editor, PM_POLICY_TYPE_IP);
+  set_field (editor, "name", "Bad input");
+  set_field (editor, "rules[0].source", "10.1.2.3/8");
+  g_assert_false (save_enabled (editor));
+  g_assert_cmpstr (pm_policy_editor_get_save_reason (editor), ==, "Fix 1 problem to save");
+  g_assert_true (pm_policy_editor_field_has_error (editor, "rules[0].source"));
+  problems = pm_policy_editor_dup_problems (editor);
+  g_assert_nonnull (strstr (problems, "10.0.0.0/8"));
+
+  /* The network address in one click. */
+  suggest = find_button (GTK_WIDGET (editor), "Use 10.0.0.0/8");
+  g_assert_nonnull (suggest);
+  g_signal_emit_by_name (suggest, "clicked");
+  g_assert_cmpstr (field_text (editor, "rules[0].source"), ==, "10.0.0.0/8");
+  g_assert_false (pm_policy_editor_field_has_error (editor, "rules[0].source"));
+  g_assert_true (save_enabled (editor));
+
+  /* Two problems: an empty name and a bad address. */
+  set_field (editor, "name", "");
+  set_field (editor, "rules[0].source", "300.1.1.1");
+  g_assert_cmpstr (pm_policy_editor_get_save_reason (editor), ==, "Fix 2 problems to save");
+  g_assert_true (pm_policy_editor_field_has_error (editor, "name"));
+  {
+    g_autofree char *listed = pm_policy_editor_dup_problems (editor);
+
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (find_button (GTK_WIDGET (editor), "_Create")), ==, listed);
+    g_assert_nonnull (strchr (listed, '\n'));
+  }
+  set_field (editor, "name", "Pasted");
+
+  /* Pasting several sources adds one rule each. */
+  set_field (editor, "rules[0].source", "192.0.2.1, 192.0.2.2\n192.0.2.0/28");
+  g_assert_cmpuint (pm_policy_get_n_rules (pm_policy_editor_get_policy (editor)), ==, 3);
+  g_assert_cmpstr (field_text (editor, "rules[0].source"), ==, "192.0.2.1");
+  g_assert_cmpstr (field_text (editor, "rules[2].source"), ==, "192.0.2.0/28");
+  g_assert_true (save_enabled (editor));
+
+  /* A duplicate is a problem; removing it fixes it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL));
+  set_field (editor, "rules[3].source", "192.0.2.2");
+  g_assert_false (save_enabled (editor));
+  g_assert_true (pm_policy_editor_field_has_error (editor, "rules[3].source"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.rule-remove", "u", 3));
+  g_assert_true (save_enabled (editor));
+
+  /* Moving a rule moves its row. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.rule-down", "u", 0));
+  g_assert_cmpstr (field_text (editor, "rules[1].source"), ==, "192.0.2.1");
+
+  /* Closing with changes asks first; keep editing, then discard. */
+  gtk_window_close (GTK_WINDOW (editor));
+  g_assert_nonnull (pm_policy_editor_get_dialog (editor));
+  respond_to (pm_policy_editor_get_dialog (editor), "keep");
+  spin (20);
+  g_assert_true (pm_policies_page_get_editor (f->page) == editor);
+  gtk_window_close (GTK_WINDOW (editor));
+  respond_to (pm_policy_editor_get_dialog (editor), "discard");
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+  g_assert_null (state_policy (f, "Pasted"));
+
+  fixture_free (f);
+}
+
+/* Tests: a failed save keeps the edits */
+
+static gboolean
+editor_idle (gpointer data)
+{
+  return !pm_policy_editor_get_busy (data);
+}
+
+static void
+test_api_error (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  const char *name = f->flavour == PM_FLAVOUR_SERVERLESS ? "Tokyo office" : "Japan support offices";
+  g_autoptr(PmPolicy) policy = g_object_ref (store_policy (f, name));
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(GError) error = NULL;
+  PmPolicyEditor *editor;
+  const char *method = f->flavour == PM_FLAVOUR_SERVERLESS ? "PATCH" : "PUT";
+  g_autofree char *fault = g_strdup_printf ("status:500@%s*10", method);
+  g_autofree char *curl = NULL;
+
+  g_assert_nonnull (policy);
+  before = state_policy (f, name);
+  editor = pm_policies_page_open_editor (f->page, policy);
+  set_field (editor, "description", "Edited during an outage");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL));
+  set_field (editor, "rules[1].source", "192.0.2.99");
+
+  /* Copy as curl shows the request with the key as a variable. */
+  curl = pm_policy_editor_dup_curl (editor);
+  g_assert_nonnull (strstr (curl, "$EC_API_KEY"));
+  g_assert_null (strstr (curl, PM_SANDBOX_DEFAULT_API_KEY));
+  g_assert_nonnull (strstr (curl, method));
+  g_assert_nonnull (strstr (curl, "192.0.2.99"));
+
+  g_assert_true (pm_sandbox_add_fault (f->sandbox, fault, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  g_assert_true (pm_policy_editor_get_busy (editor));
+  pm_test_wait_until (editor_idle, editor, WAIT_MS);
+
+  g_assert_true (pm_policies_page_get_editor (f->page) == editor);
+  g_assert_nonnull (pm_policy_editor_get_error_text (editor));
+  g_assert_cmpstr (field_text (editor, "description"), ==, "Edited during an outage");
+  g_assert_cmpstr (field_text (editor, "rules[1].source"), ==, "192.0.2.99");
+  g_assert_true (pm_policy_editor_get_modified (editor));
+  after = state_policy (f, name);
+  g_assert_cmpstr (json_object_get_string_member_with_default (after, "description", ""), ==,
+                   json_object_get_string_member_with_default (before, "description", ""));
+  g_assert_cmpstr (pm_policy_get_description (policy), !=, "Edited during an outage");
+
+  /* Once the server is back, the same edits go through. */
+  pm_sandbox_clear_faults (f->sandbox);
+  g_assert_true (save_enabled (editor));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+  g_clear_pointer (&after, json_object_unref);
+  after = state_policy (f, name);
+  g_assert_cmpstr (json_object_get_string_member (after, "description"), ==, "Edited during an outage");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (after, "rules")), ==, 2);
+
+  fixture_free (f);
+}
+
+/* Tests: import and export */
+
+static GBytes *
+bytes_from (const char *text,
+            gsize       unused)
+{
+  return g_bytes_new_static (text, strlen (text));
+}
+
+static void
+test_import (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  PmPolicyEditor *editor = open_new_editor (f);
+  g_autoptr(GBytes) good = NULL;
+  g_autoptr(GBytes) wrong_type = NULL;
+  g_autoptr(GBytes) junk = NULL;
+  g_autoptr(GError) error = NULL;
+  guint requests = pm_sandbox_get_request_count (f->sandbox, "POST", NULL);
+  g_autofree char *exported = NULL;
+
+  good = bytes_from ("{\"name\":\"Imported\",\"region\":\"us-east-1\",\"type\":\"vpce\",\"description\":\"\","
+                             "\"rules\":[{\"source\":\"vpce-00000000000\"}],\"include_by_default\":false}", 0);
+  wrong_type = bytes_from ("{\"name\":\"X\",\"region\":\"us-east-1\",\"type\":\"carrier_pigeon\","
+                                   "\"rules\":[],\"include_by_default\":false}", 0);
+  junk = bytes_from ("{\"name\": ", 0);
+
+  g_assert_false (pm_policy_editor_import_bytes (editor, junk, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (pm_policy_editor_import_bytes (editor, wrong_type, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  g_assert_true (pm_policy_editor_import_bytes (editor, good, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pm_policy_get_policy_type (pm_policy_editor_get_policy (editor)), ==, PM_POLICY_TYPE_VPCE);
+  g_assert_cmpstr (field_text (editor, "name"), ==, "Imported");
+  g_assert_cmpstr (field_text (editor, "rules[0].source"), ==, "vpce-00000000000");
+  spin (50);
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "POST", NULL), ==, requests);
+
+  exported = pm_policy_editor_dup_json (editor);
+  g_assert_nonnull (strstr (exported, "\"vpce-00000000000\""));
+  g_assert_nonnull (strstr (exported, "\"vpce\""));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+  {
+    g_autoptr(JsonObject) created = state_policy (f, "Imported");
+
+    g_assert_nonnull (created);
+  }
+
+  fixture_free (f);
+}
+
+/* Tests: associations from both sides */
+
+static gboolean
+holders_are (Fixture    *f,
+             const char *policy_id,
+             const char *entity_id,
+             gboolean    present)
+{
+  g_auto(GStrv) holders = state_holders (f, policy_id);
+
+  return g_strv_contains ((const char * const *) holders, entity_id) == present;
+}
+
+typedef struct
+{
+  Fixture    *f;
+  const char *policy_id;
+  const char *entity_id;
+  gboolean    present;
+} HolderWait;
+
+static gboolean
+holder_reached (gpointer data)
+{
+  HolderWait *w = data;
+
+  return holders_are (w->f, w->policy_id, w->entity_id, w->present) && stores_loaded (w->f);
+}
+
+static void
+wait_holder (Fixture    *f,
+             PmPolicy   *policy,
+             PmEntity   *entity,
+             gboolean    present)
+{
+  g_autofree char *policy_id = g_strdup (pm_policy_get_id (policy));
+  g_autofree char *entity_id = g_strdup (pm_entity_get_id (entity));
+  HolderWait w = { f, policy_id, entity_id, present };
+
+  pm_test_wait_until (holder_reached, &w, WAIT_MS);
+  spin (100);
+  pm_test_wait_until (stores_loaded, f, WAIT_MS);
+}
+
+static guint
+applied_count (gpointer data)
+{
+  return g_list_model_get_n_items (pm_policy_editor_get_applied_to (data));
+}
+
+static gboolean
+applied_is_one (gpointer data)
+{
+  return applied_count (data) == 1;
+}
+
+static gboolean
+applied_is_zero (gpointer data)
+{
+  return applied_count (data) == 0;
+}
+
+static void
+test_associate (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
+  g_autoptr(PmPolicy) policy = g_object_ref (store_policy (f, serverless ? "Tokyo office" : "Shared services VPC (EU)"));
+  g_autoptr(PmEntity) entity = g_object_ref (store_entity (f, serverless ? "Tokyo SIEM" : "EU customer search"));
+  PmPolicyEditor *editor;
+  const char *body;
+
+  g_assert_nonnull (policy);
+  g_assert_nonnull (entity);
+  g_assert_true (holders_are (f, pm_policy_get_id (policy), pm_entity_get_id (entity), FALSE));
+
+  /* From the policy: apply, then detach. */
+  editor = pm_policies_page_open_editor (f->page, policy);
+  g_assert_cmpuint (applied_count (editor), ==, 0);
+  pm_policy_editor_apply_to (editor, entity);
+  pm_test_wait_until (applied_is_one, editor, WAIT_MS);
+  wait_holder (f, policy, entity, TRUE);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.remove-association", "s",
+                                             pm_entity_get_id (entity)));
+  pm_test_wait_until (dialog_open, NULL, WAIT_MS);
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()));
+  g_test_message ("impact: %s", body);
+  g_assert_nonnull (strstr (body, pm_entity_get_name (entity)));
+  g_assert_nonnull (strstr (body, "will no longer accept traffic from"));
+  respond ("detach");
+  pm_test_wait_until (applied_is_zero, editor, WAIT_MS);
+  wait_holder (f, policy, entity, FALSE);
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+
+  /* From the entity: its policies, apply one, detach it. */
+  g_set_object (&policy, store_policy (f, serverless ? "Tokyo office" : "Shared services VPC (EU)"));
+  g_set_object (&entity, store_entity (f, serverless ? "Tokyo SIEM" : "EU customer search"));
+  g_assert_true (pm_entities_page_select (f->entities, pm_entity_get_id (entity)));
+  {
+    guint before = g_list_model_get_n_items (pm_entities_page_get_policies (f->entities));
+
+    pm_entities_page_apply_policy (f->entities, policy);
+    wait_holder (f, policy, entity, TRUE);
+    g_assert_cmpuint (g_list_model_get_n_items (pm_entities_page_get_policies (f->entities)), ==, before + 1);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->entities), "entities.remove-policy", "s",
+                                               pm_policy_get_id (policy)));
+    respond ("detach");
+    wait_holder (f, policy, store_entity (f, serverless ? "Tokyo SIEM" : "EU customer search"), FALSE);
+    g_assert_cmpuint (g_list_model_get_n_items (pm_entities_page_get_policies (f->entities)), ==, before);
+  }
+
+  fixture_free (f);
+}
+
+static void
+test_conflict (gconstpointer data)
+{
+  Fixture *f = fixture_new (PM_FLAVOUR_SERVERLESS);
+  g_autoptr(PmPolicy) policy = g_object_ref (store_policy (f, "Corporate VPN (EU)"));
+  g_autoptr(PmEntity) entity = g_object_ref (store_entity (f, "EU logs"));
+  g_autoptr(GError) error = NULL;
+  PmPolicyEditor *editor;
+  GtkWidget *dialog;
+  guint patches;
+
+  g_assert_nonnull (policy);
+  g_assert_nonnull (entity);
+  g_assert_true (pm_sandbox_add_fault (f->sandbox, "race@PATCH*1", &error));
+  g_assert_no_error (error);
+  patches = pm_sandbox_get_request_count (f->sandbox, "PATCH", NULL);
+
+  editor = pm_policies_page_open_editor (f->page, policy);
+  pm_policy_editor_apply_to (editor, entity);
+  pm_test_wait_until (dialog_open, NULL, WAIT_MS);
+  dialog = pm_policy_actions_get_dialog ();
+  g_test_message ("%s: %s", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)),
+                  adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "changed"));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "reapply"));
+  /* Nothing was retried behind the user's back. */
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", NULL), ==, patches + 1);
+
+  respond ("reapply");
+  wait_holder (f, policy, entity, TRUE);
+  /* Re-applying read the project again and left it with the policy, without
+   * a second conflict (the concurrent change itself is kept). */
+  spin (100);
+  if (pm_policy_actions_get_dialog () != NULL)
+    g_test_message ("still open: %s", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ())));
+  g_assert_null (pm_policy_actions_get_dialog ());
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", NULL), >=, patches + 1);
+
+  fixture_free (f);
+}
+
+/* Tests: deleting an associated policy detaches it first */
+
+static gboolean
+policy_gone (gpointer data)
+{
+  Fixture *f = ((gpointer *) data)[0];
+  const char *name = ((gpointer *) data)[1];
+  g_autoptr(JsonObject) policy = state_policy (f, name);
+
+  return policy == NULL && store_policy (f, name) == NULL;
+}
+
+static void
+test_delete_associated (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
+  const char *name = serverless ? "Office networks" : "Corporate VPN (EU)";
+  PmPolicy *policy = store_policy (f, name);
+  g_autofree char *id = g_strdup (pm_policy_get_id (policy));
+  g_auto(GStrv) holders = state_holders (f, id);
+  gpointer wait[2] = { f, (gpointer) name };
+  GtkWidget *dialog;
+  const char *body;
+
+  g_assert_cmpuint (g_strv_length (holders), ==, 2);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.delete", "s", id));
+  pm_test_wait_until (dialog_open, NULL, WAIT_MS);
+  dialog = pm_policy_actions_get_dialog ();
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  g_test_message ("%s", body);
+  g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "delete"));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "detach"));
+  g_assert_nonnull (strstr (body, "will no longer accept traffic from"));
+  g_assert_nonnull (strstr (body, serverless ? "Product search" : "EU customer search"));
+
+  /* Cancel changes nothing. */
+  respond ("cancel");
+  spin (50);
+  g_assert_nonnull (store_policy (f, name));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.delete", "s", id));
+  respond ("detach");
+  pm_test_wait_until (policy_gone, wait, WAIT_MS);
+  for (guint i = 0; holders[i] != NULL; i++)
+    {
+      g_auto(GStrv) now = state_holders (f, id);
+
+      g_assert_false (g_strv_contains ((const char * const *) now, holders[i]));
+    }
+  if (!serverless)
+    {
+      g_autofree char *prefix = g_strdup_printf ("/api/v1/deployments/traffic-filter/rulesets/%s/associations", id);
+
+      g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "DELETE", prefix), ==, 2);
+    }
+
+  fixture_free (f);
+}
+
+/* Tests: saving a change that removes a source shows who loses it */
+
+static void
+test_edit_impact (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  PmPolicy *policy = store_policy (f, "Office networks");
+  PmPolicyEditor *editor;
+  GtkWidget *dialog;
+  const char *body;
+  g_autoptr(JsonObject) after = NULL;
+
+  editor = pm_policies_page_open_editor (f->page, policy);
+  g_assert_cmpstr (field_text (editor, "rules[1].source"), ==, "198.51.100.17");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.rule-remove", "u", 1));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  dialog = pm_policy_editor_get_dialog (editor);
+  g_assert_nonnull (dialog);
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  g_test_message ("%s", body);
+  g_assert_nonnull (strstr (body, "will no longer accept traffic from 198.51.100.17"));
+  g_assert_nonnull (strstr (body, f->flavour == PM_FLAVOUR_SERVERLESS ? "Product search" : "Search production"));
+  respond_to (dialog, "save");
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+  after = state_policy (f, "Office networks");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (after, "rules")), ==, 1);
+
+  fixture_free (f);
+}
+
+/* Screenshots (PM_SCREENSHOT_DIR) */
+
+static void
+save_png (GtkWidget  *widget,
+          const char *dir,
+          const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  gtk_test_widget_wait_for_draw (widget);
+  spin (200);
+  g_assert_true (pm_screenshots_save_widget (widget, path, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_screenshots (gconstpointer data)
+{
+  const char *dir = g_getenv ("PM_SCREENSHOT_DIR");
+  Fixture *f;
+  PmPolicyEditor *editor;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("PM_SCREENSHOT_DIR not set");
+      return;
+    }
+  f = fixture_new (GPOINTER_TO_INT (data));
+  save_png (GTK_WIDGET (f->window), dir, "policies-page.png");
+
+  editor = pm_policies_page_open_editor (f->page, store_policy (f, "Office networks"));
+  save_png (GTK_WIDGET (editor), dir, "editor-ip.png");
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+
+  editor = pm_policies_page_open_editor (f->page, store_policy (f, "CRM VNet"));
+  save_png (GTK_WIDGET (editor), dir, "editor-azure.png");
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+
+  editor = open_new_editor (f);
+  pm_policy_editor_set_policy_type (editor, PM_POLICY_TYPE_EGRESS_FIREWALL);
+  set_field (editor, "name", "Partner API");
+  set_field (editor, "rules[0].egress_rule.target", "198.51.100.7/24");
+  save_png (GTK_WIDGET (editor), dir, "editor-egress-new.png");
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+
+  pm_entities_page_select (f->entities, pm_entity_get_id (store_entity (f, "Search production")));
+  save_png (GTK_WIDGET (f->window), dir, "entities-page.png");
+
+  fixture_free (f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const struct { const char *name; PmFlavour flavour; } flavours[] = {
+    { "hosted", PM_FLAVOUR_HOSTED },
+    { "serverless", PM_FLAVOUR_SERVERLESS },
+    { "ece", PM_FLAVOUR_ECE },
+  };
+
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (flavours); i++)
+    {
+      gconstpointer flavour = GINT_TO_POINTER (flavours[i].flavour);
+      const char *n = flavours[i].name;
+      g_autofree char *list = g_strdup_printf ("/policies/%s/list", n);
+      g_autofree char *crud = g_strdup_printf ("/policies/%s/create-edit-delete", n);
+      g_autofree char *search = g_strdup_printf ("/policies/%s/search-and-filter", n);
+      g_autofree char *invalid = g_strdup_printf ("/policies/%s/invalid-input", n);
+      g_autofree char *api_error = g_strdup_printf ("/policies/%s/api-error-keeps-edits", n);
+      g_autofree char *associate = g_strdup_printf ("/policies/%s/associate-both-sides", n);
+      g_autofree char *del = g_strdup_printf ("/policies/%s/delete-associated", n);
+      g_autofree char *impact = g_strdup_printf ("/policies/%s/edit-impact", n);
+      g_autofree char *import = g_strdup_printf ("/policies/%s/import", n);
+
+      g_test_add_data_func (list, flavour, test_list);
+      g_test_add_data_func (crud, flavour, test_crud);
+      if (flavours[i].flavour == PM_FLAVOUR_ECE)
+        continue;
+      g_test_add_data_func (search, flavour, test_search);
+      g_test_add_data_func (invalid, flavour, test_invalid);
+      g_test_add_data_func (api_error, flavour, test_api_error);
+      g_test_add_data_func (associate, flavour, test_associate);
+      g_test_add_data_func (del, flavour, test_delete_associated);
+      g_test_add_data_func (impact, flavour, test_edit_impact);
+      g_test_add_data_func (import, flavour, test_import);
+    }
+  g_test_add_data_func ("/policies/serverless/if-match-conflict", NULL, test_conflict);
+  g_test_add_data_func ("/policies/hosted/screenshots", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_screenshots);
+
+  return g_test_run ();
+}
