@@ -531,6 +531,44 @@ test_failure_and_retry (Fixture       *f,
   g_assert_cmpuint (n, ==, 1);
 }
 
+/* The endpoint added as a rule to an existing policy of the type and region. */
+static void
+test_existing_policy (Fixture       *f,
+                      gconstpointer  data)
+{
+  GListModel *policies = G_LIST_MODEL (pm_session_get_policies (f->session));
+  g_autoptr(JsonObject) hosted = NULL;
+  const char *id = NULL;
+  JsonObject *ruleset;
+  JsonArray *rules;
+
+  for (guint i = 0; i < g_list_model_get_n_items (policies); i++)
+    {
+      g_autoptr(PmPolicy) p = g_list_model_get_item (policies, i);
+
+      if (g_strcmp0 (pm_policy_get_name (p), "Shared services VPC (EU)") == 0)
+        id = pm_policy_get_id (p);
+    }
+  g_assert_nonnull (id);
+
+  run_wizard (f, "aws", "eu-west-1", NULL, FALSE);
+  next_to (f, S_IDENTITY);
+  type (f, "vpce", "vpce-0bbbbccccddddeeee");
+  next_to (f, S_POLICY);
+  act (f, "wizard.policy-mode", "existing");
+  act (f, "wizard.existing-policy", id);
+  next_to (f, S_ASSOCIATE);
+
+  hosted = state (f, "hosted");
+  ruleset = find_named (json_object_get_array_member (hosted, "rulesets"), "Shared services VPC (EU)");
+  rules = json_object_get_array_member (ruleset, "rules");
+  g_assert_cmpuint (json_array_get_length (rules), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rules, 0), "source"), ==,
+                   "vpce-01234567890abcdef");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rules, 1), "source"), ==,
+                   "vpce-0bbbbccccddddeeee");
+}
+
 /* ECE has no private connections: nothing is offered. */
 static void
 test_ece (Fixture       *f,
@@ -764,6 +802,7 @@ test_screenshots (Fixture       *f,
         {
           g_autofree char *bottom = g_strdup_printf ("%s/wizard-%u-commands.png", dir, step + 1);
 
+          settle (GTK_WIDGET (f->window));     /* laid out: the adjustment knows the height */
           scroll_to_end (GTK_WIDGET (f->wizard));
           settle (GTK_WIDGET (f->window));
           save_png (GTK_WIDGET (f->window), bottom);
@@ -802,6 +841,7 @@ main (int   argc,
   ADD ("serverless/aws", PM_FLAVOUR_SERVERLESS, test_serverless_aws);
   ADD ("serverless/azure", PM_FLAVOUR_SERVERLESS, test_serverless_azure);
   ADD ("hosted/failure-and-retry", PM_FLAVOUR_HOSTED, test_failure_and_retry);
+  ADD ("hosted/existing-policy", PM_FLAVOUR_HOSTED, test_existing_policy);
   ADD ("ece/unavailable", PM_FLAVOUR_ECE, test_ece);
   ADD ("claims/round-trip", PM_FLAVOUR_HOSTED, test_claims_round_trip);
   ADD ("claims/serverless", PM_FLAVOUR_SERVERLESS, test_claims_serverless);

@@ -638,6 +638,7 @@ copy_button (const char *text,
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_tooltip_text (button, tip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "wizard.copy");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", text);
   return button;
