@@ -387,6 +387,32 @@ region_label (PmRegion *region)
   return g_strdup_printf ("%s (%s)", pm_region_get_name (region), pm_region_get_api_region (region));
 }
 
+/* A new policy starts in the region the account's policies use most. */
+static guint
+usual_region (PmPolicyEditor *self)
+{
+  GListModel *store = G_LIST_MODEL (pm_session_get_policies (self->session));
+  g_autofree guint *counts = g_new0 (guint, self->regions->len);
+  guint best = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (store); i++)
+    {
+      g_autoptr(PmPolicy) policy = g_list_model_get_item (store, i);
+
+      for (guint r = 0; r < self->regions->len; r++)
+        if (pm_region_catalog_same_region (pm_region_catalog_get_default (), pm_session_get_flavour (self->session),
+                                           pm_policy_get_region (policy), g_ptr_array_index (self->regions, r)))
+          {
+            counts[r]++;
+            break;
+          }
+    }
+  for (guint r = 1; r < self->regions->len; r++)
+    if (counts[r] > counts[best])
+      best = r;
+  return best;
+}
+
 static void
 setup_regions (PmPolicyEditor *self)
 {
@@ -447,8 +473,8 @@ setup_regions (PmPolicyEditor *self)
   adw_combo_row_set_model (self->region_combo, G_LIST_MODEL (labels));
   if (selected == GTK_INVALID_LIST_POSITION && self->regions->len > 0)
     {
-      selected = 0;
-      pm_policy_set_region (self->policy, g_ptr_array_index (self->regions, 0));
+      selected = usual_region (self);
+      pm_policy_set_region (self->policy, g_ptr_array_index (self->regions, selected));
     }
   adw_combo_row_set_selected (self->region_combo, selected);
   self->updating = FALSE;
