@@ -10,6 +10,8 @@
 #include <adwaita.h>
 
 #include "pm-application.h"
+#include "pm-application-private.h"
+#include "pm-policies-page.h"
 #include "pm-preferences-window.h"
 #include "pm-keyring.h"
 #include "pm-profile.h"
@@ -429,6 +431,154 @@ test_check_connection (void)
 }
 
 static void
+test_version (void)
+{
+  const char *app_bin = g_getenv ("PM_APP_BIN");
+  const char *argv[] = { app_bin, "--version", NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  if (app_bin == NULL)
+    {
+      g_test_skip ("PM_APP_BIN is not set");
+      return;
+    }
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpstr (out, ==, "perimeter " PACKAGE_VERSION "\n");
+}
+
+static GtkWidget *
+find_status_page (GtkWidget  *root,
+                  const char *title)
+{
+  if (ADW_IS_STATUS_PAGE (root) && g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (root)), title) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_status_page (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+view_is_error (gpointer data)
+{
+  return g_strcmp0 (pm_window_get_view (data), "error") == 0;
+}
+
+/* An account whose key is not in the keyring says so and offers to edit it. */
+static void
+test_missing_key (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(PmProfileList) profiles = NULL;
+  g_autoptr(PmProfile) values = pm_profile_new (NULL);
+  g_autoptr(PmProfile) added = NULL;
+  g_autoptr(GError) error = NULL;
+  PmWindow *window;
+
+  reset_settings ();
+  profiles = pm_profile_list_new (settings);
+  pm_profile_set_name (values, "Keyless");
+  added = pm_profile_list_add_profile (profiles, values, &error);
+  g_assert_no_error (error);
+
+  window = pm_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  pm_window_open_profile (window, pm_profile_get_id (added));
+  g_assert_cmpstr (pm_window_get_view (window), ==, "opening");
+  pm_test_wait_until (view_is_error, window, 30000);
+  g_assert_null (pm_window_get_session (window));
+
+  g_assert_nonnull (find_status_page (GTK_WIDGET (window), "No API key stored"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.retry-open", NULL));
+  pm_test_wait_until (view_is_error, window, 30000);
+  gtk_window_destroy (GTK_WINDOW (window));
+  pm_profile_list_remove (profiles, pm_profile_get_id (added));
+}
+
+static gboolean
+policies_failed (gpointer data)
+{
+  PmSession *session = pm_window_get_session (data);
+  PmPolicyStore *store = pm_session_get_policies (session);
+
+  return !pm_policy_store_get_loading (store) && pm_policy_store_get_error (store) != NULL;
+}
+
+static gboolean
+policies_recovered (gpointer data)
+{
+  PmSession *session = pm_window_get_session (data);
+  PmPolicyStore *store = pm_session_get_policies (session);
+
+  return !pm_policy_store_get_loading (store) && pm_policy_store_get_error (store) == NULL;
+}
+
+/* The API goes down, then comes back: win.refresh (the toast's Retry)
+ * reloads; Ctrl+N and Ctrl+F reach the policies page. */
+static void
+test_api_down_and_forwarding (void)
+{
+  PmWindow *window = pm_window_new (app);
+  PmSandbox *sandbox;
+  g_autoptr(GError) error = NULL;
+
+  pm_window_open_sandbox (window);
+  gtk_window_present (GTK_WINDOW (window));
+  pm_test_wait_until (policies_loaded, window, 30000);
+
+  sandbox = pm_application_get_sandbox (app, &error);
+  g_assert_no_error (error);
+  g_assert_true (pm_sandbox_add_fault (sandbox, "status:503@GET", &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  pm_test_wait_until (policies_failed, window, 60000);
+
+  pm_sandbox_clear_faults (sandbox);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  pm_test_wait_until (policies_recovered, window, 60000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pm_session_get_policies (pm_window_get_session (window)))), >, 0);
+
+  pm_window_show_section (window, "entities");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-policy", NULL));
+  g_assert_nonnull (pm_policies_page_get_editor (PM_POLICIES_PAGE (find_row (GTK_WIDGET (window), PM_TYPE_POLICIES_PAGE, NULL))));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+leaflet_folded (gpointer data)
+{
+  return adw_leaflet_get_folded (ADW_LEAFLET (find_row (data, ADW_TYPE_LEAFLET, NULL)));
+}
+
+/* On a narrow window the sidebar folds away and a back button appears. */
+static void
+test_narrow (void)
+{
+  PmWindow *window = pm_window_new (app);
+  AdwLeaflet *leaflet;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 700);
+  pm_window_open_sandbox (window);
+  gtk_window_present (GTK_WINDOW (window));
+  pm_test_wait_until (leaflet_folded, window, 10000);
+  leaflet = ADW_LEAFLET (find_row (GTK_WIDGET (window), ADW_TYPE_LEAFLET, NULL));
+
+  pm_window_show_section (window, "claims");
+  g_assert_cmpstr (gtk_widget_get_name (adw_leaflet_get_visible_child (leaflet)), ==, "content");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL));
+  g_assert_cmpstr (gtk_widget_get_name (adw_leaflet_get_visible_child (leaflet)), ==, "sidebar");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_accessible_names (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
@@ -485,6 +635,10 @@ main (int   argc,
   g_test_add_func ("/ui/profile-dialog", test_profile_dialog);
   g_test_add_func ("/ui/check-connection", test_check_connection);
   g_test_add_func ("/ui/accessible-names", test_accessible_names);
+  g_test_add_func ("/ui/version", test_version);
+  g_test_add_func ("/ui/missing-key", test_missing_key);
+  g_test_add_func ("/ui/api-down-and-forwarding", test_api_down_and_forwarding);
+  g_test_add_func ("/ui/narrow", test_narrow);
 
   ret = g_test_run ();
   g_clear_object (&app);

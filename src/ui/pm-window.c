@@ -144,7 +144,7 @@ show_page_changed (GSimpleAction *action,
   row = gtk_list_box_get_row_at_index (self->sidebar_list, i);
   if (gtk_list_box_get_selected_row (self->sidebar_list) != row)
     gtk_list_box_select_row (self->sidebar_list, row);
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
   update_titles (self);
 }
 
@@ -460,6 +460,7 @@ void
 pm_window_open_profile (PmWindow   *self,
                         const char *profile_id)
 {
+  g_autofree char *id = NULL;
   PmProfile *profile;
 
   g_return_if_fail (PM_IS_WINDOW (self));
@@ -482,12 +483,14 @@ pm_window_open_profile (PmWindow   *self,
   g_clear_object (&self->open_cancellable);
   self->open_cancellable = g_cancellable_new ();
 
+  /* profile_id may be self->profile_id itself (Retry). */
+  id = g_strdup (profile_id);
   g_free (self->profile_id);
-  self->profile_id = g_strdup (profile_id);
+  self->profile_id = g_steal_pointer (&id);
   adw_status_page_set_title (self->opening_page, pm_profile_get_name (profile));
   gtk_stack_set_visible_child_name (self->main_stack, "opening");
 
-  pm_keyring_lookup_async (profile_id, self->open_cancellable, lookup_key_cb, g_object_ref (self));
+  pm_keyring_lookup_async (self->profile_id, self->open_cancellable, lookup_key_cb, g_object_ref (self));
 }
 
 void
@@ -652,7 +655,7 @@ show_sidebar_action (GtkWidget  *widget,
 {
   PmWindow *self = PM_WINDOW (widget);
 
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
   gtk_widget_grab_focus (GTK_WIDGET (self->sidebar_list));
 }
 
