@@ -1068,6 +1068,100 @@ test_edit_impact (gconstpointer data)
   fixture_free (f);
 }
 
+/* Tests: every control has a name */
+
+static gboolean
+has_name (GtkWidget *widget)
+{
+  const char *text = NULL;
+
+  if (gtk_widget_get_tooltip_text (widget) != NULL)
+    return TRUE;
+  if (GTK_IS_BUTTON (widget))
+    text = gtk_button_get_label (GTK_BUTTON (widget));
+  if (GTK_IS_MENU_BUTTON (widget))
+    text = gtk_menu_button_get_label (GTK_MENU_BUTTON (widget));
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  if (text != NULL && *text != '\0')
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LABEL (child) && *gtk_label_get_label (GTK_LABEL (child)) != '\0')
+      return TRUE;
+    else if (!GTK_IS_LABEL (child) && has_name (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_control (GtkWidget *widget)
+{
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  /* Parts of composite widgets are named by GTK and libadwaita. */
+  if (gtk_widget_get_ancestor (widget, ADW_TYPE_ENTRY_ROW) != NULL && !ADW_IS_ENTRY_ROW (widget))
+    return FALSE;
+  if (GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)))
+    return FALSE;
+  if (gtk_widget_get_ancestor (widget, GTK_TYPE_WINDOW_CONTROLS) != NULL)
+    return FALSE;
+  if (gtk_widget_get_ancestor (widget, GTK_TYPE_DROP_DOWN) != NULL && !GTK_IS_DROP_DOWN (widget))
+    return FALSE;
+  if (gtk_widget_get_ancestor (widget, GTK_TYPE_SEARCH_ENTRY) != NULL)
+    return FALSE;
+  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || ADW_IS_ENTRY_ROW (widget)
+         || ADW_IS_COMBO_ROW (widget) || GTK_IS_DROP_DOWN (widget);
+}
+
+static guint
+assert_named (GtkWidget *root)
+{
+  guint checked = 0;
+
+  if (is_control (root))
+    {
+      if (!has_name (root))
+        {
+          g_autoptr(GString) path = g_string_new (NULL);
+
+          for (GtkWidget *w = root; w; w = gtk_widget_get_parent (w))
+            g_string_append_printf (path, " < %s", G_OBJECT_TYPE_NAME (w));
+          g_error ("a control has no name: %s", path->str);
+        }
+      checked++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    checked += assert_named (child);
+  return checked;
+}
+
+static void
+test_named (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  PmPolicyEditor *editor;
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  pm_entities_page_select (f->entities, pm_entity_get_id (store_entity (f, "Search production")));
+  spin (100);
+  g_assert_cmpuint (assert_named (GTK_WIDGET (f->window)), >, 10);
+
+  for (guint c = 0; c < G_N_ELEMENTS (type_cases); c++)
+    {
+      editor = open_new_editor (f);
+      pm_policy_editor_set_policy_type (editor, type_cases[c].type);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (editor));
+      g_assert_cmpuint (assert_named (GTK_WIDGET (editor)), >, 5);
+      gtk_window_destroy (GTK_WINDOW (editor));
+      pm_test_wait_until (editor_closed, f, WAIT_MS);
+    }
+  editor = pm_policies_page_open_editor (f->page, store_policy (f, "Office networks"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (editor));
+  g_assert_cmpuint (assert_named (GTK_WIDGET (editor)), >, 8);
+
+  fixture_free (f);
+}
+
 /* Screenshots (PM_SCREENSHOT_DIR) */
 
 static void
@@ -1168,6 +1262,7 @@ main (int   argc,
       g_test_add_data_func (import, flavour, test_import);
     }
   g_test_add_data_func ("/policies/serverless/if-match-conflict", NULL, test_conflict);
+  g_test_add_data_func ("/policies/hosted/controls-named", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_named);
   g_test_add_data_func ("/policies/hosted/screenshots", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_screenshots);
 
   return g_test_run ();
