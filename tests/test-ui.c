@@ -578,6 +578,57 @@ test_narrow (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+no_windows (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
+}
+
+/* Size saved on close and restored; the shortcuts window, about and
+ * preferences open from their actions. */
+static void
+test_window_state (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  PmWindow *window = pm_window_new (app);
+  int width, height;
+  guint n_toplevels;
+  GList *windows;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 610);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+  n_toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_toplevels + 2);
+  for (guint i = g_list_model_get_n_items (gtk_window_get_toplevels ()); i > 0; i--)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (gtk_window_get_toplevels (), i - 1);
+
+      if (ADW_IS_ABOUT_WINDOW (toplevel) || PM_IS_PREFERENCES_WINDOW (toplevel))
+        gtk_window_destroy (toplevel);
+    }
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
+    gtk_window_destroy (windows->data);
+  pm_test_wait_until (no_windows, NULL, 5000);
+
+  window = pm_window_new (app);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 610);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
 static void
 test_accessible_names (void)
 {
@@ -636,6 +687,7 @@ main (int   argc,
   g_test_add_func ("/ui/check-connection", test_check_connection);
   g_test_add_func ("/ui/accessible-names", test_accessible_names);
   g_test_add_func ("/ui/version", test_version);
+  g_test_add_func ("/ui/window-state", test_window_state);
   g_test_add_func ("/ui/missing-key", test_missing_key);
   g_test_add_func ("/ui/api-down-and-forwarding", test_api_down_and_forwarding);
   g_test_add_func ("/ui/narrow", test_narrow);
