@@ -450,6 +450,14 @@ project_has_filter (JsonObject *project,
   return FALSE;
 }
 
+static gboolean
+metadata_asked (gpointer data)
+{
+  Fixture *f = data;
+
+  return pm_sandbox_get_request_count (f->sandbox, "GET", "/api/v1/serverless/traffic-filters/metadata") > 0;
+}
+
 static void
 test_serverless (Fixture       *f,
                  const char    *provider,
@@ -462,6 +470,8 @@ test_serverless (Fixture       *f,
   JsonObject *filter, *project;
 
   run_wizard (f, provider, region, NULL, FALSE);
+  /* Serverless asks the live metadata, which wins over the shipped table. */
+  pm_test_wait_until (metadata_asked, f, 10000);
   next_to (f, S_IDENTITY);
   if (g_str_equal (provider, "aws"))
     type (f, "vpce", "vpce-0fedcba9876543210");

@@ -462,6 +462,9 @@ reset_setup (PmWizardPage *self)
   g_hash_table_remove_all (self->chosen);
 }
 
+static void select_region (PmWizardPage *self,
+                           const char   *id);
+
 static void
 metadata_cb (GObject      *source,
              GAsyncResult *result,
@@ -484,7 +487,12 @@ metadata_cb (GObject      *source,
     }
   else
     {
+      g_autofree char *chosen = self->region ? g_strdup (pm_region_get_id (self->region)) : NULL;
+
+      /* The list is replaced: choose the same region again, now with live values. */
       pm_region_catalog_merge_metadata (self->catalog, self->provider, regions);
+      if (chosen != NULL)
+        select_region (self, chosen);
       text = g_strdup (_("Service names and zones come from Elastic's live metadata for Serverless."));
     }
   gtk_label_set_label (self->metadata_label, text);
