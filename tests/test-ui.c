@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
 
 #include "pm-application.h"
 #include "pm-application-private.h"
@@ -630,6 +632,102 @@ test_window_state (void)
 }
 
 static void
+run_in (const char  *dir,
+        const char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+tls_handler (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
+}
+
+/* A server whose certificate comes from a private CA: the check names the
+ * issuer and says what to do about it. */
+static void
+test_check_tls (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(PmProfileList) profiles = pm_profile_list_new (settings);
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *ext = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  PmProfileDialog *dialog;
+  const char *text;
+  GSList *uris;
+  const char *ca[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                       "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+                       "-subj", "/CN=Example Private CA", NULL };
+  const char *req[] = { "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                        "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=ece.example", NULL };
+  const char *sign[] = { "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                         "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext", NULL };
+  static const char * const files[] = { "ca.key", "ca.pem", "ca.srl", "server.key", "server.csr", "server.pem", "server.ext" };
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("pm-test-ui-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  ext = g_build_filename (dir, "server.ext", NULL);
+  g_file_set_contents (ext, "subjectAltName=IP:127.0.0.1\n", -1, &error);
+  g_assert_no_error (error);
+  run_in (dir, ca);
+  run_in (dir, req);
+  run_in (dir, sign);
+
+  pem = g_build_filename (dir, "server.pem", NULL);
+  key = g_build_filename (dir, "server.key", NULL);
+  certificate = g_tls_certificate_new_from_files (pem, key, &error);
+  g_assert_no_error (error);
+  server = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_add_handler (server, NULL, tls_handler, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  dialog = check_dialog (profiles, url, "any-key");
+  text = pm_profile_dialog_get_check_result (dialog);
+  g_assert_nonnull (strstr (text, "Example Private CA"));
+  g_assert_nonnull (strstr (text, "CA certificate file"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+
+  soup_server_disconnect (server);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i], NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
 test_accessible_names (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
@@ -686,6 +784,7 @@ main (int   argc,
   g_test_add_func ("/ui/profile-dialog", test_profile_dialog);
   g_test_add_func ("/ui/check-connection", test_check_connection);
   g_test_add_func ("/ui/accessible-names", test_accessible_names);
+  g_test_add_func ("/ui/check-tls", test_check_tls);
   g_test_add_func ("/ui/version", test_version);
   g_test_add_func ("/ui/window-state", test_window_state);
   g_test_add_func ("/ui/missing-key", test_missing_key);
