@@ -825,7 +825,18 @@ test_screenshots (Fixture       *f,
   settle (GTK_WIDGET (f->window));
   {
     g_autofree char *path = g_strdup_printf ("%s/claims.png", dir);
+    g_autofree char *dialog_path = g_strdup_printf ("%s/claims-dialog.png", dir);
+    AdwMessageDialog *dialog;
+
     save_png (GTK_WIDGET (f->window), path);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->claims), "claims.claim", NULL));
+    dialog = pm_claims_page_get_dialog (f->claims);
+    pm_claims_page_choose (f->claims, PM_PROVIDER_AZURE, "eastus2");
+    gtk_editable_set_text (pm_claims_page_get_field (f->claims, "azure_name"), "crm-pe");
+    gtk_editable_set_text (pm_claims_page_get_field (f->claims, "azure_guid"), "7c0f05e4-e32b");
+    settle (GTK_WIDGET (dialog));
+    save_png (GTK_WIDGET (dialog), dialog_path);
+    respond (dialog, "cancel");
   }
 }
 

@@ -308,7 +308,7 @@ on_dialog_provider (PmClaimsPage *self)
 static char *
 region_label (PmRegion *region)
 {
-  return region ? g_strdup_printf ("%s (%s)", pm_region_get_name (region), pm_region_get_id (region)) : NULL;
+  return region ? g_strdup (pm_region_get_name (region)) : NULL;
 }
 
 static void claim_cb (GObject *source, GAsyncResult *result, gpointer user_data);
