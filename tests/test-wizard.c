@@ -770,6 +770,8 @@ test_screenshots (Fixture       *f,
 
   if (dir == NULL)
     dir = tmp = g_dir_make_tmp ("pm-wizard-shots-XXXXXX", NULL);
+  if (g_getenv ("PM_WIZARD_SHOTS_DARK") != NULL)
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
 
   for (guint step = 0; step < S_SUMMARY + 1; step++)
     {

@@ -220,12 +220,6 @@ claims_supported (PmWizardPage *self)
   return self->session != NULL && pm_api_supports_claims (pm_session_get_api (self->session));
 }
 
-static const char *
-resource_word (PmWizardPage *self)
-{
-  return flavour (self) == PM_FLAVOUR_SERVERLESS ? _("project") : _("deployment");
-}
-
 static void
 set_string (char       **slot,
             const char  *value)
@@ -1510,10 +1504,12 @@ go_to (PmWizardPage *self,
       break;
     case STEP_ASSOCIATE:
       {
-        g_autofree char *desc = g_strdup_printf (_("Optional. Choose the %ss in %s that the policy applies to. "
-                                                   "Once applied, a %s accepts traffic only through its policies."),
-                                                 resource_word (self), pm_region_get_id (self->region),
-                                                 resource_word (self));
+        g_autofree char *desc = g_strdup_printf (flavour (self) == PM_FLAVOUR_SERVERLESS
+                                                 ? _("Optional. Choose the projects in %s that the policy applies to. "
+                                                     "Once applied, a project accepts traffic only through its policies.")
+                                                 : _("Optional. Choose the deployments in %s that the policy applies to. "
+                                                     "Once applied, a deployment accepts traffic only through its policies."),
+                                                 pm_region_get_id (self->region));
 
         gtk_filter_changed (GTK_FILTER (self->entity_filter), GTK_FILTER_CHANGE_DIFFERENT);
         adw_preferences_group_set_description (self->associate_group, desc);
@@ -2028,6 +2024,9 @@ pm_wizard_page_set_session (PmWizardPage *self,
   g_signal_connect_object (self->existing_row, "notify::selected-item",
                            G_CALLBACK (on_input_changed), self, G_CONNECT_SWAPPED);
 
+  g_object_set (gtk_stack_get_page (self->stack, gtk_stack_get_child_by_name (self->stack, "associate")),
+                "title", flavour (self) == PM_FLAVOUR_SERVERLESS ? _("Apply to projects") : _("Apply to deployments"),
+                NULL);
   update_provider_rows (self);
   go_to (self, STEP_PROVIDER);
 }
