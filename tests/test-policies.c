@@ -73,8 +73,21 @@ spin (guint ms)
 
 /* Fixture */
 
+static gboolean
+stores_settled (gpointer data)
+{
+  Fixture *f = data;
+  PmPolicyStore *store = pm_session_get_policies (f->session);
+
+  return (pm_policy_store_get_loaded (store) || pm_policy_store_get_error (store) != NULL)
+         && !pm_policy_store_get_loading (store);
+}
+
+/* fault: injected before the first load; empty: no demo data. */
 static Fixture *
-fixture_new (PmFlavour flavour)
+fixture_new_full (PmFlavour   flavour,
+                  const char *fault,
+                  gboolean    empty)
 {
   Fixture *f = g_new0 (Fixture, 1);
   g_autoptr(GError) error = NULL;
@@ -84,6 +97,9 @@ fixture_new (PmFlavour flavour)
 
   f->flavour = flavour;
   f->sandbox = pm_sandbox_new ();
+  pm_sandbox_set_empty (f->sandbox, empty);
+  if (fault != NULL)
+    g_assert_true (pm_sandbox_add_fault (f->sandbox, fault, NULL));
   g_assert_true (pm_sandbox_start_in_thread (f->sandbox, 0, &error));
   g_assert_no_error (error);
   url = pm_sandbox_dup_base_url (f->sandbox);
@@ -106,9 +122,16 @@ fixture_new (PmFlavour flavour)
   pm_entities_page_set_session (f->entities, f->session);
   gtk_window_present (f->window);
 
+  g_assert_cmpstr (pm_policies_page_get_state (f->page), ==, "loading");
   pm_session_refresh (f->session);
-  pm_test_wait_until (stores_loaded, f, WAIT_MS);
+  pm_test_wait_until (fault != NULL ? stores_settled : stores_loaded, f, WAIT_MS);
   return f;
+}
+
+static Fixture *
+fixture_new (PmFlavour flavour)
+{
+  return fixture_new_full (flavour, NULL, FALSE);
 }
 
 static void
@@ -442,6 +465,14 @@ test_list (gconstpointer data)
       }
   }
 
+  /* The row menu's Edit opens the editor on that policy. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.edit", "s", pm_policy_get_id (policy)));
+  g_assert_nonnull (pm_policies_page_get_editor (f->page));
+  g_assert_true (pm_policy_equal (pm_policy_editor_get_policy (pm_policies_page_get_editor (f->page)), policy));
+  g_assert_true (pm_policy_editor_get_policy (pm_policies_page_get_editor (f->page)) != policy);
+  gtk_window_close (GTK_WINDOW (pm_policies_page_get_editor (f->page)));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+
   /* A change on the server updates its row in place. */
   {
     GListModel *store = G_LIST_MODEL (pm_session_get_policies (f->session));
@@ -492,6 +523,31 @@ test_search (gconstpointer data)
   /* Ctrl+F's action opens the search bar. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.search", NULL));
 
+  fixture_free (f);
+}
+
+/* Tests: loading, failing, empty */
+
+static void
+test_states (gconstpointer data)
+{
+  Fixture *f = fixture_new_full (GPOINTER_TO_INT (data), "status:503@GET*1000", FALSE);
+
+  g_assert_nonnull (pm_policy_store_get_error (pm_session_get_policies (f->session)));
+  g_assert_cmpstr (pm_policies_page_get_state (f->page), ==, "error");
+  g_assert_true (gtk_widget_is_visible (find_button (GTK_WIDGET (f->page), "_Retry")));
+
+  /* Retry once the server answers again. */
+  pm_sandbox_clear_faults (f->sandbox);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.refresh", NULL));
+  pm_test_wait_until (stores_loaded, f, WAIT_MS);
+  g_assert_cmpstr (pm_policies_page_get_state (f->page), ==, "list");
+  fixture_free (f);
+
+  f = fixture_new_full (GPOINTER_TO_INT (data), NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (pm_policies_page_get_model (f->page)), ==, 0);
+  g_assert_cmpstr (pm_policies_page_get_state (f->page), ==, "empty");
+  g_assert_true (gtk_widget_is_visible (find_button (GTK_WIDGET (f->page), "_Create a policy")));
   fixture_free (f);
 }
 
@@ -1254,6 +1310,11 @@ main (int   argc,
       if (flavours[i].flavour == PM_FLAVOUR_ECE)
         continue;
       g_test_add_data_func (search, flavour, test_search);
+      {
+        g_autofree char *states = g_strdup_printf ("/policies/%s/loading-error-empty", n);
+
+        g_test_add_data_func (states, flavour, test_states);
+      }
       g_test_add_data_func (invalid, flavour, test_invalid);
       g_test_add_data_func (api_error, flavour, test_api_error);
       g_test_add_data_func (associate, flavour, test_associate);
