@@ -485,6 +485,22 @@ on_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static const char *
+error_name (int code)
+{
+  static const char *names[] = {
+    [PM_API_ERROR_FAILED] = "failed", [PM_API_ERROR_INVALID] = "invalid",
+    [PM_API_ERROR_UNAUTHORIZED] = "unauthorized", [PM_API_ERROR_FORBIDDEN] = "forbidden",
+    [PM_API_ERROR_NOT_FOUND] = "not found", [PM_API_ERROR_CONFLICT] = "conflict",
+    [PM_API_ERROR_RATE_LIMITED] = "rate limited", [PM_API_ERROR_SERVER] = "server",
+    [PM_API_ERROR_NETWORK] = "network", [PM_API_ERROR_TLS] = "tls",
+    [PM_API_ERROR_TIMEOUT] = "timeout", [PM_API_ERROR_BAD_REPLY] = "bad reply",
+    [PM_API_ERROR_INSECURE] = "insecure", [PM_API_ERROR_UNSUPPORTED] = "unsupported",
+  };
+
+  return code >= 0 && code < (int) G_N_ELEMENTS (names) && names[code] ? names[code] : "?";
+}
+
 static PmApi *
 make_api (PmFlavour flavour)
 {
@@ -552,7 +568,7 @@ test_cell (gconstpointer data)
       /* Words for a person, naming the problem. */
       if (error->message == NULL || strlen (error->message) < 12 || strstr (error->message, "(null)"))
         g_string_append_printf (problems, "unclear message \"%s\"; ", error->message);
-      outcome = g_strdup_printf ("error %d", error->code);
+      outcome = g_strdup_printf ("error: %s", error_name (error->code));
       /* The user tries again once the fault has passed. */
       {
         g_autoptr(GError) again = NULL;
@@ -566,7 +582,7 @@ test_cell (gconstpointer data)
 
   if (matrix[index / G_N_ELEMENTS (ops)] == NULL)
     matrix[index / G_N_ELEMENTS (ops)] = g_string_new (NULL);
-  g_string_append_printf (matrix[index / G_N_ELEMENTS (ops)], " %-17s |",
+  g_string_append_printf (matrix[index / G_N_ELEMENTS (ops)], " %-19s |",
                           problems->len ? "LOST/BROKEN" : outcome);
   if (problems->len)
     {
@@ -583,7 +599,7 @@ test_print_matrix (void)
   g_autoptr(GString) header = g_string_new ("fault \\ operation  |");
 
   for (guint j = 0; j < G_N_ELEMENTS (ops); j++)
-    g_string_append_printf (header, " %-17s |", ops[j].name);
+    g_string_append_printf (header, " %-19s |", ops[j].name);
   g_test_message ("%s", header->str);
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
     g_test_message ("%-18s |%s", faults[i].name, matrix[i] ? matrix[i]->str : "");
