@@ -804,6 +804,21 @@ test_api_error (gconstpointer data)
                    json_object_get_string_member_with_default (before, "description", ""));
   g_assert_cmpstr (pm_policy_get_description (policy), !=, "Edited during an outage");
 
+  /* An error naming fields marks them. */
+  {
+    const char *fields[] = { "description", "rules[1].source", NULL };
+    PmApiErrorDetails details = { 400, (char *) "traffic_filter.invalid_input",
+                                  (char *) "The source is not allowed here", (GStrv) fields, 0 };
+    g_autoptr(GError) refused = pm_api_error_new (PM_API_ERROR_INVALID, &details, "The request was refused");
+
+    pm_policy_editor_show_error (editor, refused);
+    g_assert_true (pm_policy_editor_field_has_error (editor, "description"));
+    g_assert_true (pm_policy_editor_field_has_error (editor, "rules[1].source"));
+    g_assert_false (pm_policy_editor_field_has_error (editor, "rules[0].source"));
+    g_assert_nonnull (strstr (pm_policy_editor_get_error_text (editor), "The source is not allowed here"));
+    g_assert_cmpstr (field_text (editor, "rules[1].source"), ==, "192.0.2.99");
+  }
+
   /* Once the server is back, the same edits go through. */
   pm_sandbox_clear_faults (f->sandbox);
   g_assert_true (save_enabled (editor));

@@ -1511,6 +1511,16 @@ pm_policy_editor_dup_problems (PmPolicyEditor *self)
   return g_strdup (self->problems);
 }
 
+void
+pm_policy_editor_show_error (PmPolicyEditor *self,
+                             const GError   *error)
+{
+  g_return_if_fail (PM_IS_POLICY_EDITOR (self));
+  g_return_if_fail (error != NULL);
+
+  mark_api_error (self, error);
+}
+
 const char *
 pm_policy_editor_get_error_text (PmPolicyEditor *self)
 {

@@ -41,6 +41,10 @@ gboolean        pm_policy_editor_get_modified     (PmPolicyEditor *self);
 const char     *pm_policy_editor_get_save_reason  (PmPolicyEditor *self);
 /* The problems, one a line (the Save button's tooltip). */
 char           *pm_policy_editor_dup_problems     (PmPolicyEditor *self);
+/* Show an API error above the form and mark the fields it names
+ * ("name", "region", "rules[2].source", "rules.source" …). */
+void            pm_policy_editor_show_error       (PmPolicyEditor *self,
+                                                   const GError   *error);
 /* The message the last failed save showed, or NULL. */
 const char     *pm_policy_editor_get_error_text   (PmPolicyEditor *self);
 gboolean        pm_policy_editor_get_busy         (PmPolicyEditor *self);
