@@ -615,6 +615,26 @@ select_region (PmWizardPage *self,
     }
 }
 
+/* Enter or a double click on a region: choose it and go on. */
+static void
+on_region_activate (GtkListView  *list,
+                    guint         position,
+                    PmWizardPage *self)
+{
+  gtk_single_selection_set_selected (self->region_selection, position);
+  on_region_selected (self);
+  gtk_widget_activate_action (GTK_WIDGET (self), "wizard.next", NULL);
+}
+
+/* Enter in the search: the first match. */
+static void
+on_region_search_activate (PmWizardPage *self)
+{
+  gtk_string_filter_set_search (self->region_filter, gtk_editable_get_text (GTK_EDITABLE (self->region_search)));
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->region_model)) > 0)
+    on_region_activate (self->region_list, 0, self);
+}
+
 static void
 on_region_search_changed (PmWizardPage *self)
 {
@@ -1921,6 +1941,8 @@ pm_wizard_page_init (PmWizardPage *self)
   gtk_list_view_set_model (self->region_list, GTK_SELECTION_MODEL (self->region_selection));
   g_signal_connect_swapped (self->region_selection, "notify::selected-item",
                             G_CALLBACK (on_region_selected), self);
+  g_signal_connect (self->region_list, "activate", G_CALLBACK (on_region_activate), self);
+  g_signal_connect_swapped (self->region_search, "activate", G_CALLBACK (on_region_search_activate), self);
   g_signal_connect_swapped (self->region_search, "search-changed",
                             G_CALLBACK (on_region_search_changed), self);
   g_signal_connect_swapped (self->inter_region_row, "notify::enable-expansion",
