@@ -1047,6 +1047,26 @@ test_fault_lost_create_reconciled (Fixture       *f,
 }
 
 static void
+test_create_without_listing (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) draft = new_ip_policy (f, "Unlisted lab");
+  g_autoptr(PmPolicy) created = NULL;
+  g_autofree char *fault = g_strdup_printf ("status:403@GET:%s*1",
+                                            serverless (f) ? "/api/v1/serverless/traffic-filters"
+                                                           : "/api/v1/deployments/traffic-filter/rulesets");
+
+  /* the list before the create is refused: the create still goes ahead */
+  add_fault (f, fault);
+  created = create_policy (f, draft, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pm_policy_get_id (created));
+  g_assert_cmpuint (posts (f), ==, 1);
+  g_assert_cmpuint (count_named (f, "Unlisted lab"), ==, 1);
+}
+
+static void
 test_fault_not_found_after_create (Fixture       *f,
                                    gconstpointer  data)
 {
@@ -1185,6 +1205,7 @@ main (int   argc,
       add_for (n, fl, "fault/bad-replies", test_fault_bad_replies);
       add_for (n, fl, "fault/post-never-repeated", test_fault_post_never_repeated);
       add_for (n, fl, "fault/lost-create-reconciled", test_fault_lost_create_reconciled);
+      add_for (n, fl, "fault/create-without-listing", test_create_without_listing);
       add_for (n, fl, "fault/idempotent-writes-retried", test_fault_idempotent_writes_retried);
       add_for (n, fl, "cancel", test_cancel);
       add_for (n, fl, "curl", test_curl_for_api);

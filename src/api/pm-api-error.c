@@ -19,14 +19,21 @@ pm_api_error_private_init (PmApiErrorPrivate *priv)
 }
 
 static void
+details_copy (const PmApiErrorDetails *src,
+              PmApiErrorDetails       *dest)
+{
+  dest->status = src->status;
+  dest->code = g_strdup (src->code);
+  dest->message = g_strdup (src->message);
+  dest->fields = g_strdupv (src->fields);
+  dest->retry_after = src->retry_after;
+}
+
+static void
 pm_api_error_private_copy (const PmApiErrorPrivate *src,
                            PmApiErrorPrivate       *dest)
 {
-  dest->details.status = src->details.status;
-  dest->details.code = g_strdup (src->details.code);
-  dest->details.message = g_strdup (src->details.message);
-  dest->details.fields = g_strdupv (src->details.fields);
-  dest->details.retry_after = src->details.retry_after;
+  details_copy (&src->details, &dest->details);
 }
 
 static void
@@ -60,7 +67,7 @@ pm_api_error_new (PmApiErrorCode           code,
   error = g_error_new_literal (PM_API_ERROR, code, message);
   priv = pm_api_error_get_private (error);
   if (priv != NULL && details != NULL)
-    pm_api_error_private_copy ((const PmApiErrorPrivate *) details, priv);
+    details_copy (details, &priv->details);
 
   return error;
 }

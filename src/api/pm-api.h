@@ -88,7 +88,7 @@ struct _PmApiInterface
 };
 
 PmFlavour  pm_api_get_flavour             (PmApi *self);
-gboolean   pm_api_supports_claims         (PmApi *self);   /* Hosted only */
+gboolean   pm_api_supports_claims         (PmApi *self);   /* Hosted and ECE (same link-id endpoints) */
 gboolean   pm_api_supports_metadata       (PmApi *self);   /* Serverless only */
 
 /* Policies, with associations when flags ask (Hosted/ECE include_associations;

@@ -245,6 +245,7 @@ typedef struct
   PmPolicy   *policy;       /* what was submitted */
   char       *id;
   GHashTable *before;       /* create: ids that existed before the POST */
+  gboolean    unlisted;     /* create: they could not be listed */
   GError     *post_error;   /* create: the failure of a POST that may have acted */
   guint       read_attempts;
   GSource    *timer;
@@ -397,7 +398,7 @@ on_created (GObject      *source,
       return;
     }
 
-  if (!pm_api_error_may_have_acted (error))
+  if (!pm_api_error_may_have_acted (error) || write->unlisted)
     {
       g_task_return_error (task, error);
       return;
@@ -428,14 +429,23 @@ on_before_list (GObject      *source,
   guint i;
 
   policies = pm_api_call_finish (result, NULL, &error);
-  if (policies == NULL)
+  if (policies == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_task_return_error (task, error);
       return;
     }
 
+  /* Without the list (a key that may create but not list, say) the create
+   * still goes ahead; only a lost reply then cannot be recognised. */
+  if (policies == NULL)
+    {
+      g_debug ("listing before a create failed (%s); a lost reply will not be reconciled",
+               error->message);
+      g_clear_error (&error);
+      write->unlisted = TRUE;
+    }
   write->before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (i = 0; i < policies->len; i++)
+  for (i = 0; policies != NULL && i < policies->len; i++)
     g_hash_table_add (write->before, g_strdup (pm_policy_get_id (g_ptr_array_index (policies, i))));
 
   body = pm_json_write_policy_request (write->policy);

@@ -540,6 +540,7 @@ typedef struct
 {
   PmPolicy   *policy;
   GHashTable *before;
+  gboolean    unlisted;
   GError     *post_error;
 } Create;
 
@@ -603,7 +604,7 @@ on_created (GObject      *source,
       return;
     }
 
-  if (!pm_api_error_may_have_acted (error))
+  if (!pm_api_error_may_have_acted (error) || create->unlisted)
     {
       g_task_return_error (task, error);
       return;
@@ -629,14 +630,23 @@ on_before_list (GObject      *source,
   guint i;
 
   policies = collect_finish (result, &error);
-  if (policies == NULL)
+  if (policies == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_task_return_error (task, error);
       return;
     }
 
+  /* Without the list (a key that may create but not list, say) the create
+   * still goes ahead; only a lost reply then cannot be recognised. */
+  if (policies == NULL)
+    {
+      g_debug ("listing before a create failed (%s); a lost reply will not be reconciled",
+               error->message);
+      g_clear_error (&error);
+      create->unlisted = TRUE;
+    }
   create->before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (i = 0; i < policies->len; i++)
+  for (i = 0; policies != NULL && i < policies->len; i++)
     g_hash_table_add (create->before, g_strdup (pm_policy_get_id (g_ptr_array_index (policies, i))));
 
   body = pm_json_write_policy_request (create->policy);
