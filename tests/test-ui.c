@@ -727,6 +727,77 @@ test_check_tls (void)
   g_rmdir (dir);
 }
 
+static gboolean
+view_is_welcome (gpointer data)
+{
+  return g_strcmp0 (pm_window_get_view (data), "welcome") == 0;
+}
+
+static gboolean
+view_is_main (gpointer data)
+{
+  return g_strcmp0 (pm_window_get_view (data), "main") == 0;
+}
+
+/* An account opened from the keyring, its rename shown in the title, and
+ * its removal from the preferences taking the window back to welcome. */
+static void
+test_open_rename_remove (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(PmProfileList) profiles = NULL;
+  g_autoptr(PmProfile) values = pm_profile_new (NULL);
+  g_autoptr(PmProfile) added = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  PmPreferencesWindow *prefs;
+  PmWindow *window;
+
+  reset_settings ();
+  profiles = pm_profile_list_new (settings);
+  url = pm_sandbox_dup_base_url (pm_application_get_sandbox (app, &error));
+  g_assert_no_error (error);
+  pm_profile_set_name (values, "Staging");
+  pm_profile_set_base_url (values, url);
+  added = pm_profile_list_add_profile (profiles, values, &error);
+  g_assert_no_error (error);
+  pm_keyring_store_async (pm_profile_get_id (added), "Staging", PM_SANDBOX_DEFAULT_API_KEY, NULL, pm_test_result_cb, &result);
+  g_assert_true (pm_keyring_store_finish (pm_test_wait (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* Reopened on start as the last used account. */
+  pm_profile_list_set_last_id (profiles, pm_profile_get_id (added));
+  window = pm_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  pm_window_restore_last (window);
+  pm_test_wait_until (view_is_main, window, 30000);
+  g_assert_false (pm_session_get_is_sandbox (pm_window_get_session (window)));
+  pm_test_wait_until (policies_loaded, window, 30000);
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "Staging"));
+  g_assert_null (strstr (gtk_window_get_title (GTK_WINDOW (window)), PM_SANDBOX_DEFAULT_API_KEY));
+
+  pm_profile_set_name (added, "Staging (eu)");
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "Staging (eu)"));
+
+  g_settings_set_boolean (settings, "confirm-destructive", FALSE);
+  prefs = pm_preferences_window_new (GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (prefs));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.remove-account", "s", pm_profile_get_id (added)));
+  pm_test_wait_until (view_is_welcome, window, 30000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 0);
+  g_settings_reset (settings, "confirm-destructive");
+
+  /* The key went with it. */
+  pm_keyring_lookup_async (pm_profile_get_id (added), NULL, pm_test_result_cb, &result);
+  g_assert_null (pm_keyring_lookup_finish (pm_test_wait (&result), &error));
+  g_assert_error (error, PM_KEYRING_ERROR, PM_KEYRING_ERROR_NOT_FOUND);
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_accessible_names (void)
 {
@@ -785,6 +856,7 @@ main (int   argc,
   g_test_add_func ("/ui/check-connection", test_check_connection);
   g_test_add_func ("/ui/accessible-names", test_accessible_names);
   g_test_add_func ("/ui/check-tls", test_check_tls);
+  g_test_add_func ("/ui/open-rename-remove", test_open_rename_remove);
   g_test_add_func ("/ui/version", test_version);
   g_test_add_func ("/ui/window-state", test_window_state);
   g_test_add_func ("/ui/missing-key", test_missing_key);

@@ -8,7 +8,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "pm-preferences-window.h"
-#include "pm-keyring.h"
 #include "pm-profile.h"
 #include "pm-profile-dialog.h"
 
@@ -33,6 +32,7 @@ create_account_row (gpointer item,
   PmProfile *profile = PM_PROFILE (item);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+  GtkWidget *remove;
   g_autofree char *tooltip = NULL;
 
   g_object_bind_property (profile, "name", row, "title", G_BINDING_SYNC_CREATE);
@@ -47,6 +47,16 @@ create_account_row (gpointer item,
   gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "s", pm_profile_get_id (profile));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), edit);
+
+  remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  g_clear_pointer (&tooltip, g_free);
+  tooltip = g_strdup_printf (_("Remove “%s”"), pm_profile_get_name (profile));
+  gtk_widget_set_tooltip_text (remove, tooltip);
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "prefs.remove-account");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", pm_profile_get_id (profile));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
 
   return row;
 }
@@ -91,6 +101,73 @@ edit_account_action (GtkWidget  *widget,
 }
 
 static void
+remove_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PmPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!pm_profile_list_remove_finish (PM_PROFILE_LIST (source), result, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The API key could not be deleted from the keyring, so the account was kept. %s"),
+                                               error->message);
+
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+    }
+}
+
+static void
+remove_now (PmPreferencesWindow *self,
+            const char          *id)
+{
+  pm_profile_list_remove_async (self->profiles, id, NULL, remove_done_cb, g_object_ref (self));
+}
+
+static void
+confirm_response_cb (AdwMessageDialog    *dialog,
+                     const char          *response,
+                     PmPreferencesWindow *self)
+{
+  if (g_str_equal (response, "remove"))
+    remove_now (self, g_object_get_data (G_OBJECT (dialog), "profile-id"));
+}
+
+static void
+remove_account_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  PmPreferencesWindow *self = PM_PREFERENCES_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  PmProfile *profile = pm_profile_list_lookup (self->profiles, id);
+  GtkWidget *dialog;
+
+  if (profile == NULL)
+    return;
+  if (!g_settings_get_boolean (self->settings, "confirm-destructive"))
+    {
+      remove_now (self, id);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove account?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("“%s” and its API key will be removed from this computer. Nothing changes in Elastic Cloud; the key itself stays valid until you revoke it in the console."),
+                                  pm_profile_get_name (profile));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "profile-id", g_strdup (id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 pm_preferences_window_dispose (GObject *object)
 {
   PmPreferencesWindow *self = PM_PREFERENCES_WINDOW (object);
@@ -117,6 +194,7 @@ pm_preferences_window_class_init (PmPreferencesWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "prefs.add-account", NULL, add_account_action);
   gtk_widget_class_install_action (widget_class, "prefs.edit-account", "s", edit_account_action);
+  gtk_widget_class_install_action (widget_class, "prefs.remove-account", "s", remove_account_action);
 }
 
 static void

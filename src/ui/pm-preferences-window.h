@@ -14,7 +14,8 @@ G_DECLARE_FINAL_TYPE (PmPreferencesWindow, pm_preferences_window, PM, PREFERENCE
 
 /* Accounts (add, edit, remove through PmProfileDialog), the refresh interval
  * and whether destructive actions ask first. Actions: prefs.add-account,
- * prefs.edit-account (s: profile id). */
+ * prefs.edit-account and prefs.remove-account (s: profile id; removing asks
+ * first when confirm-destructive is set, and deletes the key too). */
 PmPreferencesWindow *pm_preferences_window_new (GtkWindow *parent);
 
 G_END_DECLS

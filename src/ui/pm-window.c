@@ -100,7 +100,14 @@ update_titles (PmWindow *self)
 {
   const char *section = gtk_stack_get_visible_child_name (self->content_stack);
   const char *account = self->session ? pm_session_get_title (self->session) : NULL;
+  PmProfile *profile = NULL;
   g_autofree char *window_title = NULL;
+
+  /* A rename in the account dialog shows at once. */
+  if (self->session != NULL && !pm_session_get_is_sandbox (self->session) && self->profile_id != NULL)
+    profile = pm_profile_list_lookup (self->profiles, self->profile_id);
+  if (profile != NULL)
+    account = pm_profile_get_name (profile);
 
   adw_window_title_set_title (self->content_title, section_title (self, section));
   adw_window_title_set_subtitle (self->content_title, account);
@@ -544,6 +551,15 @@ pm_window_add_toast (PmWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+static void rebuild_profiles_menu (PmWindow *self);
+
+static void
+on_profile_renamed (PmWindow *self)
+{
+  rebuild_profiles_menu (self);
+  update_titles (self);
+}
+
 static void
 rebuild_profiles_menu (PmWindow *self)
 {
@@ -555,10 +571,30 @@ rebuild_profiles_menu (PmWindow *self)
       g_autoptr(PmProfile) profile = g_list_model_get_item (G_LIST_MODEL (self->profiles), i);
       g_autoptr(GMenuItem) item = g_menu_item_new (pm_profile_get_name (profile), NULL);
 
+      g_signal_handlers_disconnect_by_func (profile, on_profile_renamed, self);
+      g_signal_connect_object (profile, "notify::name", G_CALLBACK (on_profile_renamed), self, G_CONNECT_SWAPPED);
+
       g_menu_item_set_action_and_target (item, "win.open-profile", "s", pm_profile_get_id (profile));
       g_menu_append_item (self->profiles_section, item);
     }
   g_menu_append (self->profiles_section, _("Sandbox"), "win.open-profile::" SANDBOX_ID);
+}
+
+static void
+on_profiles_changed (PmWindow *self)
+{
+  rebuild_profiles_menu (self);
+
+  /* The account in use was removed (here or in another window). */
+  if (self->profile_id != NULL && !g_str_equal (self->profile_id, SANDBOX_ID)
+      && find_profile (self, self->profile_id) == NULL)
+    {
+      set_session (self, NULL, NULL);
+      g_clear_pointer (&self->profile_id, g_free);
+      pm_window_restore_last (self);
+      return;
+    }
+  update_titles (self);
 }
 
 /* Actions */
@@ -793,7 +829,7 @@ build_profile_menu (PmWindow *self)
   gtk_menu_button_set_menu_model (self->profile_button, G_MENU_MODEL (menu));
 
   rebuild_profiles_menu (self);
-  g_signal_connect_swapped (self->profiles, "items-changed", G_CALLBACK (rebuild_profiles_menu), self);
+  g_signal_connect_swapped (self->profiles, "items-changed", G_CALLBACK (on_profiles_changed), self);
 }
 
 static void
