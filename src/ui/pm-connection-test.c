@@ -57,8 +57,9 @@ run_data_free (RunData *data)
 {
   g_free (data->host);
   g_clear_object (&data->client);
+  /* Closing TLS writes close_notify: never block the main loop on it. */
   if (data->stream != NULL)
-    g_io_stream_close (data->stream, NULL, NULL);
+    g_io_stream_close_async (data->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
   g_clear_object (&data->stream);
   g_clear_pointer (&data->reply, g_byte_array_unref);
   g_free (data);
