@@ -70,12 +70,12 @@ pm_api_new_for_flavour (PmFlavour  flavour,
 }
 
 void
-pm_api_list_policies_async (PmApi *self,
-                            const char *region,
-                            PmApiListFlags flags,
-                            GCancellable *cancellable,
-                            GAsyncReadyCallback callback,
-                            gpointer user_data)
+pm_api_list_policies_async (PmApi               *self,
+                            const char          *region,
+                            PmApiListFlags       flags,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
 {
   PmApiInterface *iface;
 
@@ -92,9 +92,9 @@ pm_api_list_policies_async (PmApi *self,
 }
 
 GPtrArray *
-pm_api_list_policies_finish (PmApi *self,
-                             GAsyncResult *result,
-                             GError **error)
+pm_api_list_policies_finish (PmApi         *self,
+                             GAsyncResult  *result,
+                             GError       **error)
 {
   g_return_val_if_fail (PM_IS_API (self), NULL);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
@@ -106,11 +106,11 @@ pm_api_list_policies_finish (PmApi *self,
 }
 
 void
-pm_api_get_policy_async (PmApi *self,
-                         const char *id,
-                         GCancellable *cancellable,
-                         GAsyncReadyCallback callback,
-                         gpointer user_data)
+pm_api_get_policy_async (PmApi               *self,
+                         const char          *id,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
 {
   PmApiInterface *iface;
 
@@ -128,9 +128,9 @@ pm_api_get_policy_async (PmApi *self,
 }
 
 PmPolicy *
-pm_api_get_policy_finish (PmApi *self,
-                          GAsyncResult *result,
-                          GError **error)
+pm_api_get_policy_finish (PmApi         *self,
+                          GAsyncResult  *result,
+                          GError       **error)
 {
   g_return_val_if_fail (PM_IS_API (self), NULL);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
@@ -142,11 +142,11 @@ pm_api_get_policy_finish (PmApi *self,
 }
 
 void
-pm_api_create_policy_async (PmApi *self,
-                            PmPolicy *policy,
-                            GCancellable *cancellable,
-                            GAsyncReadyCallback callback,
-                            gpointer user_data)
+pm_api_create_policy_async (PmApi               *self,
+                            PmPolicy            *policy,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
 {
   PmApiInterface *iface;
 
@@ -164,9 +164,9 @@ pm_api_create_policy_async (PmApi *self,
 }
 
 PmPolicy *
-pm_api_create_policy_finish (PmApi *self,
-                             GAsyncResult *result,
-                             GError **error)
+pm_api_create_policy_finish (PmApi         *self,
+                             GAsyncResult  *result,
+                             GError       **error)
 {
   g_return_val_if_fail (PM_IS_API (self), NULL);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
@@ -178,11 +178,11 @@ pm_api_create_policy_finish (PmApi *self,
 }
 
 void
-pm_api_update_policy_async (PmApi *self,
-                            PmPolicy *policy,
-                            GCancellable *cancellable,
-                            GAsyncReadyCallback callback,
-                            gpointer user_data)
+pm_api_update_policy_async (PmApi               *self,
+                            PmPolicy            *policy,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
 {
   PmApiInterface *iface;
 
@@ -200,9 +200,9 @@ pm_api_update_policy_async (PmApi *self,
 }
 
 PmPolicy *
-pm_api_update_policy_finish (PmApi *self,
-                             GAsyncResult *result,
-                             GError **error)
+pm_api_update_policy_finish (PmApi         *self,
+                             GAsyncResult  *result,
+                             GError       **error)
 {
   g_return_val_if_fail (PM_IS_API (self), NULL);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
@@ -214,12 +214,12 @@ pm_api_update_policy_finish (PmApi *self,
 }
 
 void
-pm_api_delete_policy_async (PmApi *self,
-                            const char *id,
-                            gboolean ignore_associations,
-                            GCancellable *cancellable,
-                            GAsyncReadyCallback callback,
-                            gpointer user_data)
+pm_api_delete_policy_async (PmApi               *self,
+                            const char          *id,
+                            gboolean             ignore_associations,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
 {
   PmApiInterface *iface;
 
@@ -237,9 +237,9 @@ pm_api_delete_policy_async (PmApi *self,
 }
 
 gboolean
-pm_api_delete_policy_finish (PmApi *self,
-                             GAsyncResult *result,
-                             GError **error)
+pm_api_delete_policy_finish (PmApi         *self,
+                             GAsyncResult  *result,
+                             GError       **error)
 {
   g_return_val_if_fail (PM_IS_API (self), FALSE);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
@@ -251,11 +251,11 @@ pm_api_delete_policy_finish (PmApi *self,
 }
 
 void
-pm_api_list_associations_async (PmApi *self,
-                                const char *policy_id,
-                                GCancellable *cancellable,
-                                GAsyncReadyCallback callback,
-                                gpointer user_data)
+pm_api_list_associations_async (PmApi               *self,
+                                const char          *policy_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
   PmApiInterface *iface;
 
@@ -273,9 +273,9 @@ pm_api_list_associations_async (PmApi *self,
 }
 
 GPtrArray *
-pm_api_list_associations_finish (PmApi *self,
-                                 GAsyncResult *result,
-                                 GError **error)
+pm_api_list_associations_finish (PmApi         *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
 {
   g_return_val_if_fail (PM_IS_API (self), NULL);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
@@ -287,12 +287,12 @@ pm_api_list_associations_finish (PmApi *self,
 }
 
 void
-pm_api_associate_async (PmApi *self,
-                        const char *policy_id,
-                        PmEntity *entity,
-                        GCancellable *cancellable,
-                        GAsyncReadyCallback callback,
-                        gpointer user_data)
+pm_api_associate_async (PmApi               *self,
+                        const char          *policy_id,
+                        PmEntity            *entity,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
 {
   PmApiInterface *iface;
 
@@ -311,9 +311,9 @@ pm_api_associate_async (PmApi *self,
 }
 
 gboolean
-pm_api_associate_finish (PmApi *self,
-                         GAsyncResult *result,
-                         GError **error)
+pm_api_associate_finish (PmApi         *self,
+                         GAsyncResult  *result,
+                         GError       **error)
 {
   g_return_val_if_fail (PM_IS_API (self), FALSE);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
@@ -325,12 +325,12 @@ pm_api_associate_finish (PmApi *self,
 }
 
 void
-pm_api_disassociate_async (PmApi *self,
-                           const char *policy_id,
-                           PmEntity *entity,
-                           GCancellable *cancellable,
-                           GAsyncReadyCallback callback,
-                           gpointer user_data)
+pm_api_disassociate_async (PmApi               *self,
+                           const char          *policy_id,
+                           PmEntity            *entity,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
 {
   PmApiInterface *iface;
 
@@ -349,9 +349,9 @@ pm_api_disassociate_async (PmApi *self,
 }
 
 gboolean
-pm_api_disassociate_finish (PmApi *self,
-                            GAsyncResult *result,
-                            GError **error)
+pm_api_disassociate_finish (PmApi         *self,
+                            GAsyncResult  *result,
+                            GError       **error)
 {
   g_return_val_if_fail (PM_IS_API (self), FALSE);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
@@ -363,11 +363,11 @@ pm_api_disassociate_finish (PmApi *self,
 }
 
 void
-pm_api_list_entity_policies_async (PmApi *self,
-                                   PmEntity *entity,
-                                   GCancellable *cancellable,
-                                   GAsyncReadyCallback callback,
-                                   gpointer user_data)
+pm_api_list_entity_policies_async (PmApi               *self,
+                                   PmEntity            *entity,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
 {
   PmApiInterface *iface;
 
@@ -385,9 +385,9 @@ pm_api_list_entity_policies_async (PmApi *self,
 }
 
 GPtrArray *
-pm_api_list_entity_policies_finish (PmApi *self,
-                                    GAsyncResult *result,
-                                    GError **error)
+pm_api_list_entity_policies_finish (PmApi         *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
 {
   g_return_val_if_fail (PM_IS_API (self), NULL);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
@@ -399,10 +399,10 @@ pm_api_list_entity_policies_finish (PmApi *self,
 }
 
 void
-pm_api_list_entities_async (PmApi *self,
-                            GCancellable *cancellable,
-                            GAsyncReadyCallback callback,
-                            gpointer user_data)
+pm_api_list_entities_async (PmApi               *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
 {
   PmApiInterface *iface;
 
@@ -419,9 +419,9 @@ pm_api_list_entities_async (PmApi *self,
 }
 
 GPtrArray *
-pm_api_list_entities_finish (PmApi *self,
-                             GAsyncResult *result,
-                             GError **error)
+pm_api_list_entities_finish (PmApi         *self,
+                             GAsyncResult  *result,
+                             GError       **error)
 {
   g_return_val_if_fail (PM_IS_API (self), NULL);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
@@ -433,11 +433,11 @@ pm_api_list_entities_finish (PmApi *self,
 }
 
 void
-pm_api_list_claims_async (PmApi *self,
-                          const char *region,
-                          GCancellable *cancellable,
-                          GAsyncReadyCallback callback,
-                          gpointer user_data)
+pm_api_list_claims_async (PmApi               *self,
+                          const char          *region,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
 {
   PmApiInterface *iface;
 
@@ -454,9 +454,9 @@ pm_api_list_claims_async (PmApi *self,
 }
 
 GPtrArray *
-pm_api_list_claims_finish (PmApi *self,
-                           GAsyncResult *result,
-                           GError **error)
+pm_api_list_claims_finish (PmApi         *self,
+                           GAsyncResult  *result,
+                           GError       **error)
 {
   g_return_val_if_fail (PM_IS_API (self), NULL);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
@@ -468,11 +468,11 @@ pm_api_list_claims_finish (PmApi *self,
 }
 
 void
-pm_api_claim_async (PmApi *self,
-                    PmLinkClaim *claim,
-                    GCancellable *cancellable,
-                    GAsyncReadyCallback callback,
-                    gpointer user_data)
+pm_api_claim_async (PmApi               *self,
+                    PmLinkClaim         *claim,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
 {
   PmApiInterface *iface;
 
@@ -490,9 +490,9 @@ pm_api_claim_async (PmApi *self,
 }
 
 gboolean
-pm_api_claim_finish (PmApi *self,
-                     GAsyncResult *result,
-                     GError **error)
+pm_api_claim_finish (PmApi         *self,
+                     GAsyncResult  *result,
+                     GError       **error)
 {
   g_return_val_if_fail (PM_IS_API (self), FALSE);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
@@ -504,11 +504,11 @@ pm_api_claim_finish (PmApi *self,
 }
 
 void
-pm_api_unclaim_async (PmApi *self,
-                      PmLinkClaim *claim,
-                      GCancellable *cancellable,
-                      GAsyncReadyCallback callback,
-                      gpointer user_data)
+pm_api_unclaim_async (PmApi               *self,
+                      PmLinkClaim         *claim,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
 {
   PmApiInterface *iface;
 
@@ -526,9 +526,9 @@ pm_api_unclaim_async (PmApi *self,
 }
 
 gboolean
-pm_api_unclaim_finish (PmApi *self,
-                       GAsyncResult *result,
-                       GError **error)
+pm_api_unclaim_finish (PmApi         *self,
+                       GAsyncResult  *result,
+                       GError       **error)
 {
   g_return_val_if_fail (PM_IS_API (self), FALSE);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
@@ -540,12 +540,12 @@ pm_api_unclaim_finish (PmApi *self,
 }
 
 void
-pm_api_get_metadata_async (PmApi *self,
-                           const char *region,
-                           PmProvider provider,
-                           GCancellable *cancellable,
-                           GAsyncReadyCallback callback,
-                           gpointer user_data)
+pm_api_get_metadata_async (PmApi               *self,
+                           const char          *region,
+                           PmProvider           provider,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
 {
   PmApiInterface *iface;
 
@@ -562,9 +562,9 @@ pm_api_get_metadata_async (PmApi *self,
 }
 
 GPtrArray *
-pm_api_get_metadata_finish (PmApi *self,
-                            GAsyncResult *result,
-                            GError **error)
+pm_api_get_metadata_finish (PmApi         *self,
+                            GAsyncResult  *result,
+                            GError       **error)
 {
   g_return_val_if_fail (PM_IS_API (self), NULL);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
@@ -574,7 +574,6 @@ pm_api_get_metadata_finish (PmApi *self,
     return g_task_propagate_pointer (G_TASK (result), error);
   return PM_API_GET_IFACE (self)->get_metadata_finish (self, result, error);
 }
-
 
 /* Helpers shared by the implementations (pm-api-private.h) */
 
