@@ -225,6 +225,62 @@ pm_policy_describe_impact (PmPolicy  *policy,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+static gboolean
+filters_ingress (PmPolicy *policy)
+{
+  PmPolicyType type = pm_policy_get_policy_type (policy);
+
+  return type != PM_POLICY_TYPE_EGRESS_FIREWALL && type != PM_POLICY_TYPE_UNKNOWN;
+}
+
+/* Traffic is open to everyone on a resource with no ingress policy at all:
+ * taking its last one away lets everything in rather than refusing it. */
+static char *
+describe_removal (PmSession *session,
+                  PmPolicy  *policy,
+                  GPtrArray *entities)
+{
+  g_autoptr(GPtrArray) closing = g_ptr_array_new ();
+  g_autoptr(GString) opening = g_string_new (NULL);
+
+  for (guint e = 0; e < entities->len; e++)
+    {
+      PmEntity *entity = g_ptr_array_index (entities, e);
+      g_autoptr(GPtrArray) held = NULL;
+      gboolean other = FALSE;
+
+      if (!filters_ingress (policy))
+        {
+          g_ptr_array_add (closing, entity);
+          continue;
+        }
+      held = pm_entity_dup_policies (session, entity);
+      for (guint i = 0; i < held->len; i++)
+        {
+          PmPolicy *kept = g_ptr_array_index (held, i);
+
+          other |= g_strcmp0 (pm_policy_get_id (kept), pm_policy_get_id (policy)) != 0 && filters_ingress (kept);
+        }
+      if (other)
+        g_ptr_array_add (closing, entity);
+      else
+        g_string_append_printf (opening, _("%s will have no network security policy left, so it will accept "
+                                           "traffic from any address.\n"), pm_entity_get_name (entity));
+    }
+
+  if (closing->len == 0 && opening->len > 0)
+    {
+      g_string_truncate (opening, opening->len - 1);
+      return g_string_free (g_steal_pointer (&opening), FALSE);
+    }
+  {
+    g_autofree char *impact = pm_policy_describe_impact (policy, closing, NULL);
+
+    g_string_append (opening, impact);
+  }
+  return g_string_free (g_steal_pointer (&opening), FALSE);
+}
+
 char *
 pm_policy_describe_edit_impact (PmSession *session,
                                 PmPolicy  *original,
@@ -536,7 +592,7 @@ pm_policy_actions_delete (GtkWidget          *parent,
   else
     {
       g_autofree char *names = join_names (op->entities);
-      g_autofree char *impact = pm_policy_describe_impact (policy, op->entities, NULL);
+      g_autofree char *impact = describe_removal (session, policy, op->entities);
 
       heading = g_strdup_printf (_("“%s” is still in use"), pm_policy_get_name (policy));
       body = g_strdup_printf (_("It is applied to %s, and a policy in use cannot be deleted. "
@@ -656,7 +712,7 @@ pm_policy_actions_set_applied (GtkWidget          *parent,
 
   entities = g_ptr_array_new ();
   g_ptr_array_add (entities, entity);
-  impact = pm_policy_describe_impact (policy, entities, NULL);
+  impact = describe_removal (session, policy, entities);
   heading = g_strdup_printf (_("Detach “%s” from %s?"), pm_policy_get_name (policy), pm_entity_get_name (entity));
   dialog = present_dialog (parent, heading, impact);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "detach", _("_Detach"), NULL);
