@@ -235,6 +235,20 @@ test_sandbox (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The content header's title (the section), not the sidebar's. */
+static GtkWidget *
+content_title (PmWindow *window)
+{
+  GtkWidget *content = NULL;
+  AdwLeaflet *leaflet = ADW_LEAFLET (find_row (GTK_WIDGET (window), ADW_TYPE_LEAFLET, NULL));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (leaflet)); child; child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_name (child), "content") == 0)
+      content = child;
+  g_assert_nonnull (content);
+  return find_row (content, ADW_TYPE_WINDOW_TITLE, NULL);
+}
+
 static void
 test_sections (void)
 {
@@ -246,6 +260,14 @@ test_sections (void)
   pm_test_wait_until (policies_loaded, window, 30000);
 
   pm_window_show_section (window, "claims");
+  g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (content_title (window))), ==, "Private connection IDs");
+
+  /* The Serverless sandbox calls them projects. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sandbox-serverless", NULL));
+  g_assert_cmpint (pm_session_get_flavour (pm_window_get_session (window)), ==, PM_FLAVOUR_SERVERLESS);
+  pm_test_wait_until (policies_loaded, window, 30000);
+  pm_window_show_section (window, "entities");
+  g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (content_title (window))), ==, "Projects");
   page_title = find_row (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, NULL);
   g_assert_nonnull (page_title);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "wizard"));

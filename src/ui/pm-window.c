@@ -347,6 +347,13 @@ show_error (PmWindow   *self,
 void
 pm_window_open_sandbox (PmWindow *self)
 {
+  pm_window_open_sandbox_flavour (self, PM_FLAVOUR_HOSTED);
+}
+
+void
+pm_window_open_sandbox_flavour (PmWindow  *self,
+                                PmFlavour  flavour)
+{
   PmApplication *app;
   PmSandbox *sandbox;
   g_autoptr(PmHttp) http = NULL;
@@ -377,8 +384,8 @@ pm_window_open_sandbox (PmWindow *self)
       show_error (self, _("The sandbox cannot start"), error->message, TRUE, FALSE);
       return;
     }
-  api = pm_api_new_for_flavour (PM_FLAVOUR_HOSTED, http);
-  session = pm_session_new (api, _("Sandbox"), TRUE);
+  api = pm_api_new_for_flavour (flavour, http);
+  session = pm_session_new (api, flavour == PM_FLAVOUR_SERVERLESS ? _("Sandbox (Serverless)") : _("Sandbox"), TRUE);
   set_session (self, session, SANDBOX_ID);
 }
 
@@ -578,6 +585,7 @@ rebuild_profiles_menu (PmWindow *self)
       g_menu_append_item (self->profiles_section, item);
     }
   g_menu_append (self->profiles_section, _("Sandbox"), "win.open-profile::" SANDBOX_ID);
+  g_menu_append (self->profiles_section, _("Sandbox (Serverless)"), "win.open-sandbox-serverless");
 }
 
 static void
@@ -605,6 +613,14 @@ open_sandbox_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   pm_window_open_sandbox (PM_WINDOW (widget));
+}
+
+static void
+open_sandbox_serverless_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  pm_window_open_sandbox_flavour (PM_WINDOW (widget), PM_FLAVOUR_SERVERLESS);
 }
 
 static void
@@ -805,6 +821,7 @@ pm_window_class_init (PmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmWindow, busy_spinner);
 
   gtk_widget_class_install_action (widget_class, "win.open-sandbox", NULL, open_sandbox_action);
+  gtk_widget_class_install_action (widget_class, "win.open-sandbox-serverless", NULL, open_sandbox_serverless_action);
   gtk_widget_class_install_action (widget_class, "win.open-profile", "s", open_profile_action);
   gtk_widget_class_install_action (widget_class, "win.retry-open", NULL, retry_open_action);
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action);
