@@ -29,6 +29,7 @@ struct _PmProfileDialog
   AdwComboRow     *flavour_row;
   AdwEntryRow     *url_row;
   AdwActionRow    *ca_row;
+  GtkWidget       *clear_ca_button;
   AdwEntryRow     *org_row;
   AdwPasswordEntryRow *key_row;
   GtkSpinner      *check_spinner;
@@ -95,8 +96,11 @@ set_busy (PmProfileDialog *self,
           gboolean         busy)
 {
   self->busy = busy;
-  gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), busy);
-  gtk_spinner_set_spinning (self->check_spinner, busy);
+  if (!busy)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), FALSE);
+      gtk_spinner_set_spinning (self->check_spinner, FALSE);
+    }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.check", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.save", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.remove", !busy && self->profile_id != NULL);
@@ -141,7 +145,7 @@ update_ca_row (PmProfileDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->ca_row), get_flavour (self) == PM_FLAVOUR_ECE);
   adw_action_row_set_subtitle (self->ca_row, self->ca_file ? self->ca_file
                                                            : _("System certificate authorities"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.clear-ca", self->ca_file != NULL);
+  gtk_widget_set_visible (self->clear_ca_button, self->ca_file != NULL);
 }
 
 /* The fields as a detached profile (no id of its own yet). */
@@ -409,6 +413,8 @@ check_action (GtkWidget  *widget,
 
   set_busy (self, TRUE);
   set_check_result (self, NULL, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), TRUE);
+  gtk_spinner_set_spinning (self->check_spinner, TRUE);
   if (*key == '\0' && self->profile_id != NULL)
     pm_keyring_lookup_async (self->profile_id, self->cancellable, check_lookup_cb, g_object_ref (self));
   else
@@ -620,6 +626,7 @@ pm_profile_dialog_class_init (PmProfileDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, flavour_row);
   gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, url_row);
   gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, ca_row);
+  gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, clear_ca_button);
   gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, org_row);
   gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, key_row);
   gtk_widget_class_bind_template_child (widget_class, PmProfileDialog, check_spinner);
