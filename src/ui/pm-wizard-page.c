@@ -1972,6 +1972,8 @@ pm_wizard_page_init (PmWizardPage *self)
   g_signal_connect_swapped (self->test_host_row, "changed", G_CALLBACK (update_curl), self);
 
   g_signal_connect_swapped (self->policy_existing_check, "toggled", G_CALLBACK (on_policy_check_toggled), self);
+  g_signal_connect_swapped (self->test_entity_row, "notify::selected-item", G_CALLBACK (on_test_entity_selected), self);
+  g_signal_connect_swapped (self->existing_row, "notify::selected-item", G_CALLBACK (on_input_changed), self);
   g_signal_connect_swapped (self->claim_switch, "notify::active", G_CALLBACK (on_claim_switch), self);
 
   /* Connection test */
@@ -2041,10 +2043,6 @@ pm_wizard_page_set_session (PmWizardPage *self,
   adw_combo_row_set_expression (self->test_entity_row, expr);
   gtk_expression_unref (expr);
   adw_combo_row_set_model (self->test_entity_row, G_LIST_MODEL (self->entities));
-  g_signal_connect_object (self->test_entity_row, "notify::selected-item",
-                           G_CALLBACK (on_test_entity_selected), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->existing_row, "notify::selected-item",
-                           G_CALLBACK (on_input_changed), self, G_CONNECT_SWAPPED);
 
   g_object_set (gtk_stack_get_page (self->stack, gtk_stack_get_child_by_name (self->stack, "associate")),
                 "title", flavour (self) == PM_FLAVOUR_SERVERLESS ? _("Apply to projects") : _("Apply to deployments"),
