@@ -443,6 +443,27 @@ test_check_connection (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_object_unref (dialog);
 
+  /* Rate limited, with the wait the server asked for. */
+  g_assert_true (pm_sandbox_add_fault (sandbox, "retry-after:30*1", &error));
+  g_assert_no_error (error);
+  dialog = check_dialog (profiles, url, PM_SANDBOX_DEFAULT_API_KEY);
+  text = pm_profile_dialog_get_check_result (dialog);
+  g_assert_nonnull (strstr (text, "HTTP 429"));
+  g_assert_nonnull (strstr (text, "30 seconds"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+
+  /* Something answers, but not the API (a wrong path in the URL). */
+  {
+    g_autofree char *wrong_path = g_strconcat (url, "/not-the-api", NULL);
+
+    dialog = check_dialog (profiles, wrong_path, PM_SANDBOX_DEFAULT_API_KEY);
+    text = pm_profile_dialog_get_check_result (dialog);
+    g_assert_nonnull (strstr (text, "HTTP 404"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_object_unref (dialog);
+  }
+
   /* Nothing listening: the port was free a moment ago and is closed now. */
   closed_url = g_strdup_printf ("http://127.0.0.1:%u", pm_test_free_port ());
   dialog = check_dialog (profiles, closed_url, "any-key");
