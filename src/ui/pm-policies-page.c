@@ -648,6 +648,9 @@ pm_policies_page_set_session (PmPoliciesPage *self,
   if (self->session == session)
     return;
 
+  /* An editor belongs to the account it was opened for. */
+  if (self->editor != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->editor));
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   if (self->filter_model != NULL)
@@ -673,8 +676,6 @@ pm_policies_page_set_session (PmPoliciesPage *self,
       g_signal_connect_swapped (self->store, "notify::loaded", G_CALLBACK (update_state), self);
       g_signal_connect_swapped (self->filter_model, "items-changed", G_CALLBACK (on_filter_items_changed), self);
     }
-  else if (self->session == NULL && self->editor != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->editor));
 
   setup_types (self);
   update_regions (self);
