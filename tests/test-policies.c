@@ -1261,8 +1261,12 @@ static void
 test_screenshots (gconstpointer data)
 {
   const char *dir = g_getenv ("PM_SCREENSHOT_DIR");
+  gboolean serverless = GPOINTER_TO_INT (data) == PM_FLAVOUR_SERVERLESS;
+  const char *prefix = serverless ? "serverless-" : "hosted-";
+  g_autofree char *name = NULL;
   Fixture *f;
   PmPolicyEditor *editor;
+  GtkWidget *dialog;
 
   if (dir == NULL)
     {
@@ -1270,28 +1274,55 @@ test_screenshots (gconstpointer data)
       return;
     }
   f = fixture_new (GPOINTER_TO_INT (data));
-  save_png (GTK_WIDGET (f->window), dir, "policies-page.png");
+  name = g_strconcat (prefix, "policies-page.png", NULL);
+  save_png (GTK_WIDGET (f->window), dir, name);
 
   editor = pm_policies_page_open_editor (f->page, store_policy (f, "Office networks"));
-  save_png (GTK_WIDGET (editor), dir, "editor-ip.png");
+  g_free (name);
+  name = g_strconcat (prefix, "editor-ip.png", NULL);
+  save_png (GTK_WIDGET (editor), dir, name);
   gtk_window_destroy (GTK_WINDOW (editor));
   pm_test_wait_until (editor_closed, f, WAIT_MS);
 
-  editor = pm_policies_page_open_editor (f->page, store_policy (f, "CRM VNet"));
-  save_png (GTK_WIDGET (editor), dir, "editor-azure.png");
+  editor = pm_policies_page_open_editor (f->page, store_policy (f, serverless ? "SOC VNet" : "CRM VNet"));
+  g_free (name);
+  name = g_strconcat (prefix, "editor-azure.png", NULL);
+  save_png (GTK_WIDGET (editor), dir, name);
   gtk_window_destroy (GTK_WINDOW (editor));
   pm_test_wait_until (editor_closed, f, WAIT_MS);
 
   editor = open_new_editor (f);
-  pm_policy_editor_set_policy_type (editor, PM_POLICY_TYPE_EGRESS_FIREWALL);
-  set_field (editor, "name", "Partner API");
-  set_field (editor, "rules[0].egress_rule.target", "198.51.100.7/24");
-  save_png (GTK_WIDGET (editor), dir, "editor-egress-new.png");
+  if (serverless)
+    {
+      pm_policy_editor_set_policy_type (editor, PM_POLICY_TYPE_AZURE_PRIVATE_ENDPOINT);
+      set_field (editor, "rules[0].azure_endpoint_name", "my-endpoint");
+      set_field (editor, "rules[0].azure_endpoint_guid", "not-a-guid");
+    }
+  else
+    {
+      pm_policy_editor_set_policy_type (editor, PM_POLICY_TYPE_EGRESS_FIREWALL);
+      set_field (editor, "name", "Partner API");
+      set_field (editor, "rules[0].egress_rule.target", "198.51.100.7/24");
+    }
+  g_free (name);
+  name = g_strconcat (prefix, "editor-new.png", NULL);
+  save_png (GTK_WIDGET (editor), dir, name);
   gtk_window_destroy (GTK_WINDOW (editor));
   pm_test_wait_until (editor_closed, f, WAIT_MS);
 
-  pm_entities_page_select (f->entities, pm_entity_get_id (store_entity (f, "Search production")));
-  save_png (GTK_WIDGET (f->window), dir, "entities-page.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.delete", "s",
+                                             pm_policy_get_id (store_policy (f, "Office networks"))));
+  pm_test_wait_until (dialog_open, NULL, WAIT_MS);
+  dialog = pm_policy_actions_get_dialog ();
+  g_free (name);
+  name = g_strconcat (prefix, "delete-dialog.png", NULL);
+  save_png (dialog, dir, name);
+  respond ("cancel");
+
+  pm_entities_page_select (f->entities, pm_entity_get_id (store_entity (f, serverless ? "Product search" : "Search production")));
+  g_free (name);
+  name = g_strconcat (prefix, "entities-page.png", NULL);
+  save_png (GTK_WIDGET (f->window), dir, name);
 
   fixture_free (f);
 }
@@ -1348,6 +1379,7 @@ main (int   argc,
   g_test_add_data_func ("/policies/serverless/if-match-conflict", NULL, test_conflict);
   g_test_add_data_func ("/policies/hosted/controls-named", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_named);
   g_test_add_data_func ("/policies/hosted/screenshots", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_screenshots);
+  g_test_add_data_func ("/policies/serverless/screenshots", GINT_TO_POINTER (PM_FLAVOUR_SERVERLESS), test_screenshots);
 
   return g_test_run ();
 }
