@@ -652,6 +652,11 @@ on_parsed (GObject      *source,
   g_auto(GStrv) fields = NULL;
 
   node = g_task_propagate_pointer (G_TASK (result), &parse_error);
+  if (g_error_matches (parse_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&parse_error));
+      return;
+    }
 
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {
