@@ -80,7 +80,7 @@ update_detail (PmEntitiesPage *self)
     }
 
   gtk_label_set_label (self->detail_title, pm_entity_get_name (entity));
-  subtitle = g_strdup_printf ("%s · %s · %s", pm_entity_get_entity_type (entity),
+  subtitle = g_strdup_printf ("%s · %s · %s", pm_entity_type_get_label (pm_entity_get_entity_type (entity)),
                               pm_entity_get_region (entity), pm_entity_get_id (entity));
   gtk_label_set_label (self->detail_subtitle, subtitle);
   policies = pm_entity_dup_policies (self->session, entity);
@@ -226,7 +226,7 @@ entity_text (PmEntity *entity,
   switch (column)
     {
     case COLUMN_NAME:   return pm_entity_get_name (entity);
-    case COLUMN_TYPE:   return pm_entity_get_entity_type (entity);
+    case COLUMN_TYPE:   return pm_entity_type_get_label (pm_entity_get_entity_type (entity));
     case COLUMN_REGION: return pm_entity_get_region (entity);
     case COLUMN_POLICIES:
     default:            return NULL;

@@ -121,6 +121,20 @@ pm_entity_dup_policies (PmSession *session,
   return policies;
 }
 
+const char *
+pm_entity_type_get_label (const char *entity_type)
+{
+  if (g_strcmp0 (entity_type, "deployment") == 0)
+    return _("Deployment");
+  if (g_strcmp0 (entity_type, "elasticsearch") == 0)
+    return _("Elasticsearch project");
+  if (g_strcmp0 (entity_type, "observability") == 0)
+    return _("Observability project");
+  if (g_strcmp0 (entity_type, "security") == 0)
+    return _("Security project");
+  return entity_type ? entity_type : "";
+}
+
 gboolean
 pm_entity_can_hold_policy (PmSession *session,
                            PmEntity  *entity,

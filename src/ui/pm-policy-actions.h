@@ -24,6 +24,8 @@ GPtrArray *pm_policy_dup_entities        (PmSession   *session,
 /* The policies applied to an entity (new array of new references). */
 GPtrArray *pm_entity_dup_policies        (PmSession   *session,
                                           PmEntity    *entity);
+/* "Deployment", "Elasticsearch project" … for an entity type. */
+const char *pm_entity_type_get_label     (const char  *entity_type);
 /* Whether an entity can hold a policy: same flavour kind and same region. */
 gboolean   pm_entity_can_hold_policy     (PmSession   *session,
                                           PmEntity    *entity,

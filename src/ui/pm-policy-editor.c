@@ -1226,7 +1226,8 @@ entity_label (gpointer item,
 
   if (!subtitle)
     return g_strdup (pm_entity_get_name (entity));
-  return g_strdup_printf ("%s · %s", pm_entity_get_entity_type (entity), pm_entity_get_region (entity));
+  return g_strdup_printf ("%s · %s", pm_entity_type_get_label (pm_entity_get_entity_type (entity)),
+                          pm_entity_get_region (entity));
 }
 
 static void
