@@ -228,6 +228,21 @@ read_array (JsonObject  *object,
   return json_node_get_array (node);
 }
 
+static gboolean
+has_extras (JsonObject         *from,
+            const char * const *known)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  json_object_iter_init (&iter, from);
+  while (json_object_iter_next (&iter, &name, &member))
+    if (!g_strv_contains (known, name))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 keep_extras (JsonObject         *from,
              const char * const *known,
@@ -252,6 +267,8 @@ write_extras (JsonObject         *to,
   const char *name;
   JsonNode *member;
 
+  if (extra == NULL)
+    return;
   json_object_iter_init (&iter, extra);
   while (json_object_iter_next (&iter, &name, &member))
     if (!json_object_has_member (to, name) && (skip == NULL || !g_strv_contains (skip, name)))
@@ -303,7 +320,8 @@ read_egress (PmRule      *rule,
   pm_rule_set_egress_target (rule, target);
   pm_rule_set_egress_protocol (rule, protocol);
   pm_rule_set_ports (rule, (const guint *) (gpointer) ports->data, ports->len);
-  keep_extras (egress, egress_members, pm_rule_get_egress_extra (rule));
+  if (has_extras (egress, egress_members))
+    keep_extras (egress, egress_members, pm_rule_get_egress_extra (rule));
   return TRUE;
 }
 
@@ -316,6 +334,7 @@ read_rule (JsonNode    *node,
   gboolean serverless = flavour == PM_FLAVOUR_SERVERLESS;
   g_autoptr(PmRule) rule = NULL;
   const char *id = NULL, *description, *source, *name, *guid;
+  const char * const *known;
   JsonObject *object;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
@@ -353,8 +372,9 @@ read_rule (JsonNode    *node,
         return NULL;
     }
 
-  keep_extras (object, serverless ? serverless_rule_members : hosted_rule_members,
-               pm_rule_get_extra (rule));
+  known = serverless ? serverless_rule_members : hosted_rule_members;
+  if (has_extras (object, known))
+    keep_extras (object, known, pm_rule_get_extra (rule));
   return g_steal_pointer (&rule);
 }
 
@@ -415,11 +435,11 @@ write_rule (PmRule       *rule,
             json_array_add_int_element (array, g_array_index (ports, guint, i));
           json_object_set_array_member (egress, "ports", array);
         }
-      write_extras (egress, pm_rule_get_egress_extra (rule), NULL);
+      write_extras (egress, pm_rule_peek_egress_extra (rule), NULL);
       json_object_set_object_member (object, "egress_rule", egress);
     }
 
-  write_extras (object, pm_rule_get_extra (rule), NULL);
+  write_extras (object, pm_rule_peek_extra (rule), NULL);
 
   node = json_node_init_object (json_node_alloc (), object);
   json_object_unref (object);
@@ -1437,8 +1457,9 @@ pm_json_parse_bytes (GBytes  *bytes,
   if (size > G_MAXSSIZE || !g_utf8_validate_len (data, size, &end))
     {
       g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE,
-                   _("The document is not valid UTF-8 text (at byte %" G_GSIZE_FORMAT ")"),
-                   (gsize) (end - data));
+                   /* No G_GSIZE_FORMAT here: xgettext cannot read macros in a message. */
+                   _("The document is not valid UTF-8 text (at byte %lu)"),
+                   (unsigned long) (end - data));
       return NULL;
     }
   if (!nesting_ok (data, size))
