@@ -508,6 +508,97 @@ test_create_update_delete (Fixture       *f,
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_NOT_FOUND);
 }
 
+/* Every policy type the flavour has, created, read back and compared. */
+static PmPolicy *
+new_typed_policy (Fixture      *f,
+                  PmPolicyType  type)
+{
+  PmPolicy *policy = pm_policy_new (f->flavour, type);
+  g_autoptr(PmRule) rule = pm_rule_new ();
+  g_autofree char *name = g_strdup_printf ("Typed %s", pm_policy_type_to_api (type, f->flavour));
+  static const guint ports[] = { 443, 9243 };
+
+  pm_policy_set_name (policy, name);
+  pm_policy_set_description (policy, "");
+  pm_rule_set_description (rule, "Only rule");
+  switch (type)
+    {
+    case PM_POLICY_TYPE_IP:
+      pm_policy_set_region (policy, home_region (f));
+      pm_rule_set_source (rule, "203.0.113.7");
+      break;
+    case PM_POLICY_TYPE_EGRESS_FIREWALL:
+      pm_policy_set_region (policy, home_region (f));
+      pm_rule_set_egress_target (rule, "198.51.100.0/24");
+      pm_rule_set_egress_protocol (rule, PM_EGRESS_PROTOCOL_TCP);
+      pm_rule_set_ports (rule, ports, G_N_ELEMENTS (ports));
+      break;
+    case PM_POLICY_TYPE_VPCE:
+      pm_policy_set_region (policy, "us-east-1");
+      pm_rule_set_source (rule, "vpce-0123456789abcdef0");
+      break;
+    case PM_POLICY_TYPE_AZURE_PRIVATE_ENDPOINT:
+      pm_policy_set_region (policy, serverless (f) ? "azure-eastus2" : "azure-eastus2");
+      pm_rule_set_azure_endpoint_name (rule, "typed-endpoint");
+      pm_rule_set_azure_endpoint_guid (rule, "1b4e28ba-2fa1-41d2-883f-0016d3cca427");
+      break;
+    case PM_POLICY_TYPE_GCP_PSC:
+      pm_policy_set_region (policy, "gcp-us-central1");
+      pm_rule_set_source (rule, "18446744072646845999");
+      break;
+    case PM_POLICY_TYPE_UNKNOWN:
+    default:
+      g_assert_not_reached ();
+    }
+  pm_policy_add_rule (policy, rule);
+  return policy;
+}
+
+static void
+test_create_every_type (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const PmPolicyType types[] = {
+    PM_POLICY_TYPE_IP, PM_POLICY_TYPE_EGRESS_FIREWALL, PM_POLICY_TYPE_VPCE,
+    PM_POLICY_TYPE_AZURE_PRIVATE_ENDPOINT, PM_POLICY_TYPE_GCP_PSC,
+  };
+  guint i, made = 0;
+
+  for (i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PmPolicy) draft = NULL;
+      g_autoptr(PmPolicy) created = NULL;
+      g_autoptr(PmPolicy) shown = NULL;
+      g_autoptr(PmRule) sent = NULL;
+      g_autoptr(PmRule) got = NULL;
+      g_autoptr(JsonNode) sent_json = NULL;
+      g_autoptr(JsonNode) got_json = NULL;
+
+      if (!pm_flavour_supports_type (f->flavour, types[i]))
+        continue;
+      draft = new_typed_policy (f, types[i]);
+      created = create_policy (f, draft, &error);
+      g_assert_no_error (error);
+      shown = get_policy (f, pm_policy_get_id (created), &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (pm_policy_get_policy_type (shown), ==, types[i]);
+      g_assert_cmpstr (pm_policy_get_type_string (shown), ==, pm_policy_type_to_api (types[i], f->flavour));
+      g_assert_cmpstr (pm_policy_get_region (shown), ==, pm_policy_get_region (draft));
+      g_assert_cmpuint (pm_policy_get_n_rules (shown), ==, 1);
+
+      sent = g_list_model_get_item (pm_policy_get_rules (draft), 0);
+      got = g_list_model_get_item (pm_policy_get_rules (shown), 0);
+      sent_json = pm_json_write_rule (sent, types[i]);
+      got_json = pm_json_write_rule (got, types[i]);
+      json_object_remove_member (json_node_get_object (got_json), "id");
+      g_assert_true (json_node_equal (sent_json, got_json));
+      made++;
+    }
+  g_assert_cmpuint (made, ==, serverless (f) ? 3 : 5);
+  g_assert_cmpuint (posts (f), ==, made);
+}
+
 static void
 test_create_invalid (Fixture       *f,
                      gconstpointer  data)
@@ -1197,6 +1288,7 @@ main (int   argc,
       add_for (n, fl, "show", test_show);
       add_for (n, fl, "create-update-delete", test_create_update_delete);
       add_for (n, fl, "create-invalid", test_create_invalid);
+      add_for (n, fl, "create-every-type", test_create_every_type);
       add_for (n, fl, "update-keeps-fields", test_update_unknown_fields_kept);
       add_for (n, fl, "associations", test_associations);
       add_for (n, fl, "delete-while-associated", test_delete_while_associated);
