@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "pm-region.h"
+#include "pm-rule.h"
 
 G_BEGIN_DECLS
 
@@ -62,20 +63,17 @@ pm_json_node_deep_copy (JsonNode *node)
     }
 }
 
+/* Compares without taking references, so it is safe on objects that the
+ * main thread also reads while a worker diffs them. */
 static inline gboolean
 pm_json_object_equal (JsonObject *a,
                       JsonObject *b)
 {
-  g_autoptr(JsonNode) na = NULL;
-  g_autoptr(JsonNode) nb = NULL;
-
   if (a == b)
     return TRUE;
   if (a == NULL || b == NULL)
     return FALSE;
-  na = json_node_init_object (json_node_alloc (), a);
-  nb = json_node_init_object (json_node_alloc (), b);
-  return json_node_equal (na, nb);
+  return json_object_equal (a, b);
 }
 
 /* Replace *slot with a copy of value; TRUE when it changed. */
@@ -89,6 +87,11 @@ pm_set_string (char       **slot,
   *slot = g_strdup (value);
   return TRUE;
 }
+
+/* A rule's unknown fields without allocating them: NULL when it has none
+ * (pm_rule_get_extra() allocates, for callers that write). */
+JsonObject *pm_rule_peek_extra        (PmRule *self);
+JsonObject *pm_rule_peek_egress_extra (PmRule *self);
 
 /* Give a region read from metadata (named by its id) a display name. */
 void pm_region_adopt_name (PmRegion   *self,

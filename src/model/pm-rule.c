@@ -190,14 +190,30 @@ pm_rule_init (PmRule *self)
 {
   self->egress_protocol = PM_EGRESS_PROTOCOL_ALL;
   self->ports = g_array_new (FALSE, FALSE, sizeof (guint));
-  self->extra = json_object_new ();
-  self->egress_extra = json_object_new ();
+  /* extra and egress_extra stay NULL until something is kept in them: a
+   * JsonObject holds a hash table, and most rules have no unknown fields. */
 }
 
 PmRule *
 pm_rule_new (void)
 {
   return g_object_new (PM_TYPE_RULE, NULL);
+}
+
+static gboolean
+extra_is_empty (JsonObject *extra)
+{
+  return extra == NULL || json_object_get_size (extra) == 0;
+}
+
+/* An extra object never allocated and an empty one are the same. */
+static gboolean
+extras_equal (JsonObject *a,
+              JsonObject *b)
+{
+  if (extra_is_empty (a) || extra_is_empty (b))
+    return extra_is_empty (a) && extra_is_empty (b);
+  return pm_json_object_equal (a, b);
 }
 
 PmRule *
@@ -217,10 +233,10 @@ pm_rule_copy (PmRule *self)
   copy->egress_target = g_strdup (self->egress_target);
   copy->egress_protocol = self->egress_protocol;
   g_array_append_vals (copy->ports, self->ports->data, self->ports->len);
-  json_object_unref (copy->extra);
-  copy->extra = pm_json_object_deep_copy (self->extra);
-  json_object_unref (copy->egress_extra);
-  copy->egress_extra = pm_json_object_deep_copy (self->egress_extra);
+  if (!extra_is_empty (self->extra))
+    copy->extra = pm_json_object_deep_copy (self->extra);
+  if (!extra_is_empty (self->egress_extra))
+    copy->egress_extra = pm_json_object_deep_copy (self->egress_extra);
 
   return copy;
 }
@@ -244,8 +260,8 @@ pm_rule_equal (PmRule *a,
          a->egress_protocol == b->egress_protocol &&
          a->ports->len == b->ports->len &&
          (a->ports->len == 0 || memcmp (a->ports->data, b->ports->data, a->ports->len * sizeof (guint)) == 0) &&
-         pm_json_object_equal (a->extra, b->extra) &&
-         pm_json_object_equal (a->egress_extra, b->egress_extra);
+         extras_equal (a->extra, b->extra) &&
+         extras_equal (a->egress_extra, b->egress_extra);
 }
 
 #define DEFINE_STRING_ACCESSORS(field, prop)                     \
@@ -281,7 +297,7 @@ pm_rule_has_egress (PmRule *self)
   return self->has_egress ||
          (self->egress_target != NULL && self->egress_target[0] != '\0') ||
          self->ports->len > 0 ||
-         json_object_get_size (self->egress_extra) > 0;
+         !extra_is_empty (self->egress_extra);
 }
 
 void
@@ -425,11 +441,31 @@ pm_rule_get_extra (PmRule *self)
 {
   g_return_val_if_fail (PM_IS_RULE (self), NULL);
 
+  if (self->extra == NULL)
+    self->extra = json_object_new ();
   return self->extra;
 }
 
 JsonObject *
 pm_rule_get_egress_extra (PmRule *self)
+{
+  g_return_val_if_fail (PM_IS_RULE (self), NULL);
+
+  if (self->egress_extra == NULL)
+    self->egress_extra = json_object_new ();
+  return self->egress_extra;
+}
+
+JsonObject *
+pm_rule_peek_extra (PmRule *self)
+{
+  g_return_val_if_fail (PM_IS_RULE (self), NULL);
+
+  return self->extra;
+}
+
+JsonObject *
+pm_rule_peek_egress_extra (PmRule *self)
 {
   g_return_val_if_fail (PM_IS_RULE (self), NULL);
 
