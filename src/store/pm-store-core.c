@@ -97,6 +97,7 @@ pm_store_core_diff (const PmStoreCoreClass *klass,
   g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
   g_autoptr(GPtrArray) fresh_keys = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) kept = g_hash_table_new (g_str_hash, g_str_equal);
   guint created = 0;
   guint i;
 
@@ -140,6 +141,16 @@ pm_store_core_diff (const PmStoreCoreClass *klass,
       g_ptr_array_add (ops, op);
     }
 
+  /* Keys of the old list that stay (strings of fresh_keys), so that a new
+   * item is not looked for along the whole old list: O(n) not O(n²). */
+  for (i = 0; i < work_keys->len; i++)
+    {
+      gpointer key;
+
+      if (g_hash_table_lookup_extended (wanted, work_keys->pdata[i], &key, NULL))
+        g_hash_table_add (kept, key);
+    }
+
   i = 0;
   while (i < fresh->len)
     {
@@ -173,9 +184,11 @@ pm_store_core_diff (const PmStoreCoreClass *klass,
       while (j < fresh->len
              && !(i < work->len && g_str_equal (work_keys->pdata[i], fresh_keys->pdata[j])))
         {
-          int pos = i < work->len ? find_key (work_keys, i + 1, fresh_keys->pdata[j]) : -1;
+          int pos = -1;
           gpointer item = fresh->pdata[j];
 
+          if (i < work->len && g_hash_table_contains (kept, fresh_keys->pdata[j]))
+            pos = find_key (work_keys, i + 1, fresh_keys->pdata[j]);
           if (pos >= 0)
             {
               PmStoreOp *removal = pm_store_op_new (pos, 1);
