@@ -337,6 +337,8 @@ show_error (PmWindow   *self,
             gboolean    can_retry,
             gboolean    can_edit)
 {
+  /* Whatever was open before is not what the window shows any more. */
+  set_session (self, NULL, NULL);
   adw_status_page_set_title (self->error_page, title);
   adw_status_page_set_description (self->error_page, description);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), can_retry);
