@@ -754,6 +754,15 @@ test_insecure_refused (void)
 
   {
     g_autoptr(GError) error = NULL;
+    g_autoptr(PmHttp) http = pm_http_new ("https://api.elastic-cloud.com", API_KEY "\r\nX-Evil: 1", &error);
+
+    g_assert_null (http);
+    g_assert_error (error, PM_API_ERROR, PM_API_ERROR_INVALID);
+    g_assert_null (strstr (error->message, API_KEY));
+  }
+
+  {
+    g_autoptr(GError) error = NULL;
     g_autoptr(PmHttp) http = pm_http_new ("not an address", API_KEY, &error);
 
     g_assert_null (http);

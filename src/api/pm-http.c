@@ -172,6 +172,16 @@ pm_http_new (const char  *base_url,
   g_return_val_if_fail (api_key != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  for (const char *c = api_key; *c != '\0'; c++)
+    if ((guchar) *c < 0x20 || (guchar) *c == 0x7f)
+      {
+        /* never echo the key itself */
+        g_propagate_error (error,
+                           pm_api_error_new (PM_API_ERROR_INVALID, NULL,
+                                             _("The API key contains a line break or another control character. Paste the key again without them.")));
+        return NULL;
+      }
+
   uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, &local_error);
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
