@@ -649,6 +649,25 @@ test_window_state (void)
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_toplevels + 2);
+
+  /* The preferences write through to GSettings. */
+  for (guint i = 0; i < g_list_model_get_n_items (gtk_window_get_toplevels ()); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (gtk_window_get_toplevels (), i);
+      GtkWidget *spin, *toggle;
+
+      if (!PM_IS_PREFERENCES_WINDOW (toplevel))
+        continue;
+      spin = find_row (GTK_WIDGET (toplevel), GTK_TYPE_SPIN_BUTTON, NULL);
+      toggle = find_row (GTK_WIDGET (toplevel), GTK_TYPE_SWITCH, NULL);
+      g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, g_settings_get_uint (settings, "refresh-interval"));
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 120);
+      g_assert_cmpuint (g_settings_get_uint (settings, "refresh-interval"), ==, 120);
+      gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
+      g_assert_false (g_settings_get_boolean (settings, "confirm-destructive"));
+      g_settings_reset (settings, "refresh-interval");
+      g_settings_reset (settings, "confirm-destructive");
+    }
   for (guint i = g_list_model_get_n_items (gtk_window_get_toplevels ()); i > 0; i--)
     {
       g_autoptr(GtkWindow) toplevel = g_list_model_get_item (gtk_window_get_toplevels (), i - 1);
