@@ -20,12 +20,11 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PmClaimStore, pm_claim_store, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
 enum {
-  PROP_0,
-  PROP_API,
-  PROP_LOADING,
-  PROP_LOADED,
-  PROP_ERROR,
-  N_PROPS
+  PROP_API = PM_STORE_CORE_PROP_API,
+  PROP_LOADING = PM_STORE_CORE_PROP_LOADING,
+  PROP_LOADED = PM_STORE_CORE_PROP_LOADED,
+  PROP_ERROR = PM_STORE_CORE_PROP_ERROR,
+  N_PROPS = PM_STORE_CORE_N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
@@ -124,36 +123,18 @@ pm_claim_store_finalize (GObject *object)
 
 static void
 pm_claim_store_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
 {
-  PmClaimStore *self = PM_CLAIM_STORE (object);
-
-  switch (prop_id)
-    {
-    case PROP_API:
-      g_value_set_object (value, self->core.api);
-      break;
-    case PROP_LOADING:
-      g_value_set_boolean (value, self->core.loading);
-      break;
-    case PROP_LOADED:
-      g_value_set_boolean (value, self->core.loaded);
-      break;
-    case PROP_ERROR:
-      g_value_set_boxed (value, self->core.error);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  pm_store_core_get_property (&PM_CLAIM_STORE (object)->core, prop_id, value, pspec);
 }
 
 static void
 pm_claim_store_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
 {
   PmClaimStore *self = PM_CLAIM_STORE (object);
 
@@ -177,20 +158,7 @@ pm_claim_store_class_init (PmClaimStoreClass *klass)
   object_class->get_property = pm_claim_store_get_property;
   object_class->set_property = pm_claim_store_set_property;
 
-  properties[PROP_API] =
-    g_param_spec_object ("api", NULL, NULL, PM_TYPE_API,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LOADING] =
-    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LOADED] =
-    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ERROR] =
-    g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  pm_store_core_install_properties (object_class, properties);
 }
 
 static void
@@ -217,7 +185,7 @@ pm_claim_store_get_api (PmClaimStore *self)
 
 void
 pm_claim_store_set_api (PmClaimStore *self,
-                         PmApi         *api)
+                        PmApi        *api)
 {
   g_return_if_fail (PM_IS_CLAIM_STORE (self));
   g_return_if_fail (api == NULL || PM_IS_API (api));
@@ -250,10 +218,10 @@ pm_claim_store_get_error (PmClaimStore *self)
 }
 
 void
-pm_claim_store_refresh_async (PmClaimStore       *self,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+pm_claim_store_refresh_async (PmClaimStore        *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
 {
   g_return_if_fail (PM_IS_CLAIM_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -263,8 +231,8 @@ pm_claim_store_refresh_async (PmClaimStore       *self,
 
 gboolean
 pm_claim_store_refresh_finish (PmClaimStore  *self,
-                                GAsyncResult   *result,
-                                GError        **error)
+                               GAsyncResult  *result,
+                               GError       **error)
 {
   g_return_val_if_fail (PM_IS_CLAIM_STORE (self), FALSE);
 
@@ -273,7 +241,7 @@ pm_claim_store_refresh_finish (PmClaimStore  *self,
 
 guint
 pm_claim_store_apply (PmClaimStore *self,
-                       GPtrArray     *claims)
+                      GPtrArray    *claims)
 {
   g_return_val_if_fail (PM_IS_CLAIM_STORE (self), 0);
   g_return_val_if_fail (claims != NULL, 0);
@@ -283,7 +251,7 @@ pm_claim_store_apply (PmClaimStore *self,
 
 void
 pm_claim_store_upsert (PmClaimStore *self,
-                        PmLinkClaim   *claim)
+                       PmLinkClaim  *claim)
 {
   g_return_if_fail (PM_IS_CLAIM_STORE (self));
   g_return_if_fail (PM_IS_LINK_CLAIM (claim));
@@ -293,7 +261,7 @@ pm_claim_store_upsert (PmClaimStore *self,
 
 void
 pm_claim_store_remove (PmClaimStore *self,
-                        const char    *id)
+                       const char   *id)
 {
   g_return_if_fail (PM_IS_CLAIM_STORE (self));
   g_return_if_fail (id != NULL);
@@ -303,7 +271,7 @@ pm_claim_store_remove (PmClaimStore *self,
 
 PmLinkClaim *
 pm_claim_store_lookup (PmClaimStore *self,
-                        const char    *id)
+                       const char   *id)
 {
   g_return_val_if_fail (PM_IS_CLAIM_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);

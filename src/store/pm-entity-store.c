@@ -20,12 +20,11 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PmEntityStore, pm_entity_store, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
 enum {
-  PROP_0,
-  PROP_API,
-  PROP_LOADING,
-  PROP_LOADED,
-  PROP_ERROR,
-  N_PROPS
+  PROP_API = PM_STORE_CORE_PROP_API,
+  PROP_LOADING = PM_STORE_CORE_PROP_LOADING,
+  PROP_LOADED = PM_STORE_CORE_PROP_LOADED,
+  PROP_ERROR = PM_STORE_CORE_PROP_ERROR,
+  N_PROPS = PM_STORE_CORE_N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
@@ -99,25 +98,7 @@ pm_entity_store_get_property (GObject    *object,
                               GValue     *value,
                               GParamSpec *pspec)
 {
-  PmEntityStore *self = PM_ENTITY_STORE (object);
-
-  switch (prop_id)
-    {
-    case PROP_API:
-      g_value_set_object (value, self->core.api);
-      break;
-    case PROP_LOADING:
-      g_value_set_boolean (value, self->core.loading);
-      break;
-    case PROP_LOADED:
-      g_value_set_boolean (value, self->core.loaded);
-      break;
-    case PROP_ERROR:
-      g_value_set_boxed (value, self->core.error);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  pm_store_core_get_property (&PM_ENTITY_STORE (object)->core, prop_id, value, pspec);
 }
 
 static void
@@ -148,20 +129,7 @@ pm_entity_store_class_init (PmEntityStoreClass *klass)
   object_class->get_property = pm_entity_store_get_property;
   object_class->set_property = pm_entity_store_set_property;
 
-  properties[PROP_API] =
-    g_param_spec_object ("api", NULL, NULL, PM_TYPE_API,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LOADING] =
-    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LOADED] =
-    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ERROR] =
-    g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  pm_store_core_install_properties (object_class, properties);
 }
 
 static void

@@ -271,6 +271,47 @@ set_error (PmStoreCore  *core,
 }
 
 void
+pm_store_core_install_properties (GObjectClass  *object_class,
+                                  GParamSpec   **properties)
+{
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  properties[PM_STORE_CORE_PROP_API] =
+    g_param_spec_object ("api", NULL, NULL, PM_TYPE_API,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PM_STORE_CORE_PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, ro);
+  properties[PM_STORE_CORE_PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, ro);
+  properties[PM_STORE_CORE_PROP_ERROR] = g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR, ro);
+
+  g_object_class_install_properties (object_class, PM_STORE_CORE_N_PROPS, properties);
+}
+
+void
+pm_store_core_get_property (PmStoreCore *core,
+                            guint        prop_id,
+                            GValue      *value,
+                            GParamSpec  *pspec)
+{
+  switch (prop_id)
+    {
+    case PM_STORE_CORE_PROP_API:
+      g_value_set_object (value, core->api);
+      break;
+    case PM_STORE_CORE_PROP_LOADING:
+      g_value_set_boolean (value, core->loading);
+      break;
+    case PM_STORE_CORE_PROP_LOADED:
+      g_value_set_boolean (value, core->loaded);
+      break;
+    case PM_STORE_CORE_PROP_ERROR:
+      g_value_set_boxed (value, core->error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (core->owner, prop_id, pspec);
+    }
+}
+
+void
 pm_store_core_init (PmStoreCore            *core,
                     GObject                *owner,
                     const PmStoreCoreClass *klass,

@@ -55,6 +55,23 @@ typedef struct
   guint                   loaded : 1;
 } PmStoreCore;
 
+/* The properties every store has, in this order, in its properties[]. */
+enum {
+  PM_STORE_CORE_PROP_0,
+  PM_STORE_CORE_PROP_API,
+  PM_STORE_CORE_PROP_LOADING,
+  PM_STORE_CORE_PROP_LOADED,
+  PM_STORE_CORE_PROP_ERROR,
+  PM_STORE_CORE_N_PROPS
+};
+
+void          pm_store_core_install_properties (GObjectClass        *object_class,
+                                                GParamSpec         **properties);
+void          pm_store_core_get_property    (PmStoreCore            *core,
+                                             guint                   prop_id,
+                                             GValue                 *value,
+                                             GParamSpec             *pspec);
+
 void          pm_store_core_init            (PmStoreCore            *core,
                                              GObject                *owner,
                                              const PmStoreCoreClass *klass,
