@@ -646,6 +646,53 @@ test_conn_traffic_filtered (void)
   server_free (server);
 }
 
+static PmConnectionTest *
+run_against_reply (const char *reply,
+                   gboolean   *passed)
+{
+  Server *server;
+  PmConnectionTest *test;
+
+  make_certs ();
+  server = server_new (certs.good, reply);
+  test = run_test ("127.0.0.1", server->port, passed);
+  server_free (server);
+  return test;
+}
+
+static void
+test_conn_unusual_answer (void)
+{
+  gboolean passed;
+  g_autoptr(PmConnectionTest) test = NULL;
+
+  test = run_against_reply ("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                            "Connection: close\r\n\r\n", &passed);
+  g_assert_true (passed);
+  assert_step (test, PM_CONNECTION_STEP_HTTP, PM_CONNECTION_VERDICT_WARNING, PM_CONNECTION_PROBLEM_HTTP);
+  g_assert_nonnull (strstr (pm_connection_test_get_message (test, PM_CONNECTION_STEP_HTTP),
+                            "“503 Service Unavailable”"));
+}
+
+/* A status line that is short, or whose status would wrap a guint, is not HTTP. */
+static void
+test_conn_malformed_status (void)
+{
+  static const char * const replies[] = {
+    "HTTP/ 5\r\n\r\n",
+    "HTTP/1.1 4294967496 OK\r\n\r\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (replies); i++)
+    {
+      gboolean passed;
+      g_autoptr(PmConnectionTest) test = run_against_reply (replies[i], &passed);
+
+      g_assert_false (passed);
+      assert_step (test, PM_CONNECTION_STEP_HTTP, PM_CONNECTION_VERDICT_FAILED, PM_CONNECTION_PROBLEM_HTTP);
+    }
+}
+
 /* glib-networking, loaded for TLS, is a GIO module with dynamic TLS blocks
  * that LeakSanitizer's tracer crashes on at exit (a sanitizer bug). The TLS
  * cases run in a child that leaves without the exit-time leak scan; the
@@ -682,6 +729,8 @@ main (int   argc,
   g_test_add_data_func ("/wizard-logic/connection/wrong-certificate-name", (GTestFunc) test_conn_wrong_name, tls_case);
   g_test_add_data_func ("/wizard-logic/connection/works", (GTestFunc) test_conn_works, tls_case);
   g_test_add_data_func ("/wizard-logic/connection/traffic-filtered", (GTestFunc) test_conn_traffic_filtered, tls_case);
+  g_test_add_data_func ("/wizard-logic/connection/unusual-answer", (GTestFunc) test_conn_unusual_answer, tls_case);
+  g_test_add_data_func ("/wizard-logic/connection/malformed-status", (GTestFunc) test_conn_malformed_status, tls_case);
 
   ret = g_test_run ();
   free_certs ();

@@ -258,6 +258,27 @@ fail_if_cancelled (GTask        *task,
 
 /* HTTP ---------------------------------------------------------------- */
 
+/* "HTTP/1.1 200 OK": the status (0 when the line is not HTTP) and, in
+ * *status_text, what follows the version ("200 OK"), within line. */
+static guint
+parse_status_line (const char  *line,
+                   const char **status_text)
+{
+  const char *sp = strchr (line, ' ');
+
+  if (!g_str_has_prefix (line, "HTTP/") || sp == NULL)
+    return 0;
+  *status_text = sp + 1;
+  /* Exactly three digits: a longer number would not fit (nor be HTTP). */
+  for (guint i = 1; i <= 3; i++)
+    if (!g_ascii_isdigit (sp[i]))
+      return 0;
+  if (g_ascii_isdigit (sp[4]))
+    return 0;
+  return (guint) g_ascii_digit_value (sp[1]) * 100 + (guint) g_ascii_digit_value (sp[2]) * 10
+         + (guint) g_ascii_digit_value (sp[3]);
+}
+
 static void
 judge_http (GTask *task)
 {
@@ -266,17 +287,12 @@ judge_http (GTask *task)
   g_autofree char *text = g_strndup ((const char *) data->reply->data, data->reply->len);
   g_autofree char *line = NULL;
   const char *eol;
-  guint status = 0;
+  const char *status_text = "";
+  guint status;
 
   eol = strstr (text, "\r\n");
   line = eol ? g_strndup (text, eol - text) : g_strdup (text);
-  if (g_str_has_prefix (line, "HTTP/"))
-    {
-      const char *sp = strchr (line, ' ');
-
-      if (sp != NULL)
-        status = (guint) g_ascii_strtoull (sp + 1, NULL, 10);
-    }
+  status = parse_status_line (line, &status_text);
 
   if (status == 401 || (status >= 200 && status < 300))
     {
@@ -306,7 +322,7 @@ judge_http (GTask *task)
   else
     {
       set_step (self, PM_CONNECTION_STEP_HTTP, PM_CONNECTION_VERDICT_WARNING, PM_CONNECTION_PROBLEM_HTTP,
-                g_strdup_printf (_("Elastic answered “%s”."), line + strlen ("HTTP/1.1 ")),
+                g_strdup_printf (_("Elastic answered “%s”."), status_text),
                 _("The connection reaches Elastic, but the answer is unusual: check the deployment's health "
                   "and the host name."));
       finish_run (task, TRUE);
