@@ -45,18 +45,22 @@ on_items_changed (GListModel *model,
       g_autoptr(GObject) item = g_list_model_get_item (model, position + i);
 
       g_assert_nonnull (item);
-      g_ptr_array_insert (watch->replica, position + i, item);
+      g_ptr_array_insert (watch->replica, position + i, g_steal_pointer (&item));
     }
   g_assert_cmpuint (watch->replica->len, ==, g_list_model_get_n_items (model));
 }
 
+/* Starts from what the model holds now. */
 static Watch *
 watch_new (gpointer model)
 {
   Watch *watch = g_new0 (Watch, 1);
+  guint n = g_list_model_get_n_items (model);
 
   watch->model = g_object_ref (model);
-  watch->replica = g_ptr_array_new ();
+  watch->replica = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (watch->replica, g_list_model_get_item (model, i));
   watch->signals = g_array_new (FALSE, FALSE, sizeof (Change));
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), watch);
   return watch;
@@ -203,7 +207,6 @@ test_unchanged_keeps_identity (void)
 
   pm_policy_store_apply (store, policies);
   watch = watch_new (store);
-  g_ptr_array_extend (watch->replica, policies, NULL, NULL);
 
   copies = copy_policies (G_LIST_MODEL (store));
   g_assert_false (copies->pdata[0] == policies->pdata[0]);
@@ -224,7 +227,6 @@ test_one_change_one_replacement (void)
 
   pm_policy_store_apply (store, policies);
   watch = watch_new (store);
-  g_ptr_array_extend (watch->replica, policies, NULL, NULL);
 
   copies = copy_policies (G_LIST_MODEL (store));
   pm_policy_set_name (copies->pdata[17], "Renamed");
@@ -264,7 +266,6 @@ test_adds_and_removes (void)
 
   pm_policy_store_apply (store, policies);
   watch = watch_new (store);
-  g_ptr_array_extend (watch->replica, policies, NULL, NULL);
 
   /* Drop 2, 3 and 7; add one after 5 and one at the end. */
   for (guint i = 0; i < policies->len; i++)
@@ -310,7 +311,6 @@ test_order_follows_api (void)
 
   pm_policy_store_apply (store, policies);
   watch = watch_new (store);
-  g_ptr_array_extend (watch->replica, policies, NULL, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     g_ptr_array_add (next, pm_policy_copy (policies->pdata[order[i]]));
@@ -348,7 +348,6 @@ test_upsert_and_remove (void)
 
   pm_policy_store_apply (store, policies);
   watch = watch_new (store);
-  g_ptr_array_extend (watch->replica, policies, NULL, NULL);
 
   changed = pm_policy_copy (policies->pdata[2]);
   pm_policy_set_name (changed, "Edited");
@@ -660,8 +659,6 @@ test_upsert_during_refresh (void)
   g_assert_no_error (error);
   kept = g_list_model_get_item (G_LIST_MODEL (store), 3);
   watch = watch_new (store);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
-    g_ptr_array_add (watch->replica, item_at (store, i));
 
   pm_policy_store_refresh_async (store, NULL, pm_test_result_cb, &result);
   pm_policy_store_upsert (store, local);
