@@ -375,6 +375,41 @@ test_retry_after (Fixture       *f,
 }
 
 static void
+test_retry_after_http_date (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(PmHttp) http = new_http (f);
+  g_autoptr(PmHttpReply) reply = NULL;
+  g_autoptr(PmHttpReply) late = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) soon = g_date_time_add_seconds (now, 2);
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 120);
+  g_autofree char *soon_text = soup_date_time_to_string (soon, SOUP_DATE_HTTP);
+  g_autofree char *later_text = soup_date_time_to_string (later, SOUP_DATE_HTTP);
+  const PmApiErrorDetails *details;
+
+  /* "Retry-After: Mon, 23 Nov 2026 10:00:02 GMT": wait until then (the
+   * date has whole seconds, so between one and two seconds from now) */
+  push_retry_after (f, 503, soon_text);
+  reply = request (http, "GET", "/api/v1/x", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->times->len, ==, 2);
+  g_assert_cmpint (gap_ms (f, 1), >=, 900);
+  g_assert_cmpint (gap_ms (f, 1), <, 3500);
+
+  /* a date beyond the retry budget is reported, in seconds */
+  push_retry_after (f, 429, later_text);
+  late = request (http, "GET", "/api/v1/x", NULL, NULL, &error);
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_RATE_LIMITED);
+  g_assert_cmpuint (f->times->len, ==, 3);
+  details = pm_api_error_get_details (error);
+  g_assert_nonnull (details);
+  g_assert_cmpuint (details->retry_after, >=, 118);
+  g_assert_cmpuint (details->retry_after, <=, 121);
+}
+
+static void
 test_retry_after_beyond_budget (Fixture       *f,
                                 gconstpointer  data)
 {
@@ -1110,6 +1145,7 @@ main (int   argc,
   ADD ("retry/504", test_retry_504);
   ADD ("retry/429", test_retry_429);
   ADD ("retry/retry-after", test_retry_after);
+  ADD ("retry/retry-after-http-date", test_retry_after_http_date);
   ADD ("retry/retry-after-beyond-budget", test_retry_after_beyond_budget);
   ADD ("retry/exhausted", test_retry_exhausted);
   ADD ("retry/total-time-bounded", test_retry_total_time_bounded);

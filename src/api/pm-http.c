@@ -616,19 +616,31 @@ serialize_thread (GTask        *task,
 static guint
 parse_retry_after (SoupMessage *msg)
 {
+  g_autoptr(GDateTime) date = NULL;
+  g_autoptr(GDateTime) now = NULL;
   const char *value;
   guint64 seconds;
+  GTimeSpan diff;
   char *end = NULL;
 
   value = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
   if (value == NULL)
     return 0;
 
-  /* Only delta-seconds; an HTTP date is rare from these APIs. */
+  /* Delta-seconds, or an HTTP date (RFC 9110, 10.2.3) */
   seconds = g_ascii_strtoull (value, &end, 10);
-  if (end == value || *end != '\0')
+  if (end != value && *end == '\0')
+    return (guint) MIN (seconds, 3600);
+
+  date = soup_date_time_new_from_http_string (value);
+  if (date == NULL)
     return 0;
-  return (guint) MIN (seconds, 3600);
+  now = g_date_time_new_now_utc ();
+  diff = g_date_time_difference (date, now);
+  if (diff <= 0)
+    return 0;
+  /* whole seconds, rounded up: never earlier than asked */
+  return (guint) MIN ((diff + G_TIME_SPAN_SECOND - 1) / G_TIME_SPAN_SECOND, 3600);
 }
 
 static void
