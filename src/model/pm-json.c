@@ -1494,3 +1494,11 @@ pm_json_to_string (JsonNode *node,
 
   return json_to_string (node, pretty);
 }
+
+JsonNode *
+pm_json_node_copy_deep (JsonNode *node)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+
+  return pm_json_node_deep_copy (node);
+}

@@ -108,4 +108,9 @@ JsonNode   *pm_json_parse_bytes            (GBytes       *bytes,
 char       *pm_json_to_string              (JsonNode     *node,
                                             gboolean      pretty);
 
+/* json_node_copy() shares objects and arrays (with reference counts that
+ * are not atomic); this copies all the way down, so that the copy shares
+ * nothing with what another thread holds. */
+JsonNode   *pm_json_node_copy_deep         (JsonNode     *node);
+
 G_END_DECLS

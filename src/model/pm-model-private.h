@@ -25,8 +25,8 @@ pm_json_object_deep_copy (JsonObject *object)
 
   if (object == NULL)
     return copy;
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &name, &member))
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
     json_object_set_member (copy, name, pm_json_node_deep_copy (member));
   return copy;
 }

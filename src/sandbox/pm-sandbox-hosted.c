@@ -220,17 +220,8 @@ list_associations (PmSbPolicy *policy,
                    PmSbReply  *reply)
 {
   JsonObject *root = json_object_new ();
-  JsonArray *array = json_array_new ();
 
-  for (guint i = 0; i < policy->deployments->len; i++)
-    {
-      JsonObject *association = json_object_new ();
-
-      json_object_set_string_member (association, "entity_type", "deployment");
-      json_object_set_string_member (association, "id", g_ptr_array_index (policy->deployments, i));
-      json_array_add_object_element (array, association);
-    }
-  json_object_set_array_member (root, "associations", array);
+  json_object_set_array_member (root, "associations", pm_sb_associations_to_json (policy));
   json_object_set_int_member (root, "total_associations", policy->deployments->len);
   pm_sb_reply_object (reply, 200, root);
 }

@@ -99,6 +99,7 @@ void        pm_sb_state_add_claim        (PmSbState *state, const char *region, 
                                           const char *azure_name, const char *azure_guid);
 JsonNode   *pm_sb_state_dup             (PmSbState *state);
 gboolean    pm_sb_same_region           (const char *a, const char *b);
+JsonArray  *pm_sb_associations_to_json  (PmSbPolicy *policy);
 JsonObject *pm_sb_ruleset_to_json       (PmSbState *state, PmSbPolicy *policy, gboolean associations);
 JsonObject *pm_sb_filter_to_json        (PmSbPolicy *policy);
 JsonObject *pm_sb_project_to_json       (PmSbProject *project);

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "pm-json.h"
 #include "pm-sandbox-private.h"
 
 GResource *pm_data_get_resource (void);
@@ -247,33 +248,48 @@ pm_sb_same_region (const char *a,
   return g_ascii_strcasecmp (a, b) == 0;
 }
 
+/* Replies and pm_sandbox_dup_state() leave the lock: they must share no
+ * object or array with the state. */
+static void
+copy_members (JsonObject *to,
+              JsonObject *from)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  json_object_iter_init_ordered (&iter, from);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
+    json_object_set_member (to, name, pm_json_node_copy_deep (member));
+}
+
+JsonArray *
+pm_sb_associations_to_json (PmSbPolicy *policy)
+{
+  JsonArray *array = json_array_sized_new (policy->deployments->len);
+
+  for (guint i = 0; i < policy->deployments->len; i++)
+    {
+      JsonObject *association = json_object_new ();
+
+      json_object_set_string_member (association, "entity_type", "deployment");
+      json_object_set_string_member (association, "id", g_ptr_array_index (policy->deployments, i));
+      json_array_add_object_element (array, association);
+    }
+  return array;
+}
+
 JsonObject *
 pm_sb_ruleset_to_json (PmSbState  *state,
                        PmSbPolicy *policy,
                        gboolean    associations)
 {
   JsonObject *object = json_object_new ();
-  GList *members = json_object_get_members (policy->obj);
 
   json_object_set_string_member (object, "id", policy->id);
-  for (GList *l = members; l; l = l->next)
-    json_object_set_member (object, l->data,
-                            json_node_copy (json_object_get_member (policy->obj, l->data)));
-  g_list_free (members);
+  copy_members (object, policy->obj);
   if (associations)
-    {
-      JsonArray *array = json_array_new ();
-
-      for (guint i = 0; i < policy->deployments->len; i++)
-        {
-          JsonObject *association = json_object_new ();
-
-          json_object_set_string_member (association, "entity_type", "deployment");
-          json_object_set_string_member (association, "id", g_ptr_array_index (policy->deployments, i));
-          json_array_add_object_element (array, association);
-        }
-      json_object_set_array_member (object, "associations", array);
-    }
+    json_object_set_array_member (object, "associations", pm_sb_associations_to_json (policy));
   json_object_set_int_member (object, "total_associations", policy->deployments->len);
   return object;
 }
@@ -282,13 +298,9 @@ JsonObject *
 pm_sb_filter_to_json (PmSbPolicy *policy)
 {
   JsonObject *object = json_object_new ();
-  GList *members = json_object_get_members (policy->obj);
 
   json_object_set_string_member (object, "id", policy->id);
-  for (GList *l = members; l; l = l->next)
-    json_object_set_member (object, l->data,
-                            json_node_copy (json_object_get_member (policy->obj, l->data)));
-  g_list_free (members);
+  copy_members (object, policy->obj);
   return object;
 }
 
