@@ -213,6 +213,67 @@ static const char * const scale_regions[] = {
 };
 #define N_SCALE_REGIONS G_N_ELEMENTS (scale_regions)
 
+/* The Serverless side of a scale: as many traffic filters (listed in pages
+ * of --page-size) and one project for each deployment, spread over the
+ * three project types; two projects in three use one filter of their region. */
+static void
+pm_sb_state_fill_scale_serverless (PmSbState *state,
+                                   guint      policies,
+                                   guint      rules,
+                                   guint      projects)
+{
+  static const char * const types[] = { "elasticsearch", "observability", "security" };
+  guint first_filter = state->filters->len;
+
+  for (guint p = 0; p < policies; p++)
+    {
+      const char *region = scale_regions[p % N_SCALE_REGIONS];
+      gboolean vpce = p % 10 == 9 && !g_str_has_prefix (region, "azure-") && !g_str_has_prefix (region, "gcp-");
+      g_autofree char *name = g_strdup_printf ("Generated filter %04u", p + 1);
+      g_autofree char *description = g_strdup_printf ("Generated %s filter in %s", vpce ? "PrivateLink" : "IP",
+                                                      region);
+      JsonObject *obj = json_object_new ();
+      JsonArray *array = json_array_new ();
+
+      json_object_set_string_member (obj, "name", name);
+      json_object_set_string_member (obj, "description", description);
+      json_object_set_string_member (obj, "type", vpce ? "vpce" : "ip");
+      json_object_set_boolean_member (obj, "include_by_default", p % 50 == 0);
+      json_object_set_string_member (obj, "region", region);
+      for (guint r = 0; r < rules; r++)
+        {
+          JsonObject *rule = json_object_new ();
+          g_autofree char *source = vpce
+            ? g_strdup_printf ("vpce-%08x%08x", p, r)
+            : g_strdup_printf ("10.%u.%u.%u/32", (p >> 8) & 0xff, p & 0xff, r & 0xff);
+          g_autofree char *rule_description = g_strdup_printf ("Source %u", r + 1);
+
+          json_object_set_string_member (rule, "description", rule_description);
+          json_object_set_string_member (rule, "source", source);
+          json_array_add_object_element (array, rule);
+        }
+      json_object_set_array_member (obj, "rules", array);
+      pm_sb_state_add_filter (state, pm_sb_policy_new (pm_sb_state_new_id (state), obj));
+    }
+  for (guint i = 0; i < projects; i++)
+    {
+      guint r = i % N_SCALE_REGIONS;
+      const char *region = scale_regions[r];
+      g_autofree char *name = g_strdup_printf ("Generated project %04u", i + 1);
+      g_autofree char *region_id = g_str_has_prefix (region, "azure-") || g_str_has_prefix (region, "gcp-")
+        ? g_strdup (region) : g_strconcat ("aws-", region, NULL);
+      PmSbProject *project = pm_sb_state_add_project (state, types[i % G_N_ELEMENTS (types)], name, region_id);
+      guint in_region = r < policies ? (policies - r + N_SCALE_REGIONS - 1) / N_SCALE_REGIONS : 0;
+      PmSbPolicy *filter;
+
+      if (in_region == 0 || i % 3 == 2)
+        continue;
+      filter = g_ptr_array_index (state->filters,
+                                  first_filter + r + N_SCALE_REGIONS * ((i / N_SCALE_REGIONS) % in_region));
+      g_ptr_array_add (project->filters, g_strdup (filter->id));
+    }
+}
+
 void
 pm_sb_state_fill_scale (PmSbState *state,
                         guint      policies,
@@ -277,4 +338,6 @@ pm_sb_state_fill_scale (PmSbState *state,
                                   first_policy + r + N_SCALE_REGIONS * ((i / N_SCALE_REGIONS) % in_region));
       g_ptr_array_add (policy->deployments, g_strdup (deployment->id));
     }
+
+  pm_sb_state_fill_scale_serverless (state, policies, rules, deployments);
 }

@@ -18,7 +18,9 @@
 #include "pm-window.h"
 #include "pm-wizard-page.h"
 
-#define SANDBOX_ID "sandbox"
+/* Ids the sandboxes are remembered by, beside the accounts' own. */
+#define SANDBOX_ID            "sandbox"
+#define SANDBOX_SERVERLESS_ID "sandbox-serverless"
 
 struct _PmWindow
 {
@@ -49,7 +51,7 @@ struct _PmWindow
   GMenu                *profiles_section;
   GCancellable         *open_cancellable;
   PmSession            *session;
-  char                 *profile_id;     /* open or being opened; SANDBOX_ID for the sandbox */
+  char                 *profile_id;     /* open or being opened, or a SANDBOX_*ID */
   AdwToast             *error_toast;
   guint                 refresh_source;
 
@@ -277,6 +279,34 @@ restart_refresh_timer (PmWindow *self)
     self->refresh_source = g_timeout_add_seconds (seconds, refresh_timeout_cb, self);
 }
 
+/* Benchmark hook (build-aux/dev bench, start-up): with PM_BENCH_FIRST_FRAME=1,
+ * print `first-frame <g_get_real_time () µs>` once the first frame showing the
+ * populated policy list has been painted, then quit. */
+static void
+bench_after_paint (GdkFrameClock *clock,
+                   PmWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint, self);
+  g_print ("first-frame %" G_GINT64_FORMAT "\n", g_get_real_time ());
+  g_application_quit (g_application_get_default ());
+}
+
+static gboolean
+bench_tick (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       data)
+{
+  PmWindow *self = PM_WINDOW (widget);
+  PmPolicyStore *policies = self->session ? pm_session_get_policies (self->session) : NULL;
+
+  if (policies == NULL || pm_policy_store_get_loading (policies)
+      || g_list_model_get_n_items (G_LIST_MODEL (policies)) == 0)
+    return G_SOURCE_CONTINUE;
+  /* Populated before this frame's layout: report when it is painted. */
+  g_signal_connect (clock, "after-paint", G_CALLBACK (bench_after_paint), self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 set_session (PmWindow  *self,
              PmSession *session,
@@ -315,6 +345,8 @@ set_session (PmWindow  *self,
       gtk_window_set_default_widget (GTK_WINDOW (self), NULL);
       gtk_stack_set_visible_child_name (self->main_stack, "main");
       pm_session_refresh (session);
+      if (sandbox && g_strcmp0 (g_getenv ("PM_BENCH_FIRST_FRAME"), "1") == 0)
+        gtk_widget_add_tick_callback (GTK_WIDGET (self), bench_tick, NULL, NULL);
     }
 
   on_busy_changed (self);
@@ -369,7 +401,7 @@ pm_window_open_sandbox_flavour (PmWindow  *self,
   g_cancellable_cancel (self->open_cancellable);
   g_clear_object (&self->open_cancellable);
   g_free (self->profile_id);
-  self->profile_id = g_strdup (SANDBOX_ID);
+  self->profile_id = g_strdup (flavour == PM_FLAVOUR_SERVERLESS ? SANDBOX_SERVERLESS_ID : SANDBOX_ID);
 
   app = PM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   sandbox = pm_application_get_sandbox (app, &error);
@@ -388,10 +420,16 @@ pm_window_open_sandbox_flavour (PmWindow  *self,
     }
   api = pm_api_new_for_flavour (flavour, http);
   session = pm_session_new (api, flavour == PM_FLAVOUR_SERVERLESS ? _("Sandbox (Serverless)") : _("Sandbox"), TRUE);
-  set_session (self, session, SANDBOX_ID);
+  set_session (self, session, self->profile_id);
 }
 
 /* Accounts */
+
+static gboolean
+is_sandbox_id (const char *id)
+{
+  return g_strcmp0 (id, SANDBOX_ID) == 0 || g_strcmp0 (id, SANDBOX_SERVERLESS_ID) == 0;
+}
 
 static PmProfile *
 find_profile (PmWindow   *self,
@@ -487,6 +525,11 @@ pm_window_open_profile (PmWindow   *self,
       pm_window_open_sandbox (self);
       return;
     }
+  if (g_str_equal (profile_id, SANDBOX_SERVERLESS_ID))
+    {
+      pm_window_open_sandbox_flavour (self, PM_FLAVOUR_SERVERLESS);
+      return;
+    }
 
   profile = find_profile (self, profile_id);
   if (profile == NULL)
@@ -529,8 +572,8 @@ pm_window_restore_last (PmWindow *self)
   g_return_if_fail (PM_IS_WINDOW (self));
 
   last = pm_profile_list_dup_last_id (self->profiles);
-  if (g_strcmp0 (last, SANDBOX_ID) == 0)
-    pm_window_open_sandbox (self);
+  if (is_sandbox_id (last))
+    pm_window_open_profile (self, last);
   else if (last != NULL && find_profile (self, last) != NULL)
     pm_window_open_profile (self, last);
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->profiles)) > 0)
@@ -587,7 +630,7 @@ rebuild_profiles_menu (PmWindow *self)
       g_menu_append_item (self->profiles_section, item);
     }
   g_menu_append (self->profiles_section, _("Sandbox"), "win.open-profile::" SANDBOX_ID);
-  g_menu_append (self->profiles_section, _("Sandbox (Serverless)"), "win.open-sandbox-serverless");
+  g_menu_append (self->profiles_section, _("Sandbox (Serverless)"), "win.open-profile::" SANDBOX_SERVERLESS_ID);
 }
 
 static void
@@ -596,7 +639,7 @@ on_profiles_changed (PmWindow *self)
   rebuild_profiles_menu (self);
 
   /* The account in use was removed (here or in another window). */
-  if (self->profile_id != NULL && !g_str_equal (self->profile_id, SANDBOX_ID)
+  if (self->profile_id != NULL && !is_sandbox_id (self->profile_id)
       && find_profile (self, self->profile_id) == NULL)
     {
       set_session (self, NULL, NULL);

@@ -18,6 +18,7 @@
 #include <adwaita.h>
 
 #include "pm-api.h"
+#include "pm-application.h"
 #include "pm-policies-page.h"
 #include "pm-session.h"
 #include "pm-test-util.h"
@@ -273,6 +274,7 @@ main (int   argc,
   if (opt.flavour == NULL)
     opt.flavour = g_strdup ("hosted");
 
+  pm_application_register_resources ();
   app = adw_application_new ("io.github.perimeter.BenchLoad", G_APPLICATION_NON_UNIQUE);
   g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
   return g_application_run (G_APPLICATION (app), 1, argv);
