@@ -55,16 +55,96 @@ invalid (GError    **error,
   return FALSE;
 }
 
+/* "PERCENT" after '%' and "COUNT" after '*', each optional, at the end. */
+static gboolean
+parse_limits (char       *text,
+              PmSbFault  *fault,
+              const char *spec,
+              GError    **error)
+{
+  char *mark;
+  guint64 value;
+
+  if ((mark = strrchr (text, '%')) != NULL)
+    {
+      if (!g_ascii_string_to_unsigned (mark + 1, 10, 0, 100, &value, NULL))
+        return invalid (error, spec, "the percentage must be between 0 and 100");
+      fault->percent = value;
+      *mark = '\0';
+    }
+  if ((mark = strrchr (text, '*')) != NULL && all_digits (mark + 1))
+    {
+      if (!g_ascii_string_to_unsigned (mark + 1, 10, 0, G_MAXINT, &value, NULL))
+        return invalid (error, spec, "the count is not valid");
+      fault->count = value;
+      *mark = '\0';
+    }
+  return TRUE;
+}
+
+/* "@METHOD:PATH-PREFIX", each part optional. */
+static gboolean
+parse_scope (char       *text,
+             PmSbFault  *fault,
+             const char *spec,
+             GError    **error)
+{
+  char *mark = strchr (text, '@');
+  char *path;
+
+  if (mark == NULL)
+    return TRUE;
+  *mark = '\0';
+  path = strchr (mark + 1, ':');
+  if (path != NULL)
+    {
+      *path = '\0';
+      if (path[1] != '\0')
+        fault->path_prefix = g_strdup (path + 1);
+    }
+  if (mark[1] == '\0' || g_str_equal (mark + 1, "*"))
+    return TRUE;
+  for (const char *c = mark + 1; *c; c++)
+    if (!g_ascii_isalpha (*c))
+      return invalid (error, spec, "the method is not valid");
+  fault->method = g_ascii_strup (mark + 1, -1);
+  return TRUE;
+}
+
+/* "KIND" or "KIND:ARG". */
+static gboolean
+parse_kind (char       *text,
+            PmSbFault  *fault,
+            const char *spec,
+            GError    **error)
+{
+  char *arg = strchr (text, ':');
+  guint64 value = 0;
+  gsize i;
+
+  if (arg != NULL)
+    *arg++ = '\0';
+  for (i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_str_equal (text, kinds[i].name))
+      break;
+  if (i == G_N_ELEMENTS (kinds))
+    return invalid (error, spec, "unknown kind");
+  fault->kind = kinds[i].kind;
+  if (kinds[i].needs_arg != (arg != NULL)
+      || (arg && !g_ascii_string_to_unsigned (arg, 10, 0, 3600000, &value, NULL)))
+    return invalid (error, spec, kinds[i].needs_arg ? "a numeric argument is needed" : "this kind takes no argument");
+  fault->arg = value;
+  if (fault->kind == PM_SB_FAULT_STATUS && (fault->arg < 100 || fault->arg > 599))
+    return invalid (error, spec, "the status must be between 100 and 599");
+  return TRUE;
+}
+
 PmSbFault *
 pm_sb_fault_parse (const char *spec,
                    GError    **error)
 {
   g_autofree char *text = NULL;
-  g_autoptr(GError) local = NULL;
-  PmSbFault *fault;
-  char *mark, *arg;
-  guint64 value;
-  gsize i;
+  g_autoptr(PmSbFault) fault = NULL;
 
   g_return_val_if_fail (spec != NULL, NULL);
   text = g_strstrip (g_strdup (spec));
@@ -72,82 +152,11 @@ pm_sb_fault_parse (const char *spec,
   fault->count = -1;
   fault->percent = 100;
 
-  if ((mark = strrchr (text, '%')) != NULL)
-    {
-      if (!g_ascii_string_to_unsigned (mark + 1, 10, 0, 100, &value, NULL))
-        goto fail_percent;
-      fault->percent = value;
-      *mark = '\0';
-    }
-  if ((mark = strrchr (text, '*')) != NULL && all_digits (mark + 1))
-    {
-      if (!g_ascii_string_to_unsigned (mark + 1, 10, 0, G_MAXINT, &value, NULL))
-        goto fail_count;
-      fault->count = value;
-      *mark = '\0';
-    }
-  if ((mark = strchr (text, '@')) != NULL)
-    {
-      char *path = strchr (mark + 1, ':');
-
-      *mark = '\0';
-      if (path != NULL)
-        {
-          *path = '\0';
-          if (path[1] != '\0')
-            fault->path_prefix = g_strdup (path + 1);
-        }
-      if (mark[1] != '\0' && !g_str_equal (mark + 1, "*"))
-        {
-          for (const char *c = mark + 1; *c; c++)
-            if (!g_ascii_isalpha (*c))
-              {
-                invalid (error, spec, "the method is not valid");
-                pm_sb_fault_free (fault);
-                return NULL;
-              }
-          fault->method = g_ascii_strup (mark + 1, -1);
-        }
-    }
-  arg = strchr (text, ':');
-  if (arg != NULL)
-    *arg++ = '\0';
-
-  for (i = 0; i < G_N_ELEMENTS (kinds); i++)
-    if (g_str_equal (text, kinds[i].name))
-      break;
-  if (i == G_N_ELEMENTS (kinds))
-    {
-      invalid (error, spec, "unknown kind");
-      pm_sb_fault_free (fault);
-      return NULL;
-    }
-  fault->kind = kinds[i].kind;
-  if (kinds[i].needs_arg != (arg != NULL)
-      || (arg && !g_ascii_string_to_unsigned (arg, 10, 0, 3600000, &value, &local)))
-    {
-      invalid (error, spec, kinds[i].needs_arg ? "a numeric argument is needed" : "this kind takes no argument");
-      pm_sb_fault_free (fault);
-      return NULL;
-    }
-  if (arg)
-    fault->arg = value;
-  if (fault->kind == PM_SB_FAULT_STATUS && (fault->arg < 100 || fault->arg > 599))
-    {
-      invalid (error, spec, "the status must be between 100 and 599");
-      pm_sb_fault_free (fault);
-      return NULL;
-    }
-  return fault;
-
-fail_percent:
-  invalid (error, spec, "the percentage must be between 0 and 100");
-  pm_sb_fault_free (fault);
-  return NULL;
-fail_count:
-  invalid (error, spec, "the count is not valid");
-  pm_sb_fault_free (fault);
-  return NULL;
+  if (!parse_limits (text, fault, spec, error)
+      || !parse_scope (text, fault, spec, error)
+      || !parse_kind (text, fault, spec, error))
+    return NULL;
+  return g_steal_pointer (&fault);
 }
 
 PmSbFault *

@@ -155,6 +155,7 @@ typedef struct {
 
 PmSbFault  *pm_sb_fault_parse           (const char *spec, GError **error);
 void        pm_sb_fault_free            (PmSbFault *fault);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PmSbFault, pm_sb_fault_free)
 /* The first fault that hits this request (and counts it), or NULL. */
 PmSbFault  *pm_sb_faults_match          (GPtrArray *faults, GRand *rand, const char *method,
                                          const char *path);
