@@ -20,6 +20,7 @@ typedef enum {
   STEP_RESET,       /* read the request, then drop the connection unanswered */
   STEP_TRUNCATE,    /* headers promise more body than is sent, then close */
   STEP_HANG,        /* never answer (until the test ends) */
+  STEP_TRICKLE,     /* a 200 whose body comes one byte every 200 ms, without end */
 } StepKind;
 
 typedef struct {
@@ -42,7 +43,51 @@ typedef struct {
   char        *last_if_match;
   char        *last_body;
   GPtrArray   *hung;       /* SoupServerMessage paused forever */
+  GPtrArray   *trickles;   /* of Trickle* */
 } Fixture;
+
+typedef struct {
+  SoupServerMessage *msg;
+  guint              source;
+  gboolean           finished;
+} Trickle;
+
+static void
+trickle_free (gpointer data)
+{
+  Trickle *trickle = data;
+
+  g_clear_handle_id (&trickle->source, g_source_remove);
+  g_signal_handlers_disconnect_by_data (trickle->msg, trickle);
+  g_object_unref (trickle->msg);
+  g_free (trickle);
+}
+
+static void
+on_trickle_finished (SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  Trickle *trickle = user_data;
+
+  trickle->finished = TRUE;
+  g_clear_handle_id (&trickle->source, g_source_remove);
+}
+
+static gboolean
+trickle_byte (gpointer user_data)
+{
+  Trickle *trickle = user_data;
+
+  if (trickle->finished)
+    {
+      trickle->source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  soup_message_body_append (soup_server_message_get_response_body (trickle->msg),
+                            SOUP_MEMORY_STATIC, " ", 1);
+  soup_server_message_unpause (trickle->msg);
+  return G_SOURCE_CONTINUE;
+}
 
 static GMutex   log_lock;
 static GString *log_text;
@@ -168,6 +213,23 @@ server_cb (SoupServer        *server,
       soup_server_message_pause (msg);
       g_ptr_array_add (f->hung, g_object_ref (msg));
       return;
+    case STEP_TRICKLE:
+      {
+        Trickle *trickle = g_new0 (Trickle, 1);
+
+        trickle->msg = g_object_ref (msg);
+        soup_server_message_set_status (msg, 200, NULL);
+        soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
+                                               "application/json", NULL);
+        soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                           SOUP_ENCODING_CHUNKED);
+        soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_STATIC, "[", 1);
+        g_signal_connect (msg, "finished", G_CALLBACK (on_trickle_finished), trickle);
+        g_signal_connect (msg, "disconnected", G_CALLBACK (on_trickle_finished), trickle);
+        trickle->source = g_timeout_add (200, trickle_byte, trickle);
+        g_ptr_array_add (f->trickles, trickle);
+      }
+      return;
     case STEP_REPLY:
       break;
     }
@@ -199,6 +261,7 @@ fixture_setup (Fixture       *f,
   f->times = g_array_new (FALSE, FALSE, sizeof (gint64));
   f->methods = g_ptr_array_new_with_free_func (g_free);
   f->hung = g_ptr_array_new_with_free_func (g_object_unref);
+  f->trickles = g_ptr_array_new_with_free_func (trickle_free);
   g_queue_init (&f->steps);
 }
 
@@ -219,6 +282,7 @@ fixture_teardown (Fixture       *f,
   for (i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
   g_ptr_array_unref (f->hung);
+  g_ptr_array_unref (f->trickles);
 
   soup_server_disconnect (f->server);
   g_clear_object (&f->server);
@@ -701,6 +765,31 @@ test_timeout (Fixture       *f,
   g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 5000);
 }
 
+static void
+test_deadline (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(PmHttp) http = new_http (f);
+  g_autoptr(PmHttpReply) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gint64 ms;
+
+  /* bytes keep coming, so the inactivity timeout never fires; the
+   * request's own deadline (the retry budget, 1.5 s) ends it */
+  pm_http_set_timeout (http, 1);
+  pm_http_set_retry_policy (http, 3, 0, 1500);
+  push (f, STEP_TRICKLE, 0, NULL);
+  reply = request (http, "GET", "/api/v1/x", NULL, NULL, &error);
+  ms = (g_get_monotonic_time () - start) / 1000;
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_TIMEOUT);
+  g_assert_null (reply);
+  g_assert_cmpint (ms, >=, 1400);
+  g_assert_cmpint (ms, <, 4000);
+  /* not repeated once the time is up */
+  g_assert_cmpuint (f->times->len, ==, 1);
+}
+
 static gboolean
 cancel_cb (gpointer data)
 {
@@ -1146,6 +1235,7 @@ main (int   argc,
   ADD ("retry/429", test_retry_429);
   ADD ("retry/retry-after", test_retry_after);
   ADD ("retry/retry-after-http-date", test_retry_after_http_date);
+  ADD ("deadline", test_deadline);
   ADD ("retry/retry-after-beyond-budget", test_retry_after_beyond_budget);
   ADD ("retry/exhausted", test_retry_exhausted);
   ADD ("retry/total-time-bounded", test_retry_total_time_bounded);

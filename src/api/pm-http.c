@@ -45,6 +45,12 @@ typedef struct
   SoupMessage     *msg;
   GSource         *timer;
   GSource         *cancel_source;
+  GSource         *deadline;        /* the whole request's time limit */
+  GCancellable    *cancellable;     /* cancelled by the caller's or the deadline */
+  GCancellable    *user_cancellable;
+  gulong           user_cancelled_id;
+  gboolean         deadline_hit;
+  gboolean         uncertain;       /* an attempt may have reached the server unanswered */
   gint64           started_us;
   gint64           attempt_started_us;
   guint            attempt;
@@ -69,6 +75,11 @@ request_free (gpointer data)
 
   g_clear_pointer (&req->timer, source_destroy_and_unref);
   g_clear_pointer (&req->cancel_source, source_destroy_and_unref);
+  g_clear_pointer (&req->deadline, source_destroy_and_unref);
+  if (req->user_cancelled_id != 0)
+    g_cancellable_disconnect (req->user_cancellable, req->user_cancelled_id);
+  g_clear_object (&req->user_cancellable);
+  g_clear_object (&req->cancellable);
   g_free (req->method);
   g_free (req->path);
   g_free (req->if_match);
@@ -734,12 +745,23 @@ handle_transport_error (GTask  *owned_task,
   g_autoptr(GError) error = owned_error;
   Request *req = g_task_get_task_data (task);
 
+  /* The deadline cancelled the attempt: a time-out, not a cancellation */
+  if (req->deadline_hit && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_clear_error (&error);
+      error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "deadline passed");
+    }
+
   log_attempt (req, 0, error);
+  if (req->headers_written)
+    req->uncertain = TRUE;
   /* A request that may have reached the server is only repeated when
    * repeating it is harmless; one that never left may always be. */
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       && is_transport_retryable (error)
       && (method_is_idempotent (req) || !req->headers_written)
+      && !req->deadline_hit
       && maybe_retry (task, 0))
     {
       g_steal_pointer (&task);
@@ -802,6 +824,7 @@ on_sent (GObject      *source,
   GTask *task = user_data;
   g_autoptr(GInputStream) body = NULL;
   g_autoptr(GOutputStream) memory = NULL;
+  Request *req = g_task_get_task_data (task);
   GError *error = NULL;
 
   body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
@@ -814,7 +837,7 @@ on_sent (GObject      *source,
   memory = g_memory_output_stream_new_resizable ();
   g_output_stream_splice_async (memory, body,
                                 G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_body_read, task);
+                                G_PRIORITY_DEFAULT, req->cancellable, on_body_read, task);
 }
 
 static void
@@ -894,7 +917,7 @@ send_attempt (GTask *task)
   g_signal_connect (req->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), req);
 
   soup_session_send_async (self->session, req->msg, G_PRIORITY_DEFAULT,
-                           g_task_get_cancellable (task), on_sent, task);
+                           req->cancellable, on_sent, task);
 }
 
 static void
@@ -907,6 +930,25 @@ on_serialized (GObject      *source,
 
   req->body_bytes = g_task_propagate_pointer (G_TASK (result), NULL);
   send_attempt (task);
+}
+
+static void
+on_user_cancelled (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  Request *req = user_data;
+
+  g_debug ("%s %s: the request's time is up", req->method, req->path);
+  req->deadline_hit = TRUE;
+  g_clear_pointer (&req->deadline, g_source_unref);
+  g_cancellable_cancel (req->cancellable);
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -936,6 +978,22 @@ pm_http_request_async (PmHttp              *self,
   req->if_match = g_strdup (if_match);
   req->started_us = g_get_monotonic_time ();
   g_task_set_task_data (task, req, request_free);
+
+  /* libsoup's timeout only notices silence; a server that trickles bytes
+   * would hold the request forever. The whole request, retries included,
+   * ends within the retry policy's total time (or the inactivity timeout,
+   * when that is longer). */
+  req->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      req->user_cancellable = g_object_ref (cancellable);
+      req->user_cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_user_cancelled),
+                                                      g_object_ref (req->cancellable), g_object_unref);
+    }
+  req->deadline = g_timeout_source_new (MAX (self->max_total_ms, self->timeout * 1000));
+  g_source_set_static_name (req->deadline, "[perimeter] request deadline");
+  g_source_set_callback (req->deadline, on_deadline, req, NULL);
+  g_source_attach (req->deadline, g_task_get_context (task));
 
   if (body != NULL)
     {

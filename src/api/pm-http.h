@@ -30,7 +30,10 @@ const char *pm_http_get_base_url     (PmHttp       *self);
 void        pm_http_set_timeout      (PmHttp       *self,
                                       guint         seconds);
 /* Retry policy for idempotent requests (and any request that failed before
- * it was sent): at most max_attempts in total, within max_total_ms. */
+ * it was sent): at most max_attempts in total, within max_total_ms. It is
+ * also each request's deadline: however slowly a server sends, a request
+ * ends (PM_API_ERROR_TIMEOUT) after max_total_ms, or after the inactivity
+ * timeout when that is longer. */
 void        pm_http_set_retry_policy (PmHttp       *self,
                                       guint         max_attempts,
                                       guint         base_delay_ms,
