@@ -18,6 +18,7 @@ struct _PmSession
   PmEntityStore *entities;
   PmClaimStore  *claims;
   GCancellable  *cancellable;
+  gboolean       busy;
 };
 
 G_DEFINE_FINAL_TYPE (PmSession, pm_session, G_TYPE_OBJECT)
@@ -40,6 +41,11 @@ static GParamSpec *properties[N_PROPS];
 static void
 on_store_loading_changed (PmSession *self)
 {
+  gboolean busy = pm_session_get_busy (self);
+
+  if (self->busy == busy)
+    return;
+  self->busy = busy;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -187,7 +193,7 @@ pm_session_class_init (PmSessionClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
