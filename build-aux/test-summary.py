@@ -42,7 +42,8 @@ for line in open(args[0], encoding="utf-8", errors="replace"):
     if not line:
         continue
     t = json.loads(line)
-    suite = (t.get("suite") or ["?"])[0].split(":")[-1]
+    # meson 1.0 names a test "project:suite / name" and has no "suite" key.
+    suite = t["name"].split(" / ")[0].split(":")[-1]
     out = t.get("stdout") or ""
     count_tap(suite, t["name"], out, t.get("result") in ("OK", "SKIP", "EXPECTEDFAIL"))
 
