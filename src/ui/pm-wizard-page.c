@@ -984,24 +984,11 @@ desired_policy (PmWizardPage *self)
 }
 
 static void
-policy_saved_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+policy_saved (PmWizardPage *self,
+              PmPolicy     *saved,
+              const GError *error,
+              gboolean      created)
 {
-  g_autoptr(PmWizardPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PmPolicy) saved = NULL;
-  gboolean created = FALSE;
-
-  if (g_object_get_data (G_OBJECT (self), "creating") != NULL)
-    {
-      created = TRUE;
-      g_object_set_data (G_OBJECT (self), "creating", NULL);
-      saved = pm_api_create_policy_finish (PM_API (source), result, &error);
-    }
-  else
-    saved = pm_api_update_policy_finish (PM_API (source), result, &error);
-
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (saved == NULL)
@@ -1017,6 +1004,30 @@ policy_saved_cb (GObject      *source,
                                                 pm_policy_get_name (saved), pm_policy_get_id (saved)));
   set_busy (self, FALSE);
   go_to (self, STEP_ASSOCIATE);
+}
+
+static void
+policy_created_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PmWizardPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) saved = pm_api_create_policy_finish (PM_API (source), result, &error);
+
+  policy_saved (self, saved, error, TRUE);
+}
+
+static void
+policy_updated_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PmWizardPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) saved = pm_api_update_policy_finish (PM_API (source), result, &error);
+
+  policy_saved (self, saved, error, FALSE);
 }
 
 static void
@@ -1037,12 +1048,9 @@ save_policy (PmWizardPage *self)
 
   set_busy (self, TRUE);
   if (self->policy == NULL && g_strcmp0 (self->policy_mode, "new") == 0)
-    {
-      g_object_set_data (G_OBJECT (self), "creating", GINT_TO_POINTER (1));
-      pm_api_create_policy_async (api, wanted, self->cancellable, policy_saved_cb, g_object_ref (self));
-    }
+    pm_api_create_policy_async (api, wanted, self->cancellable, policy_created_cb, g_object_ref (self));
   else
-    pm_api_update_policy_async (api, wanted, self->cancellable, policy_saved_cb, g_object_ref (self));
+    pm_api_update_policy_async (api, wanted, self->cancellable, policy_updated_cb, g_object_ref (self));
 }
 
 /* Step 6: associate --------------------------------------------------- */
@@ -1116,15 +1124,33 @@ find_entity (PmWizardPage *self,
 
 static void associate_next (PmWizardPage *self);
 
+/* One association call in flight: which resource, and which way. */
+typedef struct {
+  PmWizardPage *self;
+  char         *id;
+  gboolean      attach;
+} AssociateCall;
+
+static void
+associate_call_free (AssociateCall *call)
+{
+  g_object_unref (call->self);
+  g_free (call->id);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssociateCall, associate_call_free)
+
 static void
 associate_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(PmWizardPage) self = user_data;
+  g_autoptr(AssociateCall) call = user_data;
+  PmWizardPage *self = call->self;
+  const char *id = call->id;
+  gboolean attach = call->attach;
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = g_strdup (g_object_get_data (G_OBJECT (self), "assoc-id"));
-  gboolean attach = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (self), "assoc-attach"));
   gboolean ok;
   PmEntity *entity;
 
@@ -1155,6 +1181,19 @@ associate_cb (GObject      *source,
   associate_next (self);
 }
 
+static AssociateCall *
+associate_call_new (PmWizardPage *self,
+                    const char   *id,
+                    gboolean      attach)
+{
+  AssociateCall *call = g_new0 (AssociateCall, 1);
+
+  call->self = g_object_ref (self);
+  call->id = g_strdup (id);
+  call->attach = attach;
+  return call;
+}
+
 static void
 associate_next (PmWizardPage *self)
 {
@@ -1166,20 +1205,16 @@ associate_next (PmWizardPage *self)
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (self->associated, key) && find_entity (self, key) != NULL)
       {
-        g_object_set_data_full (G_OBJECT (self), "assoc-id", g_strdup (key), g_free);
-        g_object_set_data (G_OBJECT (self), "assoc-attach", GINT_TO_POINTER (TRUE));
         pm_api_associate_async (api, pm_policy_get_id (self->policy), find_entity (self, key),
-                                self->cancellable, associate_cb, g_object_ref (self));
+                                self->cancellable, associate_cb, associate_call_new (self, key, TRUE));
         return;
       }
   g_hash_table_iter_init (&iter, self->associated);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (self->chosen, key) && find_entity (self, key) != NULL)
       {
-        g_object_set_data_full (G_OBJECT (self), "assoc-id", g_strdup (key), g_free);
-        g_object_set_data (G_OBJECT (self), "assoc-attach", GINT_TO_POINTER (FALSE));
         pm_api_disassociate_async (api, pm_policy_get_id (self->policy), find_entity (self, key),
-                                   self->cancellable, associate_cb, g_object_ref (self));
+                                   self->cancellable, associate_cb, associate_call_new (self, key, FALSE));
         return;
       }
 
