@@ -167,6 +167,21 @@ pm_validate_egress_target (const char  *text,
   return validate_cidr (_("Target"), text, suggestion, error);
 }
 
+static GRegex *vpce_lower_re;
+static GRegex *vpce_any_case_re;
+static GRegex *azure_name_re;
+
+/* Compiled once: validation runs for every rule of every policy. */
+static gboolean
+match_cached (GRegex     **cache,
+              const char  *pattern,
+              const char  *text)
+{
+  if (g_once_init_enter (cache))
+    g_once_init_leave (cache, g_regex_new (pattern, G_REGEX_DOLLAR_ENDONLY | G_REGEX_OPTIMIZE, 0, NULL));
+  return g_regex_match (*cache, text, 0, NULL);
+}
+
 gboolean
 pm_validate_vpce_id (const char  *text,
                      GError     **error)
@@ -179,11 +194,11 @@ pm_validate_vpce_id (const char  *text,
                    _("VPC endpoint ID: enter the ID of your VPC endpoint, such as vpce-0123456789abcdef0"));
       return FALSE;
     }
-  if (g_regex_match_simple ("^vpce-[0-9a-f]{8,17}$", text, G_REGEX_DOLLAR_ENDONLY, 0))
+  if (match_cached (&vpce_lower_re, "^vpce-[0-9a-f]{8,17}$", text))
     return TRUE;
 
   quoted = quote_input (text);
-  if (g_regex_match_simple ("^vpce-[0-9a-fA-F]{8,17}$", text, G_REGEX_DOLLAR_ENDONLY, 0))
+  if (match_cached (&vpce_any_case_re, "^vpce-[0-9a-fA-F]{8,17}$", text))
     g_set_error (error, PM_VALIDATION_ERROR, PM_VALIDATION_ERROR_INVALID,
                  _("VPC endpoint ID: write “%s” in lowercase, as AWS shows it"), quoted);
   else
@@ -212,7 +227,7 @@ pm_validate_azure_endpoint_name (const char  *text,
                    PM_MAX_AZURE_ENDPOINT_NAME_LENGTH);
       return FALSE;
     }
-  if (g_regex_match_simple ("^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$", text, G_REGEX_DOLLAR_ENDONLY, 0))
+  if (match_cached (&azure_name_re, "^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$", text))
     return TRUE;
 
   quoted = quote_input (text);
