@@ -1217,6 +1217,59 @@ test_fault_idempotent_writes_retried (Fixture       *f,
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "DELETE", NULL), ==, 2);
 }
 
+/* A DELETE whose first attempt may have acted: the 404 to its repetition
+ * means done. A 404 to a first attempt stays an error. */
+static void
+test_fault_lost_delete (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char *faults[] = { "reset-after@DELETE*1", "stall:3000@DELETE*1" };
+  g_autoptr(GError) error = NULL;
+
+  /* a short inactivity timeout, so the stall is noticed quickly */
+  pm_http_set_timeout (f->http, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Lost delete %u", i);
+      g_autoptr(PmPolicy) draft = new_ip_policy (f, name);
+      g_autoptr(PmPolicy) created = create_policy (f, draft, &error);
+      guint deletes = pm_sandbox_get_request_count (f->sandbox, "DELETE", NULL);
+
+      g_assert_no_error (error);
+      add_fault (f, faults[i]);
+      g_assert_true (delete_policy (f, pm_policy_get_id (created), FALSE, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (count_named (f, name), ==, 0);
+      g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "DELETE", NULL), ==, deletes + 2);
+      pm_sandbox_clear_faults (f->sandbox);
+
+      /* gone already, asked once: not found */
+      g_assert_false (delete_policy (f, pm_policy_get_id (created), FALSE, &error));
+      g_assert_error (error, PM_API_ERROR, PM_API_ERROR_NOT_FOUND);
+      g_clear_error (&error);
+    }
+
+  if (!serverless (f))
+    {
+      /* detaching is a DELETE too */
+      g_autoptr(GPtrArray) entities = list_entities (f, &error);
+      g_autoptr(PmPolicy) policy = find_policy (f, policy_name (f));
+      PmEntity *entity = find_entity (entities, entity_name (f));
+      const char *id = pm_policy_get_id (policy);
+
+      g_assert_no_error (error);
+      g_assert_true (associate (f, id, entity, TRUE, &error));
+      g_assert_no_error (error);
+      add_fault (f, "reset-after@DELETE*1");
+      g_assert_true (associate (f, id, entity, FALSE, &error));
+      g_assert_no_error (error);
+      g_assert_false (is_associated (f, id, entity));
+      pm_sandbox_clear_faults (f->sandbox);
+      g_assert_false (associate (f, id, entity, FALSE, &error));
+      g_assert_error (error, PM_API_ERROR, PM_API_ERROR_NOT_FOUND);
+    }
+}
+
 static gboolean
 cancel_cb (gpointer data)
 {
@@ -1299,6 +1352,7 @@ main (int   argc,
       add_for (n, fl, "fault/lost-create-reconciled", test_fault_lost_create_reconciled);
       add_for (n, fl, "fault/create-without-listing", test_create_without_listing);
       add_for (n, fl, "fault/idempotent-writes-retried", test_fault_idempotent_writes_retried);
+      add_for (n, fl, "fault/lost-delete", test_fault_lost_delete);
       add_for (n, fl, "cancel", test_cancel);
       add_for (n, fl, "curl", test_curl_for_api);
       if (fl == PM_FLAVOUR_SERVERLESS)

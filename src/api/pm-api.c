@@ -584,6 +584,8 @@ typedef struct
   GDestroyNotify result_free;
   JsonNode      *node;
   char          *etag;
+  char          *method;
+  char          *path;
 } Call;
 
 static void
@@ -593,6 +595,8 @@ call_free (gpointer data)
 
   g_clear_pointer (&call->node, json_node_unref);
   g_free (call->etag);
+  g_free (call->method);
+  g_free (call->path);
   g_free (call);
 }
 
@@ -633,10 +637,22 @@ on_call_reply (GObject      *source,
   g_autoptr(PmHttpReply) reply = NULL;
   GError *error = NULL;
   Call *call = g_task_get_task_data (task);
+  gboolean uncertain = pm_http_request_was_uncertain (PM_HTTP (source), result);
 
   reply = pm_http_request_finish (PM_HTTP (source), result, &error);
   if (reply == NULL)
     {
+      /* A DELETE repeated after an attempt that may have done it: gone is
+       * what was asked. A 404 to the first attempt stays an error. */
+      if (g_error_matches (error, PM_API_ERROR, PM_API_ERROR_NOT_FOUND)
+          && uncertain && call->func == NULL && g_str_equal (call->method, "DELETE"))
+        {
+          g_debug ("DELETE %s: not found after an unanswered attempt; it is gone", call->path);
+          g_clear_error (&error);
+          g_task_return_pointer (task, GINT_TO_POINTER (TRUE), NULL);
+          return;
+        }
+
       g_task_return_error (task, error);
       return;
     }
@@ -674,6 +690,8 @@ pm_api_call_async (PmHttp              *http,
   call->func = func;
   call->flavour = flavour;
   call->result_free = result_free;
+  call->method = g_ascii_strup (method, -1);
+  call->path = g_strdup (path);
   g_task_set_task_data (task, call, call_free);
 
   pm_http_request_async (http, method, path, body, if_match, cancellable, on_call_reply, task);

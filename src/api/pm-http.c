@@ -783,6 +783,8 @@ handle_reply (GTask  *owned_task,
   status = soup_message_get_status (req->msg);
   log_attempt (req, status, NULL);
 
+  if (status == SOUP_STATUS_GATEWAY_TIMEOUT)
+    req->uncertain = TRUE;   /* the server behind the gateway may have acted */
   if (status_is_retryable (status) && method_is_idempotent (req))
     {
       guint retry_after = parse_retry_after (req->msg);
@@ -1018,4 +1020,17 @@ pm_http_request_finish (PmHttp        *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+pm_http_request_was_uncertain (PmHttp       *self,
+                               GAsyncResult *result)
+{
+  Request *req;
+
+  g_return_val_if_fail (PM_IS_HTTP (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  req = g_task_get_task_data (G_TASK (result));
+  return req != NULL && req->uncertain;
 }

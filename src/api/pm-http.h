@@ -64,6 +64,14 @@ PmHttpReply *pm_http_request_finish  (PmHttp              *self,
                                       GAsyncResult        *result,
                                       GError             **error);
 
+/* After a request has finished: whether an attempt before the last one
+ * may have reached the server without its outcome being known (a reset
+ * after sending, a time-out, a reply cut off, a 504). The final answer may
+ * then describe what that earlier attempt did: a 404 to a repeated DELETE,
+ * a 412 to a repeated PATCH with If-Match. */
+gboolean     pm_http_request_was_uncertain (PmHttp       *self,
+                                            GAsyncResult *result);
+
 /* The session, for tests and tools that watch the exchanges (e.g. connect
  * to "request-queued" to read response headers). */
 SoupSession *pm_http_get_session     (PmHttp     *self);
