@@ -1270,6 +1270,78 @@ test_fault_lost_delete (Fixture       *f,
     }
 }
 
+/* Serverless: a PATCH whose first attempt may have acted meets a 412 when
+ * repeated; what the server holds decides, and nothing is overwritten. */
+static void
+test_fault_lost_patch (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) listed = find_policy (f, "Tokyo office");
+  g_autoptr(PmPolicy) policy = get_policy (f, pm_policy_get_id (listed), &error);
+  g_autoptr(PmPolicy) updated = NULL;
+  g_autoptr(PmPolicy) refused = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+  g_autoptr(GPtrArray) entities = NULL;
+  g_autoptr(PmPolicy) vpc = find_policy (f, "Application VPC");
+  g_autoptr(PmPolicy) office = find_policy (f, "Office networks");
+  const char *filters = "/api/v1/serverless/traffic-filters";
+  PmEntity *entity;
+
+  g_assert_no_error (error);
+  /* the first PATCH acts, its answer is lost; the second gets 412 */
+  add_fault (f, "reset-after@PATCH*1");
+  pm_policy_set_description (policy, "Edited once");
+  updated = update_policy (f, policy, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pm_policy_get_description (updated), ==, "Edited once");
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", filters), ==, 2);
+  stored = state_policy (f, pm_policy_get_id (policy));
+  g_assert_cmpstr (json_object_get_string_member (stored, "description"), ==, "Edited once");
+  /* the new ETag came with the re-read: a next edit goes through */
+  g_assert_nonnull (pm_policy_get_etag (updated));
+  g_assert_cmpstr (pm_policy_get_etag (updated), !=, pm_policy_get_etag (policy));
+  pm_sandbox_clear_faults (f->sandbox);
+  pm_policy_set_description (updated, "Edited twice");
+  g_clear_object (&refused);
+  refused = update_policy (f, updated, &error);
+  g_assert_no_error (error);
+
+  /* the first attempt did not act, and by the second someone else's change
+   * is there (412): a conflict, and theirs stays */
+  add_fault (f, "reset-before@PATCH*1");
+  add_fault (f, "stale-etag@PATCH*1");
+  g_clear_object (&refused);
+  pm_policy_set_description (updated, "Never written");
+  refused = update_policy (f, updated, &error);
+  g_assert_null (refused);
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_clear_pointer (&stored, json_object_unref);
+  stored = state_policy (f, pm_policy_get_id (policy));
+  g_assert_cmpstr (json_object_get_string_member (stored, "description"), ==, "Edited twice");
+  pm_sandbox_clear_faults (f->sandbox);
+
+  /* the project's read-modify-write: associated, the other filters kept */
+  entities = list_entities (f, &error);
+  g_assert_no_error (error);
+  entity = find_entity (entities, "Platform observability");
+  g_assert_false (project_has_filter (f, pm_entity_get_id (entity), pm_policy_get_id (vpc)));
+  g_assert_true (project_has_filter (f, pm_entity_get_id (entity), pm_policy_get_id (office)));
+  add_fault (f, "reset-after@PATCH:/api/v1/serverless/projects*1");
+  g_assert_true (associate (f, pm_policy_get_id (vpc), entity, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (project_has_filter (f, pm_entity_get_id (entity), pm_policy_get_id (vpc)));
+  g_assert_true (project_has_filter (f, pm_entity_get_id (entity), pm_policy_get_id (office)));
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", "/api/v1/serverless/projects"), ==, 2);
+  pm_sandbox_clear_faults (f->sandbox);
+  add_fault (f, "reset-after@PATCH:/api/v1/serverless/projects*1");
+  g_assert_true (associate (f, pm_policy_get_id (vpc), entity, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_false (project_has_filter (f, pm_entity_get_id (entity), pm_policy_get_id (vpc)));
+  g_assert_true (project_has_filter (f, pm_entity_get_id (entity), pm_policy_get_id (office)));
+}
+
 static gboolean
 cancel_cb (gpointer data)
 {
@@ -1360,6 +1432,7 @@ main (int   argc,
           add_for (n, fl, "paging", test_paging);
           add_for (n, fl, "update-stale-etag", test_update_stale_etag);
           add_for (n, fl, "association-race", test_association_race);
+          add_for (n, fl, "fault/lost-patch", test_fault_lost_patch);
           add_for (n, fl, "unsupported-and-metadata", test_serverless_unsupported_and_metadata);
         }
       else

@@ -56,6 +56,12 @@ void      pm_api_append_query      (GString    *path,
 gboolean  pm_api_policy_matches    (PmPolicy *submitted,
                                     PmPolicy *found);
 
+/* Whether actual holds everything expected says: the members of expected
+ * objects (others may be added), arrays element for element, equal values.
+ * How a write whose reply was lost is recognised by reading back. */
+gboolean  pm_api_json_has          (JsonNode *expected,
+                                    JsonNode *actual);
+
 /* A create's read-back after an unanswered POST: should the listing be
  * consulted? (The request may have been acted on.) */
 gboolean  pm_api_error_may_have_acted (const GError *error);

@@ -586,6 +586,9 @@ typedef struct
   char          *etag;
   char          *method;
   char          *path;
+  JsonNode      *body;       /* what was sent, for a write that is checked by reading */
+  gboolean       if_match;
+  GError        *write_error; /* the write's own error while it is checked */
 } Call;
 
 static void
@@ -594,10 +597,58 @@ call_free (gpointer data)
   Call *call = data;
 
   g_clear_pointer (&call->node, json_node_unref);
+  g_clear_pointer (&call->body, json_node_unref);
   g_free (call->etag);
   g_free (call->method);
   g_free (call->path);
+  g_clear_error (&call->write_error);
   g_free (call);
+}
+
+gboolean
+pm_api_json_has (JsonNode *expected,
+                 JsonNode *actual)
+{
+  if (expected == NULL || JSON_NODE_HOLDS_NULL (expected))
+    return actual == NULL || JSON_NODE_HOLDS_NULL (actual);
+  if (actual == NULL || JSON_NODE_TYPE (expected) != JSON_NODE_TYPE (actual))
+    return FALSE;
+
+  switch (JSON_NODE_TYPE (expected))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *want = json_node_get_object (expected);
+        JsonObject *have = json_node_get_object (actual);
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *value;
+
+        json_object_iter_init (&iter, want);
+        while (json_object_iter_next (&iter, &name, &value))
+          if (!pm_api_json_has (value, json_object_get_member (have, name)))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *want = json_node_get_array (expected);
+        JsonArray *have = json_node_get_array (actual);
+        guint n = json_array_get_length (want);
+
+        if (n != json_array_get_length (have))
+          return FALSE;
+        for (guint i = 0; i < n; i++)
+          if (!pm_api_json_has (json_array_get_element (want, i), json_array_get_element (have, i)))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      return json_node_equal (expected, actual);
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
 }
 
 static void
@@ -629,6 +680,104 @@ read_thread (GTask        *task,
 }
 
 static void
+finish_with_node (GTask *task)
+{
+  Call *call = g_task_get_task_data (task);
+
+  if (call->func == NULL)
+    {
+      g_task_return_pointer (task, GINT_TO_POINTER (TRUE), NULL);
+      g_object_unref (task);
+      return;
+    }
+  g_task_run_in_thread (task, read_thread);
+  g_object_unref (task);
+}
+
+/* A write whose outcome is unknown is checked by reading the object back:
+ * when the server holds exactly what was sent, the write happened. Never
+ * sent again. */
+
+static void
+compare_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Call *call = task_data;
+
+  g_task_return_boolean (task, pm_api_json_has (call->body, call->node));
+}
+
+static void
+on_compared (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  Call *call = g_task_get_task_data (task);
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    {
+      g_debug ("%s %s: the server does not hold what was sent", call->method, call->path);
+      g_clear_pointer (&call->node, json_node_unref);
+      g_clear_pointer (&call->etag, g_free);
+      g_task_return_error (task, g_steal_pointer (&call->write_error));
+      g_object_unref (task);
+      return;
+    }
+
+  g_debug ("%s %s: the server holds what was sent; the write happened", call->method, call->path);
+  g_clear_error (&call->write_error);
+  finish_with_node (task);
+}
+
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(PmHttpReply) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) compare = NULL;
+
+  reply = pm_http_request_finish (PM_HTTP (source), result, &error);
+  if (reply == NULL || reply->body == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_error (task, g_steal_pointer (&call->write_error));
+      g_object_unref (task);
+      return;
+    }
+
+  call->node = g_steal_pointer (&reply->body);
+  call->etag = g_steal_pointer (&reply->etag);
+  compare = g_task_new (NULL, g_task_get_cancellable (task), on_compared, task);
+  g_task_set_source_tag (compare, compare_thread);
+  g_task_set_task_data (compare, call, NULL);
+  g_task_run_in_thread (compare, compare_thread);
+}
+
+/* Should a failed write be checked by reading back? */
+static gboolean
+should_check_write (Call         *call,
+                    const GError *error,
+                    gboolean      uncertain)
+{
+  if (call->body == NULL || error == NULL || error->domain != PM_API_ERROR)
+    return FALSE;
+  if (!g_str_equal (call->method, "PUT") && !g_str_equal (call->method, "PATCH"))
+    return FALSE;
+
+  /* A repeated PATCH refused because the first one changed the ETag */
+  return error->code == PM_API_ERROR_CONFLICT && call->if_match && uncertain;
+}
+
+static void
 on_call_reply (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
@@ -638,6 +787,7 @@ on_call_reply (GObject      *source,
   GError *error = NULL;
   Call *call = g_task_get_task_data (task);
   gboolean uncertain = pm_http_request_was_uncertain (PM_HTTP (source), result);
+  GTask *owned;
 
   reply = pm_http_request_finish (PM_HTTP (source), result, &error);
   if (reply == NULL)
@@ -650,6 +800,17 @@ on_call_reply (GObject      *source,
           g_debug ("DELETE %s: not found after an unanswered attempt; it is gone", call->path);
           g_clear_error (&error);
           g_task_return_pointer (task, GINT_TO_POINTER (TRUE), NULL);
+          return;
+        }
+
+      if (should_check_write (call, error, uncertain))
+        {
+          g_debug ("%s %s: “%s”; reading it back to see whether it happened",
+                   call->method, call->path, error->message);
+          owned = g_steal_pointer (&task);
+          call->write_error = error;
+          pm_http_request_async (PM_HTTP (source), "GET", call->path, NULL, NULL,
+                                 g_task_get_cancellable (owned), on_checked, owned);
           return;
         }
 
@@ -692,6 +853,8 @@ pm_api_call_async (PmHttp              *http,
   call->result_free = result_free;
   call->method = g_ascii_strup (method, -1);
   call->path = g_strdup (path);
+  call->body = body != NULL ? json_node_ref (body) : NULL;
+  call->if_match = if_match != NULL;
   g_task_set_task_data (task, call, call_free);
 
   pm_http_request_async (http, method, path, body, if_match, cancellable, on_call_reply, task);
