@@ -1342,6 +1342,43 @@ test_fault_lost_patch (Fixture       *f,
   g_assert_true (project_has_filter (f, pm_entity_get_id (entity), pm_policy_get_id (office)));
 }
 
+/* An update whose reply is cut off (after the server acted) or is not JSON
+ * (a proxy's page: it did not act) is checked by reading back. */
+static void
+test_fault_update_bad_reply_checked (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) listed = find_policy (f, "Corporate VPN (EU)");
+  g_autoptr(PmPolicy) policy = get_policy (f, pm_policy_get_id (listed), &error);
+  g_autoptr(PmPolicy) updated = NULL;
+  g_autoptr(PmPolicy) failed = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+  const char *method = serverless (f) ? "PATCH" : "PUT";
+  g_autofree char *truncate = g_strdup_printf ("truncate@%s*1", method);
+  g_autofree char *not_json = g_strdup_printf ("not-json@%s*1", method);
+
+  g_assert_no_error (error);
+  add_fault (f, truncate);
+  pm_policy_set_description (policy, "Cut reply");
+  updated = update_policy (f, policy, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pm_policy_get_description (updated), ==, "Cut reply");
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, method, NULL), ==, 1);
+  stored = state_policy (f, pm_policy_get_id (policy));
+  g_assert_cmpstr (json_object_get_string_member (stored, "description"), ==, "Cut reply");
+  pm_sandbox_clear_faults (f->sandbox);
+
+  add_fault (f, not_json);
+  pm_policy_set_description (updated, "Behind a proxy");
+  failed = update_policy (f, updated, &error);
+  g_assert_null (failed);
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_BAD_REPLY);
+  g_clear_pointer (&stored, json_object_unref);
+  stored = state_policy (f, pm_policy_get_id (policy));
+  g_assert_cmpstr (json_object_get_string_member (stored, "description"), ==, "Cut reply");
+}
+
 static gboolean
 cancel_cb (gpointer data)
 {
@@ -1425,6 +1462,7 @@ main (int   argc,
       add_for (n, fl, "fault/create-without-listing", test_create_without_listing);
       add_for (n, fl, "fault/idempotent-writes-retried", test_fault_idempotent_writes_retried);
       add_for (n, fl, "fault/lost-delete", test_fault_lost_delete);
+      add_for (n, fl, "fault/update-bad-reply-checked", test_fault_update_bad_reply_checked);
       add_for (n, fl, "cancel", test_cancel);
       add_for (n, fl, "curl", test_curl_for_api);
       if (fl == PM_FLAVOUR_SERVERLESS)

@@ -773,6 +773,9 @@ should_check_write (Call         *call,
   if (!g_str_equal (call->method, "PUT") && !g_str_equal (call->method, "PATCH"))
     return FALSE;
 
+  /* The reply was cut off or unreadable after the server may have acted */
+  if (error->code == PM_API_ERROR_BAD_REPLY)
+    return TRUE;
   /* A repeated PATCH refused because the first one changed the ETag */
   return error->code == PM_API_ERROR_CONFLICT && call->if_match && uncertain;
 }
