@@ -30,6 +30,12 @@ struct _PmPolicy
 
   GListStore *associations;
   int n_associations;
+
+  /* The two lists' items again, for pm_policy_equal(): the stores diff in a
+   * worker thread, and g_list_model_get_item() on a GListStore writes its
+   * lookup cache, which races with the main thread reading the same list. */
+  GPtrArray *rule_items;
+  GPtrArray *association_items;
   gboolean has_associations_info;
 
   JsonObject *extra;
@@ -65,6 +71,28 @@ reset_search_text (PmPolicy *self)
 }
 
 static void
+mirror_items_changed (GListModel *model,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      GPtrArray  *mirror)
+{
+  g_ptr_array_remove_range (mirror, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (mirror, position + i, g_list_model_get_item (model, position + i));
+}
+
+static void
+associations_items_changed_cb (GListModel *model,
+                               guint       position,
+                               guint       removed,
+                               guint       added,
+                               PmPolicy   *self)
+{
+  mirror_items_changed (model, position, removed, added, self->association_items);
+}
+
+static void
 rule_notify_cb (PmRule     *rule,
                 GParamSpec *pspec,
                 PmPolicy   *self)
@@ -81,6 +109,7 @@ rules_items_changed_cb (GListModel *model,
 {
   guint n = g_list_model_get_n_items (model);
 
+  mirror_items_changed (model, position, removed, added, self->rule_items);
   for (guint i = position; i < position + added; i++)
     {
       g_autoptr(PmRule) rule = g_list_model_get_item (model, i);
@@ -105,6 +134,8 @@ pm_policy_dispose (GObject *object)
 
   if (self->rules != NULL)
     g_signal_handlers_disconnect_by_func (self->rules, rules_items_changed_cb, self);
+  if (self->associations != NULL)
+    g_signal_handlers_disconnect_by_func (self->associations, associations_items_changed_cb, self);
 
   G_OBJECT_CLASS (pm_policy_parent_class)->dispose (object);
 }
@@ -122,6 +153,8 @@ pm_policy_finalize (GObject *object)
   g_clear_pointer (&self->etag, g_free);
   g_clear_object (&self->rules);
   g_clear_object (&self->associations);
+  g_clear_pointer (&self->rule_items, g_ptr_array_unref);
+  g_clear_pointer (&self->association_items, g_ptr_array_unref);
   g_clear_pointer (&self->extra, json_object_unref);
   g_clear_pointer (&self->search_text, g_free);
 
@@ -265,7 +298,10 @@ pm_policy_init (PmPolicy *self)
   self->associations = g_list_store_new (PM_TYPE_ASSOCIATION);
   self->n_associations = -1;
   self->extra = json_object_new ();
+  self->rule_items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->association_items = g_ptr_array_new_with_free_func (g_object_unref);
   g_signal_connect (self->rules, "items-changed", G_CALLBACK (rules_items_changed_cb), self);
+  g_signal_connect (self->associations, "items-changed", G_CALLBACK (associations_items_changed_cb), self);
 }
 
 PmPolicy *
@@ -323,22 +359,15 @@ pm_policy_copy (PmPolicy *self)
 }
 
 static gboolean
-list_equal (GListModel *a,
-            GListModel *b,
-            gboolean  (*equal) (gpointer, gpointer))
+items_equal (GPtrArray  *a,
+             GPtrArray  *b,
+             gboolean  (*equal) (gpointer, gpointer))
 {
-  guint n = g_list_model_get_n_items (a);
-
-  if (n != g_list_model_get_n_items (b))
+  if (a->len != b->len)
     return FALSE;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GObject) x = g_list_model_get_item (a, i);
-      g_autoptr(GObject) y = g_list_model_get_item (b, i);
-
-      if (!equal (x, y))
-        return FALSE;
-    }
+  for (guint i = 0; i < a->len; i++)
+    if (!equal (a->pdata[i], b->pdata[i]))
+      return FALSE;
   return TRUE;
 }
 
@@ -361,10 +390,10 @@ pm_policy_equal (PmPolicy *a,
          a->include_by_default == b->include_by_default &&
          a->n_associations == b->n_associations &&
          a->has_associations_info == b->has_associations_info &&
-         list_equal (G_LIST_MODEL (a->rules), G_LIST_MODEL (b->rules),
-                     (gboolean (*) (gpointer, gpointer)) pm_rule_equal) &&
-         list_equal (G_LIST_MODEL (a->associations), G_LIST_MODEL (b->associations),
-                     (gboolean (*) (gpointer, gpointer)) pm_association_equal) &&
+         items_equal (a->rule_items, b->rule_items,
+                      (gboolean (*) (gpointer, gpointer)) pm_rule_equal) &&
+         items_equal (a->association_items, b->association_items,
+                      (gboolean (*) (gpointer, gpointer)) pm_association_equal) &&
          pm_json_object_equal (a->extra, b->extra);
 }
 
