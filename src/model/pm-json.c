@@ -485,22 +485,27 @@ pm_json_read_association (JsonNode  *node,
   return read_association (node, NULL, error);
 }
 
+typedef gpointer (*ReadElementFunc) (JsonNode    *node,
+                                     const char  *prefix,
+                                     GError     **error);
+
+/* Reads each element of array (named "prefix[i]" in errors) with read. */
 static GPtrArray *
-read_association_array (JsonArray   *array,
-                        const char  *prefix,
-                        GError     **error)
+read_elements (JsonArray        *array,
+               const char       *prefix,
+               ReadElementFunc   read,
+               GError          **error)
 {
-  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) result = g_ptr_array_new_full (json_array_get_length (array), g_object_unref);
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       g_autofree char *element_prefix = g_strdup_printf ("%s[%u]", prefix, i);
-      PmAssociation *association = read_association (json_array_get_element (array, i),
-                                                     element_prefix, error);
+      gpointer element = read (json_array_get_element (array, i), element_prefix, error);
 
-      if (association == NULL)
+      if (element == NULL)
         return NULL;
-      g_ptr_array_add (result, association);
+      g_ptr_array_add (result, element);
     }
   return g_steal_pointer (&result);
 }
@@ -527,7 +532,7 @@ pm_json_read_associations (JsonNode  *node,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if ((result = read_association_array (array, "associations", error)) == NULL ||
+  if ((result = read_elements (array, "associations", (ReadElementFunc) read_association, error)) == NULL ||
       !read_int (object, NULL, "total_associations", 0, G_MAXINT, &has_total, &total, error))
     return NULL;
   if (total_out != NULL)
@@ -628,7 +633,7 @@ read_policy (JsonNode    *node,
         {
           g_autofree char *assoc_prefix = field_name (prefix, "associations");
 
-          if ((associations = read_association_array (array, assoc_prefix, error)) == NULL)
+          if ((associations = read_elements (array, assoc_prefix, (ReadElementFunc) read_association, error)) == NULL)
             return NULL;
         }
       if (!read_int (object, prefix, "total_associations", 0, G_MAXINT, &has_total, &total, error))
@@ -1008,7 +1013,6 @@ GPtrArray *
 pm_json_read_deployments (JsonNode  *node,
                           GError   **error)
 {
-  g_autoptr(GPtrArray) result = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonArray *array;
 
@@ -1028,17 +1032,7 @@ pm_json_read_deployments (JsonNode  *node,
         }
     }
 
-  result = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      g_autofree char *prefix = g_strdup_printf ("deployments[%u]", i);
-      PmEntity *entity = read_deployment (json_array_get_element (array, i), prefix, error);
-
-      if (entity == NULL)
-        return NULL;
-      g_ptr_array_add (result, entity);
-    }
-  return g_steal_pointer (&result);
+  return read_elements (array, "deployments", (ReadElementFunc) read_deployment, error);
 }
 
 static gboolean
@@ -1144,16 +1138,9 @@ pm_json_read_project_list (JsonNode  *node,
   if (!read_string (object, NULL, "next_page", FALSE, &next_page, error))
     return NULL;
 
-  result = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      g_autofree char *prefix = g_strdup_printf ("items[%u]", i);
-      PmEntity *entity = read_project (json_array_get_element (array, i), prefix, error);
-
-      if (entity == NULL)
-        return NULL;
-      g_ptr_array_add (result, entity);
-    }
+  result = read_elements (array, "items", (ReadElementFunc) read_project, error);
+  if (result == NULL)
+    return NULL;
   if (next_page_out != NULL && next_page != NULL && *next_page != '\0')
     *next_page_out = g_strdup (next_page);
   return g_steal_pointer (&result);
@@ -1235,7 +1222,6 @@ GPtrArray *
 pm_json_read_claims (JsonNode  *node,
                      GError   **error)
 {
-  g_autoptr(GPtrArray) result = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonObject *object;
   JsonArray *array;
@@ -1248,17 +1234,7 @@ pm_json_read_claims (JsonNode  *node,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  result = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      g_autofree char *prefix = g_strdup_printf ("claimed_link_ids[%u]", i);
-      PmLinkClaim *claim = read_claim (json_array_get_element (array, i), prefix, error);
-
-      if (claim == NULL)
-        return NULL;
-      g_ptr_array_add (result, claim);
-    }
-  return g_steal_pointer (&result);
+  return read_elements (array, "claimed_link_ids", (ReadElementFunc) read_claim, error);
 }
 
 JsonNode *
