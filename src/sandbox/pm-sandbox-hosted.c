@@ -35,17 +35,8 @@ lookup_ruleset (PmSbState   *state,
                 const char  *id,
                 PmSbReply   *reply)
 {
-  PmSbPolicy *policy = g_hash_table_lookup (state->ruleset_by_id, id);
-
-  /* not-found-after-create: a read of a new id misses once */
-  if (policy == NULL
-      || (g_str_equal (request->method, "GET") && g_hash_table_remove (state->hidden_once, id)))
-    {
-      pm_sb_reply_error (reply, 404, "traffic_filter.not_found", "ruleset_id",
-                         "The traffic filter ruleset %s cannot be found", id);
-      return NULL;
-    }
-  return policy;
+  return pm_sb_lookup_policy (state, state->ruleset_by_id, request, id, reply,
+                              "ruleset_id", "traffic filter ruleset");
 }
 
 static gboolean

@@ -100,6 +100,10 @@ void        pm_sb_state_add_claim        (PmSbState *state, const char *region, 
 JsonNode   *pm_sb_state_dup             (PmSbState *state);
 gboolean    pm_sb_same_region           (const char *a, const char *b);
 JsonArray  *pm_sb_associations_to_json  (PmSbPolicy *policy);
+/* The policy id names in by_id, or a 404 naming field ("The WHAT ID cannot be found"). */
+PmSbPolicy *pm_sb_lookup_policy         (PmSbState *state, GHashTable *by_id, PmSbRequest *request,
+                                         const char *id, PmSbReply *reply, const char *field,
+                                         const char *what);
 JsonObject *pm_sb_ruleset_to_json       (PmSbState *state, PmSbPolicy *policy, gboolean associations);
 JsonObject *pm_sb_filter_to_json        (PmSbPolicy *policy);
 JsonObject *pm_sb_project_to_json       (PmSbProject *project);

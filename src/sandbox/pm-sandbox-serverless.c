@@ -110,17 +110,7 @@ lookup_filter (PmSbState   *state,
                const char  *id,
                PmSbReply   *reply)
 {
-  PmSbPolicy *policy = g_hash_table_lookup (state->filter_by_id, id);
-
-  /* not-found-after-create: a read of a new id misses once */
-  if (policy == NULL
-      || (g_str_equal (request->method, "GET") && g_hash_table_remove (state->hidden_once, id)))
-    {
-      pm_sb_reply_error (reply, 404, "traffic_filter.not_found", "id",
-                         "The traffic filter %s cannot be found", id);
-      return NULL;
-    }
-  return policy;
+  return pm_sb_lookup_policy (state, state->filter_by_id, request, id, reply, "id", "traffic filter");
 }
 
 static gboolean

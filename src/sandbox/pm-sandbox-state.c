@@ -263,6 +263,27 @@ copy_members (JsonObject *to,
     json_object_set_member (to, name, pm_json_node_copy_deep (member));
 }
 
+PmSbPolicy *
+pm_sb_lookup_policy (PmSbState   *state,
+                     GHashTable  *by_id,
+                     PmSbRequest *request,
+                     const char  *id,
+                     PmSbReply   *reply,
+                     const char  *field,
+                     const char  *what)
+{
+  PmSbPolicy *policy = g_hash_table_lookup (by_id, id);
+
+  /* not-found-after-create: a read of a new id misses once */
+  if (policy == NULL
+      || (g_str_equal (request->method, "GET") && g_hash_table_remove (state->hidden_once, id)))
+    {
+      pm_sb_reply_error (reply, 404, "traffic_filter.not_found", field, "The %s %s cannot be found", what, id);
+      return NULL;
+    }
+  return policy;
+}
+
 JsonArray *
 pm_sb_associations_to_json (PmSbPolicy *policy)
 {
