@@ -24,4 +24,8 @@ guint16       pm_test_free_port   (void);
 /* The shared reference folder (env PM_SHARED_DIR), asserted to exist. */
 const char   *pm_test_shared_dir  (void);
 
+/* The Elastic docs in the shared seeds/ folder: the .txt files' names,
+ * sorted (free with g_strfreev). */
+char        **pm_test_seed_names  (void);
+
 G_END_DECLS

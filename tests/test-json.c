@@ -125,31 +125,16 @@ block_json (const char *block)
   return g_string_free (g_steal_pointer (&body), FALSE);
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
 static GPtrArray *
 load_seed_bodies (void)
 {
   GPtrArray *bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) seed_body_free);
   g_autofree char *dir_path = g_build_filename (pm_test_shared_dir (), "seeds", NULL);
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  g_auto(GStrv) names = pm_test_seed_names ();
 
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".txt"))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-
-  for (guint n = 0; n < names->len; n++)
+  for (guint n = 0; names[n] != NULL; n++)
     {
-      g_autofree char *path = g_build_filename (dir_path, g_ptr_array_index (names, n), NULL);
+      g_autofree char *path = g_build_filename (dir_path, names[n], NULL);
       g_autofree char *contents = NULL;
       g_auto(GStrv) lines = NULL;
       g_autoptr(GString) block = NULL;
@@ -176,7 +161,7 @@ load_seed_bodies (void)
                     {
                       SeedBody *body = g_new0 (SeedBody, 1);
 
-                      body->file = g_strdup (g_ptr_array_index (names, n));
+                      body->file = g_strdup (names[n]);
                       body->line = block_line;
                       body->kind = classify (block->str, json);
                       body->text = json;

@@ -1234,32 +1234,18 @@ parse_curl (const char *block,
   return example;
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
-}
-
 /* Every ```…``` block of the seeds that runs curl against an API host. */
 static GPtrArray *
 seed_examples (void)
 {
   GPtrArray *examples = g_ptr_array_new_with_free_func ((GDestroyNotify) curl_example_free);
   g_autofree char *dir = g_build_filename (pm_test_shared_dir (), "seeds", NULL);
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  g_auto(GStrv) names = pm_test_seed_names ();
 
-  g_assert_nonnull (handle);
-  while ((name = g_dir_read_name (handle)))
-    if (g_str_has_suffix (name, ".txt"))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_assert_cmpuint (names->len, ==, 3);
-  for (guint n = 0; n < names->len; n++)
+  g_assert_cmpuint (g_strv_length (names), ==, 3);
+  for (guint n = 0; names[n] != NULL; n++)
     {
-      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, n), NULL);
+      g_autofree char *path = g_build_filename (dir, names[n], NULL);
       g_autofree char *text = NULL;
       g_auto(GStrv) parts = NULL;
 
@@ -1272,7 +1258,7 @@ seed_examples (void)
 
           if (strstr (parts[i], "curl") == NULL)
             continue;
-          example = parse_curl (parts[i], g_ptr_array_index (names, n));
+          example = parse_curl (parts[i], names[n]);
           if (example->url && (strstr (example->url, "api.elastic-cloud.com")
                                || strstr (example->url, "$COORDINATOR_HOST")))
             g_ptr_array_add (examples, example);
