@@ -884,6 +884,15 @@ test_faults_status (void)
   stop_sandbox ();
 }
 
+/* The sandbox has had another GET of the rule sets since *seen. */
+static gboolean
+rulesets_asked_since (gpointer data)
+{
+  const guint *seen = data;
+
+  return pm_sandbox_get_request_count (sandbox, "GET", RULESETS) != *seen;
+}
+
 static void
 test_faults_connection (void)
 {
@@ -968,8 +977,7 @@ test_faults_connection (void)
 
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", "ApiKey " KEY);
       soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-      while (pm_sandbox_get_request_count (sandbox, "GET", RULESETS) == seen)
-        g_main_context_iteration (NULL, FALSE);
+      pm_test_wait_until (rulesets_asked_since, &seen, 20000);
       soup_session_abort (session);
       while (g_main_context_iteration (NULL, FALSE))
         ;
