@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pm-bulk-op.h"
 #include "pm-error-text.h"
 #include "pm-policy-actions.h"
 #include "pm-region-catalog.h"
@@ -370,6 +371,89 @@ pm_policy_actions_toast (GtkWidget  *widget,
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
 }
 
+typedef struct
+{
+  PmUndoFunc      undo;
+  gpointer        data;
+  GDestroyNotify  destroy;
+} Undo;
+
+static AdwToast *last_undo_toast;
+
+static void
+undo_free (gpointer user_data,
+           GClosure *closure)
+{
+  Undo *undo = user_data;
+
+  if (undo->destroy != NULL)
+    undo->destroy (undo->data);
+  g_free (undo);
+}
+
+static void
+on_undo_clicked (AdwToast *toast,
+                 Undo     *undo)
+{
+  PmUndoFunc func = g_steal_pointer (&undo->undo);
+
+  if (func != NULL)
+    func (undo->data);
+  adw_toast_dismiss (toast);
+}
+
+AdwToast *
+pm_policy_actions_toast_with_undo (GtkWidget      *widget,
+                                   const char     *text,
+                                   PmUndoFunc      undo_func,
+                                   gpointer        data,
+                                   GDestroyNotify  destroy)
+{
+  GtkWidget *overlay = widget != NULL ? gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY) : NULL;
+  AdwToast *toast;
+  Undo *undo;
+
+  if (overlay == NULL)
+    {
+      if (destroy != NULL)
+        destroy (data);
+      return NULL;
+    }
+
+  undo = g_new0 (Undo, 1);
+  undo->undo = undo_func;
+  undo->data = data;
+  undo->destroy = destroy;
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo_clicked), undo, undo_free, 0);
+  g_set_weak_pointer (&last_undo_toast, toast);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  return toast;
+}
+
+AdwToast *
+pm_policy_actions_get_undo_toast (void)
+{
+  return last_undo_toast;
+}
+
+gboolean
+pm_policy_actions_confirm_destructive (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "io.github.perimeter.Perimeter", TRUE);
+  if (schema == NULL || !g_settings_schema_has_key (schema, "confirm-destructive"))
+    return TRUE;
+  settings = g_settings_new_full (schema, NULL, NULL);
+  return g_settings_get_boolean (settings, "confirm-destructive");
+}
+
 static char *
 join_names (GPtrArray *entities)
 {
@@ -485,6 +569,126 @@ present_conflict (Op       *op,
   g_signal_connect (dialog, "response", G_CALLBACK (on_conflict_response), op);
 }
 
+/* Undoing a delete: the policy again, from the copy kept, with a new id,
+ * applied to what held it */
+
+typedef struct
+{
+  gatomicrefcount  ref;
+  GtkWidget       *parent;
+  PmSession       *session;
+  PmPolicy        *copy;
+  PmPolicy        *created;
+  GPtrArray       *entities;
+  guint            index;
+  guint            n_failed;
+} Restore;
+
+static Restore *
+restore_new (Op *op)
+{
+  Restore *restore = g_new0 (Restore, 1);
+
+  g_atomic_ref_count_init (&restore->ref);
+  restore->parent = g_object_ref (op->parent);
+  restore->session = g_object_ref (op->session);
+  restore->copy = pm_policy_copy (op->policy);
+  restore->entities = g_ptr_array_ref (op->entities);
+  return restore;
+}
+
+static void
+restore_unref (gpointer data)
+{
+  Restore *restore = data;
+
+  if (!g_atomic_ref_count_dec (&restore->ref))
+    return;
+  g_clear_object (&restore->parent);
+  g_clear_object (&restore->session);
+  g_clear_object (&restore->copy);
+  g_clear_object (&restore->created);
+  g_clear_pointer (&restore->entities, g_ptr_array_unref);
+  g_free (restore);
+}
+
+static void restore_next (Restore *restore);
+
+static void
+on_restore_associated (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Restore *restore = user_data;
+
+  if (!pm_api_associate_finish (PM_API (source), result, NULL))
+    restore->n_failed++;
+  restore->index++;
+  restore_next (restore);
+}
+
+static void
+restore_next (Restore *restore)
+{
+  g_autofree char *text = NULL;
+
+  if (restore->index < restore->entities->len)
+    {
+      pm_api_associate_async (pm_session_get_api (restore->session), pm_policy_get_id (restore->created),
+                              g_ptr_array_index (restore->entities, restore->index),
+                              NULL, on_restore_associated, restore);
+      return;
+    }
+
+  refresh_stores (restore->session);
+  if (restore->n_failed == 0)
+    text = g_strdup_printf (_("Restored “%s” as a new policy with a new ID (%s)"),
+                            pm_policy_get_name (restore->created), pm_policy_get_id (restore->created));
+  else
+    text = g_strdup_printf (_("Restored “%s” with a new ID, but could not apply it again to %u of %u resources"),
+                            pm_policy_get_name (restore->created), restore->n_failed, restore->entities->len);
+  pm_policy_actions_toast (restore->parent, text);
+  restore_unref (restore);
+}
+
+static void
+on_restore_created (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Restore *restore = user_data;
+  g_autoptr(GError) error = NULL;
+
+  restore->created = pm_api_create_policy_finish (PM_API (source), result, &error);
+  if (restore->created == NULL)
+    {
+      g_autofree char *why = pm_error_text_describe (error);
+      g_autofree char *text = g_strdup_printf (_("Could not restore “%s”: %s"),
+                                               pm_policy_get_name (restore->copy), why);
+
+      pm_policy_actions_toast (restore->parent, text);
+      restore_unref (restore);
+      return;
+    }
+  pm_policy_store_upsert (pm_session_get_policies (restore->session), restore->created);
+  restore_next (restore);
+}
+
+static void
+undo_delete (gpointer data)
+{
+  Restore *restore = data;
+  g_autoptr(PmPolicy) policy = pm_policy_copy (restore->copy);
+
+  /* The API gives a new policy a new id; what held the old one is applied
+   * to the new one afterwards. */
+  pm_policy_set_id (policy, NULL);
+  pm_policy_set_etag (policy, NULL);
+  pm_policy_set_associations (policy, NULL, 0);
+  g_atomic_ref_count_inc (&restore->ref);
+  pm_api_create_policy_async (pm_session_get_api (restore->session), policy, NULL, on_restore_created, restore);
+}
+
 /* Delete, detaching first */
 
 static void detach_next (Op *op);
@@ -511,7 +715,8 @@ on_deleted (GObject      *source,
   if (op->entities->len > 0)
     pm_entity_store_refresh_async (pm_session_get_entities (op->session), NULL, NULL, NULL);
   text = g_strdup_printf (_("Deleted “%s”"), pm_policy_get_name (op->policy));
-  pm_policy_actions_toast (op->parent, text);
+  pm_policy_actions_toast_with_undo (op->parent, text, undo_delete,
+                                     restore_new (op), restore_unref);
   op_finish (op, TRUE);
 }
 
@@ -594,11 +799,18 @@ pm_policy_actions_delete (GtkWidget          *parent,
   op = op_new (parent, session, policy, done, user_data);
   op->entities = pm_policy_dup_entities (session, policy);
 
+  /* Undone from the toast by re-creating it: ask only when asked to. */
+  if (!pm_policy_actions_confirm_destructive ())
+    {
+      detach_next (op);
+      return NULL;
+    }
+
   if (op->entities->len == 0)
     {
       heading = g_strdup_printf (_("Delete “%s”?"), pm_policy_get_name (policy));
       body = g_strdup (_("No deployment or project uses this policy, so no traffic changes. "
-                         "Deleting it cannot be undone."));
+                         "You can undo it for a few seconds afterwards; it comes back with a new ID."));
       dialog = present_dialog (parent, heading, body);
       adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
       adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
@@ -623,6 +835,34 @@ pm_policy_actions_delete (GtkWidget          *parent,
 }
 
 /* Apply or detach */
+
+static void
+on_detach_undone (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  PmBulkOp *undo = PM_BULK_OP (source);
+  GtkWidget *parent = g_object_get_data (G_OBJECT (undo), "pm-parent");
+  const GError *error = NULL;
+
+  pm_bulk_op_run_finish (undo, result, NULL);
+  if (pm_bulk_op_get_result (undo, 0, &error) == PM_BULK_RESULT_FAILED)
+    {
+      g_autofree char *why = pm_error_text_describe (error);
+      g_autofree char *text = g_strdup_printf (_("Could not undo: %s"), why);
+
+      pm_policy_actions_toast (parent, text);
+    }
+  else
+    pm_policy_actions_toast (parent, _("Applied again"));
+  g_object_unref (undo);
+}
+
+static void
+undo_detach (gpointer data)
+{
+  pm_bulk_op_run_async (g_object_ref (data), NULL, on_detach_undone, NULL);
+}
 
 static void run_set_applied (Op *op);
 
@@ -662,10 +902,19 @@ on_set_applied (GObject      *source,
     }
 
   if (op->apply)
-    text = g_strdup_printf (_("Applied “%s” to %s"), pm_policy_get_name (op->policy), pm_entity_get_name (op->entity));
+    {
+      text = g_strdup_printf (_("Applied “%s” to %s"), pm_policy_get_name (op->policy), pm_entity_get_name (op->entity));
+      pm_policy_actions_toast (op->parent, text);
+    }
   else
-    text = g_strdup_printf (_("Detached “%s” from %s"), pm_policy_get_name (op->policy), pm_entity_get_name (op->entity));
-  pm_policy_actions_toast (op->parent, text);
+    {
+      g_autoptr(PmBulkOp) undo = pm_bulk_op_new (op->session, TRUE);
+
+      pm_bulk_op_add (undo, op->policy, op->entity);
+      g_object_set_data_full (G_OBJECT (undo), "pm-parent", g_object_ref (op->parent), g_object_unref);
+      text = g_strdup_printf (_("Detached “%s” from %s"), pm_policy_get_name (op->policy), pm_entity_get_name (op->entity));
+      pm_policy_actions_toast_with_undo (op->parent, text, undo_detach, g_steal_pointer (&undo), g_object_unref);
+    }
   refresh_stores (op->session);
   op_finish (op, TRUE);
 }
@@ -719,6 +968,13 @@ pm_policy_actions_set_applied (GtkWidget          *parent,
   op->apply = apply;
 
   if (apply)
+    {
+      run_set_applied (op);
+      return NULL;
+    }
+
+  /* A detach can be undone from its toast: ask only when asked to. */
+  if (!pm_policy_actions_confirm_destructive ())
     {
       run_set_applied (op);
       return NULL;

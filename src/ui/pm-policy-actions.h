@@ -45,7 +45,9 @@ char      *pm_policy_describe_edit_impact (PmSession  *session,
 /* Delete a policy: unassociated, after a destructive confirmation; still
  * associated, after listing the resources and offering "Detach and delete".
  * Returns the dialog it presented (borrowed; responses "cancel", "delete",
- * "detach"). */
+ * "detach"), or NULL when confirm-destructive is off. Either way the toast
+ * offers Undo: the policy is created again (with a new id) and applied to
+ * what held it. */
 GtkWidget *pm_policy_actions_delete      (GtkWidget          *parent,
                                           PmSession          *session,
                                           PmPolicy           *policy,
@@ -53,7 +55,8 @@ GtkWidget *pm_policy_actions_delete      (GtkWidget          *parent,
                                           gpointer            user_data);
 
 /* Apply (associate) or detach a policy. Detaching confirms first with the
- * impact and returns that dialog (responses "cancel", "detach"); applying
+ * impact (unless confirm-destructive is off) and returns that dialog
+ * (responses "cancel", "detach"), then offers Undo in its toast; applying
  * returns NULL. A Serverless If-Match conflict presents a dialog (responses
  * "cancel", "reapply") instead of overwriting. */
 GtkWidget *pm_policy_actions_set_applied (GtkWidget          *parent,
@@ -71,6 +74,21 @@ GtkWidget *pm_policy_actions_get_dialog  (void);
 /* Show a toast on the nearest AdwToastOverlay above widget. */
 void       pm_policy_actions_toast       (GtkWidget   *widget,
                                           const char  *text);
+/* A toast with an Undo button that calls undo (once, within the toast's
+ * few seconds); data is freed with destroy when the toast goes. Returns
+ * the toast (borrowed), or NULL when there is no overlay (undo is then
+ * not offered and data is freed at once). */
+typedef void (*PmUndoFunc) (gpointer data);
+AdwToast  *pm_policy_actions_toast_with_undo (GtkWidget      *widget,
+                                              const char     *text,
+                                              PmUndoFunc      undo,
+                                              gpointer        data,
+                                              GDestroyNotify  destroy);
+/* The last toast with Undo that is still shown (for tests), or NULL. */
+AdwToast  *pm_policy_actions_get_undo_toast  (void);
+/* Whether destructive actions ask first (GSettings confirm-destructive;
+ * TRUE when the schema is not installed). */
+gboolean   pm_policy_actions_confirm_destructive (void);
 
 /* A searchable list to pick one item from (an entity or a policy). */
 typedef char *(*PmPickerLabelFunc) (gpointer item, gboolean subtitle);

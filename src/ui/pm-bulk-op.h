@@ -1,0 +1,63 @@
+/* pm-bulk-op.h: applying or detaching many policy–resource pairs at once,
+ * one at a time, with progress and a result for each
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "pm-session.h"
+
+G_BEGIN_DECLS
+
+#define PM_TYPE_BULK_OP (pm_bulk_op_get_type ())
+G_DECLARE_FINAL_TYPE (PmBulkOp, pm_bulk_op, PM, BULK_OP, GObject)
+
+typedef enum {
+  PM_BULK_RESULT_PENDING,
+  PM_BULK_RESULT_DONE,
+  PM_BULK_RESULT_UNCHANGED,   /* already in the asked state: nothing sent */
+  PM_BULK_RESULT_FAILED,
+} PmBulkResult;
+
+PmBulkOp    *pm_bulk_op_new             (PmSession     *session,
+                                         gboolean       apply);
+void         pm_bulk_op_add             (PmBulkOp      *self,
+                                         PmPolicy      *policy,
+                                         PmEntity      *entity);
+gboolean     pm_bulk_op_get_apply       (PmBulkOp      *self);
+guint        pm_bulk_op_get_n_items     (PmBulkOp      *self);
+guint        pm_bulk_op_get_n_done      (PmBulkOp      *self);
+guint        pm_bulk_op_get_n_failed    (PmBulkOp      *self);
+gboolean     pm_bulk_op_get_running     (PmBulkOp      *self);
+/* "3 of 7" */
+char        *pm_bulk_op_dup_progress    (PmBulkOp      *self);
+/* One line a finished item, in order (a GtkStringList). */
+GListModel  *pm_bulk_op_get_results     (PmBulkOp      *self);
+/* The result of item i; a failure's error (borrowed) in *error. */
+PmBulkResult pm_bulk_op_get_result      (PmBulkOp      *self,
+                                         guint          i,
+                                         const GError **error);
+/* The reverse of the items that were done (detach what was applied, apply
+ * what was detached), or NULL when nothing was done. */
+PmBulkOp    *pm_bulk_op_new_undo        (PmBulkOp      *self);
+
+/* Runs every item one after the other and never stops at a failure (a
+ * Serverless If-Match conflict is that item's failure). Finishes TRUE
+ * when every item succeeded. */
+void         pm_bulk_op_run_async       (PmBulkOp            *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean     pm_bulk_op_run_finish      (PmBulkOp      *self,
+                                         GAsyncResult  *result,
+                                         GError       **error);
+
+/* Runs the operation in a dialog showing its progress and each result,
+ * then a toast with Undo. Returns the dialog (borrowed). */
+GtkWidget   *pm_bulk_op_present         (PmBulkOp      *self,
+                                         GtkWidget     *parent);
+
+G_END_DECLS
