@@ -49,7 +49,7 @@ struct _PmClaimsPage
   AdwEntryRow        *guid_row;
   GtkLabel           *dialog_error;
   ClaimForm           form;
-  PmLinkClaim        *pending;     /* being claimed or unclaimed */
+  PmLinkClaim        *pending;     /* chosen in the unclaim dialog */
 };
 
 G_DEFINE_FINAL_TYPE (PmClaimsPage, pm_claims_page, ADW_TYPE_BIN)
@@ -311,6 +311,33 @@ region_label (PmRegion *region)
   return region ? g_strdup (pm_region_get_name (region)) : NULL;
 }
 
+/* One claim or unclaim call in flight, with the claim it is about. */
+typedef struct {
+  PmClaimsPage *self;
+  PmLinkClaim  *claim;
+} ClaimCall;
+
+static ClaimCall *
+claim_call_new (PmClaimsPage *self,
+                PmLinkClaim  *claim)
+{
+  ClaimCall *call = g_new0 (ClaimCall, 1);
+
+  call->self = g_object_ref (self);
+  call->claim = g_object_ref (claim);
+  return call;
+}
+
+static void
+claim_call_free (ClaimCall *call)
+{
+  g_object_unref (call->self);
+  g_object_unref (call->claim);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ClaimCall, claim_call_free)
+
 static void claim_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 
 static void
@@ -320,6 +347,7 @@ on_claim_response (AdwMessageDialog *dialog,
 {
   PmRegion *region = adw_combo_row_get_selected_item (self->region_row);
   PmProvider provider = dialog_provider (self);
+  g_autoptr(PmLinkClaim) claim = NULL;
 
   /* Keep what was typed: a failure reopens the dialog with it. */
   form_clear (&self->form);
@@ -333,14 +361,13 @@ on_claim_response (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "claim") != 0 || region == NULL)
     return;
 
-  g_clear_object (&self->pending);
   if (provider == PM_PROVIDER_AZURE)
-    self->pending = pm_link_claim_new_azure (self->form.region, self->form.azure_name, self->form.azure_guid);
+    claim = pm_link_claim_new_azure (self->form.region, self->form.azure_name, self->form.azure_guid);
   else
-    self->pending = pm_link_claim_new_link_id (self->form.region, self->form.link_id);
+    claim = pm_link_claim_new_link_id (self->form.region, self->form.link_id);
   gtk_spinner_set_spinning (self->spinner, TRUE);
-  pm_api_claim_async (pm_session_get_api (self->session), self->pending, self->cancellable,
-                      claim_cb, g_object_ref (self));
+  pm_api_claim_async (pm_session_get_api (self->session), claim, self->cancellable,
+                      claim_cb, claim_call_new (self, claim));
 }
 
 static GtkWidget *
@@ -432,7 +459,8 @@ claim_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(PmClaimsPage) self = user_data;
+  g_autoptr(ClaimCall) call = user_data;
+  PmClaimsPage *self = call->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
   g_autofree char *text = NULL;
@@ -449,12 +477,11 @@ claim_cb (GObject      *source,
       return;
     }
   gtk_spinner_set_spinning (self->spinner, FALSE);
-  pm_claim_store_upsert (pm_session_get_claims (self->session), self->pending);
-  id = pm_link_claim_dup_display_id (self->pending);
-  text = g_strdup_printf (_("Claimed %s in %s."), id, pm_link_claim_get_region (self->pending));
+  pm_claim_store_upsert (pm_session_get_claims (self->session), call->claim);
+  id = pm_link_claim_dup_display_id (call->claim);
+  text = g_strdup_printf (_("Claimed %s in %s."), id, pm_link_claim_get_region (call->claim));
   set_message (self, text, FALSE);
   form_clear (&self->form);
-  g_clear_object (&self->pending);
 }
 
 /* Unclaim ---------------------------------------------------------------- */
@@ -464,7 +491,8 @@ unclaim_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(PmClaimsPage) self = user_data;
+  g_autoptr(ClaimCall) call = user_data;
+  PmClaimsPage *self = call->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
   g_autofree char *key = NULL;
@@ -480,12 +508,11 @@ unclaim_cb (GObject      *source,
       return;
     }
   gtk_spinner_set_spinning (self->spinner, FALSE);
-  key = pm_claim_store_dup_key (self->pending);
-  id = pm_link_claim_dup_display_id (self->pending);
+  key = pm_claim_store_dup_key (call->claim);
+  id = pm_link_claim_dup_display_id (call->claim);
   pm_claim_store_remove (pm_session_get_claims (self->session), key);
   text = g_strdup_printf (_("Released the claim on %s."), id);
   set_message (self, text, FALSE);
-  g_clear_object (&self->pending);
 }
 
 static void
@@ -498,7 +525,8 @@ on_unclaim_response (AdwMessageDialog *dialog,
     return;
   gtk_spinner_set_spinning (self->spinner, TRUE);
   pm_api_unclaim_async (pm_session_get_api (self->session), self->pending, self->cancellable,
-                        unclaim_cb, g_object_ref (self));
+                        unclaim_cb, claim_call_new (self, self->pending));
+  g_clear_object (&self->pending);
 }
 
 static void
