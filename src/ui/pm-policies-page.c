@@ -147,6 +147,37 @@ on_region_selected (PmPoliciesPage *self)
   refilter (self);
 }
 
+/* GTK 4.8 names a drop-down's button (what takes focus) by its type only:
+ * name it after the filter and the value it shows. */
+static void
+update_dropdown_name (GtkDropDown *dropdown,
+                      GParamSpec  *pspec,
+                      const char  *filter_name)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
+  g_autofree char *name = NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!GTK_IS_TOGGLE_BUTTON (child))
+        continue;
+      /* Translators: a filter's name and the value it is set to, e.g. "Region filter: us-east-1" */
+      name = item ? g_strdup_printf (_("%s: %s"), _(filter_name), gtk_string_object_get_string (item))
+                  : g_strdup (_(filter_name));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
+}
+
+static void
+name_dropdown (GtkDropDown *dropdown,
+               const char  *filter_name)
+{
+  g_signal_connect (dropdown, "notify::selected-item", G_CALLBACK (update_dropdown_name), (gpointer) filter_name);
+  update_dropdown_name (dropdown, NULL, filter_name);
+}
+
 static int
 compare_strings (gconstpointer a,
                  gconstpointer b)
@@ -628,6 +659,8 @@ pm_policies_page_init (PmPoliciesPage *self)
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   g_signal_connect_swapped (self->type_dropdown, "notify::selected", G_CALLBACK (on_type_selected), self);
   g_signal_connect_swapped (self->region_dropdown, "notify::selected", G_CALLBACK (on_region_selected), self);
+  name_dropdown (self->type_dropdown, N_("Policy type filter"));
+  name_dropdown (self->region_dropdown, N_("Region filter"));
   g_signal_connect (self->column_view, "activate", G_CALLBACK (on_activate), self);
   update_state (self);
 }
