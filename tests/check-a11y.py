@@ -4,6 +4,7 @@
 # reach has a name. TAP output. Run inside Xvfb and a private D-Bus session
 # (tests/check-a11y.sh does both).
 import os
+import re
 import subprocess
 import sys
 import time
@@ -65,13 +66,27 @@ def main():
         controls = []
         walk(app, "app", controls)
         unnamed = [c for c in controls if not c[1].strip()]
-        print("1..2")
+        # A bare type name ("GtkToggleButton", "GtkImage") is GTK's fallback
+        # for a control nothing names: a drop-down's button, an icon button
+        # with only a tooltip.
+        fallback = [c for c in controls if re.fullmatch(r"(Gtk|Adw)[A-Za-z]+", c[1])]
+        dropdowns = [c for c in fallback if c[2].endswith("combo box > push button")]
+        unnamed += dropdowns
+        fallback = [c for c in fallback if c not in dropdowns]
+        print("1..3")
         print("%s 1 - the main window exposes its controls (%d found)"
               % ("ok" if len(controls) >= 10 else "not ok", len(controls)))
         for label, _, path in unnamed:
             print("# unnamed %s: %s" % (label, path))
         print("%s 2 - every control has an accessible name (%d unnamed)"
               % ("ok" if not unnamed else "not ok", len(unnamed)))
+        for label, name, path in fallback:
+            print("# named by type only (%s) %s: %s" % (name, label, path))
+        # Known: the wizard's copy buttons (src/ui/pm-wizard-page.ui), which
+        # another change owns; the drop-downs above are held to it strictly.
+        print("%s 3 - no control is named by its type only (%d found)%s"
+              % ("ok" if not fallback else "not ok", len(fallback),
+                 " # TODO icon buttons named only by a tooltip" if fallback else ""))
         return 0 if not unnamed and len(controls) >= 10 else 1
     finally:
         proc.terminate()
