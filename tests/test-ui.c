@@ -232,6 +232,24 @@ test_sandbox (void)
   pm_window_restore_last (window);
   g_assert_cmpstr (pm_window_get_view (window), ==, "main");
   g_assert_true (pm_session_get_is_sandbox (pm_window_get_session (window)));
+  g_assert_cmpint (pm_session_get_flavour (pm_window_get_session (window)), ==, PM_FLAVOUR_HOSTED);
+
+  /* The Serverless sandbox reopens as itself, not as the Hosted one. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sandbox-serverless", NULL));
+  pm_test_wait_until (policies_loaded, window, 30000);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  window = pm_window_new (app);
+  pm_window_restore_last (window);
+  g_assert_cmpstr (pm_window_get_view (window), ==, "main");
+  g_assert_true (pm_session_get_is_sandbox (pm_window_get_session (window)));
+  g_assert_cmpint (pm_session_get_flavour (pm_window_get_session (window)), ==, PM_FLAVOUR_SERVERLESS);
+
+  /* So does the switcher's entry for it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-profile", "s", "sandbox"));
+  g_assert_cmpint (pm_session_get_flavour (pm_window_get_session (window)), ==, PM_FLAVOUR_HOSTED);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-profile", "s", "sandbox-serverless"));
+  g_assert_cmpint (pm_session_get_flavour (pm_window_get_session (window)), ==, PM_FLAVOUR_SERVERLESS);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
