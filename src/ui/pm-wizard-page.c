@@ -397,9 +397,12 @@ static void
 set_busy (PmWizardPage *self,
           gboolean      busy)
 {
-  self->busy = busy;
+  gboolean changed = self->busy != !!busy;
+
+  self->busy = !!busy;
   update_chrome (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
 /* An API call failed: stay on the page, say why, offer Retry. */
@@ -2048,7 +2051,12 @@ pm_wizard_page_set_session (PmWizardPage *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  self->busy = FALSE;
+  /* The cancelled calls' callbacks return early: stop being busy for them. */
+  if (self->busy)
+    {
+      self->busy = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
   set_provider (self, NULL);
   reset_setup (self);
   g_ptr_array_set_size (self->done, 0);
