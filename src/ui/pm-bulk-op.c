@@ -546,8 +546,97 @@ pm_bulk_op_present (PmBulkOp  *self,
   p->parent = g_object_ref (parent);
   g_set_weak_pointer (&p->dialog, ADW_MESSAGE_DIALOG (dialog));
   p->handler = g_signal_connect (self, "notify::n-done", G_CALLBACK (on_progress), p);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  pm_policy_actions_set_dialog (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
   on_progress (self, NULL, p);
   pm_bulk_op_run_async (self, NULL, on_presented_done, p);
   return dialog;
+}
+
+static void
+on_confirm_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     PmBulkOp         *self)
+{
+  GtkWidget *parent = g_object_get_data (G_OBJECT (dialog), "pm-parent");
+
+  /* One answer per dialog: closing it afterwards must not answer again. */
+  g_signal_handlers_disconnect_by_data (dialog, self);
+  if (g_strcmp0 (response, "detach") == 0 && parent != NULL)
+    pm_bulk_op_present (self, parent);
+  g_object_unref (self);
+}
+
+GtkWidget *
+pm_bulk_op_confirm_and_present (PmBulkOp  *self,
+                                GtkWidget *parent)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+  GtkRoot *root;
+  GtkWidget *dialog;
+  guint n;
+
+  g_return_val_if_fail (PM_IS_BULK_OP (self), NULL);
+  g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
+
+  if (self->apply || !pm_policy_actions_confirm_destructive ())
+    return pm_bulk_op_present (self, parent);
+
+  n = self->items->len;
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Detach %u policy?", "Detach %u policies?", n), n);
+  for (guint i = 0; i < n; i++)
+    {
+      Item *item = &g_array_index (self->items, Item, i);
+      g_autoptr(GPtrArray) entities = g_ptr_array_new ();
+      g_autofree char *impact = NULL;
+
+      g_ptr_array_add (entities, item->entity);
+      impact = pm_policy_describe_impact (item->policy, entities, NULL);
+      g_string_append_printf (body, _("“%s” from %s"), pm_policy_get_name (item->policy),
+                              pm_entity_get_name (item->entity));
+      if (impact != NULL && *impact != '\0')
+        g_string_append_printf (body, ": %s", impact);
+      g_string_append_c (body, '\n');
+    }
+  g_string_append (body, _("\nYou can undo it for a few seconds afterwards."));
+
+  root = gtk_widget_get_root (parent);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body->str);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "detach", _("_Detach"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "detach", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "pm-parent", g_object_ref (parent), g_object_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_response), g_object_ref (self));
+  pm_policy_actions_set_dialog (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+on_track (PmBulkOp       *self,
+          GParamSpec     *pspec,
+          GtkProgressBar *bar)
+{
+  g_autofree char *text = pm_bulk_op_dup_progress (self);
+  guint n = self->items->len;
+
+  gtk_widget_set_visible (GTK_WIDGET (bar), self->running);
+  gtk_progress_bar_set_fraction (bar, n > 0 ? (double) self->n_done / n : 1.0);
+  gtk_progress_bar_set_text (bar, text);
+}
+
+void
+pm_bulk_op_track (PmBulkOp       *self,
+                  GtkProgressBar *bar)
+{
+  g_return_if_fail (PM_IS_BULK_OP (self));
+  g_return_if_fail (GTK_IS_PROGRESS_BAR (bar));
+
+  g_signal_connect_object (self, "notify::n-done", G_CALLBACK (on_track), bar, 0);
+  g_signal_connect_object (self, "notify::running", G_CALLBACK (on_track), bar, 0);
+  on_track (self, NULL, bar);
 }

@@ -60,4 +60,13 @@ gboolean     pm_bulk_op_run_finish      (PmBulkOp      *self,
 GtkWidget   *pm_bulk_op_present         (PmBulkOp      *self,
                                          GtkWidget     *parent);
 
+/* Detaching asks first when confirm-destructive is on (responses
+ * "cancel", "detach"), then presents; applying presents at once. Returns
+ * the dialog shown first (borrowed). */
+GtkWidget   *pm_bulk_op_confirm_and_present (PmBulkOp  *self,
+                                             GtkWidget *parent);
+/* Shows the progress ("3 of 7") in bar while the operation runs. */
+void         pm_bulk_op_track           (PmBulkOp       *self,
+                                         GtkProgressBar *bar);
+
 G_END_DECLS

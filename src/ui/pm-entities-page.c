@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pm-bulk-op.h"
 #include "pm-entities-page.h"
 #include "pm-error-text.h"
 #include "pm-policy-actions.h"
@@ -28,7 +29,8 @@ struct _PmEntitiesPage
   PmSession          *session;
   PmEntityStore      *store;
   GtkSortListModel   *sort_model;
-  GtkSingleSelection *selection;
+  GtkMultiSelection  *selection;
+  GtkProgressBar     *bulk_progress;
   GListStore         *policies;      /* of PmPolicy: the selected entity's */
   GHashTable         *count_labels;  /* GtkLabel → PmEntity (bound cells) */
   char               *selected_id;
@@ -171,8 +173,8 @@ reselect (PmEntitiesPage *self)
 
       if (g_strcmp0 (pm_entity_get_id (entity), self->selected_id) == 0)
         {
-          if (gtk_single_selection_get_selected (self->selection) != i)
-            gtk_single_selection_set_selected (self->selection, i);
+          if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), i))
+            gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), i, TRUE);
           return;
         }
     }
@@ -199,10 +201,29 @@ on_policies_changed (PmEntitiesPage *self)
 }
 
 static void
+update_selection_actions (PmEntitiesPage *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  gboolean any = !gtk_bitset_is_empty (selected);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "entities.apply-to-selected", any);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "entities.detach-from-selected", any);
+}
+
+/* The detail shows one of the selected: the one it showed if it is still
+ * selected, else the first. */
+static void
 on_selection_changed (PmEntitiesPage *self)
 {
-  PmEntity *entity = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GPtrArray) selected = pm_entities_page_dup_selected (self);
+  PmEntity *entity = NULL;
 
+  update_selection_actions (self);
+  for (guint i = 0; i < selected->len; i++)
+    if (g_strcmp0 (pm_entity_get_id (g_ptr_array_index (selected, i)), self->selected_id) == 0)
+      return;
+  if (selected->len > 0)
+    entity = g_ptr_array_index (selected, 0);
   if (entity == NULL)
     return;
   g_free (self->selected_id);
@@ -429,6 +450,142 @@ add_policy_action (GtkWidget  *widget,
                      g_object_ref (self), g_object_unref);
 }
 
+/* Several at once */
+
+GPtrArray *
+pm_entities_page_dup_selected (PmEntitiesPage *self)
+{
+  GPtrArray *entities = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GtkBitset) selected = NULL;
+  GtkBitsetIter iter;
+  guint position;
+
+  g_return_val_if_fail (PM_IS_ENTITIES_PAGE (self), entities);
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position);
+       ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    g_ptr_array_add (entities, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+  return entities;
+}
+
+gboolean
+pm_entities_page_select_also (PmEntitiesPage *self,
+                              const char     *id)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+
+  g_return_val_if_fail (PM_IS_ENTITIES_PAGE (self), FALSE);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PmEntity) entity = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (pm_entity_get_id (entity), id) == 0)
+        return gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), i, FALSE);
+    }
+  return FALSE;
+}
+
+PmBulkOp *
+pm_entities_page_apply_to_selected (PmEntitiesPage *self,
+                                    PmPolicy       *policy,
+                                    gboolean        apply)
+{
+  g_autoptr(GPtrArray) entities = NULL;
+  g_autoptr(PmBulkOp) op = NULL;
+
+  g_return_val_if_fail (PM_IS_ENTITIES_PAGE (self), NULL);
+  g_return_val_if_fail (PM_IS_POLICY (policy), NULL);
+
+  if (self->session == NULL)
+    return NULL;
+  entities = pm_entities_page_dup_selected (self);
+  if (entities->len == 0)
+    return NULL;
+  op = pm_bulk_op_new (self->session, apply);
+  for (guint i = 0; i < entities->len; i++)
+    pm_bulk_op_add (op, policy, g_ptr_array_index (entities, i));
+  pm_bulk_op_track (op, self->bulk_progress);
+  g_signal_connect_object (op, "notify::running", G_CALLBACK (update_detail), self, G_CONNECT_SWAPPED);
+  pm_bulk_op_confirm_and_present (op, GTK_WIDGET (self));
+  return g_steal_pointer (&op);
+}
+
+typedef struct
+{
+  PmEntitiesPage *page;
+  gboolean        apply;
+} BulkPick;
+
+static void
+bulk_pick_free (gpointer data)
+{
+  BulkPick *pick = data;
+
+  g_clear_object (&pick->page);
+  g_free (pick);
+}
+
+static void
+on_bulk_policy_chosen (gpointer item,
+                       gpointer user_data)
+{
+  BulkPick *pick = user_data;
+  g_autoptr(PmBulkOp) op = pm_entities_page_apply_to_selected (pick->page, item, pick->apply);
+}
+
+static void
+bulk_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PmEntitiesPage *self = PM_ENTITIES_PAGE (widget);
+  gboolean apply = g_str_equal (action_name, "entities.apply-to-selected");
+  g_autoptr(GPtrArray) entities = NULL;
+  g_autoptr(GListStore) candidates = NULL;
+  GListModel *policies;
+  BulkPick *pick;
+
+  if (self->session == NULL)
+    return;
+  entities = pm_entities_page_dup_selected (self);
+  if (entities->len == 0)
+    return;
+
+  /* Apply: policies that fit one of them at least. Detach: policies that
+   * one of them holds. */
+  candidates = g_list_store_new (PM_TYPE_POLICY);
+  policies = G_LIST_MODEL (pm_session_get_policies (self->session));
+  for (guint i = 0; i < g_list_model_get_n_items (policies); i++)
+    {
+      g_autoptr(PmPolicy) policy = g_list_model_get_item (policies, i);
+      g_autoptr(GPtrArray) holders = apply ? NULL : pm_policy_dup_entities (self->session, policy);
+      gboolean fits = FALSE;
+
+      for (guint j = 0; j < entities->len && !fits; j++)
+        {
+          PmEntity *entity = g_ptr_array_index (entities, j);
+
+          if (apply)
+            fits = pm_entity_can_hold_policy (self->session, entity, policy);
+          else
+            for (guint k = 0; k < holders->len && !fits; k++)
+              fits = g_strcmp0 (pm_entity_get_id (g_ptr_array_index (holders, k)), pm_entity_get_id (entity)) == 0;
+        }
+      if (fits)
+        g_list_store_append (candidates, policy);
+    }
+
+  pick = g_new0 (BulkPick, 1);
+  pick->page = g_object_ref (self);
+  pick->apply = apply;
+  pm_picker_present (widget,
+                     apply ? _("Apply a policy to the selected") : _("Detach a policy from the selected"),
+                     G_LIST_MODEL (candidates), policy_label, on_bulk_policy_chosen, pick, bulk_pick_free);
+}
+
 /* Object */
 
 static void
@@ -473,10 +630,18 @@ pm_entities_page_class_init (PmEntitiesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, detail_title);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, detail_subtitle);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, policy_list);
+  gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, bulk_progress);
 
   gtk_widget_class_install_action (widget_class, "entities.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "entities.add-policy", NULL, add_policy_action);
   gtk_widget_class_install_action (widget_class, "entities.remove-policy", "s", remove_policy_action);
+  gtk_widget_class_install_action (widget_class, "entities.apply-to-selected", NULL, bulk_action);
+  gtk_widget_class_install_action (widget_class, "entities.detach-from-selected", NULL, bulk_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_A, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                      "entities.apply-to-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_D, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                      "entities.detach-from-selected", NULL);
 }
 
 static void
@@ -486,9 +651,9 @@ pm_entities_page_init (PmEntitiesPage *self)
 
   self->policies = g_list_store_new (PM_TYPE_POLICY);
   self->count_labels = g_hash_table_new (NULL, NULL);
-  self->selection = gtk_single_selection_new (NULL);
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  /* Ctrl/Shift-click and Ctrl+A select several, for applying or detaching
+   * one policy on all of them. */
+  self->selection = gtk_multi_selection_new (NULL);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   setup_columns (self);
   gtk_list_box_bind_model (self->policy_list, G_LIST_MODEL (self->policies), create_policy_row, self, NULL);
@@ -500,7 +665,8 @@ pm_entities_page_init (PmEntitiesPage *self)
     gtk_widget_set_margin_bottom (placeholder, 12);
     gtk_list_box_set_placeholder (self->policy_list, placeholder);
   }
-  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
+  g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self);
+  update_selection_actions (self);
   update_state (self);
 }
 
@@ -526,7 +692,7 @@ pm_entities_page_set_session (PmEntitiesPage *self,
       g_signal_handlers_disconnect_by_data (pm_session_get_policies (self->session), self);
     }
   if (self->selection != NULL)
-    gtk_single_selection_set_model (self->selection, NULL);
+    gtk_multi_selection_set_model (self->selection, NULL);
   g_hash_table_remove_all (self->count_labels);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->store);
@@ -538,7 +704,7 @@ pm_entities_page_set_session (PmEntitiesPage *self,
       self->store = g_object_ref (pm_session_get_entities (session));
       self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
                                                   g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-      gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->sort_model));
+      gtk_multi_selection_set_model (self->selection, G_LIST_MODEL (self->sort_model));
       g_signal_connect_swapped (self->store, "items-changed", G_CALLBACK (on_entities_changed), self);
       g_signal_connect_swapped (self->store, "notify::loading", G_CALLBACK (update_state), self);
       g_signal_connect_swapped (self->store, "notify::error", G_CALLBACK (update_state), self);

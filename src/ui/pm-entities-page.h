@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "pm-bulk-op.h"
 #include "pm-session.h"
 
 G_BEGIN_DECLS
@@ -35,5 +36,16 @@ GListModel     *pm_entities_page_get_policies (PmEntitiesPage *self);
 /* Apply a policy to the selected entity (what the picker does). */
 void            pm_entities_page_apply_policy (PmEntitiesPage *self,
                                                PmPolicy       *policy);
+
+/* Several at once: the selected (a new array of new references); select
+ * one more; apply or detach one policy on all the selected, with progress
+ * in the page and a result for each (the running operation, a new
+ * reference, or NULL when nothing is selected). */
+GPtrArray      *pm_entities_page_dup_selected (PmEntitiesPage *self);
+gboolean        pm_entities_page_select_also  (PmEntitiesPage *self,
+                                               const char     *id);
+PmBulkOp       *pm_entities_page_apply_to_selected (PmEntitiesPage *self,
+                                                    PmPolicy       *policy,
+                                                    gboolean        apply);
 
 G_END_DECLS

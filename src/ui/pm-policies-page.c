@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pm-bulk-op.h"
 #include "pm-error-text.h"
 #include "pm-policies-page.h"
 #include "pm-policy-actions.h"
@@ -32,7 +33,8 @@ struct _PmPoliciesPage
   GtkCustomFilter    *filter;
   GtkFilterListModel *filter_model;
   GtkSortListModel   *sort_model;
-  GtkSingleSelection *selection;
+  GtkMultiSelection  *selection;
+  GtkProgressBar     *bulk_progress;
   GtkStringList      *region_model;
   GArray             *types;         /* PmPolicyType per type_dropdown item after "All" */
   GHashTable         *columns;       /* name → GtkColumnViewColumn */
@@ -308,6 +310,25 @@ transform_cell (GBinding     *binding,
 }
 
 static void
+create_row_menu (GtkMenuButton *button,
+                 gpointer       user_data)
+{
+  GtkListItem *item = user_data;
+  PmPolicy *policy = gtk_list_item_get_item (item);
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenuItem) edit = g_menu_item_new (_("_Edit…"), NULL);
+  g_autoptr(GMenuItem) remove = g_menu_item_new (_("_Delete…"), NULL);
+
+  if (policy == NULL)
+    return;
+  g_menu_item_set_action_and_target (edit, "policies.edit", "s", pm_policy_get_id (policy));
+  g_menu_item_set_action_and_target (remove, "policies.delete", "s", pm_policy_get_id (policy));
+  g_menu_append_item (menu, edit);
+  g_menu_append_item (menu, remove);
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
+}
+
+static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             const ColumnSpec         *spec)
@@ -320,6 +341,8 @@ setup_cell (GtkSignalListItemFactory *factory,
       gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (child), "view-more-symbolic");
       gtk_widget_add_css_class (child, "flat");
       gtk_widget_set_halign (child, GTK_ALIGN_END);
+      /* The list item owns the button: it outlives it. */
+      gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (child), create_row_menu, item, NULL);
     }
   else
     {
@@ -343,16 +366,12 @@ bind_cell (GtkSignalListItemFactory *factory,
 
   if (spec->kind == COLUMN_MENU)
     {
-      g_autoptr(GMenu) menu = g_menu_new ();
-      g_autoptr(GMenuItem) edit = g_menu_item_new (_("_Edit…"), NULL);
-      g_autoptr(GMenuItem) remove = g_menu_item_new (_("_Delete…"), NULL);
       g_autofree char *label = g_strdup_printf (_("Actions for %s"), pm_policy_get_name (policy));
 
-      g_menu_item_set_action_and_target (edit, "policies.edit", "s", pm_policy_get_id (policy));
-      g_menu_item_set_action_and_target (remove, "policies.delete", "s", pm_policy_get_id (policy));
-      g_menu_append_item (menu, edit);
-      g_menu_append_item (menu, remove);
-      gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (child), G_MENU_MODEL (menu));
+      /* The menu is built when it is opened (create_row_menu): building a
+       * popover at every bind made loading and refreshing a long list stall. */
+      if (gtk_menu_button_get_popover (GTK_MENU_BUTTON (child)) != NULL)
+        gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (child), NULL);
       gtk_widget_set_tooltip_text (child, label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
       return;
@@ -570,6 +589,164 @@ delete_action (GtkWidget  *widget,
     pm_policy_actions_delete (widget, self->session, policy, NULL, NULL);
 }
 
+/* Several at once */
+
+static void
+update_selection_actions (PmPoliciesPage *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  gboolean any = !gtk_bitset_is_empty (selected);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "policies.apply-selected", any);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "policies.detach-selected", any);
+}
+
+GPtrArray *
+pm_policies_page_dup_selected (PmPoliciesPage *self)
+{
+  GPtrArray *policies = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GtkBitset) selected = NULL;
+  GtkBitsetIter iter;
+  guint position;
+
+  g_return_val_if_fail (PM_IS_POLICIES_PAGE (self), policies);
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position);
+       ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    g_ptr_array_add (policies, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+  return policies;
+}
+
+gboolean
+pm_policies_page_select (PmPoliciesPage *self,
+                         const char     *id,
+                         gboolean        extend)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+
+  g_return_val_if_fail (PM_IS_POLICIES_PAGE (self), FALSE);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PmPolicy) policy = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (pm_policy_get_id (policy), id) == 0)
+        return gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), i, !extend);
+    }
+  return FALSE;
+}
+
+PmBulkOp *
+pm_policies_page_apply_selected (PmPoliciesPage *self,
+                                 PmEntity       *entity,
+                                 gboolean        apply)
+{
+  g_autoptr(GPtrArray) policies = NULL;
+  g_autoptr(PmBulkOp) op = NULL;
+
+  g_return_val_if_fail (PM_IS_POLICIES_PAGE (self), NULL);
+  g_return_val_if_fail (PM_IS_ENTITY (entity), NULL);
+
+  if (self->session == NULL)
+    return NULL;
+  policies = pm_policies_page_dup_selected (self);
+  if (policies->len == 0)
+    return NULL;
+  op = pm_bulk_op_new (self->session, apply);
+  for (guint i = 0; i < policies->len; i++)
+    pm_bulk_op_add (op, g_ptr_array_index (policies, i), entity);
+  pm_bulk_op_track (op, self->bulk_progress);
+  pm_bulk_op_confirm_and_present (op, GTK_WIDGET (self));
+  return g_steal_pointer (&op);
+}
+
+static char *
+entity_label (gpointer item,
+              gboolean subtitle)
+{
+  PmEntity *entity = item;
+
+  if (!subtitle)
+    return g_strdup (pm_entity_get_name (entity));
+  return g_strdup_printf ("%s · %s", pm_entity_type_get_label (pm_entity_get_entity_type (entity)),
+                          pm_entity_get_region (entity) ? pm_entity_get_region (entity) : "");
+}
+
+typedef struct
+{
+  PmPoliciesPage *page;
+  gboolean        apply;
+} BulkPick;
+
+static void
+bulk_pick_free (gpointer data)
+{
+  BulkPick *pick = data;
+
+  g_clear_object (&pick->page);
+  g_free (pick);
+}
+
+static void
+on_bulk_entity_chosen (gpointer item,
+                       gpointer user_data)
+{
+  BulkPick *pick = user_data;
+  g_autoptr(PmBulkOp) op = pm_policies_page_apply_selected (pick->page, item, pick->apply);
+}
+
+static void
+bulk_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PmPoliciesPage *self = PM_POLICIES_PAGE (widget);
+  gboolean apply = g_str_equal (action_name, "policies.apply-selected");
+  g_autoptr(GPtrArray) policies = NULL;
+  g_autoptr(GListStore) entities = NULL;
+  GListModel *store;
+  BulkPick *pick;
+
+  if (self->session == NULL)
+    return;
+  policies = pm_policies_page_dup_selected (self);
+  if (policies->len == 0)
+    return;
+
+  /* Apply: every resource that can hold one of them. Detach: those that
+   * hold one of them. */
+  entities = g_list_store_new (PM_TYPE_ENTITY);
+  store = G_LIST_MODEL (pm_session_get_entities (self->session));
+  for (guint i = 0; i < g_list_model_get_n_items (store); i++)
+    {
+      g_autoptr(PmEntity) entity = g_list_model_get_item (store, i);
+      g_autoptr(GPtrArray) held = apply ? NULL : pm_entity_dup_policies (self->session, entity);
+      gboolean fits = FALSE;
+
+      for (guint j = 0; j < policies->len && !fits; j++)
+        {
+          PmPolicy *policy = g_ptr_array_index (policies, j);
+
+          if (apply)
+            fits = pm_entity_can_hold_policy (self->session, entity, policy);
+          else
+            for (guint k = 0; k < held->len && !fits; k++)
+              fits = g_strcmp0 (pm_policy_get_id (g_ptr_array_index (held, k)), pm_policy_get_id (policy)) == 0;
+        }
+      if (fits)
+        g_list_store_append (entities, entity);
+    }
+
+  pick = g_new0 (BulkPick, 1);
+  pick->page = g_object_ref (self);
+  pick->apply = apply;
+  pm_picker_present (widget,
+                     apply ? _("Apply the selected policies to") : _("Detach the selected policies from"),
+                     G_LIST_MODEL (entities), entity_label, on_bulk_entity_chosen, pick, bulk_pick_free);
+}
+
 /* Object */
 
 static void
@@ -621,6 +798,7 @@ pm_policies_page_class_init (PmPoliciesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, error_status);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, empty_status);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, bulk_progress);
 
   gtk_widget_class_install_action (widget_class, "policies.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "policies.search", NULL, search_action);
@@ -628,11 +806,17 @@ pm_policies_page_class_init (PmPoliciesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "policies.clear-filters", NULL, clear_filters_action);
   gtk_widget_class_install_action (widget_class, "policies.edit", "s", edit_action);
   gtk_widget_class_install_action (widget_class, "policies.delete", "s", delete_action);
+  gtk_widget_class_install_action (widget_class, "policies.apply-selected", NULL, bulk_action);
+  gtk_widget_class_install_action (widget_class, "policies.detach-selected", NULL, bulk_action);
   gtk_widget_class_install_action (widget_class, "page.new-policy", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "page.search", NULL, search_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "policies.new", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "policies.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_A, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                      "policies.apply-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_D, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                      "policies.detach-selected", NULL);
 }
 
 static void
@@ -648,10 +832,11 @@ pm_policies_page_init (PmPoliciesPage *self)
   setup_columns (self);
 
   self->filter = gtk_custom_filter_new (policy_matches, self, NULL);
-  self->selection = gtk_single_selection_new (NULL);
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  /* Ctrl/Shift-click and Ctrl+A select several, for Apply to… and Detach from…. */
+  self->selection = gtk_multi_selection_new (NULL);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (update_selection_actions), self);
+  update_selection_actions (self);
 
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
@@ -689,7 +874,7 @@ pm_policies_page_set_session (PmPoliciesPage *self,
   if (self->filter_model != NULL)
     g_signal_handlers_disconnect_by_data (self->filter_model, self);
   if (self->selection != NULL)
-    gtk_single_selection_set_model (self->selection, NULL);
+    gtk_multi_selection_set_model (self->selection, NULL);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->store);
@@ -702,7 +887,7 @@ pm_policies_page_set_session (PmPoliciesPage *self,
                                                       g_object_ref (GTK_FILTER (self->filter)));
       self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
                                                   g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-      gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->sort_model));
+      gtk_multi_selection_set_model (self->selection, G_LIST_MODEL (self->sort_model));
       g_signal_connect_swapped (self->store, "items-changed", G_CALLBACK (on_store_changed), self);
       g_signal_connect_swapped (self->store, "notify::loading", G_CALLBACK (update_state), self);
       g_signal_connect_swapped (self->store, "notify::error", G_CALLBACK (update_state), self);

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "pm-bulk-op.h"
 #include "pm-policy-editor.h"
 #include "pm-session.h"
 
@@ -48,5 +49,18 @@ PmPolicyEditor *pm_policies_page_open_editor     (PmPoliciesPage *self,
                                                   PmPolicy       *policy);
 /* The open editor, or NULL. */
 PmPolicyEditor *pm_policies_page_get_editor      (PmPoliciesPage *self);
+
+/* Several policies at once: the selected ones (a new array of new
+ * references); select one more (extend) or only this one; apply or detach
+ * all of them on one resource, with progress in the page and a result for
+ * each (returns the running operation, a new reference, or NULL when
+ * nothing is selected). */
+GPtrArray      *pm_policies_page_dup_selected    (PmPoliciesPage *self);
+gboolean        pm_policies_page_select          (PmPoliciesPage *self,
+                                                  const char     *id,
+                                                  gboolean        extend);
+PmBulkOp       *pm_policies_page_apply_selected  (PmPoliciesPage *self,
+                                                  PmEntity       *entity,
+                                                  gboolean        apply);
 
 G_END_DECLS

@@ -343,6 +343,12 @@ pm_policy_actions_get_dialog (void)
   return last_dialog;
 }
 
+void
+pm_policy_actions_set_dialog (GtkWidget *dialog)
+{
+  g_set_weak_pointer (&last_dialog, dialog);
+}
+
 static AdwMessageDialog *
 present_dialog (GtkWidget  *parent,
                 const char *heading,

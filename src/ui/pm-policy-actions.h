@@ -70,6 +70,8 @@ GtkWidget *pm_policy_actions_set_applied (GtkWidget          *parent,
 /* The last dialog the actions presented and that is still open (for tests
  * and for keyboard focus), or NULL. */
 GtkWidget *pm_policy_actions_get_dialog  (void);
+/* Records a dialog presented elsewhere (bulk changes) as that last dialog. */
+void       pm_policy_actions_set_dialog  (GtkWidget   *dialog);
 
 /* Show a toast on the nearest AdwToastOverlay above widget. */
 void       pm_policy_actions_toast       (GtkWidget   *widget,
