@@ -702,6 +702,38 @@ test_claims_round_trip (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (claims), ==, before);
 }
 
+/* The unclaim dialog names the policies in the claim's region that use the
+ * ID: a link ID (AWS, GCP) or an Azure endpoint GUID. */
+static void
+assert_used_by (Fixture     *f,
+                PmLinkClaim *claim,
+                const char  *expected)
+{
+  g_autofree char *key = pm_claim_store_dup_key (claim);
+  AdwMessageDialog *dialog;
+
+  g_assert_nonnull (pm_claim_store_lookup (pm_session_get_claims (f->session), key));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->claims), "claims.unclaim", "s", key));
+  dialog = pm_claims_page_get_dialog (f->claims);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), expected));
+  respond (dialog, "cancel");
+}
+
+static void
+test_claims_used_by (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(PmLinkClaim) aws = pm_link_claim_new_link_id ("us-east-1", "vpce-0a1b2c3d4e5f67890");
+  g_autoptr(PmLinkClaim) azure = pm_link_claim_new_azure ("azure-eastus2", "crm-es-endpoint",
+                                                          "7c0f05e4-e32b-4b10-a246-7b77f7dcc63c");
+  g_autoptr(PmLinkClaim) gcp = pm_link_claim_new_link_id ("gcp-us-central1", "18446744072646845332");
+
+  assert_used_by (f, aws, "Used by Application VPC");
+  assert_used_by (f, azure, "Used by CRM VNet");
+  assert_used_by (f, gcp, "Used by Data platform PSC");
+}
+
 static void
 test_claims_serverless (Fixture       *f,
                         gconstpointer  data)
@@ -874,6 +906,7 @@ main (int   argc,
   ADD ("hosted/existing-policy", PM_FLAVOUR_HOSTED, test_existing_policy);
   ADD ("ece/unavailable", PM_FLAVOUR_ECE, test_ece);
   ADD ("claims/round-trip", PM_FLAVOUR_HOSTED, test_claims_round_trip);
+  ADD ("claims/used-by", PM_FLAVOUR_HOSTED, test_claims_used_by);
   ADD ("claims/serverless", PM_FLAVOUR_SERVERLESS, test_claims_serverless);
   ADD ("screenshots", PM_FLAVOUR_HOSTED, test_screenshots);
 #undef ADD

@@ -50,6 +50,7 @@ struct _PmClaimsPage
   GtkLabel           *dialog_error;
   ClaimForm           form;
   PmLinkClaim        *pending;     /* chosen in the unclaim dialog */
+  GHashTable         *used_by;     /* rule key → GPtrArray of PmPolicy; NULL: stale */
 };
 
 G_DEFINE_FINAL_TYPE (PmClaimsPage, pm_claims_page, ADW_TYPE_BIN)
@@ -106,46 +107,87 @@ set_message (PmClaimsPage *self,
 
 /* Rows ------------------------------------------------------------------- */
 
-static gboolean
-rule_matches (PmRule      *rule,
-              PmLinkClaim *claim)
+/* What ties a rule to a claim: its source (a link ID) as is, or its Azure
+ * endpoint GUID in any case. */
+static char *
+rule_key (const char *link_id,
+          const char *guid)
 {
-  const char *link_id = pm_link_claim_get_link_id (claim);
-  const char *guid = pm_link_claim_get_azure_endpoint_guid (claim);
+  if (link_id != NULL && *link_id != '\0')
+    return g_strconcat ("link:", link_id, NULL);
+  if (guid != NULL)
+    {
+      g_autofree char *lower = g_ascii_strdown (guid, -1);
 
-  if (link_id != NULL && *link_id)
-    return g_strcmp0 (pm_rule_get_source (rule), link_id) == 0;
-  return guid != NULL && pm_rule_get_azure_endpoint_guid (rule) != NULL
-         && g_ascii_strcasecmp (pm_rule_get_azure_endpoint_guid (rule), guid) == 0;
+      return g_strconcat ("guid:", lower, NULL);
+    }
+  return NULL;
+}
+
+static void
+index_rule_key (GHashTable *index,
+                char       *key,    /* owned */
+                PmPolicy   *policy)
+{
+  GPtrArray *policies;
+
+  if (key == NULL)
+    return;
+  policies = g_hash_table_lookup (index, key);
+  if (policies == NULL)
+    {
+      policies = g_ptr_array_new_with_free_func (g_object_unref);
+      g_hash_table_insert (index, g_steal_pointer (&key), policies);
+    }
+  g_free (key);
+  if (policies->len == 0 || g_ptr_array_index (policies, policies->len - 1) != policy)
+    g_ptr_array_add (policies, g_object_ref (policy));
+}
+
+/* Every private connection policy by the keys of its rules: built once per
+ * change of the policies, not once per claim row (65,536 rules at scale). */
+static GHashTable *
+ensure_used_by (PmClaimsPage *self)
+{
+  GListModel *policies = G_LIST_MODEL (pm_session_get_policies (self->session));
+
+  if (self->used_by != NULL)
+    return self->used_by;
+  self->used_by = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (policies); i++)
+    {
+      g_autoptr(PmPolicy) policy = g_list_model_get_item (policies, i);
+      GListModel *rules = pm_policy_get_rules (policy);
+
+      if (!pm_policy_type_is_private (pm_policy_get_policy_type (policy)))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (rules); j++)
+        {
+          g_autoptr(PmRule) rule = g_list_model_get_item (rules, j);
+
+          index_rule_key (self->used_by, rule_key (pm_rule_get_source (rule), NULL), policy);
+          index_rule_key (self->used_by, rule_key (NULL, pm_rule_get_azure_endpoint_guid (rule)), policy);
+        }
+    }
+  return self->used_by;
 }
 
 static char *
 dup_used_by (PmClaimsPage *self,
              PmLinkClaim  *claim)
 {
-  GListModel *policies = G_LIST_MODEL (pm_session_get_policies (self->session));
   PmRegionCatalog *catalog = pm_region_catalog_get_default ();
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *key = rule_key (pm_link_claim_get_link_id (claim), pm_link_claim_get_azure_endpoint_guid (claim));
+  GPtrArray *policies = key ? g_hash_table_lookup (ensure_used_by (self), key) : NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
-  for (guint i = 0; i < g_list_model_get_n_items (policies); i++)
+  for (guint i = 0; policies != NULL && i < policies->len; i++)
     {
-      g_autoptr(PmPolicy) policy = g_list_model_get_item (policies, i);
-      GListModel *rules = pm_policy_get_rules (policy);
+      PmPolicy *policy = g_ptr_array_index (policies, i);
 
-      if (!pm_policy_type_is_private (pm_policy_get_policy_type (policy))
-          || !pm_region_catalog_same_region (catalog, pm_policy_get_flavour (policy),
-                                             pm_policy_get_region (policy), pm_link_claim_get_region (claim)))
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (rules); j++)
-        {
-          g_autoptr(PmRule) rule = g_list_model_get_item (rules, j);
-
-          if (rule_matches (rule, claim))
-            {
-              g_ptr_array_add (names, g_strdup (pm_policy_get_name (policy)));
-              break;
-            }
-        }
+      if (pm_region_catalog_same_region (catalog, pm_policy_get_flavour (policy),
+                                         pm_policy_get_region (policy), pm_link_claim_get_region (claim)))
+        g_ptr_array_add (names, (gpointer) pm_policy_get_name (policy));
     }
   if (names->len == 0)
     return g_strdup (_("Not used by any policy"));
@@ -205,6 +247,7 @@ create_row (gpointer item,
 static void
 on_policies_changed (PmClaimsPage *self)
 {
+  g_clear_pointer (&self->used_by, g_hash_table_unref);
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row;
        row = gtk_widget_get_next_sibling (row))
     if (g_object_get_data (G_OBJECT (row), "claim") != NULL)
@@ -595,6 +638,7 @@ disconnect_session (PmClaimsPage *self)
   g_signal_handlers_disconnect_by_data (pm_session_get_policies (self->session), self);
   g_signal_handlers_disconnect_by_data (pm_session_get_claims (self->session), self);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->used_by, g_hash_table_unref);
 }
 
 static void
