@@ -9,6 +9,8 @@
  *   peak_rss_kb, rss_first_kb, rss_last_kb   after one load / after N refreshes
  *   rows_recreated    items replaced by a refresh after one policy changed
  *   search_ms MS      one per keystroke of a search in the policies page
+ * With BENCH_GAPS set, each main-loop gap over 16 ms is also printed on
+ * stderr as it happens (to tell which step stalls).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -45,6 +47,8 @@ on_tick (gpointer data)
 
   if (measuring_gaps && last_tick != 0)
     gap_max = MAX (gap_max, now - last_tick);
+  if (g_getenv ("BENCH_GAPS") && last_tick != 0 && now - last_tick > 16000)
+    g_printerr ("GAP %.1f ms\n", (now - last_tick) / 1000.0);
   last_tick = now;
   return G_SOURCE_CONTINUE;
 }
