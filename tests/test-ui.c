@@ -13,6 +13,7 @@
 
 #include "pm-application.h"
 #include "pm-application-private.h"
+#include "pm-entities-page.h"
 #include "pm-policies-page.h"
 #include "pm-preferences-window.h"
 #include "pm-keyring.h"
@@ -642,6 +643,70 @@ test_narrow (void)
 }
 
 static gboolean
+entities_loaded (gpointer data)
+{
+  PmSession *session = pm_window_get_session (data);
+
+  return session != NULL && pm_entity_store_get_loaded (pm_session_get_entities (session));
+}
+
+static gboolean
+split_folded (gpointer data)
+{
+  return adw_leaflet_get_folded (data);
+}
+
+/* Every section fits the 360 px the metainfo promises (display_length),
+ * with the sidebar folded away: no page holds the window wider. */
+static void
+test_narrow_pages (void)
+{
+  const char *sections[] = { "policies", "entities", "claims", "wizard" };
+  PmWindow *window = pm_window_new (app);
+  GtkWidget *leaflet;
+  GtkWidget *content = NULL;
+  GtkWidget *entities;
+  AdwLeaflet *split;
+  GtkSelectionModel *model;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  pm_window_open_sandbox (window);
+  gtk_window_present (GTK_WINDOW (window));
+  pm_test_wait_until (policies_loaded, window, 30000);
+  pm_test_wait_until (entities_loaded, window, 30000);
+  leaflet = find_row (GTK_WIDGET (window), ADW_TYPE_LEAFLET, NULL);
+  for (GtkWidget *child = gtk_widget_get_first_child (leaflet); child; child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_name (child), "content") == 0)
+      content = child;
+  g_assert_nonnull (content);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    {
+      int minimum = 0;
+
+      pm_window_show_section (window, sections[i]);
+      gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      g_test_message ("%s: at least %d px", sections[i], minimum);
+      g_assert_cmpint (minimum, <=, 360);
+      pm_test_wait_until (leaflet_folded, window, 10000);
+    }
+
+  /* Folded, the deployments list and a deployment's policies take turns. */
+  pm_window_show_section (window, "entities");
+  entities = find_row (GTK_WIDGET (window), PM_TYPE_ENTITIES_PAGE, NULL);
+  split = ADW_LEAFLET (find_row (entities, ADW_TYPE_LEAFLET, NULL));
+  pm_test_wait_until (split_folded, split, 10000);
+  g_assert_false (GTK_IS_STACK (adw_leaflet_get_visible_child (split)));
+  model = gtk_column_view_get_model (GTK_COLUMN_VIEW (find_row (entities, GTK_TYPE_COLUMN_VIEW, NULL)));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >, 0);
+  gtk_selection_model_select_item (model, 0, TRUE);
+  g_assert_true (GTK_IS_STACK (adw_leaflet_get_visible_child (split)));
+  g_assert_true (gtk_widget_activate_action (entities, "entities.show-list", NULL));
+  g_assert_false (GTK_IS_STACK (adw_leaflet_get_visible_child (split)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
 no_windows (gpointer data)
 {
   return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
@@ -942,6 +1007,7 @@ main (int   argc,
   g_test_add_func ("/ui/missing-key", test_missing_key);
   g_test_add_func ("/ui/api-down-and-forwarding", test_api_down_and_forwarding);
   g_test_add_func ("/ui/narrow", test_narrow);
+  g_test_add_func ("/ui/narrow-pages", test_narrow_pages);
 
   ret = g_test_run ();
   g_clear_object (&app);

@@ -21,6 +21,8 @@ struct _PmEntitiesPage
   AdwStatusPage      *status;
   GtkWidget          *retry_button;
   GtkColumnView      *column_view;
+  AdwLeaflet         *split;
+  GtkWidget          *list_pane;
   GtkStack           *detail_stack;
   GtkLabel           *detail_title;
   GtkLabel           *detail_subtitle;
@@ -78,6 +80,7 @@ update_detail (PmEntitiesPage *self)
     {
       g_list_store_remove_all (self->policies);
       gtk_stack_set_visible_child_name (self->detail_stack, "none");
+      adw_leaflet_set_visible_child (self->split, self->list_pane);
       return;
     }
 
@@ -89,6 +92,25 @@ update_detail (PmEntitiesPage *self)
   g_list_store_splice (self->policies, 0, g_list_model_get_n_items (G_LIST_MODEL (self->policies)),
                        policies->pdata, policies->len);
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
+  adw_leaflet_set_visible_child (self->split, GTK_WIDGET (self->detail_stack));
+}
+
+/* Folded, the list and the detail take turns. */
+static void
+show_list_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PmEntitiesPage *self = PM_ENTITIES_PAGE (widget);
+
+  adw_leaflet_set_visible_child (self->split, self->list_pane);
+}
+
+static void
+on_activate (PmEntitiesPage *self)
+{
+  if (selected_entity (self) != NULL)
+    adw_leaflet_set_visible_child (self->split, GTK_WIDGET (self->detail_stack));
 }
 
 static GtkWidget *
@@ -626,6 +648,8 @@ pm_entities_page_class_init (PmEntitiesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, status);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, retry_button);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, split);
+  gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, list_pane);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, detail_title);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, detail_subtitle);
@@ -633,6 +657,7 @@ pm_entities_page_class_init (PmEntitiesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, bulk_progress);
 
   gtk_widget_class_install_action (widget_class, "entities.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "entities.show-list", NULL, show_list_action);
   gtk_widget_class_install_action (widget_class, "entities.add-policy", NULL, add_policy_action);
   gtk_widget_class_install_action (widget_class, "entities.remove-policy", "s", remove_policy_action);
   gtk_widget_class_install_action (widget_class, "entities.apply-to-selected", NULL, bulk_action);
@@ -666,6 +691,7 @@ pm_entities_page_init (PmEntitiesPage *self)
     gtk_list_box_set_placeholder (self->policy_list, placeholder);
   }
   g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self);
+  g_signal_connect_swapped (self->column_view, "activate", G_CALLBACK (on_activate), self);
   update_selection_actions (self);
   update_state (self);
 }

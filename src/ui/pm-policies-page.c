@@ -173,9 +173,35 @@ update_dropdown_name (GtkDropDown *dropdown,
 }
 
 static void
+setup_dropdown_item (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_dropdown_item (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), gtk_string_object_get_string (string));
+}
+
+/* Labels that ellipsize, so a long region or type does not widen the page. */
+static void
 name_dropdown (GtkDropDown *dropdown,
                const char  *filter_name)
 {
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_dropdown_item), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_dropdown_item), NULL);
+  gtk_drop_down_set_factory (dropdown, factory);
   g_signal_connect (dropdown, "notify::selected-item", G_CALLBACK (update_dropdown_name), (gpointer) filter_name);
   update_dropdown_name (dropdown, NULL, filter_name);
 }
