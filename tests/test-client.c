@@ -1033,6 +1033,15 @@ test_fault_bad_replies (Fixture       *f,
   g_autoptr(GPtrArray) c = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
+  /* an unreadable reply to a GET is asked for again */
+  add_fault (f, "not-json@GET*1");
+  a = list_policies (f, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (a);
+  g_clear_pointer (&a, g_ptr_array_unref);
+
+  /* with no attempt left, it is reported */
+  pm_http_set_retry_policy (f->http, 1, 0, 5000);
   add_fault (f, "not-json@GET*1");
   a = list_policies (f, NULL, 0, &error);
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_BAD_REPLY);
@@ -1359,6 +1368,8 @@ test_fault_update_bad_reply_checked (Fixture       *f,
   g_autofree char *not_json = g_strdup_printf ("not-json@%s*1", method);
 
   g_assert_no_error (error);
+  /* one attempt only: the check by reading, not a repetition, decides */
+  pm_http_set_retry_policy (f->http, 1, 0, 5000);
   add_fault (f, truncate);
   pm_policy_set_description (policy, "Cut reply");
   updated = update_policy (f, policy, &error);

@@ -705,10 +705,28 @@ test_not_json (Fixture       *f,
   g_autoptr(PmHttpReply) reply = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* a POST is not asked again */
+  push_content (f, 200, "text/html", "<html><body>Proxy login</body></html>");
+  reply = request (http, "POST", "/api/v1/x", NULL, NULL, &error);
+  g_assert_error (error, PM_API_ERROR, PM_API_ERROR_BAD_REPLY);
+  g_assert_cmpuint (f->times->len, ==, 1);
+  g_clear_error (&error);
+
+  /* an idempotent request is, within the retry policy */
+  push_content (f, 200, "text/html", "<html><body>Proxy login</body></html>");
+  push_content (f, 200, "text/html", "<html><body>Proxy login</body></html>");
+  g_clear_pointer (&reply, pm_http_reply_free);
+  reply = request (http, "GET", "/api/v1/x", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reply);
+  g_assert_cmpuint (f->times->len, ==, 4);
+  g_clear_pointer (&reply, pm_http_reply_free);
+  pm_http_set_retry_policy (http, 2, 10, 5000);
+  push_content (f, 200, "text/html", "<html><body>Proxy login</body></html>");
   push_content (f, 200, "text/html", "<html><body>Proxy login</body></html>");
   reply = request (http, "GET", "/api/v1/x", NULL, NULL, &error);
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_BAD_REPLY);
-  g_assert_cmpuint (f->times->len, ==, 1);
+  g_assert_cmpuint (f->times->len, ==, 6);
 }
 
 static void
@@ -720,8 +738,25 @@ test_cut_json (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   push (f, STEP_REPLY, 200, "{\"rulesets\": [{\"id\": \"a");
-  reply = request (http, "GET", "/api/v1/x", NULL, NULL, &error);
+  reply = request (http, "POST", "/api/v1/x", NULL, NULL, &error);
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_BAD_REPLY);
+  g_assert_cmpuint (f->times->len, ==, 1);
+  g_clear_error (&error);
+
+  /* a DELETE cut off is asked again; the first may have acted */
+  push (f, STEP_REPLY, 200, "{\"rulesets\": [{\"id\": \"a");
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(PmHttp) other = new_http (f);
+
+    pm_http_request_async (other, "DELETE", "/api/v1/x", NULL, NULL, NULL, pm_test_result_cb, &result);
+    pm_test_wait (&result);
+    g_clear_pointer (&reply, pm_http_reply_free);
+    reply = pm_http_request_finish (other, result, &error);
+    g_assert_no_error (error);
+    g_assert_true (pm_http_request_was_uncertain (other, result));
+  }
+  g_assert_cmpuint (f->times->len, ==, 3);
 }
 
 static void

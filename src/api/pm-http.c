@@ -698,6 +698,17 @@ on_parsed (GObject      *source,
 
       if (parse_error != NULL)
         {
+          /* Cut off or not the API's: the server may have acted (a DELETE,
+           * a PUT), so the repetition's answer may tell of this attempt. */
+          if (!g_str_equal (req->method, "GET") && !g_str_equal (req->method, "HEAD"))
+            req->uncertain = TRUE;
+          if (method_is_idempotent (req) && maybe_retry (task, 0))
+            {
+              g_debug ("%s %s: the reply could not be read (%s); asking again",
+                       req->method, req->path, parse_error->message);
+              g_steal_pointer (&task);
+              return;
+            }
           g_task_return_error (task,
                                pm_api_error_new (PM_API_ERROR_BAD_REPLY, NULL,
                                                  _("The server’s reply could not be read: %s. It may come from a proxy or have been cut off; try again."),
