@@ -165,6 +165,19 @@ run_step (Shooter *shooter)
     case 5:
       shoot (shooter, GTK_WIDGET (shooter->extra), "preferences");
       close_extra (shooter);
+      {
+        /* The narrowest window the metainfo promises (display_length). */
+        PmWindow *narrow = pm_window_new (shooter->app);
+
+        gtk_window_set_default_size (GTK_WINDOW (narrow), 360, 640);
+        pm_window_open_sandbox (narrow);
+        gtk_window_present (GTK_WINDOW (narrow));
+        shooter->extra = GTK_WINDOW (narrow);
+      }
+      return SETTLE_MS * 2;
+    case 6:
+      shoot (shooter, GTK_WIDGET (shooter->extra), "narrow");
+      close_extra (shooter);
       if (!shooter->dark)
         {
           shooter->dark = TRUE;
