@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 
+#include "pm-bulk-op.h"
 #include "pm-entities-page.h"
 #include "pm-policies-page.h"
 #include "pm-policy-actions.h"
@@ -117,7 +118,13 @@ fixture_new_full (PmFlavour   flavour,
   gtk_paned_set_start_child (GTK_PANED (paned), GTK_WIDGET (f->page));
   gtk_paned_set_end_child (GTK_PANED (paned), GTK_WIDGET (f->entities));
   gtk_paned_set_position (GTK_PANED (paned), 480);
-  gtk_window_set_child (f->window, paned);
+  {
+    /* As in the window: toasts, and their Undo, need an overlay. */
+    GtkWidget *overlay = adw_toast_overlay_new ();
+
+    adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), paned);
+    gtk_window_set_child (f->window, overlay);
+  }
   pm_policies_page_set_session (f->page, f->session);
   pm_entities_page_set_session (f->entities, f->session);
   gtk_window_present (f->window);
@@ -325,6 +332,22 @@ find_label (GtkWidget  *root,
   for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_actionable (GtkWidget  *root,
+                 const char *action)
+{
+  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action);
 
       if (found != NULL)
         return found;
@@ -547,7 +570,7 @@ test_states (gconstpointer data)
   f = fixture_new_full (GPOINTER_TO_INT (data), NULL, TRUE);
   g_assert_cmpuint (g_list_model_get_n_items (pm_policies_page_get_model (f->page)), ==, 0);
   g_assert_cmpstr (pm_policies_page_get_state (f->page), ==, "empty");
-  g_assert_true (gtk_widget_is_visible (find_button (GTK_WIDGET (f->page), "_Create a policy")));
+  g_assert_true (gtk_widget_is_visible (find_button (GTK_WIDGET (f->page), "_Create a Policy")));
   fixture_free (f);
 }
 
@@ -890,6 +913,7 @@ test_import (gconstpointer data)
   fixture_free (f);
 }
 
+
 /* Tests: associations from both sides */
 
 static gboolean
@@ -1113,6 +1137,480 @@ test_delete_associated (gconstpointer data)
 
       g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "DELETE", prefix), ==, 2);
     }
+
+  fixture_free (f);
+}
+
+/* Tests: import refuses what it cannot use, and sends nothing */
+
+static guint
+writes (Fixture *f)
+{
+  return pm_sandbox_get_request_count (f->sandbox, "POST", NULL)
+         + pm_sandbox_get_request_count (f->sandbox, "PUT", NULL)
+         + pm_sandbox_get_request_count (f->sandbox, "PATCH", NULL)
+         + pm_sandbox_get_request_count (f->sandbox, "DELETE", NULL);
+}
+
+static void
+assert_import_refused (Fixture        *f,
+                       PmPolicyEditor *editor,
+                       GBytes         *bytes,
+                       const char     *expected)
+{
+  g_autoptr(GError) error = NULL;
+  guint before = writes (f);
+  guint n_policies = state_count (f, NULL, NULL);
+
+  g_assert_false (pm_policy_editor_import_bytes (editor, bytes, &error));
+  g_assert_nonnull (error);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, expected));
+  /* The editor is as it was, and nothing went to the API. */
+  g_assert_cmpstr (field_text (editor, "name"), ==, "");
+  g_assert_cmpuint (pm_policy_get_n_rules (pm_policy_editor_get_policy (editor)), <=, 1);
+  spin (50);
+  g_assert_cmpuint (writes (f), ==, before);
+  g_assert_cmpuint (state_count (f, NULL, NULL), ==, n_policies);
+}
+
+static void
+test_import_refused (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
+  PmPolicyEditor *editor = open_new_editor (f);
+  g_autoptr(GString) big = g_string_new ("{\"name\":\"Big\",\"region\":\"us-east-1\",\"type\":\"ip\",\"description\":\"");
+  g_autoptr(GString) many = g_string_new ("{\"name\":\"Many\",\"region\":\"us-east-1\",\"type\":\"ip\",\"rules\":[");
+  g_autoptr(GBytes) oversized = NULL;
+  g_autoptr(GBytes) thousands = NULL;
+  g_autoptr(GBytes) array = NULL;
+  g_autoptr(GBytes) scalar = NULL;
+  g_autoptr(GBytes) rules_not_list = NULL;
+  g_autoptr(GBytes) other_flavour = NULL;
+
+  /* Over the 1 MiB limit, though valid JSON. */
+  while (big->len <= 1024 * 1024)
+    g_string_append (big, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+  g_string_append (big, "\",\"rules\":[],\"include_by_default\":false}");
+  oversized = g_string_free_to_bytes (g_steal_pointer (&big));
+  assert_import_refused (f, editor, oversized, "larger than 1 MB");
+
+  /* 10,000 rules: refused whole, with the count and the limit. */
+  for (guint i = 0; i < 10000; i++)
+    g_string_append_printf (many, "%s{\"source\":\"10.%u.%u.0/24\"}", i ? "," : "", i / 256, i % 256);
+  g_string_append (many, "],\"include_by_default\":false}");
+  thousands = g_string_free_to_bytes (g_steal_pointer (&many));
+  assert_import_refused (f, editor, thousands, "10000 rules");
+
+  /* The wrong shape: a list, a bare value, rules that are not a list. */
+  array = bytes_from ("[{\"name\":\"A\",\"region\":\"us-east-1\",\"type\":\"ip\",\"rules\":[]}]", 0);
+  assert_import_refused (f, editor, array, "does not hold one policy");
+  scalar = bytes_from ("\"ip\"", 0);
+  assert_import_refused (f, editor, scalar, "does not hold one policy");
+  rules_not_list = bytes_from ("{\"name\":\"R\",\"region\":\"us-east-1\",\"type\":\"ip\",\"rules\":\"10.0.0.0/8\","
+                               "\"include_by_default\":false}", 0);
+  {
+    g_autoptr(GError) error = NULL;
+    guint before = writes (f);
+
+    g_assert_false (pm_policy_editor_import_bytes (editor, rules_not_list, &error));
+    g_assert_nonnull (error);
+    g_test_message ("refused: %s", error->message);
+    g_assert_nonnull (strstr (error->message, "rules"));
+    g_assert_cmpstr (field_text (editor, "name"), ==, "");
+    spin (50);
+    g_assert_cmpuint (writes (f), ==, before);
+  }
+
+  /* A type this flavour does not have: Serverless has no egress firewall,
+   * Hosted and ECE no "private_endpoint" (their Azure type is named
+   * otherwise). */
+  other_flavour = serverless
+                  ? bytes_from ("{\"name\":\"E\",\"region\":\"us-east-1\",\"type\":\"egress_firewall\","
+                                "\"rules\":[],\"include_by_default\":false}", 0)
+                  : bytes_from ("{\"name\":\"E\",\"region\":\"azure-eastus2\",\"type\":\"private_endpoint\","
+                                "\"rules\":[],\"include_by_default\":false}", 0);
+  {
+    g_autoptr(GError) error = NULL;
+    guint before = writes (f);
+
+    g_assert_false (pm_policy_editor_import_bytes (editor, other_flavour, &error));
+    g_assert_nonnull (error);
+    g_test_message ("refused: %s", error->message);
+    g_assert_nonnull (strstr (error->message, serverless ? "egress_firewall" : "private_endpoint"));
+    g_assert_cmpstr (field_text (editor, "name"), ==, "");
+    spin (50);
+    g_assert_cmpuint (writes (f), ==, before);
+  }
+
+  fixture_free (f);
+}
+
+/* Tests: several at once */
+
+static gboolean
+op_finished (gpointer data)
+{
+  PmBulkOp *op = data;
+
+  return !pm_bulk_op_get_running (op) && pm_bulk_op_get_n_done (op) == pm_bulk_op_get_n_items (op);
+}
+
+/* The result line of the policy named `name` (its name is quoted in it). */
+static const char *
+result_line (PmBulkOp   *op,
+             const char *name)
+{
+  GListModel *results = pm_bulk_op_get_results (op);
+  g_autofree char *quoted = g_strdup_printf ("“%s”", name);
+
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(GtkStringObject) line = g_list_model_get_item (results, i);
+
+      if (strstr (gtk_string_object_get_string (line), quoted) != NULL)
+        return gtk_string_object_get_string (line);
+    }
+  return NULL;
+}
+
+static const char *
+line_for_entity (PmBulkOp   *op,
+                 const char *entity)
+{
+  GListModel *results = pm_bulk_op_get_results (op);
+
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(GtkStringObject) line = g_list_model_get_item (results, i);
+
+      if (strstr (gtk_string_object_get_string (line), entity) != NULL)
+        return gtk_string_object_get_string (line);
+    }
+  return NULL;
+}
+
+static void
+wait_op (Fixture  *f,
+         PmBulkOp *op)
+{
+  GListModel *results = pm_bulk_op_get_results (op);
+
+  pm_test_wait_until (op_finished, op, WAIT_MS);
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(GtkStringObject) line = g_list_model_get_item (results, i);
+
+      g_test_message ("result: %s", gtk_string_object_get_string (line));
+    }
+  spin (100);
+  pm_test_wait_until (stores_loaded, f, WAIT_MS);
+}
+
+static gboolean
+has_prefix (const char *line,
+            const char *prefix)
+{
+  return line != NULL && g_str_has_prefix (line, prefix);
+}
+
+static gboolean
+undo_toast_shown (gpointer data)
+{
+  return pm_policy_actions_get_undo_toast () != NULL;
+}
+
+static void
+click_undo (void)
+{
+  AdwToast *toast;
+
+  pm_test_wait_until (undo_toast_shown, NULL, WAIT_MS);
+  toast = pm_policy_actions_get_undo_toast ();
+  g_test_message ("toast: %s", adw_toast_get_title (toast));
+  g_signal_emit_by_name (toast, "button-clicked");
+}
+
+static PmPolicy *
+create_policy (Fixture    *f,
+               const char *name,
+               const char *region,
+               const char *source)
+{
+  g_autoptr(PmPolicy) policy = pm_policy_new (f->flavour, PM_POLICY_TYPE_IP);
+  g_autoptr(PmRule) rule = pm_rule_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  PmPolicy *created;
+
+  pm_policy_set_name (policy, name);
+  pm_policy_set_region (policy, region);
+  pm_rule_set_source (rule, source);
+  pm_policy_add_rule (policy, rule);
+  pm_api_create_policy_async (pm_session_get_api (f->session), policy, NULL, pm_test_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  created = pm_api_create_policy_finish (pm_session_get_api (f->session), result, &error);
+  g_assert_no_error (error);
+  pm_session_refresh (f->session);
+  spin (50);
+  pm_test_wait_until (stores_loaded, f, WAIT_MS);
+  return created;
+}
+
+static void
+test_bulk_policies (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
+  g_autoptr(PmPolicy) second = serverless ? create_policy (f, "Second EU", "eu-west-1", "192.0.2.77") : NULL;
+  const char *names_hosted[] = { "Office networks", "Application VPC", "Partner SFTP egress", "Shared services VPC (EU)" };
+  const char *names_serverless[] = { "Corporate VPN (EU)", "Second EU", "Tokyo office" };
+  const char **names = serverless ? names_serverless : names_hosted;
+  guint n = serverless ? G_N_ELEMENTS (names_serverless) : G_N_ELEMENTS (names_hosted);
+  g_autoptr(PmEntity) entity = g_object_ref (store_entity (f, serverless ? "EU logs" : "Search production"));
+  g_autoptr(PmBulkOp) op = NULL;
+  g_autoptr(GPtrArray) selected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *progress = NULL;
+  g_autofree char *fault = NULL;
+  guint patches;
+
+  g_assert_nonnull (entity);
+  g_assert_false (gtk_widget_is_sensitive (find_actionable (GTK_WIDGET (f->page), "policies.apply-selected")));
+  for (guint i = 0; i < n; i++)
+    {
+      PmPolicy *policy = store_policy (f, names[i]);
+
+      g_assert_nonnull (policy);
+      g_assert_true (pm_policies_page_select (f->page, pm_policy_get_id (policy), i > 0));
+    }
+  selected = pm_policies_page_dup_selected (f->page);
+  g_assert_cmpuint (selected->len, ==, n);
+  g_assert_true (gtk_widget_is_sensitive (find_actionable (GTK_WIDGET (f->page), "policies.apply-selected")));
+
+  /* One failure from the server in the middle: the rest still happen. */
+  if (serverless)
+    fault = g_strdup ("race@PATCH*1");
+  else
+    fault = g_strdup_printf ("status:403@POST:/api/v1/deployments/traffic-filter/rulesets/%s/associations*1",
+                             pm_policy_get_id (store_policy (f, "Application VPC")));
+  g_assert_true (pm_sandbox_add_fault (f->sandbox, fault, &error));
+  g_assert_no_error (error);
+
+  patches = pm_sandbox_get_request_count (f->sandbox, "PATCH", NULL);
+  op = pm_policies_page_apply_selected (f->page, entity, TRUE);
+  g_assert_nonnull (op);
+  g_assert_cmpuint (pm_bulk_op_get_n_items (op), ==, n);
+  wait_op (f, op);
+  progress = pm_bulk_op_dup_progress (op);
+  g_assert_cmpstr (progress, ==, serverless ? "3 of 3" : "4 of 4");
+  g_assert_cmpuint (g_list_model_get_n_items (pm_bulk_op_get_results (op)), ==, n);
+  g_assert_cmpuint (pm_bulk_op_get_n_failed (op), ==, 2);
+
+  if (serverless)
+    {
+      const char *vpn = result_line (op, "Corporate VPN (EU)");
+      const char *other = result_line (op, "Second EU");
+      gboolean vpn_failed = has_prefix (vpn, "Failed");
+
+      /* The first PATCH met a concurrent change: that one failed and said
+       * so, the next one was made. */
+      g_assert_true (vpn_failed != has_prefix (other, "Failed"));
+      g_assert_true (has_prefix (vpn_failed ? other : vpn, "Applied"));
+      g_assert_nonnull (strstr (vpn_failed ? vpn : other, "nothing was overwritten"));
+      g_assert_true (has_prefix (result_line (op, "Tokyo office"), "Failed"));
+      g_assert_nonnull (strstr (result_line (op, "Tokyo office"), "another region"));
+      /* The applied one is held (the failed one may be too: the
+       * concurrent change is the sandbox's, and it is kept). */
+      g_assert_true (holders_are (f, vpn_failed ? pm_policy_get_id (second)
+                                                : pm_policy_get_id (store_policy (f, "Corporate VPN (EU)")),
+                                  pm_entity_get_id (entity), TRUE));
+      /* One PATCH refused, one made: nothing retried behind the user's back. */
+      g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", NULL), ==, patches + 2);
+    }
+  else
+    {
+      g_autofree char *shared = g_strdup_printf ("/api/v1/deployments/traffic-filter/rulesets/%s/associations",
+                                                 pm_policy_get_id (store_policy (f, "Shared services VPC (EU)")));
+
+      g_assert_true (has_prefix (result_line (op, "Office networks"), "Already applied"));
+      g_assert_true (has_prefix (result_line (op, "Application VPC"), "Failed"));
+      g_assert_nonnull (strstr (result_line (op, "Application VPC"), "403"));
+      g_assert_true (has_prefix (result_line (op, "Partner SFTP egress"), "Applied"));
+      g_assert_true (has_prefix (result_line (op, "Shared services VPC (EU)"), "Failed"));
+      g_assert_nonnull (strstr (result_line (op, "Shared services VPC (EU)"), "another region"));
+      g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "POST", shared), ==, 0);
+      g_assert_true (holders_are (f, pm_policy_get_id (store_policy (f, "Partner SFTP egress")),
+                                  pm_entity_get_id (entity), TRUE));
+      g_assert_true (holders_are (f, pm_policy_get_id (store_policy (f, "Application VPC")),
+                                  pm_entity_get_id (entity), FALSE));
+      g_assert_true (holders_are (f, pm_policy_get_id (store_policy (f, "Office networks")),
+                                  pm_entity_get_id (entity), TRUE));
+    }
+
+  /* Undo takes back only what was done. */
+  click_undo ();
+  {
+    PmPolicy *made = serverless ? (has_prefix (result_line (op, "Second EU"), "Applied")
+                                   ? second : store_policy (f, "Corporate VPN (EU)"))
+                                : store_policy (f, "Partner SFTP egress");
+
+    wait_holder (f, made, entity, FALSE);
+    if (!serverless)
+      g_assert_true (holders_are (f, pm_policy_get_id (store_policy (f, "Office networks")),
+                                  pm_entity_get_id (entity), TRUE));
+  }
+
+  fixture_free (f);
+}
+
+static void
+test_bulk_entities (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
+  const char *policy_name = serverless ? "Office networks" : "Corporate VPN (EU)";
+  const char *holders_names[] = { serverless ? "Product search" : "EU customer search",
+                                  serverless ? "Platform observability" : "Analytics (EU)" };
+  const char *other = serverless ? "EU logs" : "Search production";
+  g_autoptr(PmPolicy) policy = g_object_ref (store_policy (f, policy_name));
+  g_autofree char *policy_id = g_strdup (pm_policy_get_id (policy));
+  g_autoptr(PmBulkOp) op = NULL;
+  g_autoptr(GPtrArray) selected = NULL;
+  g_auto(GStrv) before = state_holders (f, policy_id);
+
+  g_assert_cmpuint (g_strv_length (before), ==, 2);
+  g_assert_true (pm_entities_page_select (f->entities, pm_entity_get_id (store_entity (f, holders_names[0]))));
+  g_assert_true (pm_entities_page_select_also (f->entities, pm_entity_get_id (store_entity (f, holders_names[1]))));
+  g_assert_true (pm_entities_page_select_also (f->entities, pm_entity_get_id (store_entity (f, other))));
+  selected = pm_entities_page_dup_selected (f->entities);
+  g_assert_cmpuint (selected->len, ==, 3);
+
+  /* Detaching asks first (confirm-destructive is on by default), naming
+   * each pair. */
+  op = pm_entities_page_apply_to_selected (f->entities, policy, FALSE);
+  g_assert_nonnull (op);
+  pm_test_wait_until (dialog_open, NULL, WAIT_MS);
+  {
+    const char *body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()));
+
+    g_test_message ("%s", body);
+    g_assert_nonnull (strstr (body, holders_names[0]));
+    g_assert_nonnull (strstr (body, holders_names[1]));
+  }
+  respond ("detach");
+  wait_op (f, op);
+  g_assert_cmpuint (pm_bulk_op_get_n_failed (op), ==, 0);
+  g_assert_true (has_prefix (line_for_entity (op, holders_names[0]), "Detached"));
+  g_assert_true (has_prefix (line_for_entity (op, holders_names[1]), "Detached"));
+  g_assert_true (has_prefix (line_for_entity (op, other), "Not applied"));
+  {
+    g_auto(GStrv) after = state_holders (f, policy_id);
+
+    g_assert_cmpuint (g_strv_length (after), ==, 0);
+  }
+
+  /* Undo puts both back. */
+  click_undo ();
+  wait_holder (f, policy, store_entity (f, holders_names[0]), TRUE);
+  wait_holder (f, policy, store_entity (f, holders_names[1]), TRUE);
+  {
+    g_auto(GStrv) after = state_holders (f, policy_id);
+
+    g_assert_cmpuint (g_strv_length (after), ==, 2);
+  }
+
+  fixture_free (f);
+}
+
+/* Tests: undo of a detach and of a delete */
+
+typedef struct
+{
+  Fixture    *f;
+  const char *name;
+  const char *old_id;
+} Restored;
+
+static gboolean
+restored (gpointer data)
+{
+  Restored *r = data;
+  g_autoptr(JsonObject) policy = state_policy (r->f, r->name);
+
+  return policy != NULL && g_strcmp0 (json_object_get_string_member (policy, "id"), r->old_id) != 0
+         && store_policy (r->f, r->name) != NULL;
+}
+
+static void
+test_undo (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
+  const char *name = serverless ? "Office networks" : "Corporate VPN (EU)";
+  const char *lone = serverless ? "Tokyo office" : "Partner SFTP egress";
+  g_autoptr(PmPolicy) policy = g_object_ref (store_policy (f, name));
+  g_autoptr(PmEntity) entity = NULL;
+  g_autofree char *id = g_strdup (pm_policy_get_id (policy));
+  g_autofree char *lone_id = g_strdup (pm_policy_get_id (store_policy (f, lone)));
+  g_auto(GStrv) holders = state_holders (f, id);
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.perimeter.Perimeter");
+
+  g_assert_cmpuint (g_strv_length (holders), ==, 2);
+  entity = g_object_ref (store_entity (f, serverless ? "Product search" : "EU customer search"));
+
+  /* A detach, undone: applied again. */
+  g_assert_true (pm_entities_page_select (f->entities, pm_entity_get_id (entity)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->entities), "entities.remove-policy", "s", id));
+  respond ("detach");
+  wait_holder (f, policy, entity, FALSE);
+  click_undo ();
+  wait_holder (f, policy, entity, TRUE);
+
+  /* A delete of a policy in use, undone: the same policy again under a new
+   * id, applied to what held the old one. */
+  spin (200);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.delete", "s", id));
+  respond ("detach");
+  {
+    gpointer wait[2] = { f, (gpointer) name };
+
+    pm_test_wait_until (policy_gone, wait, WAIT_MS);
+  }
+  click_undo ();
+  {
+    Restored r = { f, name, id };
+    g_autoptr(JsonObject) again = NULL;
+    g_autoptr(PmPolicy) back = NULL;
+
+    pm_test_wait_until (restored, &r, WAIT_MS);
+    back = g_object_ref (store_policy (f, name));
+    for (guint i = 0; holders[i] != NULL; i++)
+      wait_holder (f, back, pm_entity_store_lookup (pm_session_get_entities (f->session), holders[i]), TRUE);
+    again = state_policy (f, name);
+    g_assert_cmpstr (json_object_get_string_member (again, "id"), !=, id);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (again, "rules")), ==,
+                      pm_policy_get_n_rules (policy));
+  }
+
+  /* confirm-destructive off: no dialog; the toast's Undo is the way back. */
+  g_settings_set_boolean (settings, "confirm-destructive", FALSE);
+  spin (300);
+  g_assert_null (pm_policy_actions_delete (GTK_WIDGET (f->page), f->session, store_policy (f, lone), NULL, NULL));
+  {
+    gpointer wait[2] = { f, (gpointer) lone };
+
+    pm_test_wait_until (policy_gone, wait, WAIT_MS);
+  }
+  click_undo ();
+  {
+    Restored r = { f, lone, lone_id };
+
+    pm_test_wait_until (restored, &r, WAIT_MS);
+  }
+  g_settings_reset (settings, "confirm-destructive");
 
   fixture_free (f);
 }
@@ -1375,6 +1873,17 @@ main (int   argc,
       g_test_add_data_func (del, flavour, test_delete_associated);
       g_test_add_data_func (impact, flavour, test_edit_impact);
       g_test_add_data_func (import, flavour, test_import);
+      {
+        g_autofree char *refused = g_strdup_printf ("/policies/%s/import-refused", n);
+        g_autofree char *bulk_policies = g_strdup_printf ("/policies/%s/bulk-from-policies", n);
+        g_autofree char *bulk_entities = g_strdup_printf ("/policies/%s/bulk-from-entities", n);
+        g_autofree char *undo = g_strdup_printf ("/policies/%s/undo-detach-and-delete", n);
+
+        g_test_add_data_func (refused, flavour, test_import_refused);
+        g_test_add_data_func (bulk_policies, flavour, test_bulk_policies);
+        g_test_add_data_func (bulk_entities, flavour, test_bulk_entities);
+        g_test_add_data_func (undo, flavour, test_undo);
+      }
     }
   g_test_add_data_func ("/policies/serverless/if-match-conflict", NULL, test_conflict);
   g_test_add_data_func ("/policies/hosted/controls-named", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_named);

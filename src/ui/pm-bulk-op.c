@@ -31,6 +31,7 @@ struct _PmBulkOp
   guint          n_failed;
   gboolean       apply;
   gboolean       running;
+  gboolean       check_current;
 };
 
 G_DEFINE_FINAL_TYPE (PmBulkOp, pm_bulk_op, G_TYPE_OBJECT)
@@ -123,6 +124,7 @@ pm_bulk_op_new (PmSession *session,
   self = g_object_new (PM_TYPE_BULK_OP, NULL);
   self->session = g_object_ref (session);
   self->apply = !!apply;
+  self->check_current = TRUE;
   return self;
 }
 
@@ -219,6 +221,8 @@ pm_bulk_op_new_undo (PmBulkOp *self)
   g_return_val_if_fail (PM_IS_BULK_OP (self), NULL);
 
   undo = pm_bulk_op_new (self->session, !self->apply);
+  /* The stores may not have caught up with what was just done. */
+  undo->check_current = FALSE;
   for (guint i = 0; i < self->items->len; i++)
     {
       Item *item = &g_array_index (self->items, Item, i);
@@ -240,6 +244,14 @@ count_done (PmBulkOp *self)
 }
 
 /* Running */
+
+void
+pm_bulk_op_set_check_current (PmBulkOp *self,
+                              gboolean  check_current)
+{
+  g_return_if_fail (PM_IS_BULK_OP (self));
+  self->check_current = !!check_current;
+}
 
 static gboolean
 entity_holds (PmBulkOp *self,
@@ -267,8 +279,14 @@ item_finish (PmBulkOp     *self,
   item->error = error;
   if (result == PM_BULK_RESULT_FAILED)
     {
-      g_autofree char *why = pm_error_text_describe (error);
+      g_autofree char *why = NULL;
 
+      /* Serverless: the project changed between our read and our write. */
+      if (g_error_matches (error, PM_API_ERROR, PM_API_ERROR_CONFLICT))
+        why = g_strdup_printf (_("%s changed meanwhile and nothing was overwritten; run it again for this one"),
+                               entity);
+      else
+        why = pm_error_text_describe (error);
       self->n_failed++;
       line = self->apply ? g_strdup_printf (_("Failed: “%s” on %s — %s"), policy, entity, why)
                          : g_strdup_printf (_("Failed: “%s” from %s — %s"), policy, entity, why);
@@ -327,6 +345,14 @@ run_next (GTask *task)
     }
 
   item = &g_array_index (self->items, Item, self->n_done);
+  {
+    /* The store's copy is the newest one known (etag, policies). */
+    PmEntity *current = pm_entity_store_lookup (pm_session_get_entities (self->session),
+                                                pm_entity_get_id (item->entity));
+
+    if (current != NULL && current != item->entity)
+      g_set_object (&item->entity, current);
+  }
   if (g_cancellable_is_cancelled (cancellable))
     {
       GError *error = NULL;
@@ -340,15 +366,15 @@ run_next (GTask *task)
    * already in the asked state. */
   if (self->apply && !pm_entity_can_hold_policy (self->session, item->entity, item->policy))
     {
-      GError *error = g_error_new (PM_API_ERROR, PM_API_ERROR_INVALID,
-                                   _("%s is in another region than the policy"),
+      GError *error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                   _("%s is in another region than the policy; nothing was sent"),
                                    pm_entity_get_name (item->entity));
 
       item_finish (self, item, PM_BULK_RESULT_FAILED, error);
       run_next (task);
       return;
     }
-  if (entity_holds (self, item) == self->apply)
+  if (self->check_current && entity_holds (self, item) == self->apply)
     {
       item_finish (self, item, PM_BULK_RESULT_UNCHANGED, NULL);
       run_next (task);

@@ -40,6 +40,10 @@ GListModel  *pm_bulk_op_get_results     (PmBulkOp      *self);
 PmBulkResult pm_bulk_op_get_result      (PmBulkOp      *self,
                                          guint          i,
                                          const GError **error);
+/* Whether an item already in the asked state (as the stores know it) is
+ * skipped without a request (default TRUE; an undo sends every item). */
+void         pm_bulk_op_set_check_current (PmBulkOp    *self,
+                                           gboolean     check_current);
 /* The reverse of the items that were done (detach what was applied, apply
  * what was detached), or NULL when nothing was done. */
 PmBulkOp    *pm_bulk_op_new_undo        (PmBulkOp      *self);

@@ -370,6 +370,7 @@ pm_policy_actions_toast (GtkWidget  *widget,
 {
   GtkWidget *overlay;
 
+  g_debug ("toast: %s", text);
   if (widget == NULL)
     return;
   overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
@@ -432,7 +433,6 @@ pm_policy_actions_toast_with_undo (GtkWidget      *widget,
   undo->destroy = destroy;
   toast = adw_toast_new (text);
   adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo_clicked), undo, undo_free, 0);
   g_set_weak_pointer (&last_undo_toast, toast);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
@@ -917,6 +917,7 @@ on_set_applied (GObject      *source,
       g_autoptr(PmBulkOp) undo = pm_bulk_op_new (op->session, TRUE);
 
       pm_bulk_op_add (undo, op->policy, op->entity);
+      pm_bulk_op_set_check_current (undo, FALSE);
       g_object_set_data_full (G_OBJECT (undo), "pm-parent", g_object_ref (op->parent), g_object_unref);
       text = g_strdup_printf (_("Detached “%s” from %s"), pm_policy_get_name (op->policy), pm_entity_get_name (op->entity));
       pm_policy_actions_toast_with_undo (op->parent, text, undo_detach, g_steal_pointer (&undo), g_object_unref);

@@ -975,6 +975,27 @@ pm_policy_editor_import_bytes (PmPolicyEditor  *self,
   node = pm_json_parse_bytes (bytes, error);
   if (node == NULL)
     return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+                   _("The file does not hold one policy: a policy file is a JSON object with a name, a type and rules"));
+      return FALSE;
+    }
+  /* Counted before reading them: a file of thousands of rules is refused
+   * whole rather than read and cut. */
+  {
+    JsonNode *rules_node = json_object_get_member (json_node_get_object (node), "rules");
+
+    if (rules_node != NULL && JSON_NODE_HOLDS_ARRAY (rules_node)
+        && json_array_get_length (json_node_get_array (rules_node)) > PM_MAX_RULES_PER_POLICY)
+      {
+        g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+                     _("The file holds %u rules; a policy can have at most %u"),
+                     json_array_get_length (json_node_get_array (rules_node)),
+                     (guint) PM_MAX_RULES_PER_POLICY);
+        return FALSE;
+      }
+  }
   imported = pm_json_read_policy_request (node, flavour, error);
   if (imported == NULL)
     return FALSE;
