@@ -670,6 +670,9 @@ read_thread (GTask        *task,
     }
 
   result = call->func (call->node, call->flavour, &error);
+  /* Free the reply's tree here: the task's data goes in the main context,
+   * where freeing a large organization's tree stalled the main loop. */
+  g_clear_pointer (&call->node, json_node_unref);
   if (result == NULL)
     g_task_return_error (task,
                          pm_api_error_new (PM_API_ERROR_BAD_REPLY, NULL,

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pm-policy.h"
 #include "pm-store-core.h"
 
 /* Ops */
@@ -433,9 +434,9 @@ diff_data_free (gpointer data)
 {
   DiffData *dd = data;
 
-  g_ptr_array_unref (dd->old_items);
+  g_clear_pointer (&dd->old_items, g_ptr_array_unref);
   g_ptr_array_unref (dd->old_keys);
-  g_ptr_array_unref (dd->new_items);
+  g_clear_pointer (&dd->new_items, g_ptr_array_unref);
   g_free (dd);
 }
 
@@ -463,10 +464,49 @@ diff_worker (GTask        *task,
              GCancellable *cancellable)
 {
   DiffData *dd = task_data;
+  GPtrArray *ops = pm_store_core_diff (dd->klass, dd->old_items, dd->old_keys, dd->new_items, NULL);
 
-  g_task_return_pointer (task,
-                         pm_store_core_diff (dd->klass, dd->old_items, dd->old_keys, dd->new_items, NULL),
-                         (GDestroyNotify) g_ptr_array_unref);
+  /* The policies page's search reads every policy's search text at the
+   * first keystroke: build it here, off the main thread, while the new
+   * policies are still this thread's alone. */
+  for (guint i = 0; ops != NULL && i < ops->len; i++)
+    {
+      const PmStoreOp *op = ops->pdata[i];
+
+      for (guint j = 0; j < op->added->len; j++)
+        if (PM_IS_POLICY (op->added->pdata[j]))
+          pm_policy_get_search_text (op->added->pdata[j]);
+    }
+  g_task_return_pointer (task, ops, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+release_worker (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  /* Here, not in the task's data destructor: the task's last reference
+   * goes in the main context. */
+  g_ptr_array_set_size (task_data, 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Drops a refresh's lists of items in a worker thread: the last references
+ * to a large organization's replaced policies (tens of thousands of rules)
+ * took longer than a frame to free on the main thread. */
+static void
+release_in_thread (GPtrArray *old_items,
+                   GPtrArray *new_items)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+  GPtrArray *both = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+
+  g_ptr_array_add (both, old_items);
+  g_ptr_array_add (both, new_items);
+  g_task_set_source_tag (task, release_in_thread);
+  g_task_set_task_data (task, both, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, release_worker);
 }
 
 /* Ends the refresh in flight (task is current): state first, then the task. */
@@ -537,6 +577,7 @@ diff_cb (GObject      *source,
     }
 
   apply_ops (core, ops);
+  release_in_thread (g_steal_pointer (&dd->old_items), g_steal_pointer (&dd->new_items));
   finish_current (core, task, NULL);
 }
 
