@@ -1610,6 +1610,22 @@ test_undo (gconstpointer data)
 
     pm_test_wait_until (restored, &r, WAIT_MS);
   }
+
+  /* Where no toast can offer Undo, the confirmation stays, setting or not. */
+  {
+    GtkWidget *window = gtk_window_new ();
+    GtkWidget *outside = gtk_label_new ("outside");
+    GtkWidget *dialog;
+
+    gtk_window_set_child (GTK_WINDOW (window), outside);
+    dialog = pm_policy_actions_delete (outside, f->session, store_policy (f, lone), NULL, NULL);
+    g_assert_nonnull (dialog);
+    g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "delete"));
+    respond_to (dialog, "cancel");
+    spin (50);
+    g_assert_nonnull (store_policy (f, lone));
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
   g_settings_reset (settings, "confirm-destructive");
 
   fixture_free (f);

@@ -543,9 +543,7 @@ pm_bulk_op_present (PmBulkOp  *self,
 
   g_return_val_if_fail (PM_IS_BULK_OP (self), NULL);
 
-  heading = self->apply
-            ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Applying %u change…", "Applying %u changes…", n), n)
-            : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Detaching %u change…", "Detaching %u changes…", n), n);
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Making %u change…", "Making %u changes…", n), n);
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
                                    _("Each change is made on its own; one that fails does not stop the others."));
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
@@ -607,7 +605,7 @@ pm_bulk_op_confirm_and_present (PmBulkOp  *self,
   g_return_val_if_fail (PM_IS_BULK_OP (self), NULL);
   g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
 
-  if (self->apply || !pm_policy_actions_confirm_destructive ())
+  if (self->apply || !pm_policy_actions_should_confirm (parent))
     return pm_bulk_op_present (self, parent);
 
   n = self->items->len;

@@ -446,12 +446,14 @@ pm_policy_actions_get_undo_toast (void)
 }
 
 gboolean
-pm_policy_actions_confirm_destructive (void)
+pm_policy_actions_should_confirm (GtkWidget *widget)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GSettings) settings = NULL;
 
+  if (widget == NULL || gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY) == NULL)
+    return TRUE;
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, "io.github.perimeter.Perimeter", TRUE);
   if (schema == NULL || !g_settings_schema_has_key (schema, "confirm-destructive"))
@@ -806,7 +808,7 @@ pm_policy_actions_delete (GtkWidget          *parent,
   op->entities = pm_policy_dup_entities (session, policy);
 
   /* Undone from the toast by re-creating it: ask only when asked to. */
-  if (!pm_policy_actions_confirm_destructive ())
+  if (!pm_policy_actions_should_confirm (parent))
     {
       detach_next (op);
       return NULL;
@@ -981,7 +983,7 @@ pm_policy_actions_set_applied (GtkWidget          *parent,
     }
 
   /* A detach can be undone from its toast: ask only when asked to. */
-  if (!pm_policy_actions_confirm_destructive ())
+  if (!pm_policy_actions_should_confirm (parent))
     {
       run_set_applied (op);
       return NULL;

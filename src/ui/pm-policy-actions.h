@@ -88,9 +88,10 @@ AdwToast  *pm_policy_actions_toast_with_undo (GtkWidget      *widget,
                                               GDestroyNotify  destroy);
 /* The last toast with Undo that is still shown (for tests), or NULL. */
 AdwToast  *pm_policy_actions_get_undo_toast  (void);
-/* Whether destructive actions ask first (GSettings confirm-destructive;
- * TRUE when the schema is not installed). */
-gboolean   pm_policy_actions_confirm_destructive (void);
+/* Whether a destructive action from widget asks first: when the GSettings
+ * key confirm-destructive is on (or the schema is not installed), and
+ * whenever there is no toast to offer Undo in. */
+gboolean   pm_policy_actions_should_confirm (GtkWidget *widget);
 
 /* A searchable list to pick one item from (an entity or a policy). */
 typedef char *(*PmPickerLabelFunc) (gpointer item, gboolean subtitle);
