@@ -55,6 +55,10 @@ def main():
     env = dict(os.environ, GSETTINGS_BACKEND="memory")
     env.pop("NO_AT_BRIDGE", None)
     env.pop("GTK_A11Y", None)
+    # Start the accessibility bus and its registry before the app: an app
+    # that comes up first, while the registry is being activated, is
+    # sometimes never listed on the desktop.
+    pyatspi.Registry.getDesktop(0).childCount
     proc = subprocess.Popen([app_bin, "--sandbox"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
