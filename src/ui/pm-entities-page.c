@@ -163,7 +163,7 @@ update_state (PmEntitiesPage *self)
     {
       g_autofree char *text = pm_error_text_describe (error);
 
-      adw_status_page_set_title (self->status, _("Could not load deployments and projects"));
+      adw_status_page_set_title (self->status, _("Could Not Load Deployments and Projects"));
       adw_status_page_set_description (self->status, text);
     }
   else if (!pm_entity_store_get_loaded (self->store))

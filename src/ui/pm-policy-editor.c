@@ -509,9 +509,9 @@ update_title (PmPolicyEditor *self)
 {
   const char *type = pm_policy_type_get_label (pm_policy_get_policy_type (self->policy));
 
-  adw_window_title_set_title (self->window_title, self->is_new ? _("New policy") : _("Edit policy"));
+  adw_window_title_set_title (self->window_title, self->is_new ? _("New Policy") : _("Edit Policy"));
   adw_window_title_set_subtitle (self->window_title, type);
-  gtk_window_set_title (GTK_WINDOW (self), self->is_new ? _("New policy") : _("Edit policy"));
+  gtk_window_set_title (GTK_WINDOW (self), self->is_new ? _("New Policy") : _("Edit Policy"));
 }
 
 static void
@@ -722,7 +722,7 @@ save_action (GtkWidget  *widget,
       return;
     }
 
-  dialog = ADW_MESSAGE_DIALOG (present_dialog (self, _("Save and refuse this traffic?"), impact));
+  dialog = ADW_MESSAGE_DIALOG (present_dialog (self, _("Save and Refuse This Traffic?"), impact));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "save", _("_Save"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
@@ -764,7 +764,7 @@ pm_policy_editor_close_request (GtkWindow *window)
       return GTK_WINDOW_CLASS (pm_policy_editor_parent_class)->close_request (window);
     }
 
-  dialog = ADW_MESSAGE_DIALOG (present_dialog (self, _("Discard changes?"),
+  dialog = ADW_MESSAGE_DIALOG (present_dialog (self, _("Discard Changes?"),
                                                _("This policy has changes that are not saved. "
                                                  "Discarding them cannot be undone.")));
   adw_message_dialog_add_responses (dialog, "keep", _("_Keep Editing"), "discard", _("_Discard"), NULL);

@@ -151,7 +151,7 @@ remove_account_action (GtkWidget  *widget,
       return;
     }
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove account?"), NULL);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Account?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("“%s” and its API key will be removed from this computer. Nothing changes in Elastic Cloud; the key itself stays valid until you revoke it in the console."),
                                   pm_profile_get_name (profile));

@@ -486,7 +486,7 @@ remove_action (GtkWidget  *widget,
       return;
     }
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove account?"), NULL);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Account?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("“%s” and its API key will be removed from this computer. Nothing changes in Elastic Cloud; the key itself stays valid until you revoke it in the console."),
                                   name);
@@ -670,12 +670,12 @@ pm_profile_dialog_new (GtkWindow     *parent,
 
   if (self->profile_id != NULL)
     {
-      adw_window_title_set_title (self->window_title, _("Edit account"));
+      adw_window_title_set_title (self->window_title, _("Edit Account"));
       gtk_widget_set_visible (self->remove_group, TRUE);
     }
   else
     {
-      adw_window_title_set_title (self->window_title, _("Add account"));
+      adw_window_title_set_title (self->window_title, _("Add Account"));
       gtk_editable_set_text (GTK_EDITABLE (self->url_row),
                              pm_profile_get_default_base_url (PM_FLAVOUR_HOSTED));
     }

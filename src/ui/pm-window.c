@@ -885,8 +885,8 @@ build_profile_menu (PmWindow *self)
 
   self->profiles_section = g_menu_new ();
   g_menu_append_section (menu, _("Accounts"), G_MENU_MODEL (self->profiles_section));
-  g_menu_append (manage, _("_Add account…"), "win.add-account");
-  g_menu_append (manage, _("_Manage accounts…"), "app.preferences");
+  g_menu_append (manage, _("_Add Account…"), "win.add-account");
+  g_menu_append (manage, _("_Manage Accounts…"), "app.preferences");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (manage));
   gtk_menu_button_set_menu_model (self->profile_button, G_MENU_MODEL (menu));
 
