@@ -1838,6 +1838,22 @@ test_screenshots (gconstpointer data)
   name = g_strconcat (prefix, "entities-page.png", NULL);
   save_png (GTK_WIDGET (f->window), dir, name);
 
+  /* Several at once: the results, one line each, failures with why. */
+  pm_policies_page_select (f->page, pm_policy_get_id (store_policy (f, "Office networks")), FALSE);
+  pm_policies_page_select (f->page, pm_policy_get_id (store_policy (f, "Application VPC")), TRUE);
+  pm_policies_page_select (f->page, pm_policy_get_id (store_policy (f, "Corporate VPN (EU)")), TRUE);
+  {
+    g_autoptr(PmBulkOp) op = pm_policies_page_apply_selected (f->page, store_entity (f, serverless ? "Platform observability"
+                                                                                                    : "Checkout API logs"),
+                                                              TRUE);
+
+    wait_op (f, op);
+    spin (300);
+    g_free (name);
+    name = g_strconcat (prefix, "bulk-results.png", NULL);
+    save_png (pm_policy_actions_get_dialog (), dir, name);
+  }
+
   fixture_free (f);
 }
 
