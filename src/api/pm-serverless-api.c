@@ -413,13 +413,41 @@ on_list_projects_for_associations (GObject      *source,
       return;
     }
 
-  for (i = 0; i < list->policies->len; i++)
-    {
-      PmPolicy *policy = g_ptr_array_index (list->policies, i);
-      g_autoptr(GPtrArray) associations = associations_of (projects, pm_policy_get_id (policy));
+  /* One pass over the projects, not one per policy: 512 policies times
+   * thousands of projects stalled the main loop. */
+  {
+    g_autoptr(GHashTable) by_policy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             (GDestroyNotify) g_ptr_array_unref);
 
-      pm_policy_set_associations (policy, associations, associations->len);
-    }
+    for (i = 0; i < projects->len; i++)
+      {
+        PmEntity *project = g_ptr_array_index (projects, i);
+        const char * const *ids = pm_entity_get_policy_ids (project);
+
+        for (guint k = 0; ids != NULL && ids[k] != NULL; k++)
+          {
+            GPtrArray *associations = g_hash_table_lookup (by_policy, ids[k]);
+
+            if (associations == NULL)
+              {
+                associations = g_ptr_array_new_with_free_func (g_object_unref);
+                g_hash_table_insert (by_policy, g_strdup (ids[k]), associations);
+              }
+            g_ptr_array_add (associations, pm_association_new (pm_entity_get_entity_type (project),
+                                                               pm_entity_get_id (project)));
+          }
+      }
+    for (i = 0; i < list->policies->len; i++)
+      {
+        PmPolicy *policy = g_ptr_array_index (list->policies, i);
+        GPtrArray *associations = g_hash_table_lookup (by_policy, pm_policy_get_id (policy));
+        g_autoptr(GPtrArray) none = NULL;
+
+        if (associations == NULL)
+          associations = none = g_ptr_array_new ();
+        pm_policy_set_associations (policy, associations, associations->len);
+      }
+  }
 
   g_task_return_pointer (task, g_steal_pointer (&list->policies), (GDestroyNotify) g_ptr_array_unref);
 }
