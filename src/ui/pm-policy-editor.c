@@ -727,7 +727,7 @@ save_action (GtkWidget  *widget,
   adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (on_impact_response), self);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_impact_response), self, 0);
 }
 
 /* Closing */
@@ -771,7 +771,7 @@ pm_policy_editor_close_request (GtkWindow *window)
   adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "keep");
   adw_message_dialog_set_close_response (dialog, "keep");
-  g_signal_connect (dialog, "response", G_CALLBACK (on_discard_response), self);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response), self, 0);
   return TRUE;
 }
 
@@ -1314,6 +1314,12 @@ pm_policy_editor_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->policy != NULL)
     g_signal_handlers_disconnect_by_data (pm_policy_get_rules (self->policy), self);
+  /* A shown chooser keeps itself alive: it must not answer a gone editor. */
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+    }
   g_clear_object (&self->chooser);
   g_clear_weak_pointer (&self->dialog);
   g_clear_weak_pointer (&self->toast_target);

@@ -42,6 +42,7 @@ struct _PmProfileDialog
   char            *ca_file;
   char            *check_text;
   GCancellable    *cancellable;
+  GtkNativeDialog *chooser;      /* open CA file chooser, owned */
   gboolean         busy;
 };
 
@@ -504,6 +505,16 @@ remove_action (GtkWidget  *widget,
 /* CA file */
 
 static void
+close_chooser (PmProfileDialog *self)
+{
+  if (self->chooser == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->chooser, self);
+  gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
+}
+
+static void
 chooser_response_cb (GtkNativeDialog *chooser,
                      int              response,
                      PmProfileDialog *self)
@@ -516,8 +527,7 @@ chooser_response_cb (GtkNativeDialog *chooser,
       self->ca_file = g_file_get_path (file);
       update_ca_row (self);
     }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
+  close_chooser (self);
 }
 
 static void
@@ -529,6 +539,7 @@ choose_ca_action (GtkWidget  *widget,
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
+  close_chooser (self);
   chooser = gtk_file_chooser_native_new (_("Choose CA certificate"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("Certificates (PEM)"));
@@ -538,6 +549,8 @@ choose_ca_action (GtkWidget  *widget,
   gtk_file_filter_add_mime_type (filter, "application/x-x509-ca-cert");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  /* Owned here, so closing the account dialog first closes it too. */
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
   g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -585,6 +598,7 @@ pm_profile_dialog_dispose (GObject *object)
   PmProfileDialog *self = PM_PROFILE_DIALOG (object);
 
   g_cancellable_cancel (self->cancellable);
+  close_chooser (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_PROFILE_DIALOG);
 
   G_OBJECT_CLASS (pm_profile_dialog_parent_class)->dispose (object);
