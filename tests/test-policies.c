@@ -356,6 +356,22 @@ find_actionable (GtkWidget  *root,
 }
 
 static GtkWidget *
+find_type (GtkWidget *root,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
 find_button (GtkWidget  *root,
              const char *label)
 {
@@ -1375,6 +1391,7 @@ test_bulk_policies (gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autofree char *progress = NULL;
   g_autofree char *fault = NULL;
+  GtkProgressBar *bar;
   guint patches;
 
   g_assert_nonnull (entity);
@@ -1403,9 +1420,15 @@ test_bulk_policies (gconstpointer data)
   op = pm_policies_page_apply_selected (f->page, entity, TRUE);
   g_assert_nonnull (op);
   g_assert_cmpuint (pm_bulk_op_get_n_items (op), ==, n);
+  /* The page shows the progress while it runs, then hides it. */
+  bar = GTK_PROGRESS_BAR (find_type (GTK_WIDGET (f->page), GTK_TYPE_PROGRESS_BAR));
+  g_assert_nonnull (bar);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
   wait_op (f, op);
   progress = pm_bulk_op_dup_progress (op);
   g_assert_cmpstr (progress, ==, serverless ? "3 of 3" : "4 of 4");
+  g_assert_cmpstr (gtk_progress_bar_get_text (bar), ==, progress);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
   g_assert_cmpuint (g_list_model_get_n_items (pm_bulk_op_get_results (op)), ==, n);
   g_assert_cmpuint (pm_bulk_op_get_n_failed (op), ==, 2);
 
