@@ -174,7 +174,7 @@ update_state (PmEntitiesPage *self)
   else
     {
       adw_status_page_set_title (self->status, pm_session_get_flavour (self->session) == PM_FLAVOUR_SERVERLESS
-                                               ? _("No projects") : _("No deployments"));
+                                               ? _("No Projects") : _("No Deployments"));
       adw_status_page_set_description (self->status,
                                        _("Policies apply to deployments and projects; this account has none yet."));
     }
