@@ -14,6 +14,7 @@
 #include "pm-application.h"
 #include "pm-application-private.h"
 #include "pm-entities-page.h"
+#include "pm-error-text.h"
 #include "pm-policies-page.h"
 #include "pm-preferences-window.h"
 #include "pm-keyring.h"
@@ -679,16 +680,17 @@ test_narrow_pages (void)
     if (g_strcmp0 (gtk_widget_get_name (child), "content") == 0)
       content = child;
   g_assert_nonnull (content);
+  pm_test_wait_until (leaflet_folded, window, 10000);
 
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     {
       int minimum = 0;
 
       pm_window_show_section (window, sections[i]);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
       gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
       g_test_message ("%s: at least %d px", sections[i], minimum);
       g_assert_cmpint (minimum, <=, 360);
-      pm_test_wait_until (leaflet_folded, window, 10000);
     }
 
   /* Folded, the deployments list and a deployment's policies take turns. */
@@ -704,6 +706,33 @@ test_narrow_pages (void)
   g_assert_true (gtk_widget_activate_action (entities, "entities.show-list", NULL));
   g_assert_false (GTK_IS_STACK (adw_leaflet_get_visible_child (split)));
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Every error the API can give reads as what happened and what to do. */
+static void
+test_error_text (void)
+{
+  PmApiErrorDetails invalid = { 400, (char *) "traffic_filter.invalid_input",
+                                (char *) "The source is not allowed here", NULL, 0 };
+  PmApiErrorDetails limited = { 429, NULL, NULL, NULL, 30 };
+  struct { PmApiErrorCode code; const PmApiErrorDetails *details; const char *expect[3]; } cases[] = {
+    { PM_API_ERROR_UNAUTHORIZED, NULL, { "401", "save it again", NULL } },
+    { PM_API_ERROR_RATE_LIMITED, &limited, { "429", "30 seconds", NULL } },
+    { PM_API_ERROR_INVALID, &invalid, { "“The source is not allowed here”", "try again", "nothing was changed" } },
+    { PM_API_ERROR_UNSUPPORTED, NULL, { "nothing was changed", "console", NULL } },
+    { PM_API_ERROR_CONFLICT, NULL, { "Refresh", "try again", NULL } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = pm_api_error_new (cases[i].code, cases[i].details, "raw message");
+      g_autofree char *text = pm_error_text_describe (error);
+
+      g_assert_nonnull (pm_error_text_title (error));
+      for (guint j = 0; j < G_N_ELEMENTS (cases[i].expect) && cases[i].expect[j] != NULL; j++)
+        if (strstr (text, cases[i].expect[j]) == NULL)
+          g_error ("error %d: “%s” does not say “%s”", cases[i].code, text, cases[i].expect[j]);
+    }
 }
 
 static gboolean
@@ -1008,6 +1037,7 @@ main (int   argc,
   g_test_add_func ("/ui/api-down-and-forwarding", test_api_down_and_forwarding);
   g_test_add_func ("/ui/narrow", test_narrow);
   g_test_add_func ("/ui/narrow-pages", test_narrow_pages);
+  g_test_add_func ("/ui/error-text", test_error_text);
 
   ret = g_test_run ();
   g_clear_object (&app);

@@ -94,9 +94,10 @@ pm_error_text_describe (const GError *error)
     case PM_API_ERROR_CONFLICT:
       return g_strdup (_("Someone else changed this at the same time. Refresh to see their change, then try again."));
     case PM_API_ERROR_INVALID:
-      return g_strdup_printf (_("The API refused the request: %s"), api_message ? api_message : error->message);
+      return g_strdup_printf (_("The API refused the request: “%s”. Correct what it names and try again; nothing was changed."),
+                              api_message ? api_message : error->message);
     case PM_API_ERROR_UNSUPPORTED:
-      return g_strdup (_("This account’s API has no such operation."));
+      return g_strdup (_("This account’s API has no such operation, so nothing was changed. Do it in the Elastic Cloud console, or with an account of a kind that offers it."));
     case PM_API_ERROR_FAILED:
     default:
       return g_strdup (error->message);
