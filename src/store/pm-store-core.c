@@ -6,6 +6,9 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "pm-policy.h"
 #include "pm-store-core.h"
@@ -489,6 +492,12 @@ release_worker (GTask        *task,
   /* Here, not in the task's data destructor: the task's last reference
    * goes in the main context. */
   g_ptr_array_set_size (task_data, 0);
+#ifdef __GLIBC__
+  /* A refresh parses in worker threads, each with its own malloc arena
+   * that keeps what was freed: give it back, or the resident size of a
+   * large organization grew by ~100 MiB over 100 refreshes. */
+  malloc_trim (0);
+#endif
   g_task_return_boolean (task, TRUE);
 }
 

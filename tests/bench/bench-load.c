@@ -182,12 +182,28 @@ find_widget (GtkWidget *root,
 }
 
 static void
+on_painted (gboolean *painted)
+{
+  *painted = TRUE;
+}
+
+static void
 measure_search (GtkWidget *page)
 {
   GtkWidget *entry = find_widget (page, GTK_TYPE_SEARCH_ENTRY);
+  gboolean painted;
 
   if (entry == NULL)
     g_error ("the policies page has no search entry");
+  /* Let the frame the refresh before asked for be painted first: its
+   * layout is not the search's. */
+  painted = FALSE;
+  g_signal_connect_swapped (gtk_widget_get_frame_clock (page), "after-paint", G_CALLBACK (on_painted), &painted);
+  gtk_widget_queue_draw (page);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (page), on_painted, &painted);
+
   for (gsize i = 1; i <= strlen (opt.search); i++)
     {
       g_autofree char *prefix = g_strndup (opt.search, i);
