@@ -67,8 +67,11 @@ def fetch_floor(url, paths, tmp, build):
     return fetch_ms + float(values["parse_ms"]), int(values["bytes"])
 
 
-def run_kv(cmd, env=None):
-    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+def run_kv(cmd, env=None, timeout=1800):
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        sys.exit(f"bench: {cmd[0]} did not finish within {timeout} s")
     if res.returncode != 0:
         sys.exit(f"bench: {' '.join(cmd[:1])} failed:\n{res.stderr[-2000:]}")
     values = {}
@@ -82,7 +85,7 @@ def run_kv(cmd, env=None):
 def first_frame_ms(cmd, env):
     """Start a program that prints `first-frame <µs since the epoch>` and quits."""
     start_us = time.time_ns() // 1000
-    values = run_kv(cmd, env)
+    values = run_kv(cmd, env, timeout=120)
     if "first-frame" not in values:
         sys.exit(f"bench: {cmd[0]} did not report its first frame")
     return (int(values["first-frame"][0]) - start_us) / 1000
