@@ -913,24 +913,33 @@ on_export_written (GObject      *source,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Exported the policy")));
 }
 
+void
+pm_policy_editor_export_to_file (PmPolicyEditor *self,
+                                 GFile          *file)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  char *json;
+
+  g_return_if_fail (PM_IS_POLICY_EDITOR (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  json = pm_policy_editor_dup_json (self);
+  bytes = g_bytes_new_take (json, strlen (json));
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                       self->cancellable, on_export_written, g_object_ref (self));
+}
+
 static void
 on_export_response (GtkNativeDialog *chooser,
                     int              response,
                     PmPolicyEditor  *self)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GBytes) bytes = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   if (file != NULL)
-    {
-      char *json = pm_policy_editor_dup_json (self);
-
-      bytes = g_bytes_new_take (json, strlen (json));
-      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                           self->cancellable, on_export_written, g_object_ref (self));
-    }
+    pm_policy_editor_export_to_file (self, file);
   g_clear_object (&self->chooser);
 }
 

@@ -67,6 +67,10 @@ gboolean        pm_policy_editor_import_bytes     (PmPolicyEditor *self,
 /* The request body for export/copy (the API's shape). */
 char           *pm_policy_editor_dup_json         (PmPolicyEditor *self);
 char           *pm_policy_editor_dup_curl         (PmPolicyEditor *self);
+/* What "editor.export" does once the file chooser answered: write
+ * pm_policy_editor_dup_json() to `file` (a toast, or the error text). */
+void            pm_policy_editor_export_to_file   (PmPolicyEditor *self,
+                                                   GFile          *file);
 /* The confirmation the editor presented and that is still open (discard,
  * impact before saving), or NULL. */
 GtkWidget      *pm_policy_editor_get_dialog       (PmPolicyEditor *self);
