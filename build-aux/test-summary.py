@@ -11,7 +11,9 @@ failures = []
 
 def count_tap(suite, name, out, result_ok):
     ok = len(re.findall(r"^ok \d+", out, re.M))
-    bad_lines = re.findall(r"^not ok \d+.*$", out, re.M)
+    # TAP: a "not ok" marked "# TODO" is a known gap, not a failure.
+    bad_lines = [l for l in re.findall(r"^not ok \d+.*$", out, re.M)
+                 if not re.search(r"#\s*TODO", l, re.I)]
     skipped = len(re.findall(r"^ok \d+ .*# SKIP", out, re.M | re.I))
     ok -= skipped
     bad = len(bad_lines)
