@@ -800,9 +800,60 @@ scroll_to_end (GtkWidget *widget)
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
 }
 
+/* What to type for the screenshots of one provider's pages. */
+typedef struct {
+  const char *provider;
+  const char *region;
+  const char *endpoint[9];   /* name, value, …, NULL */
+  const char *identity[5];
+  const char *entity;
+} ShotPlan;
+
+static const ShotPlan shot_plans[] = {
+  { "aws", "us-east-1",
+    { "vpc_id", "vpc-0abc", "subnet_ids", "subnet-1 subnet-2", NULL },
+    { "vpce", "vpce-0123456789abcdef0", NULL }, "Search production" },
+  { "azure", "eastus2",
+    { "resource_group", "crm", "vnet", "crm-vnet", "subnet", "endpoints", "endpoint_name", "crm-pe", NULL },
+    { "azure_guid", "7c0f05e4-e32b-4b10-a246-0000000000ab", NULL }, "CRM search" },
+  { "gcp", "us-central1",
+    { "project", "data-platform", NULL },
+    { "psc", "18446744072646845999", NULL }, "Data platform" },
+};
+
 static void
-test_screenshots (Fixture       *f,
-                  gconstpointer  data)
+type_all (Fixture            *f,
+          const char * const *pairs)
+{
+  for (guint i = 0; pairs[i] != NULL; i += 2)
+    type (f, pairs[i], pairs[i + 1]);
+}
+
+static void
+save_claims_screenshots (Fixture    *f,
+                         const char *dir)
+{
+  g_autofree char *path = g_strdup_printf ("%s/claims.png", dir);
+  g_autofree char *dialog_path = g_strdup_printf ("%s/claims-dialog.png", dir);
+  AdwMessageDialog *dialog;
+
+  gtk_stack_set_visible_child_name (g_object_get_data (G_OBJECT (f->window), "stack"), "claims");
+  settle (GTK_WIDGET (f->window));
+  save_png (GTK_WIDGET (f->window), path);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->claims), "claims.claim", NULL));
+  dialog = pm_claims_page_get_dialog (f->claims);
+  pm_claims_page_choose (f->claims, PM_PROVIDER_AZURE, "eastus2");
+  gtk_editable_set_text (pm_claims_page_get_field (f->claims, "azure_name"), "crm-pe");
+  gtk_editable_set_text (pm_claims_page_get_field (f->claims, "azure_guid"), "7c0f05e4-e32b");
+  settle (GTK_WIDGET (dialog));
+  save_png (GTK_WIDGET (dialog), dialog_path);
+  respond (dialog, "cancel");
+}
+
+/* Every page of the wizard for one provider, as wizard-PROVIDER-N.png. */
+static void
+save_wizard_screenshots (Fixture        *f,
+                         const ShotPlan *plan)
 {
   const char *dir = g_getenv ("PM_WIZARD_SHOTS");
   g_autofree char *tmp = NULL;
@@ -814,27 +865,25 @@ test_screenshots (Fixture       *f,
 
   for (guint step = 0; step < S_SUMMARY + 1; step++)
     {
-      g_autofree char *path = g_strdup_printf ("%s/wizard-%u.png", dir, step + 1);
+      g_autofree char *path = g_strdup_printf ("%s/wizard-%s-%u.png", dir, plan->provider, step + 1);
 
       switch (step)
         {
         case S_PROVIDER:
-          act (f, "wizard.provider", "azure");
+          act (f, "wizard.provider", plan->provider);
           break;
         case S_REGION:
-          act (f, "wizard.region", "eastus2");
+          act (f, "wizard.region", plan->region);
           break;
         case S_ENDPOINT:
-          type (f, "resource_group", "crm");
-          type (f, "vnet", "crm-vnet");
-          type (f, "subnet", "endpoints");
-          type (f, "endpoint_name", "crm-pe");
+          type_all (f, plan->endpoint);
           break;
         case S_IDENTITY:
-          type (f, "azure_guid", "7c0f05e4-e32b-4b10-a246-0000000000ab");
+          type_all (f, plan->identity);
+          g_assert_null (pm_wizard_page_get_problem (f->wizard));
           break;
         case S_ASSOCIATE:
-          act (f, "wizard.toggle-entity", entity_id_by_name (f, "CRM search"));
+          act (f, "wizard.toggle-entity", entity_id_by_name (f, plan->entity));
           break;
         case S_CLAIM:
           act (f, "wizard.claim", NULL);
@@ -851,7 +900,7 @@ test_screenshots (Fixture       *f,
       g_test_message ("%s", path);
       if (step == S_ENDPOINT)
         {
-          g_autofree char *bottom = g_strdup_printf ("%s/wizard-%u-commands.png", dir, step + 1);
+          g_autofree char *bottom = g_strdup_printf ("%s/wizard-%s-%u-commands.png", dir, plan->provider, step + 1);
 
           settle (GTK_WIDGET (f->window));     /* laid out: the adjustment knows the height */
           scroll_to_end (GTK_WIDGET (f->wizard));
@@ -861,24 +910,27 @@ test_screenshots (Fixture       *f,
       if (step < S_SUMMARY)
         next_to (f, step + 1);
     }
+  g_assert_cmpuint (pm_wizard_page_get_step (f->wizard), ==, S_SUMMARY);
+  if (g_str_equal (plan->provider, "azure"))
+    save_claims_screenshots (f, dir);
+}
 
-  gtk_stack_set_visible_child_name (g_object_get_data (G_OBJECT (f->window), "stack"), "claims");
-  settle (GTK_WIDGET (f->window));
-  {
-    g_autofree char *path = g_strdup_printf ("%s/claims.png", dir);
-    g_autofree char *dialog_path = g_strdup_printf ("%s/claims-dialog.png", dir);
-    AdwMessageDialog *dialog;
+static void
+test_screenshots_aws (Fixture *f, gconstpointer data)
+{
+  save_wizard_screenshots (f, &shot_plans[0]);
+}
 
-    save_png (GTK_WIDGET (f->window), path);
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->claims), "claims.claim", NULL));
-    dialog = pm_claims_page_get_dialog (f->claims);
-    pm_claims_page_choose (f->claims, PM_PROVIDER_AZURE, "eastus2");
-    gtk_editable_set_text (pm_claims_page_get_field (f->claims, "azure_name"), "crm-pe");
-    gtk_editable_set_text (pm_claims_page_get_field (f->claims, "azure_guid"), "7c0f05e4-e32b");
-    settle (GTK_WIDGET (dialog));
-    save_png (GTK_WIDGET (dialog), dialog_path);
-    respond (dialog, "cancel");
-  }
+static void
+test_screenshots_azure (Fixture *f, gconstpointer data)
+{
+  save_wizard_screenshots (f, &shot_plans[1]);
+}
+
+static void
+test_screenshots_gcp (Fixture *f, gconstpointer data)
+{
+  save_wizard_screenshots (f, &shot_plans[2]);
 }
 
 int
@@ -908,7 +960,9 @@ main (int   argc,
   ADD ("claims/round-trip", PM_FLAVOUR_HOSTED, test_claims_round_trip);
   ADD ("claims/used-by", PM_FLAVOUR_HOSTED, test_claims_used_by);
   ADD ("claims/serverless", PM_FLAVOUR_SERVERLESS, test_claims_serverless);
-  ADD ("screenshots", PM_FLAVOUR_HOSTED, test_screenshots);
+  ADD ("screenshots/aws", PM_FLAVOUR_HOSTED, test_screenshots_aws);
+  ADD ("screenshots/azure", PM_FLAVOUR_HOSTED, test_screenshots_azure);
+  ADD ("screenshots/gcp", PM_FLAVOUR_HOSTED, test_screenshots_gcp);
 #undef ADD
 
   return g_test_run ();
