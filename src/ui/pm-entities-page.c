@@ -535,27 +535,12 @@ pm_entities_page_apply_to_selected (PmEntitiesPage *self,
   return g_steal_pointer (&op);
 }
 
-typedef struct
-{
-  PmEntitiesPage *page;
-  gboolean        apply;
-} BulkPick;
-
 static void
-bulk_pick_free (gpointer data)
+on_bulk_policy_chosen (GtkWidget *page,
+                       gpointer   item,
+                       gboolean   apply)
 {
-  BulkPick *pick = data;
-
-  g_clear_object (&pick->page);
-  g_free (pick);
-}
-
-static void
-on_bulk_policy_chosen (gpointer item,
-                       gpointer user_data)
-{
-  BulkPick *pick = user_data;
-  g_autoptr(PmBulkOp) op = pm_entities_page_apply_to_selected (pick->page, item, pick->apply);
+  g_autoptr(PmBulkOp) op = pm_entities_page_apply_to_selected (PM_ENTITIES_PAGE (page), item, apply);
 }
 
 static void
@@ -566,46 +551,17 @@ bulk_action (GtkWidget  *widget,
   PmEntitiesPage *self = PM_ENTITIES_PAGE (widget);
   gboolean apply = g_str_equal (action_name, "entities.apply-to-selected");
   g_autoptr(GPtrArray) entities = NULL;
-  g_autoptr(GListStore) candidates = NULL;
-  GListModel *policies;
-  BulkPick *pick;
 
   if (self->session == NULL)
     return;
   entities = pm_entities_page_dup_selected (self);
   if (entities->len == 0)
     return;
-
   /* Apply: policies that fit one of them at least. Detach: policies that
    * one of them holds. */
-  candidates = g_list_store_new (PM_TYPE_POLICY);
-  policies = G_LIST_MODEL (pm_session_get_policies (self->session));
-  for (guint i = 0; i < g_list_model_get_n_items (policies); i++)
-    {
-      g_autoptr(PmPolicy) policy = g_list_model_get_item (policies, i);
-      g_autoptr(GPtrArray) holders = apply ? NULL : pm_policy_dup_entities (self->session, policy);
-      gboolean fits = FALSE;
-
-      for (guint j = 0; j < entities->len && !fits; j++)
-        {
-          PmEntity *entity = g_ptr_array_index (entities, j);
-
-          if (apply)
-            fits = pm_entity_can_hold_policy (self->session, entity, policy);
-          else
-            for (guint k = 0; k < holders->len && !fits; k++)
-              fits = g_strcmp0 (pm_entity_get_id (g_ptr_array_index (holders, k)), pm_entity_get_id (entity)) == 0;
-        }
-      if (fits)
-        g_list_store_append (candidates, policy);
-    }
-
-  pick = g_new0 (BulkPick, 1);
-  pick->page = g_object_ref (self);
-  pick->apply = apply;
-  pm_picker_present (widget,
-                     apply ? _("Apply a policy to the selected") : _("Detach a policy from the selected"),
-                     G_LIST_MODEL (candidates), policy_label, on_bulk_policy_chosen, pick, bulk_pick_free);
+  pm_bulk_pick_present (widget, self->session, entities, apply,
+                        apply ? _("Apply a policy to the selected") : _("Detach a policy from the selected"),
+                        policy_label, on_bulk_policy_chosen);
 }
 
 /* Object */

@@ -700,27 +700,12 @@ entity_label (gpointer item,
                           pm_entity_get_region (entity) ? pm_entity_get_region (entity) : "");
 }
 
-typedef struct
-{
-  PmPoliciesPage *page;
-  gboolean        apply;
-} BulkPick;
-
 static void
-bulk_pick_free (gpointer data)
+on_bulk_entity_chosen (GtkWidget *page,
+                       gpointer   item,
+                       gboolean   apply)
 {
-  BulkPick *pick = data;
-
-  g_clear_object (&pick->page);
-  g_free (pick);
-}
-
-static void
-on_bulk_entity_chosen (gpointer item,
-                       gpointer user_data)
-{
-  BulkPick *pick = user_data;
-  g_autoptr(PmBulkOp) op = pm_policies_page_apply_selected (pick->page, item, pick->apply);
+  g_autoptr(PmBulkOp) op = pm_policies_page_apply_selected (PM_POLICIES_PAGE (page), item, apply);
 }
 
 static void
@@ -731,46 +716,17 @@ bulk_action (GtkWidget  *widget,
   PmPoliciesPage *self = PM_POLICIES_PAGE (widget);
   gboolean apply = g_str_equal (action_name, "policies.apply-selected");
   g_autoptr(GPtrArray) policies = NULL;
-  g_autoptr(GListStore) entities = NULL;
-  GListModel *store;
-  BulkPick *pick;
 
   if (self->session == NULL)
     return;
   policies = pm_policies_page_dup_selected (self);
   if (policies->len == 0)
     return;
-
   /* Apply: every resource that can hold one of them. Detach: those that
    * hold one of them. */
-  entities = g_list_store_new (PM_TYPE_ENTITY);
-  store = G_LIST_MODEL (pm_session_get_entities (self->session));
-  for (guint i = 0; i < g_list_model_get_n_items (store); i++)
-    {
-      g_autoptr(PmEntity) entity = g_list_model_get_item (store, i);
-      g_autoptr(GPtrArray) held = apply ? NULL : pm_entity_dup_policies (self->session, entity);
-      gboolean fits = FALSE;
-
-      for (guint j = 0; j < policies->len && !fits; j++)
-        {
-          PmPolicy *policy = g_ptr_array_index (policies, j);
-
-          if (apply)
-            fits = pm_entity_can_hold_policy (self->session, entity, policy);
-          else
-            for (guint k = 0; k < held->len && !fits; k++)
-              fits = g_strcmp0 (pm_policy_get_id (g_ptr_array_index (held, k)), pm_policy_get_id (policy)) == 0;
-        }
-      if (fits)
-        g_list_store_append (entities, entity);
-    }
-
-  pick = g_new0 (BulkPick, 1);
-  pick->page = g_object_ref (self);
-  pick->apply = apply;
-  pm_picker_present (widget,
-                     apply ? _("Apply the selected policies to") : _("Detach the selected policies from"),
-                     G_LIST_MODEL (entities), entity_label, on_bulk_entity_chosen, pick, bulk_pick_free);
+  pm_bulk_pick_present (widget, self->session, policies, apply,
+                        apply ? _("Apply the selected policies to") : _("Detach the selected policies from"),
+                        entity_label, on_bulk_entity_chosen);
 }
 
 /* Object */

@@ -1158,3 +1158,108 @@ pm_picker_present (GtkWidget          *parent,
   gtk_window_present (GTK_WINDOW (window));
   return window;
 }
+
+/* Bulk apply or detach picker */
+
+typedef struct
+{
+  GtkWidget      *page;
+  gboolean        apply;
+  PmBulkPickFunc  chosen;
+} BulkPick;
+
+static void
+bulk_pick_free (gpointer data)
+{
+  BulkPick *pick = data;
+
+  g_clear_object (&pick->page);
+  g_free (pick);
+}
+
+static void
+on_bulk_pick_chosen (gpointer item,
+                     gpointer user_data)
+{
+  BulkPick *pick = user_data;
+
+  pick->chosen (pick->page, item, pick->apply);
+}
+
+static const char *
+bulk_item_get_id (gpointer item)
+{
+  return PM_IS_ENTITY (item) ? pm_entity_get_id (item) : pm_policy_get_id (item);
+}
+
+/* Whether candidate (an entity when selected holds policies, a policy
+ * when it holds entities) fits one of the selected items. */
+static gboolean
+bulk_candidate_fits (PmSession *session,
+                     gpointer   candidate,
+                     GPtrArray *selected,
+                     gboolean   apply)
+{
+  gboolean is_entity = PM_IS_ENTITY (candidate);
+  g_autoptr(GPtrArray) linked = NULL;
+
+  if (!apply)
+    linked = is_entity ? pm_entity_dup_policies (session, candidate)
+                       : pm_policy_dup_entities (session, candidate);
+
+  for (guint j = 0; j < selected->len; j++)
+    {
+      gpointer other = g_ptr_array_index (selected, j);
+
+      if (apply)
+        {
+          if (is_entity ? pm_entity_can_hold_policy (session, candidate, other)
+                        : pm_entity_can_hold_policy (session, other, candidate))
+            return TRUE;
+        }
+      else
+        for (guint k = 0; k < linked->len; k++)
+          if (g_strcmp0 (bulk_item_get_id (g_ptr_array_index (linked, k)), bulk_item_get_id (other)) == 0)
+            return TRUE;
+    }
+  return FALSE;
+}
+
+GtkWidget *
+pm_bulk_pick_present (GtkWidget          *page,
+                      PmSession          *session,
+                      GPtrArray          *selected,
+                      gboolean            apply,
+                      const char         *title,
+                      PmPickerLabelFunc   label,
+                      PmBulkPickFunc      chosen)
+{
+  gboolean pick_entities;
+  g_autoptr(GListStore) candidates = NULL;
+  GListModel *all;
+  BulkPick *pick;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (page), NULL);
+  g_return_val_if_fail (PM_IS_SESSION (session), NULL);
+  g_return_val_if_fail (selected != NULL && selected->len > 0, NULL);
+  g_return_val_if_fail (chosen != NULL, NULL);
+
+  pick_entities = PM_IS_POLICY (g_ptr_array_index (selected, 0));
+  candidates = g_list_store_new (pick_entities ? PM_TYPE_ENTITY : PM_TYPE_POLICY);
+  all = pick_entities ? G_LIST_MODEL (pm_session_get_entities (session))
+                      : G_LIST_MODEL (pm_session_get_policies (session));
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(GObject) candidate = g_list_model_get_item (all, i);
+
+      if (bulk_candidate_fits (session, candidate, selected, apply))
+        g_list_store_append (candidates, candidate);
+    }
+
+  pick = g_new0 (BulkPick, 1);
+  pick->page = g_object_ref (page);
+  pick->apply = apply;
+  pick->chosen = chosen;
+  return pm_picker_present (page, title, G_LIST_MODEL (candidates), label,
+                            on_bulk_pick_chosen, pick, bulk_pick_free);
+}

@@ -104,4 +104,20 @@ GtkWidget *pm_picker_present             (GtkWidget          *parent,
                                           gpointer            user_data,
                                           GDestroyNotify      destroy);
 
+/* The picker for a bulk apply or detach of selected items (all policies
+ * or all entities, non-empty): lists the other kind, keeping to apply
+ * those that fit one of them (pm_entity_can_hold_policy) and to detach
+ * those linked to one of them, then calls chosen (page, picked item,
+ * apply). page is kept alive while the picker is open. */
+typedef void (*PmBulkPickFunc) (GtkWidget *page,
+                                gpointer   item,
+                                gboolean   apply);
+GtkWidget *pm_bulk_pick_present          (GtkWidget          *page,
+                                          PmSession          *session,
+                                          GPtrArray          *selected,
+                                          gboolean            apply,
+                                          const char         *title,
+                                          PmPickerLabelFunc   label,
+                                          PmBulkPickFunc      chosen);
+
 G_END_DECLS
