@@ -537,6 +537,39 @@ refresh_policies (PmPolicyStore  *store,
   return pm_policy_store_refresh_finish (store, pm_test_wait (&result), error);
 }
 
+/* A first load arrived as a few insertions that add up to the whole list,
+ * each right after the one before. */
+static void
+assert_chunked_load (Watch *watch,
+                     guint  n)
+{
+  guint sum = 0;
+
+  g_assert_cmpuint (watch->signals->len, >=, 1);
+  g_assert_cmpuint (watch->signals->len, <=, MAX (n / 16, 1));
+  for (guint i = 0; i < watch->signals->len; i++)
+    {
+      Change *change = &g_array_index (watch->signals, Change, i);
+
+      g_assert_cmpuint (change->position, ==, sum);
+      g_assert_cmpuint (change->removed, ==, 0);
+      g_assert_cmpuint (change->added, >, 0);
+      sum += change->added;
+    }
+  g_assert_cmpuint (sum, ==, n);
+}
+
+/* A refresh applies its changes while loading is still TRUE. */
+static void
+assert_loading (GListModel *model,
+                guint       position,
+                guint       removed,
+                guint       added,
+                gpointer    user_data)
+{
+  g_assert_true (pm_policy_store_get_loading (PM_POLICY_STORE (model)));
+}
+
 static void
 test_refresh_through_sandbox (void)
 {
@@ -550,18 +583,22 @@ test_refresh_through_sandbox (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *deleted_id = NULL;
   guint loading_notes = 0;
+  gulong loading_handler;
   guint n;
 
   g_signal_connect (store, "notify::loading", G_CALLBACK (count_notify), &loading_notes);
   g_assert_true (pm_policy_store_get_api (store) == live->api);
 
-  /* A first load of 512 policies: one signal, loading on and off. */
+  /* A first load of 512 policies: a few signals ("one or a few"), applied
+   * in chunks across main-loop iterations that add up to the whole list in
+   * order, all while loading and all before the refresh returns. */
+  loading_handler = g_signal_connect (store, "items-changed", G_CALLBACK (assert_loading), NULL);
   g_assert_true (refresh_policies (store, &error));
   g_assert_no_error (error);
+  g_signal_handler_disconnect (store, loading_handler);
   n = g_list_model_get_n_items (G_LIST_MODEL (store));
   g_assert_cmpuint (n, ==, 512);
-  g_assert_cmpuint (watch->signals->len, ==, 1);
-  assert_change (watch, 0, 0, 0, 512);
+  assert_chunked_load (watch, 512);
   assert_replica (watch);
   g_assert_true (pm_policy_store_get_loaded (store));
   g_assert_false (pm_policy_store_get_loading (store));
@@ -638,8 +675,42 @@ test_refresh_superseded (void)
   g_assert_no_error (error);
   g_assert_false (pm_policy_store_get_loading (store));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 50);
-  g_assert_cmpuint (watch->signals->len, ==, 1);
+  assert_chunked_load (watch, 50);
   assert_replica (watch);
+}
+
+/* A newer refresh supersedes one whose large change is being applied in
+ * chunks: the first ends cancelled mid-way, the second completes the list. */
+static void
+test_refresh_superseded_while_chunked (void)
+{
+  g_autoptr(Live) live = live_new (PM_FLAVOUR_HOSTED, PM_SANDBOX_DEFAULT_API_KEY, 100);
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (live->api);
+  g_autoptr(Watch) watch = watch_new (store);
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pm_policy_store_refresh_async (store, NULL, pm_test_result_cb, &first);
+  while (g_list_model_get_n_items (G_LIST_MODEL (store)) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  /* Part of the list is in place, the rest is still to come. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), <, 100);
+  g_assert_true (pm_policy_store_get_loading (store));
+  g_assert_null (first);
+
+  pm_policy_store_refresh_async (store, NULL, pm_test_result_cb, &second);
+  g_assert_false (pm_policy_store_refresh_finish (store, pm_test_wait (&first), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_true (pm_policy_store_get_loading (store));
+  g_assert_true (pm_policy_store_refresh_finish (store, pm_test_wait (&second), &error));
+  g_assert_no_error (error);
+  g_assert_false (pm_policy_store_get_loading (store));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 100);
+  assert_replica (watch);
+  for (guint i = 0; i < 100; i++)
+    g_assert_nonnull (pm_policy_get_id (item_at (store, i)));
 }
 
 /* The app puts an item in place while a refresh is in flight: the list the
@@ -787,6 +858,7 @@ main (int   argc,
   g_test_add_func ("/store/entities-and-claims", test_entities_and_claims);
   g_test_add_func ("/store/sandbox/refresh", test_refresh_through_sandbox);
   g_test_add_func ("/store/sandbox/superseded", test_refresh_superseded);
+  g_test_add_func ("/store/sandbox/superseded-while-chunked", test_refresh_superseded_while_chunked);
   g_test_add_func ("/store/sandbox/cancelled", test_refresh_cancelled);
   g_test_add_func ("/store/sandbox/upsert-during-refresh", test_upsert_during_refresh);
   g_test_add_func ("/store/sandbox/error", test_refresh_error);

@@ -553,6 +553,115 @@ return_superseded (GTask *task)
                            "%s", _("A newer refresh replaced this one."));
 }
 
+/* A large change (a first load of hundreds of policies) applied at once
+ * made the list views build hundreds of rows in one main-loop iteration:
+ * apply at most this many added items per iteration, in idles below the
+ * redraw priority, so frames are drawn between chunks. */
+#define CHUNK_SIZE 32
+
+typedef struct
+{
+  GTask     *task;        /* the refresh, owned */
+  GPtrArray *ops;         /* what is left to apply */
+  guint      index;       /* the op being applied */
+  guint      offset;      /* how many of its added items are in place */
+  guint64    generation;  /* the list's after the last chunk */
+  GPtrArray *old_items;   /* released once applied */
+  GPtrArray *new_items;   /* to diff again against if the app changed the list */
+} ChunkData;
+
+static void
+chunk_data_free (ChunkData *cd)
+{
+  g_clear_object (&cd->task);
+  g_clear_pointer (&cd->ops, g_ptr_array_unref);
+  if (cd->old_items != NULL || cd->new_items != NULL)
+    release_in_thread (g_steal_pointer (&cd->old_items), g_steal_pointer (&cd->new_items));
+  g_free (cd);
+}
+
+/* Applies up to CHUNK_SIZE added items (and any removals on the way);
+ * returns TRUE when every op is in place. A slice of an op keeps its
+ * position: the first slice removes, the next ones insert after it. */
+static gboolean
+apply_chunk (PmStoreCore *core,
+             ChunkData   *cd)
+{
+  guint budget = CHUNK_SIZE;
+
+  while (cd->index < cd->ops->len && budget > 0)
+    {
+      const PmStoreOp *op = cd->ops->pdata[cd->index];
+      guint left = op->added->len - cd->offset;
+      guint count = MIN (left, budget);
+      guint position = op->position + cd->offset;
+      guint removed = cd->offset == 0 ? op->n_removed : 0;
+
+      if (removed > 0)
+        {
+          g_ptr_array_remove_range (core->items, position, removed);
+          g_ptr_array_remove_range (core->keys, position, removed);
+        }
+      for (guint k = 0; k < count; k++)
+        {
+          g_ptr_array_insert (core->items, position + k,
+                              g_object_ref (op->added->pdata[cd->offset + k]));
+          g_ptr_array_insert (core->keys, position + k,
+                              g_strdup (op->added_keys->pdata[cd->offset + k]));
+        }
+      core->generation++;
+      g_list_model_items_changed (G_LIST_MODEL (core->owner), position, removed, count);
+
+      budget -= MIN (budget, MAX (count, 1));
+      cd->offset += count;
+      if (cd->offset == op->added->len)
+        {
+          cd->index++;
+          cd->offset = 0;
+        }
+    }
+  cd->generation = core->generation;
+  return cd->index >= cd->ops->len;
+}
+
+/* One step of a chunked apply; ends the refresh after the last chunk, so
+ * loading stays TRUE until the whole list is in place. */
+static gboolean
+apply_chunk_idle (gpointer user_data)
+{
+  ChunkData *cd = user_data;
+  RefreshData *rd = g_task_get_task_data (cd->task);
+  PmStoreCore *core = rd->core;
+
+  if (core->current != cd->task)
+    {
+      return_superseded (cd->task);
+      return G_SOURCE_REMOVE;
+    }
+  if (g_cancellable_is_cancelled (rd->inner))
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                     _("The refresh was cancelled."));
+      finish_current (core, cd->task, error);
+      return G_SOURCE_REMOVE;
+    }
+
+  /* The app changed the list between two chunks: diff what is left again. */
+  if (core->generation != cd->generation)
+    {
+      g_ptr_array_unref (cd->ops);
+      cd->ops = pm_store_core_diff (core->klass, core->items, core->keys, cd->new_items, NULL);
+      cd->index = 0;
+      cd->offset = 0;
+    }
+
+  if (!apply_chunk (core, cd))
+    return G_SOURCE_CONTINUE;
+
+  finish_current (core, cd->task, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 diff_cb (GObject      *source,
          GAsyncResult *result,
@@ -563,6 +672,7 @@ diff_cb (GObject      *source,
   PmStoreCore *core = rd->core;
   DiffData *dd = g_task_get_task_data (G_TASK (result));
   g_autoptr(GPtrArray) ops = g_task_propagate_pointer (G_TASK (result), NULL);
+  ChunkData *cd;
 
   if (core->current != task)
     {
@@ -585,9 +695,20 @@ diff_cb (GObject      *source,
       ops = pm_store_core_diff (core->klass, core->items, core->keys, dd->new_items, NULL);
     }
 
-  apply_ops (core, ops);
-  release_in_thread (g_steal_pointer (&dd->old_items), g_steal_pointer (&dd->new_items));
-  finish_current (core, task, NULL);
+  cd = g_new0 (ChunkData, 1);
+  cd->ops = g_steal_pointer (&ops);
+  cd->old_items = g_steal_pointer (&dd->old_items);
+  cd->new_items = g_steal_pointer (&dd->new_items);
+
+  if (apply_chunk (core, cd))
+    {
+      chunk_data_free (cd);
+      finish_current (core, task, NULL);
+      return;
+    }
+
+  cd->task = g_steal_pointer (&task);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, apply_chunk_idle, cd, (GDestroyNotify) chunk_data_free);
 }
 
 static void
