@@ -132,6 +132,9 @@ pm_window_show_section (PmWindow   *self,
   g_action_group_activate_action (G_ACTION_GROUP (self), "show-page", g_variant_new_string (name));
 }
 
+static void ensure_page (PmWindow   *self,
+                         const char *name);
+
 static void
 show_page_changed (GSimpleAction *action,
                    GVariant      *value,
@@ -149,6 +152,7 @@ show_page_changed (GSimpleAction *action,
     return;
 
   g_simple_action_set_state (action, value);
+  ensure_page (self, name);
   gtk_stack_set_visible_child_name (self->content_stack, name);
   row = gtk_list_box_get_row_at_index (self->sidebar_list, i);
   if (gtk_list_box_get_selected_row (self->sidebar_list) != row)
@@ -191,15 +195,32 @@ build_sections (PmWindow *self)
   self->policies_page = GTK_WIDGET (pm_policies_page_new ());
   self->entities_page = GTK_WIDGET (pm_entities_page_new ());
 
-  self->claims_page = GTK_WIDGET (pm_claims_page_new ());
-
-  self->wizard_page = GTK_WIDGET (pm_wizard_page_new ());
-
   gtk_stack_add_named (self->content_stack, self->policies_page, "policies");
   gtk_stack_add_named (self->content_stack, self->entities_page, "entities");
-  gtk_stack_add_named (self->content_stack, self->claims_page, "claims");
-  gtk_stack_add_named (self->content_stack, self->wizard_page, "wizard");
+  /* Hidden pages are not measured: the window's size is the page shown. */
+  gtk_stack_set_hhomogeneous (self->content_stack, FALSE);
+  gtk_stack_set_vhomogeneous (self->content_stack, FALSE);
   gtk_list_box_select_row (self->sidebar_list, gtk_list_box_get_row_at_index (self->sidebar_list, 0));
+}
+
+/* The claims page and the private connection wizard are built when first
+ * shown: the wizard alone was about a third of the start-up time. */
+static void
+ensure_page (PmWindow   *self,
+             const char *name)
+{
+  if (g_str_equal (name, "claims") && self->claims_page == NULL)
+    {
+      self->claims_page = GTK_WIDGET (pm_claims_page_new ());
+      pm_claims_page_set_session (PM_CLAIMS_PAGE (self->claims_page), self->session);
+      gtk_stack_add_named (self->content_stack, self->claims_page, "claims");
+    }
+  else if (g_str_equal (name, "wizard") && self->wizard_page == NULL)
+    {
+      self->wizard_page = GTK_WIDGET (pm_wizard_page_new ());
+      pm_wizard_page_set_session (PM_WIZARD_PAGE (self->wizard_page), self->session);
+      gtk_stack_add_named (self->content_stack, self->wizard_page, "wizard");
+    }
 }
 
 static void
@@ -209,8 +230,10 @@ set_pages_session (PmWindow *self)
 
   pm_policies_page_set_session (PM_POLICIES_PAGE (self->policies_page), session);
   pm_entities_page_set_session (PM_ENTITIES_PAGE (self->entities_page), session);
-  pm_wizard_page_set_session (PM_WIZARD_PAGE (self->wizard_page), session);
-  pm_claims_page_set_session (PM_CLAIMS_PAGE (self->claims_page), session);
+  if (self->wizard_page != NULL)
+    pm_wizard_page_set_session (PM_WIZARD_PAGE (self->wizard_page), session);
+  if (self->claims_page != NULL)
+    pm_claims_page_set_session (PM_CLAIMS_PAGE (self->claims_page), session);
 }
 
 /* Session */
