@@ -11,6 +11,7 @@
 #include "pm-json.h"
 #include "pm-region.h"
 #include "pm-sandbox.h"
+#include "pm-test-api.h"
 #include "pm-test-util.h"
 
 typedef struct {
@@ -51,126 +52,6 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->http);
   pm_sandbox_stop (f->sandbox);
   g_clear_object (&f->sandbox);
-}
-
-/* Calls, waited for on the main context */
-
-static GPtrArray *
-list_policies (Fixture *f, const char *region, PmApiListFlags flags, GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pm_api_list_policies_async (f->api, region, flags, NULL, pm_test_result_cb, &result);
-  return pm_api_list_policies_finish (f->api, pm_test_wait (&result), error);
-}
-
-static PmPolicy *
-get_policy (Fixture *f, const char *id, GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pm_api_get_policy_async (f->api, id, NULL, pm_test_result_cb, &result);
-  return pm_api_get_policy_finish (f->api, pm_test_wait (&result), error);
-}
-
-static PmPolicy *
-create_policy (Fixture *f, PmPolicy *policy, GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pm_api_create_policy_async (f->api, policy, NULL, pm_test_result_cb, &result);
-  return pm_api_create_policy_finish (f->api, pm_test_wait (&result), error);
-}
-
-static PmPolicy *
-update_policy (Fixture *f, PmPolicy *policy, GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pm_api_update_policy_async (f->api, policy, NULL, pm_test_result_cb, &result);
-  return pm_api_update_policy_finish (f->api, pm_test_wait (&result), error);
-}
-
-static gboolean
-delete_policy (Fixture *f, const char *id, gboolean ignore, GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pm_api_delete_policy_async (f->api, id, ignore, NULL, pm_test_result_cb, &result);
-  return pm_api_delete_policy_finish (f->api, pm_test_wait (&result), error);
-}
-
-static GPtrArray *
-list_associations (Fixture *f, const char *id, GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pm_api_list_associations_async (f->api, id, NULL, pm_test_result_cb, &result);
-  return pm_api_list_associations_finish (f->api, pm_test_wait (&result), error);
-}
-
-static gboolean
-associate (Fixture *f, const char *id, PmEntity *entity, gboolean add, GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  if (add)
-    {
-      pm_api_associate_async (f->api, id, entity, NULL, pm_test_result_cb, &result);
-      return pm_api_associate_finish (f->api, pm_test_wait (&result), error);
-    }
-  pm_api_disassociate_async (f->api, id, entity, NULL, pm_test_result_cb, &result);
-  return pm_api_disassociate_finish (f->api, pm_test_wait (&result), error);
-}
-
-static GPtrArray *
-list_entity_policies (Fixture *f, PmEntity *entity, GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pm_api_list_entity_policies_async (f->api, entity, NULL, pm_test_result_cb, &result);
-  return pm_api_list_entity_policies_finish (f->api, pm_test_wait (&result), error);
-}
-
-static GPtrArray *
-list_entities (Fixture *f, GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pm_api_list_entities_async (f->api, NULL, pm_test_result_cb, &result);
-  return pm_api_list_entities_finish (f->api, pm_test_wait (&result), error);
-}
-
-static GPtrArray *
-list_claims (Fixture *f, const char *region, GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pm_api_list_claims_async (f->api, region, NULL, pm_test_result_cb, &result);
-  return pm_api_list_claims_finish (f->api, pm_test_wait (&result), error);
-}
-
-static gboolean
-claim (Fixture *f, PmLinkClaim *link, gboolean add, GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  if (add)
-    {
-      pm_api_claim_async (f->api, link, NULL, pm_test_result_cb, &result);
-      return pm_api_claim_finish (f->api, pm_test_wait (&result), error);
-    }
-  pm_api_unclaim_async (f->api, link, NULL, pm_test_result_cb, &result);
-  return pm_api_unclaim_finish (f->api, pm_test_wait (&result), error);
-}
-
-static GPtrArray *
-get_metadata (Fixture *f, const char *region, PmProvider provider, GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pm_api_get_metadata_async (f->api, region, provider, NULL, pm_test_result_cb, &result);
-  return pm_api_get_metadata_finish (f->api, pm_test_wait (&result), error);
 }
 
 /* The sandbox's state */
@@ -315,7 +196,7 @@ find_policy (Fixture    *f,
              const char *name)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) policies = list_policies (f, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, &error);
+  g_autoptr(GPtrArray) policies = pm_test_api_list_policies (f->api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, &error);
   PmPolicy *policy;
 
   g_assert_no_error (error);
@@ -375,7 +256,7 @@ test_list (Fixture       *f,
            gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) plain = list_policies (f, NULL, 0, &error);
+  g_autoptr(GPtrArray) plain = pm_test_api_list_policies (f->api, NULL, 0, &error);
   g_autoptr(GPtrArray) with = NULL;
   g_autoptr(GPtrArray) regional = NULL;
   PmPolicy *office;
@@ -387,7 +268,7 @@ test_list (Fixture       *f,
   for (i = 0; i < plain->len; i++)
     g_assert_cmpint (pm_policy_get_flavour (g_ptr_array_index (plain, i)), ==, serverless (f) ? PM_FLAVOUR_SERVERLESS : f->flavour);
 
-  with = list_policies (f, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, &error);
+  with = pm_test_api_list_policies (f->api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, &error);
   g_assert_no_error (error);
   office = find_named (with, "Office networks");
   g_assert_nonnull (office);
@@ -403,7 +284,7 @@ test_list (Fixture       *f,
       g_assert_cmpstr (type, ==, "deployment");
   }
 
-  regional = list_policies (f, "eu-west-1", 0, &error);
+  regional = pm_test_api_list_policies (f->api, "eu-west-1", 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (regional->len, >=, 1);
   g_assert_cmpuint (regional->len, <, plain->len);
@@ -417,7 +298,7 @@ test_show (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PmPolicy) listed = find_policy (f, "Corporate VPN (EU)");
-  g_autoptr(PmPolicy) shown = get_policy (f, pm_policy_get_id (listed), &error);
+  g_autoptr(PmPolicy) shown = pm_test_api_get_policy (f->api, pm_policy_get_id (listed), &error);
   g_autoptr(PmPolicy) missing = NULL;
   const PmApiErrorDetails *details;
 
@@ -428,7 +309,7 @@ test_show (Fixture       *f,
   if (serverless (f))
     g_assert_nonnull (pm_policy_get_etag (shown));
 
-  missing = get_policy (f, "0123456789abcdef0123456789abcdef", &error);
+  missing = pm_test_api_get_policy (f->api, "0123456789abcdef0123456789abcdef", &error);
   g_assert_null (missing);
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_NOT_FOUND);
   details = pm_api_error_get_details (error);
@@ -447,13 +328,13 @@ test_paging (Fixture       *f,
 
   pm_sandbox_set_page_size (f->sandbox, 2);
   gets = pm_sandbox_get_request_count (f->sandbox, "GET", "/api/v1/serverless/traffic-filters");
-  policies = list_policies (f, NULL, 0, &error);
+  policies = pm_test_api_list_policies (f->api, NULL, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (policies->len, ==, count_policies (f));
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "GET", "/api/v1/serverless/traffic-filters") - gets,
                     ==, (policies->len + 1) / 2);
 
-  projects = list_entities (f, &error);
+  projects = pm_test_api_list_entities (f->api, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (projects->len, ==, 7);
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "GET", "/api/v1/serverless/projects/elasticsearch"), ==, 2);
@@ -473,7 +354,7 @@ test_create_update_delete (Fixture       *f,
   g_autoptr(JsonObject) stored = NULL;
   guint before = count_policies (f);
 
-  created = create_policy (f, draft, &error);
+  created = pm_test_api_create_policy (f->api, draft, &error);
   g_assert_no_error (error);
   g_assert_nonnull (pm_policy_get_id (created));
   g_assert_cmpstr (pm_policy_get_name (created), ==, "Test lab");
@@ -488,7 +369,7 @@ test_create_update_delete (Fixture       *f,
   pm_policy_set_description (created, "Changed by test-client");
   pm_rule_set_source (extra, "198.51.100.0/24");
   pm_policy_add_rule (created, extra);
-  updated = update_policy (f, created, &error);
+  updated = pm_test_api_update_policy (f->api, created, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (pm_policy_get_description (updated), ==, "Changed by test-client");
   g_assert_cmpuint (pm_policy_get_n_rules (updated), ==, 3);
@@ -501,10 +382,10 @@ test_create_update_delete (Fixture       *f,
       g_assert_cmpstr (pm_policy_get_etag (updated), !=, pm_policy_get_etag (created));
     }
 
-  g_assert_true (delete_policy (f, pm_policy_get_id (created), FALSE, &error));
+  g_assert_true (pm_test_api_delete_policy (f->api, pm_policy_get_id (created), FALSE, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (count_policies (f), ==, before);
-  g_assert_false (delete_policy (f, pm_policy_get_id (created), FALSE, &error));
+  g_assert_false (pm_test_api_delete_policy (f->api, pm_policy_get_id (created), FALSE, &error));
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_NOT_FOUND);
 }
 
@@ -578,9 +459,9 @@ test_create_every_type (Fixture       *f,
       if (!pm_flavour_supports_type (f->flavour, types[i]))
         continue;
       draft = new_typed_policy (f, types[i]);
-      created = create_policy (f, draft, &error);
+      created = pm_test_api_create_policy (f->api, draft, &error);
       g_assert_no_error (error);
-      shown = get_policy (f, pm_policy_get_id (created), &error);
+      shown = pm_test_api_get_policy (f->api, pm_policy_get_id (created), &error);
       g_assert_no_error (error);
       g_assert_cmpint (pm_policy_get_policy_type (shown), ==, types[i]);
       g_assert_cmpstr (pm_policy_get_type_string (shown), ==, pm_policy_type_to_api (types[i], f->flavour));
@@ -610,7 +491,7 @@ test_create_invalid (Fixture       *f,
   const PmApiErrorDetails *details;
 
   pm_policy_set_region (draft, "");
-  created = create_policy (f, draft, &error);
+  created = pm_test_api_create_policy (f->api, draft, &error);
   g_assert_null (created);
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_INVALID);
   details = pm_api_error_get_details (error);
@@ -628,7 +509,7 @@ test_update_unknown_fields_kept (Fixture       *f,
   g_autoptr(JsonObject) stored = NULL;
 
   pm_policy_set_include_by_default (policy, TRUE);
-  updated = update_policy (f, policy, &error);
+  updated = pm_test_api_update_policy (f->api, policy, &error);
   g_assert_no_error (error);
   g_assert_true (pm_policy_get_include_by_default (updated));
   stored = state_policy (f, pm_policy_get_id (policy));
@@ -644,7 +525,7 @@ test_update_stale_etag (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PmPolicy) listed = find_policy (f, "Tokyo office");
-  g_autoptr(PmPolicy) policy = get_policy (f, pm_policy_get_id (listed), &error);
+  g_autoptr(PmPolicy) policy = pm_test_api_get_policy (f->api, pm_policy_get_id (listed), &error);
   g_autoptr(PmPolicy) updated = NULL;
   g_autoptr(PmPolicy) again = NULL;
   g_autoptr(JsonObject) stored = NULL;
@@ -654,10 +535,10 @@ test_update_stale_etag (Fixture       *f,
 
   /* someone else changes it first: our If-Match no longer holds */
   pm_policy_set_description (policy, "Theirs");
-  updated = update_policy (f, policy, &error);
+  updated = pm_test_api_update_policy (f->api, policy, &error);
   g_assert_no_error (error);
   pm_policy_set_description (policy, "Ours");
-  again = update_policy (f, policy, &error);
+  again = pm_test_api_update_policy (f->api, policy, &error);
   g_assert_null (again);
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_CONFLICT);
   stored = state_policy (f, pm_policy_get_id (policy));
@@ -667,7 +548,7 @@ test_update_stale_etag (Fixture       *f,
   /* an injected 412 is not retried */
   add_fault (f, "stale-etag@PATCH*1");
   g_clear_object (&again);
-  again = update_policy (f, updated, &error);
+  again = pm_test_api_update_policy (f->api, updated, &error);
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_CONFLICT);
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", "/api/v1/serverless/traffic-filters"), ==, 3);
 }
@@ -709,7 +590,7 @@ test_associations (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entities = list_entities (f, &error);
+  g_autoptr(GPtrArray) entities = pm_test_api_list_entities (f->api, &error);
   g_autoptr(PmPolicy) policy = find_policy (f, policy_name (f));
   g_autoptr(GPtrArray) associations = NULL;
   g_autoptr(GPtrArray) of_entity = NULL;
@@ -724,26 +605,26 @@ test_associations (Fixture       *f,
   g_assert_cmpint (pm_entity_get_kind (entity), ==, serverless (f) ? PM_ENTITY_KIND_PROJECT : PM_ENTITY_KIND_DEPLOYMENT);
   g_assert_false (is_associated (f, id, entity));
 
-  g_assert_true (associate (f, id, entity, TRUE, &error));
+  g_assert_true (pm_test_api_associate (f->api, id, entity, TRUE, &error));
   g_assert_no_error (error);
   g_assert_true (is_associated (f, id, entity));
 
-  associations = list_associations (f, id, &error);
+  associations = pm_test_api_list_associations (f->api, id, &error);
   g_assert_no_error (error);
   for (i = 0; i < associations->len; i++)
     found |= g_str_equal (pm_association_get_entity_id (g_ptr_array_index (associations, i)), pm_entity_get_id (entity));
   g_assert_true (found);
 
-  of_entity = list_entity_policies (f, entity, &error);
+  of_entity = pm_test_api_list_entity_policies (f->api, entity, &error);
   g_assert_no_error (error);
   g_assert_nonnull (find_named (of_entity, policy_name (f)));
 
   /* associating again changes nothing */
-  g_assert_true (associate (f, id, entity, TRUE, &error));
+  g_assert_true (pm_test_api_associate (f->api, id, entity, TRUE, &error));
   g_assert_no_error (error);
   g_assert_true (is_associated (f, id, entity));
 
-  g_assert_true (associate (f, id, entity, FALSE, &error));
+  g_assert_true (pm_test_api_associate (f->api, id, entity, FALSE, &error));
   g_assert_no_error (error);
   g_assert_false (is_associated (f, id, entity));
 
@@ -762,7 +643,7 @@ test_association_race (Fixture       *f,
                        gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entities = list_entities (f, &error);
+  g_autoptr(GPtrArray) entities = pm_test_api_list_entities (f->api, &error);
   g_autoptr(PmPolicy) office = find_policy (f, "Office networks");
   g_autoptr(PmPolicy) vpc = find_policy (f, "Application VPC");
   PmEntity *entity = find_entity (entities, "Product search");
@@ -774,28 +655,28 @@ test_association_race (Fixture       *f,
   /* someone removes the VPC policy between our read and our write: our
    * PATCH (which would keep it) is refused, their change stands */
   add_fault (f, "race@PATCH:/api/v1/serverless/projects*1");
-  g_assert_false (associate (f, pm_policy_get_id (office), entity, FALSE, &error));
+  g_assert_false (pm_test_api_associate (f->api, pm_policy_get_id (office), entity, FALSE, &error));
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_CONFLICT);
   g_assert_true (project_has_filter (f, project, pm_policy_get_id (office)));
   g_assert_false (project_has_filter (f, project, pm_policy_get_id (vpc)));
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", "/api/v1/serverless/projects"), ==, 1);
   g_clear_error (&error);
 
-  g_assert_true (associate (f, pm_policy_get_id (vpc), entity, TRUE, &error));
+  g_assert_true (pm_test_api_associate (f->api, pm_policy_get_id (vpc), entity, TRUE, &error));
   g_assert_no_error (error);
   g_assert_true (project_has_filter (f, project, pm_policy_get_id (vpc)));
 
   /* the same change right after our read */
   pm_sandbox_clear_faults (f->sandbox);
   add_fault (f, "race@GET:/api/v1/serverless/projects/elasticsearch*1");
-  g_assert_false (associate (f, pm_policy_get_id (office), entity, FALSE, &error));
+  g_assert_false (pm_test_api_associate (f->api, pm_policy_get_id (office), entity, FALSE, &error));
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_CONFLICT);
   g_assert_true (project_has_filter (f, project, pm_policy_get_id (office)));
   g_assert_false (project_has_filter (f, project, pm_policy_get_id (vpc)));
   g_clear_error (&error);
 
   /* trying again reads the new state and succeeds */
-  g_assert_true (associate (f, pm_policy_get_id (office), entity, FALSE, &error));
+  g_assert_true (pm_test_api_associate (f->api, pm_policy_get_id (office), entity, FALSE, &error));
   g_assert_no_error (error);
   g_assert_false (project_has_filter (f, project, pm_policy_get_id (office)));
   g_assert_false (project_has_filter (f, project, pm_policy_get_id (vpc)));
@@ -806,7 +687,7 @@ test_lost_post_replies_verified (Fixture       *f,
                                  gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entities = list_entities (f, &error);
+  g_autoptr(GPtrArray) entities = pm_test_api_list_entities (f->api, &error);
   g_autoptr(PmPolicy) policy = find_policy (f, policy_name (f));
   g_autoptr(PmLinkClaim) link = pm_link_claim_new_link_id ("eu-west-1", "vpce-0fedcba9876543210");
   g_autoptr(PmLinkClaim) unknown = pm_link_claim_new_link_id ("eu-west-1", "vpce-0aaaaaaaaaaaaaaaa");
@@ -816,7 +697,7 @@ test_lost_post_replies_verified (Fixture       *f,
 
   /* the association is made but its answer is lost: read back, not re-sent */
   add_fault (f, "reset-after@POST:/api/v1/deployments/traffic-filter/rulesets/*1");
-  g_assert_true (associate (f, pm_policy_get_id (policy), entity, TRUE, &error));
+  g_assert_true (pm_test_api_associate (f->api, pm_policy_get_id (policy), entity, TRUE, &error));
   g_assert_no_error (error);
   g_assert_true (is_associated (f, pm_policy_get_id (policy), entity));
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "POST", prefix), ==, 1);
@@ -824,21 +705,21 @@ test_lost_post_replies_verified (Fixture       *f,
   /* refused before acting: the read-back finds nothing and says so */
   pm_sandbox_clear_faults (f->sandbox);
   add_fault (f, "status:500@POST:/api/v1/deployments/traffic-filter/link-ids*1");
-  g_assert_false (claim (f, link, TRUE, &error));
+  g_assert_false (pm_test_api_claim (f->api, link, TRUE, &error));
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_SERVER);
   g_clear_error (&error);
   link_posts = pm_sandbox_get_request_count (f->sandbox, "POST", "/api/v1/deployments/traffic-filter/link-ids");
   g_assert_cmpuint (link_posts, ==, 1);
 
   add_fault (f, "reset-after@POST:/api/v1/deployments/traffic-filter/link-ids*1");
-  g_assert_true (claim (f, link, TRUE, &error));
+  g_assert_true (pm_test_api_claim (f->api, link, TRUE, &error));
   g_assert_no_error (error);
   add_fault (f, "truncate@POST:/api/v1/deployments/traffic-filter/link-ids*1");
-  g_assert_true (claim (f, link, FALSE, &error));
+  g_assert_true (pm_test_api_claim (f->api, link, FALSE, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "POST", "/api/v1/deployments/traffic-filter/link-ids"),
                     ==, link_posts + 2);
-  g_assert_false (claim (f, unknown, FALSE, &error));
+  g_assert_false (pm_test_api_claim (f->api, unknown, FALSE, &error));
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_INVALID);
 }
 
@@ -852,7 +733,7 @@ test_delete_while_associated (Fixture       *f,
   const PmApiErrorDetails *details;
 
   g_assert_cmpint (pm_policy_get_n_associations (policy), >, 0);
-  g_assert_false (delete_policy (f, pm_policy_get_id (policy), FALSE, &error));
+  g_assert_false (pm_test_api_delete_policy (f->api, pm_policy_get_id (policy), FALSE, &error));
   g_assert_nonnull (error);
   g_assert_true (error->domain == PM_API_ERROR);
   details = pm_api_error_get_details (error);
@@ -873,7 +754,7 @@ test_delete_while_associated (Fixture       *f,
 
   if (!serverless (f))
     {
-      g_assert_true (delete_policy (f, pm_policy_get_id (policy), TRUE, &error));
+      g_assert_true (pm_test_api_delete_policy (f->api, pm_policy_get_id (policy), TRUE, &error));
       g_assert_no_error (error);
       g_clear_pointer (&stored, json_object_unref);
       stored = state_policy (f, pm_policy_get_id (policy));
@@ -899,23 +780,23 @@ test_claims (Fixture       *f,
 
   g_assert_true (pm_api_supports_claims (f->api));
   g_assert_false (pm_api_supports_metadata (f->api));
-  before = list_claims (f, NULL, &error);
+  before = pm_test_api_list_claims (f->api, NULL, &error);
   g_assert_no_error (error);
 
-  g_assert_true (claim (f, link, TRUE, &error));
+  g_assert_true (pm_test_api_claim (f->api, link, TRUE, &error));
   g_assert_no_error (error);
-  g_assert_true (claim (f, azure, TRUE, &error));
+  g_assert_true (pm_test_api_claim (f->api, azure, TRUE, &error));
   g_assert_no_error (error);
   /* claimed twice: refused, with the API's code for the UI to explain */
-  g_assert_false (claim (f, link, TRUE, &error));
+  g_assert_false (pm_test_api_claim (f->api, link, TRUE, &error));
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_INVALID);
   g_assert_cmpstr (pm_api_error_get_details (error)->code, ==, "traffic_filter_claimed_link_id.already_claimed");
   g_clear_error (&error);
 
-  after = list_claims (f, NULL, &error);
+  after = pm_test_api_list_claims (f->api, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (after->len, ==, before->len + 2);
-  regional = list_claims (f, "us-east-1", &error);
+  regional = pm_test_api_list_claims (f->api, "us-east-1", &error);
   g_assert_no_error (error);
   for (i = 0; i < regional->len; i++)
     {
@@ -924,17 +805,17 @@ test_claims (Fixture       *f,
     }
   g_assert_true (found);
 
-  g_assert_true (claim (f, link, FALSE, &error));
+  g_assert_true (pm_test_api_claim (f->api, link, FALSE, &error));
   g_assert_no_error (error);
   g_clear_pointer (&after, g_ptr_array_unref);
-  after = list_claims (f, NULL, &error);
+  after = pm_test_api_list_claims (f->api, NULL, &error);
   g_assert_cmpuint (after->len, ==, before->len + 1);
-  g_assert_false (claim (f, link, FALSE, &error));
+  g_assert_false (pm_test_api_claim (f->api, link, FALSE, &error));
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_INVALID);
   g_clear_error (&error);
 
   /* no metadata here */
-  g_assert_null (get_metadata (f, NULL, PM_PROVIDER_NONE, &error));
+  g_assert_null (pm_test_api_get_metadata (f->api, NULL, PM_PROVIDER_NONE, &error));
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_UNSUPPORTED);
 }
 
@@ -951,22 +832,22 @@ test_serverless_unsupported_and_metadata (Fixture       *f,
 
   g_assert_false (pm_api_supports_claims (f->api));
   g_assert_true (pm_api_supports_metadata (f->api));
-  g_assert_null (list_claims (f, NULL, &error));
+  g_assert_null (pm_test_api_list_claims (f->api, NULL, &error));
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_UNSUPPORTED);
   g_clear_error (&error);
-  g_assert_false (claim (f, link, TRUE, &error));
+  g_assert_false (pm_test_api_claim (f->api, link, TRUE, &error));
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_UNSUPPORTED);
   g_clear_error (&error);
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, NULL, NULL), ==, requests);
 
-  all = get_metadata (f, NULL, PM_PROVIDER_NONE, &error);
+  all = pm_test_api_get_metadata (f->api, NULL, PM_PROVIDER_NONE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (all->len, >, 1);
-  aws = get_metadata (f, NULL, PM_PROVIDER_AWS, &error);
+  aws = pm_test_api_get_metadata (f->api, NULL, PM_PROVIDER_AWS, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (aws->len, >=, 1);
   g_assert_cmpuint (aws->len, <, all->len);
-  one = get_metadata (f, "aws-eu-west-1", PM_PROVIDER_NONE, &error);
+  one = pm_test_api_get_metadata (f->api, "aws-eu-west-1", PM_PROVIDER_NONE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (one->len, ==, 1);
 }
@@ -1002,7 +883,7 @@ test_fault_retried_get (Fixture       *f,
   gint64 start;
 
   add_fault (f, "status:503@GET*2");
-  policies = list_policies (f, NULL, 0, &error);
+  policies = pm_test_api_list_policies (f->api, NULL, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (policies->len, ==, count_policies (f));
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "GET", NULL), ==, 3);
@@ -1010,7 +891,7 @@ test_fault_retried_get (Fixture       *f,
   pm_sandbox_clear_faults (f->sandbox);
   add_fault (f, "retry-after:1@GET*1");
   start = g_get_monotonic_time ();
-  again = list_policies (f, NULL, 0, &error);
+  again = pm_test_api_list_policies (f->api, NULL, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, >=, 950);
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "GET", NULL), ==, 5);
@@ -1018,7 +899,7 @@ test_fault_retried_get (Fixture       *f,
   pm_sandbox_clear_faults (f->sandbox);
   add_fault (f, "reset-before@GET*1");
   add_fault (f, "stall:300@GET*1");
-  slow = list_policies (f, NULL, 0, &error);
+  slow = pm_test_api_list_policies (f->api, NULL, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (slow->len, ==, policies->len);
 }
@@ -1035,7 +916,7 @@ test_fault_bad_replies (Fixture       *f,
 
   /* an unreadable reply to a GET is asked for again */
   add_fault (f, "not-json@GET*1");
-  a = list_policies (f, NULL, 0, &error);
+  a = pm_test_api_list_policies (f->api, NULL, 0, &error);
   g_assert_no_error (error);
   g_assert_nonnull (a);
   g_clear_pointer (&a, g_ptr_array_unref);
@@ -1043,12 +924,12 @@ test_fault_bad_replies (Fixture       *f,
   /* with no attempt left, it is reported */
   pm_http_set_retry_policy (f->http, 1, 0, 5000);
   add_fault (f, "not-json@GET*1");
-  a = list_policies (f, NULL, 0, &error);
+  a = pm_test_api_list_policies (f->api, NULL, 0, &error);
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_BAD_REPLY);
   g_clear_error (&error);
 
   add_fault (f, "truncate@GET*1");
-  b = list_policies (f, NULL, 0, &error);
+  b = pm_test_api_list_policies (f->api, NULL, 0, &error);
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_BAD_REPLY);
   g_clear_error (&error);
 
@@ -1079,7 +960,7 @@ test_fault_post_never_repeated (Fixture       *f,
   guint before = count_policies (f);
 
   add_fault (f, "status:503@POST*3");
-  created = create_policy (f, draft, &error);
+  created = pm_test_api_create_policy (f->api, draft, &error);
   g_assert_null (created);
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_SERVER);
   g_assert_cmpuint (posts (f), ==, 1);
@@ -1089,7 +970,7 @@ test_fault_post_never_repeated (Fixture       *f,
   /* dropped before acting: the reconciliation finds nothing, nothing is sent again */
   pm_sandbox_clear_faults (f->sandbox);
   add_fault (f, "reset-before@POST*1");
-  created = create_policy (f, draft, &error);
+  created = pm_test_api_create_policy (f->api, draft, &error);
   g_assert_null (created);
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_NETWORK);
   g_assert_cmpuint (posts (f), ==, 2);
@@ -1109,7 +990,7 @@ check_reconciled (Fixture    *f,
   guint posts_before = posts (f);
 
   add_fault (f, fault);
-  created = create_policy (f, draft, &error);
+  created = pm_test_api_create_policy (f->api, draft, &error);
   g_assert_no_error (error);
   g_assert_nonnull (created);
   g_assert_cmpstr (pm_policy_get_name (created), ==, name);
@@ -1134,12 +1015,12 @@ test_fault_lost_create_reconciled (Fixture       *f,
   existing = new_ip_policy (f, "Twin lab");
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(PmPolicy) first = create_policy (f, existing, &error);
+    g_autoptr(PmPolicy) first = pm_test_api_create_policy (f->api, existing, &error);
     g_autoptr(PmPolicy) second = NULL;
 
     g_assert_no_error (error);
     add_fault (f, "reset-after@POST*1");
-    second = create_policy (f, existing, &error);
+    second = pm_test_api_create_policy (f->api, existing, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (pm_policy_get_id (second), !=, pm_policy_get_id (first));
     g_assert_cmpuint (count_named (f, "Twin lab"), ==, 2);
@@ -1159,7 +1040,7 @@ test_create_without_listing (Fixture       *f,
 
   /* the list before the create is refused: the create still goes ahead */
   add_fault (f, fault);
-  created = create_policy (f, draft, &error);
+  created = pm_test_api_create_policy (f->api, draft, &error);
   g_assert_no_error (error);
   g_assert_nonnull (pm_policy_get_id (created));
   g_assert_cmpuint (posts (f), ==, 1);
@@ -1177,7 +1058,7 @@ test_fault_not_found_after_create (Fixture       *f,
   PmRule *rule;
 
   add_fault (f, "not-found-after-create@POST");
-  created = create_policy (f, draft, &error);
+  created = pm_test_api_create_policy (f->api, draft, &error);
   g_assert_no_error (error);
   g_assert_nonnull (pm_policy_get_id (created));
   g_assert_cmpuint (posts (f), ==, 1);
@@ -1202,14 +1083,14 @@ test_fault_idempotent_writes_retried (Fixture       *f,
 
   if (serverless (f))
     {
-      g_autoptr(PmPolicy) fresh = get_policy (f, pm_policy_get_id (policy), &error);
+      g_autoptr(PmPolicy) fresh = pm_test_api_get_policy (f->api, pm_policy_get_id (policy), &error);
 
       g_assert_no_error (error);
       g_set_object (&policy, fresh);
     }
   add_fault (f, fault);
   pm_policy_set_description (policy, "After two bad gateways");
-  updated = update_policy (f, policy, &error);
+  updated = pm_test_api_update_policy (f->api, policy, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, method, NULL), ==, 3);
   stored = state_policy (f, pm_policy_get_id (policy));
@@ -1217,7 +1098,7 @@ test_fault_idempotent_writes_retried (Fixture       *f,
 
   pm_sandbox_clear_faults (f->sandbox);
   add_fault (f, "status:503@DELETE*1");
-  g_assert_true (delete_policy (f, pm_policy_get_id (policy), TRUE, &error) || serverless (f));
+  g_assert_true (pm_test_api_delete_policy (f->api, pm_policy_get_id (policy), TRUE, &error) || serverless (f));
   if (serverless (f))
     {
       /* still associated on Serverless: the retried DELETE meets the real answer */
@@ -1241,19 +1122,19 @@ test_fault_lost_delete (Fixture       *f,
     {
       g_autofree char *name = g_strdup_printf ("Lost delete %u", i);
       g_autoptr(PmPolicy) draft = new_ip_policy (f, name);
-      g_autoptr(PmPolicy) created = create_policy (f, draft, &error);
+      g_autoptr(PmPolicy) created = pm_test_api_create_policy (f->api, draft, &error);
       guint deletes = pm_sandbox_get_request_count (f->sandbox, "DELETE", NULL);
 
       g_assert_no_error (error);
       add_fault (f, faults[i]);
-      g_assert_true (delete_policy (f, pm_policy_get_id (created), FALSE, &error));
+      g_assert_true (pm_test_api_delete_policy (f->api, pm_policy_get_id (created), FALSE, &error));
       g_assert_no_error (error);
       g_assert_cmpuint (count_named (f, name), ==, 0);
       g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "DELETE", NULL), ==, deletes + 2);
       pm_sandbox_clear_faults (f->sandbox);
 
       /* gone already, asked once: not found */
-      g_assert_false (delete_policy (f, pm_policy_get_id (created), FALSE, &error));
+      g_assert_false (pm_test_api_delete_policy (f->api, pm_policy_get_id (created), FALSE, &error));
       g_assert_error (error, PM_API_ERROR, PM_API_ERROR_NOT_FOUND);
       g_clear_error (&error);
     }
@@ -1261,20 +1142,20 @@ test_fault_lost_delete (Fixture       *f,
   if (!serverless (f))
     {
       /* detaching is a DELETE too */
-      g_autoptr(GPtrArray) entities = list_entities (f, &error);
+      g_autoptr(GPtrArray) entities = pm_test_api_list_entities (f->api, &error);
       g_autoptr(PmPolicy) policy = find_policy (f, policy_name (f));
       PmEntity *entity = find_entity (entities, entity_name (f));
       const char *id = pm_policy_get_id (policy);
 
       g_assert_no_error (error);
-      g_assert_true (associate (f, id, entity, TRUE, &error));
+      g_assert_true (pm_test_api_associate (f->api, id, entity, TRUE, &error));
       g_assert_no_error (error);
       add_fault (f, "reset-after@DELETE*1");
-      g_assert_true (associate (f, id, entity, FALSE, &error));
+      g_assert_true (pm_test_api_associate (f->api, id, entity, FALSE, &error));
       g_assert_no_error (error);
       g_assert_false (is_associated (f, id, entity));
       pm_sandbox_clear_faults (f->sandbox);
-      g_assert_false (associate (f, id, entity, FALSE, &error));
+      g_assert_false (pm_test_api_associate (f->api, id, entity, FALSE, &error));
       g_assert_error (error, PM_API_ERROR, PM_API_ERROR_NOT_FOUND);
     }
 }
@@ -1287,7 +1168,7 @@ test_fault_lost_patch (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PmPolicy) listed = find_policy (f, "Tokyo office");
-  g_autoptr(PmPolicy) policy = get_policy (f, pm_policy_get_id (listed), &error);
+  g_autoptr(PmPolicy) policy = pm_test_api_get_policy (f->api, pm_policy_get_id (listed), &error);
   g_autoptr(PmPolicy) updated = NULL;
   g_autoptr(PmPolicy) refused = NULL;
   g_autoptr(JsonObject) stored = NULL;
@@ -1301,7 +1182,7 @@ test_fault_lost_patch (Fixture       *f,
   /* the first PATCH acts, its answer is lost; the second gets 412 */
   add_fault (f, "reset-after@PATCH*1");
   pm_policy_set_description (policy, "Edited once");
-  updated = update_policy (f, policy, &error);
+  updated = pm_test_api_update_policy (f->api, policy, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (pm_policy_get_description (updated), ==, "Edited once");
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", filters), ==, 2);
@@ -1313,7 +1194,7 @@ test_fault_lost_patch (Fixture       *f,
   pm_sandbox_clear_faults (f->sandbox);
   pm_policy_set_description (updated, "Edited twice");
   g_clear_object (&refused);
-  refused = update_policy (f, updated, &error);
+  refused = pm_test_api_update_policy (f->api, updated, &error);
   g_assert_no_error (error);
 
   /* the first attempt did not act, and by the second someone else's change
@@ -1322,7 +1203,7 @@ test_fault_lost_patch (Fixture       *f,
   add_fault (f, "stale-etag@PATCH*1");
   g_clear_object (&refused);
   pm_policy_set_description (updated, "Never written");
-  refused = update_policy (f, updated, &error);
+  refused = pm_test_api_update_policy (f->api, updated, &error);
   g_assert_null (refused);
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_CONFLICT);
   g_clear_error (&error);
@@ -1332,20 +1213,20 @@ test_fault_lost_patch (Fixture       *f,
   pm_sandbox_clear_faults (f->sandbox);
 
   /* the project's read-modify-write: associated, the other filters kept */
-  entities = list_entities (f, &error);
+  entities = pm_test_api_list_entities (f->api, &error);
   g_assert_no_error (error);
   entity = find_entity (entities, "Platform observability");
   g_assert_false (project_has_filter (f, pm_entity_get_id (entity), pm_policy_get_id (vpc)));
   g_assert_true (project_has_filter (f, pm_entity_get_id (entity), pm_policy_get_id (office)));
   add_fault (f, "reset-after@PATCH:/api/v1/serverless/projects*1");
-  g_assert_true (associate (f, pm_policy_get_id (vpc), entity, TRUE, &error));
+  g_assert_true (pm_test_api_associate (f->api, pm_policy_get_id (vpc), entity, TRUE, &error));
   g_assert_no_error (error);
   g_assert_true (project_has_filter (f, pm_entity_get_id (entity), pm_policy_get_id (vpc)));
   g_assert_true (project_has_filter (f, pm_entity_get_id (entity), pm_policy_get_id (office)));
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", "/api/v1/serverless/projects"), ==, 2);
   pm_sandbox_clear_faults (f->sandbox);
   add_fault (f, "reset-after@PATCH:/api/v1/serverless/projects*1");
-  g_assert_true (associate (f, pm_policy_get_id (vpc), entity, FALSE, &error));
+  g_assert_true (pm_test_api_associate (f->api, pm_policy_get_id (vpc), entity, FALSE, &error));
   g_assert_no_error (error);
   g_assert_false (project_has_filter (f, pm_entity_get_id (entity), pm_policy_get_id (vpc)));
   g_assert_true (project_has_filter (f, pm_entity_get_id (entity), pm_policy_get_id (office)));
@@ -1359,7 +1240,7 @@ test_fault_update_bad_reply_checked (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PmPolicy) listed = find_policy (f, "Corporate VPN (EU)");
-  g_autoptr(PmPolicy) policy = get_policy (f, pm_policy_get_id (listed), &error);
+  g_autoptr(PmPolicy) policy = pm_test_api_get_policy (f->api, pm_policy_get_id (listed), &error);
   g_autoptr(PmPolicy) updated = NULL;
   g_autoptr(PmPolicy) failed = NULL;
   g_autoptr(JsonObject) stored = NULL;
@@ -1372,7 +1253,7 @@ test_fault_update_bad_reply_checked (Fixture       *f,
   pm_http_set_retry_policy (f->http, 1, 0, 5000);
   add_fault (f, truncate);
   pm_policy_set_description (policy, "Cut reply");
-  updated = update_policy (f, policy, &error);
+  updated = pm_test_api_update_policy (f->api, policy, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (pm_policy_get_description (updated), ==, "Cut reply");
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, method, NULL), ==, 1);
@@ -1382,7 +1263,7 @@ test_fault_update_bad_reply_checked (Fixture       *f,
 
   add_fault (f, not_json);
   pm_policy_set_description (updated, "Behind a proxy");
-  failed = update_policy (f, updated, &error);
+  failed = pm_test_api_update_policy (f->api, updated, &error);
   g_assert_null (failed);
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_BAD_REPLY);
   g_clear_pointer (&stored, json_object_unref);

@@ -16,6 +16,7 @@
 #include "pm-api.h"
 #include "pm-json.h"
 #include "pm-sandbox.h"
+#include "pm-test-api.h"
 #include "pm-test-util.h"
 
 #define STALL_LIMIT_US (100 * 1000)
@@ -130,12 +131,9 @@ draft_policy (Cell *cell)
 static PmEntity *
 pick_entity (Cell *cell)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entities = NULL;
+  g_autoptr(GPtrArray) entities = pm_test_api_list_entities (cell->api, &error);
 
-  pm_api_list_entities_async (cell->api, NULL, pm_test_result_cb, &result);
-  entities = pm_api_list_entities_finish (cell->api, pm_test_wait (&result), &error);
   g_assert_no_error (error);
   for (guint i = 0; i < entities->len; i++)
     {
@@ -152,12 +150,9 @@ pick_entity (Cell *cell)
 static PmEntity *
 fresh_entity (Cell *cell)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entities = NULL;
+  g_autoptr(GPtrArray) entities = pm_test_api_list_entities (cell->api, &error);
 
-  pm_api_list_entities_async (cell->api, NULL, pm_test_result_cb, &result);
-  entities = pm_api_list_entities_finish (cell->api, pm_test_wait (&result), &error);
   g_assert_no_error (error);
   for (guint i = 0; i < entities->len; i++)
     if (g_str_equal (pm_entity_get_id (g_ptr_array_index (entities, i)), pm_entity_get_id (cell->entity)))
@@ -170,12 +165,9 @@ static void
 prepare_policy (Cell *cell)
 {
   g_autoptr(PmPolicy) draft = draft_policy (cell);
-  g_autoptr(PmPolicy) created = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) created = pm_test_api_create_policy (cell->api, draft, &error);
 
-  pm_api_create_policy_async (cell->api, draft, NULL, pm_test_result_cb, &result);
-  created = pm_api_create_policy_finish (cell->api, pm_test_wait (&result), &error);
   g_assert_no_error (error);
   cell->policy_id = g_strdup (pm_policy_get_id (created));
 }
@@ -184,11 +176,9 @@ static gboolean
 associate (Cell     *cell,
            GError  **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(PmEntity) entity = fresh_entity (cell);
 
-  pm_api_associate_async (cell->api, cell->policy_id, entity, NULL, pm_test_result_cb, &result);
-  return pm_api_associate_finish (cell->api, pm_test_wait (&result), error);
+  return pm_test_api_associate (cell->api, cell->policy_id, entity, TRUE, error);
 }
 
 static void
@@ -204,11 +194,9 @@ prepare_associated (Cell *cell)
 static void
 prepare_claim (Cell *cell)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  pm_api_claim_async (cell->api, cell->claim, NULL, pm_test_result_cb, &result);
-  g_assert_true (pm_api_claim_finish (cell->api, pm_test_wait (&result), &error));
+  g_assert_true (pm_test_api_claim (cell->api, cell->claim, TRUE, &error));
   g_assert_no_error (error);
 }
 
@@ -217,22 +205,17 @@ prepare_claim (Cell *cell)
 static gboolean
 run_list (Cell *cell, GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GPtrArray) policies = NULL;
+  g_autoptr(GPtrArray) policies =
+    pm_test_api_list_policies (cell->api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, error);
 
-  pm_api_list_policies_async (cell->api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, NULL, pm_test_result_cb, &result);
-  policies = pm_api_list_policies_finish (cell->api, pm_test_wait (&result), error);
   return policies != NULL;
 }
 
 static gboolean
 run_show (Cell *cell, GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(PmPolicy) policy = NULL;
+  g_autoptr(PmPolicy) policy = pm_test_api_get_policy (cell->api, cell->policy_id, error);
 
-  pm_api_get_policy_async (cell->api, cell->policy_id, NULL, pm_test_result_cb, &result);
-  policy = pm_api_get_policy_finish (cell->api, pm_test_wait (&result), error);
   if (policy != NULL)
     g_assert_cmpstr (pm_policy_get_name (policy), ==, cell->marker);
   return policy != NULL;
@@ -243,11 +226,8 @@ run_create (Cell *cell, GError **error)
 {
   g_autoptr(PmPolicy) draft = draft_policy (cell);
   g_autoptr(PmPolicy) kept = pm_policy_copy (draft);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(PmPolicy) created = NULL;
+  g_autoptr(PmPolicy) created = pm_test_api_create_policy (cell->api, draft, error);
 
-  pm_api_create_policy_async (cell->api, draft, NULL, pm_test_result_cb, &result);
-  created = pm_api_create_policy_finish (cell->api, pm_test_wait (&result), error);
   /* What the user typed is untouched by whatever happened. */
   g_assert_true (pm_policy_equal (draft, kept));
   return created != NULL;
@@ -256,20 +236,15 @@ run_create (Cell *cell, GError **error)
 static gboolean
 run_update (Cell *cell, GError **error)
 {
-  g_autoptr(GAsyncResult) got = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(PmPolicy) policy = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(PmPolicy) policy = pm_test_api_get_policy (cell->api, cell->policy_id, &local);
   g_autoptr(PmPolicy) kept = NULL;
   g_autoptr(PmPolicy) updated = NULL;
-  g_autoptr(GError) local = NULL;
 
-  pm_api_get_policy_async (cell->api, cell->policy_id, NULL, pm_test_result_cb, &got);
-  policy = pm_api_get_policy_finish (cell->api, pm_test_wait (&got), &local);
   g_assert_no_error (local);
   pm_policy_set_description (policy, "edited");
   kept = pm_policy_copy (policy);
-  pm_api_update_policy_async (cell->api, policy, NULL, pm_test_result_cb, &result);
-  updated = pm_api_update_policy_finish (cell->api, pm_test_wait (&result), error);
+  updated = pm_test_api_update_policy (cell->api, policy, error);
   g_assert_true (pm_policy_equal (policy, kept));
   return updated != NULL;
 }
@@ -277,38 +252,27 @@ run_update (Cell *cell, GError **error)
 static gboolean
 run_delete (Cell *cell, GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pm_api_delete_policy_async (cell->api, cell->policy_id, FALSE, NULL, pm_test_result_cb, &result);
-  return pm_api_delete_policy_finish (cell->api, pm_test_wait (&result), error);
+  return pm_test_api_delete_policy (cell->api, cell->policy_id, FALSE, error);
 }
 
 static gboolean
 run_detach (Cell *cell, GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(PmEntity) entity = fresh_entity (cell);
 
-  pm_api_disassociate_async (cell->api, cell->policy_id, entity, NULL, pm_test_result_cb, &result);
-  return pm_api_disassociate_finish (cell->api, pm_test_wait (&result), error);
+  return pm_test_api_associate (cell->api, cell->policy_id, entity, FALSE, error);
 }
 
 static gboolean
 run_claim (Cell *cell, GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pm_api_claim_async (cell->api, cell->claim, NULL, pm_test_result_cb, &result);
-  return pm_api_claim_finish (cell->api, pm_test_wait (&result), error);
+  return pm_test_api_claim (cell->api, cell->claim, TRUE, error);
 }
 
 static gboolean
 run_unclaim (Cell *cell, GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pm_api_unclaim_async (cell->api, cell->claim, NULL, pm_test_result_cb, &result);
-  return pm_api_unclaim_finish (cell->api, pm_test_wait (&result), error);
+  return pm_test_api_claim (cell->api, cell->claim, FALSE, error);
 }
 
 /* Serverless: remember the project's other filters, which must survive. */
@@ -370,12 +334,9 @@ static gboolean
 is_associated (Cell *cell)
 {
   g_autoptr(PmEntity) entity = fresh_entity (cell);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) held = NULL;
+  g_autoptr(GPtrArray) held = pm_test_api_list_entity_policies (cell->api, entity, &error);
 
-  pm_api_list_entity_policies_async (cell->api, entity, NULL, pm_test_result_cb, &result);
-  held = pm_api_list_entity_policies_finish (cell->api, pm_test_wait (&result), &error);
   g_assert_no_error (error);
   for (guint i = 0; i < held->len; i++)
     if (g_str_equal (pm_policy_get_id (g_ptr_array_index (held, i)), cell->policy_id))
