@@ -20,6 +20,7 @@
 #include "pm-api.h"
 #include "pm-json.h"
 #include "pm-sandbox.h"
+#include "pm-test-api.h"
 #include "pm-test-util.h"
 
 #define API_KEY "conformance-key"
@@ -311,12 +312,10 @@ make_policy (PmFlavour    flavour,
 static GPtrArray *
 list_entities (PmApi *api)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   GPtrArray *entities;
 
-  pm_api_list_entities_async (api, NULL, pm_test_result_cb, &result);
-  entities = pm_api_list_entities_finish (api, pm_test_wait (&result), &error);
+  entities = pm_test_api_list_entities (api, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (entities->len, >, 0);
   return entities;
@@ -346,15 +345,13 @@ exercise_policy_lifecycle (PmFlavour    flavour,
 
   {
     g_autoptr(GAsyncResult) result = NULL;
-    pm_api_create_policy_async (api, draft, NULL, pm_test_result_cb, &result);
-    created = pm_api_create_policy_finish (api, pm_test_wait (&result), &error);
+    created = pm_test_api_create_policy (api, draft, &error);
     g_assert_no_error (error);
     g_assert_nonnull (pm_policy_get_id (created));
   }
   {
     g_autoptr(GAsyncResult) result = NULL;
-    pm_api_get_policy_async (api, pm_policy_get_id (created), NULL, pm_test_result_cb, &result);
-    shown = pm_api_get_policy_finish (api, pm_test_wait (&result), &error);
+    shown = pm_test_api_get_policy (api, pm_policy_get_id (created), &error);
     g_assert_no_error (error);
     g_assert_cmpstr (pm_policy_get_name (shown), ==, "Conformance");
     g_assert_cmpuint (pm_policy_get_n_rules (shown), ==, 1);
@@ -362,21 +359,18 @@ exercise_policy_lifecycle (PmFlavour    flavour,
   {
     g_autoptr(GAsyncResult) result = NULL;
     pm_policy_set_description (shown, "Updated by the conformance test");
-    pm_api_update_policy_async (api, shown, NULL, pm_test_result_cb, &result);
-    updated = pm_api_update_policy_finish (api, pm_test_wait (&result), &error);
+    updated = pm_test_api_update_policy (api, shown, &error);
     g_assert_no_error (error);
   }
   {
     g_autoptr(GAsyncResult) result = NULL;
-    pm_api_associate_async (api, pm_policy_get_id (created), entity, NULL, pm_test_result_cb, &result);
-    ok = pm_api_associate_finish (api, pm_test_wait (&result), &error);
+    ok = pm_test_api_associate (api, pm_policy_get_id (created), entity, TRUE, &error);
     g_assert_no_error (error);
     g_assert_true (ok);
   }
   {
     g_autoptr(GAsyncResult) result = NULL;
-    pm_api_list_associations_async (api, pm_policy_get_id (created), NULL, pm_test_result_cb, &result);
-    associations = pm_api_list_associations_finish (api, pm_test_wait (&result), &error);
+    associations = pm_test_api_list_associations (api, pm_policy_get_id (created), &error);
     g_assert_no_error (error);
     g_assert_cmpuint (associations->len, ==, 1);
   }
@@ -390,23 +384,19 @@ exercise_policy_lifecycle (PmFlavour    flavour,
       if (g_str_equal (pm_entity_get_id (g_ptr_array_index (fresh, i)), pm_entity_get_id (entity)))
         again = g_ptr_array_index (fresh, i);
     g_assert_nonnull (again);
-    pm_api_list_entity_policies_async (api, again, NULL, pm_test_result_cb, &result);
-    held = pm_api_list_entity_policies_finish (api, pm_test_wait (&result), &error);
+    held = pm_test_api_list_entity_policies (api, again, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (held->len, >=, 1);
 
     {
-      g_autoptr(GAsyncResult) result2 = NULL;
-      pm_api_disassociate_async (api, pm_policy_get_id (created), again, NULL, pm_test_result_cb, &result2);
-      ok = pm_api_disassociate_finish (api, pm_test_wait (&result2), &error);
+      ok = pm_test_api_associate (api, pm_policy_get_id (created), again, FALSE, &error);
       g_assert_no_error (error);
       g_assert_true (ok);
     }
   }
   {
     g_autoptr(GAsyncResult) result = NULL;
-    pm_api_delete_policy_async (api, pm_policy_get_id (created), FALSE, NULL, pm_test_result_cb, &result);
-    ok = pm_api_delete_policy_finish (api, pm_test_wait (&result), &error);
+    ok = pm_test_api_delete_policy (api, pm_policy_get_id (created), FALSE, &error);
     g_assert_no_error (error);
     g_assert_true (ok);
   }
@@ -473,12 +463,10 @@ list_policies_with (PmFlavour      flavour,
                     PmApiListFlags flags)
 {
   g_autoptr(PmApi) api = make_api (flavour);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) policies = NULL;
 
-  pm_api_list_policies_async (api, region, flags, NULL, pm_test_result_cb, &result);
-  policies = pm_api_list_policies_finish (api, pm_test_wait (&result), &error);
+  policies = pm_test_api_list_policies (api, region, flags, &error);
   g_assert_no_error (error);
   if (region == NULL)
     g_assert_cmpuint (policies->len, >, 0);
@@ -509,12 +497,10 @@ test_serverless_metadata (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
     {
-      g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) regions = NULL;
 
-      pm_api_get_metadata_async (api, NULL, providers[i], NULL, pm_test_result_cb, &result);
-      regions = pm_api_get_metadata_finish (api, pm_test_wait (&result), &error);
+      regions = pm_test_api_get_metadata (api, NULL, providers[i], &error);
       g_assert_no_error (error);
       g_assert_cmpuint (regions->len, >, 0);
     }
@@ -533,28 +519,23 @@ test_hosted_claims (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (claims); i++)
     {
-      g_autoptr(GAsyncResult) claimed = NULL;
       g_autoptr(GAsyncResult) listed = NULL;
-      g_autoptr(GAsyncResult) unclaimed = NULL;
       g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) list = NULL;
       gboolean found = FALSE;
       gboolean ok;
 
-      pm_api_claim_async (api, claims[i], NULL, pm_test_result_cb, &claimed);
-      ok = pm_api_claim_finish (api, pm_test_wait (&claimed), &error);
+      ok = pm_test_api_claim (api, claims[i], TRUE, &error);
       g_assert_no_error (error);
       g_assert_true (ok);
 
-      pm_api_list_claims_async (api, pm_link_claim_get_region (claims[i]), NULL, pm_test_result_cb, &listed);
-      list = pm_api_list_claims_finish (api, pm_test_wait (&listed), &error);
+      list = pm_test_api_list_claims (api, pm_link_claim_get_region (claims[i]), &error);
       g_assert_no_error (error);
       for (guint j = 0; j < list->len; j++)
         found |= pm_link_claim_equal (g_ptr_array_index (list, j), claims[i]);
       g_assert_true (found);
 
-      pm_api_unclaim_async (api, claims[i], NULL, pm_test_result_cb, &unclaimed);
-      ok = pm_api_unclaim_finish (api, pm_test_wait (&unclaimed), &error);
+      ok = pm_test_api_claim (api, claims[i], FALSE, &error);
       g_assert_no_error (error);
       g_assert_true (ok);
     }
@@ -563,8 +544,7 @@ test_hosted_claims (void)
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) list = NULL;
 
-    pm_api_list_claims_async (api, NULL, NULL, pm_test_result_cb, &listed);
-    list = pm_api_list_claims_finish (api, pm_test_wait (&listed), &error);
+    list = pm_test_api_list_claims (api, NULL, &error);
     g_assert_no_error (error);
   }
   assert_no_violations ();
@@ -583,8 +563,7 @@ test_hosted_delete_in_use (void)
     g_autoptr(GAsyncResult) result = NULL;
     g_autoptr(GError) error = NULL;
 
-    pm_api_list_policies_async (api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, NULL, pm_test_result_cb, &result);
-    policies = pm_api_list_policies_finish (api, pm_test_wait (&result), &error);
+    policies = pm_test_api_list_policies (api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, &error);
     g_assert_no_error (error);
   }
   for (guint i = 0; i < policies->len && held == NULL; i++)
@@ -595,8 +574,7 @@ test_hosted_delete_in_use (void)
     g_autoptr(GAsyncResult) result = NULL;
     g_autoptr(GError) error = NULL;
 
-    pm_api_delete_policy_async (api, pm_policy_get_id (held), FALSE, NULL, pm_test_result_cb, &result);
-    g_assert_false (pm_api_delete_policy_finish (api, pm_test_wait (&result), &error));
+    g_assert_false (pm_test_api_delete_policy (api, pm_policy_get_id (held), FALSE, &error));
     g_assert_nonnull (error);
     g_assert_cmpuint (pm_api_error_get_details (error)->status, ==, 400);
   }

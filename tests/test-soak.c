@@ -19,6 +19,7 @@
 
 #include <signal.h>
 #include <sys/prctl.h>
+#include "pm-test-api.h"
 #include "pm-test-util.h"
 
 #define PREFIX "soak-"
@@ -91,7 +92,6 @@ op_create (void)
 {
   g_autoptr(PmPolicy) draft = pm_policy_new (PM_FLAVOUR_HOSTED, PM_POLICY_TYPE_IP);
   g_autoptr(PmRule) rule = pm_rule_new ();
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(PmPolicy) created = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_strdup_printf (PREFIX "%u", n_ok + n_failed);
@@ -101,8 +101,7 @@ op_create (void)
   pm_policy_set_region (draft, pm_entity_get_region (entity));
   pm_rule_set_source (rule, "192.0.2.0/24");
   pm_policy_add_rule (draft, rule);
-  pm_api_create_policy_async (api, draft, NULL, pm_test_result_cb, &result);
-  created = pm_api_create_policy_finish (api, pm_test_wait (&result), &error);
+  created = pm_test_api_create_policy (api, draft, &error);
   if (created != NULL)
     {
       Expected *e = g_new0 (Expected, 1);
@@ -118,8 +117,6 @@ static void
 op_update (void)
 {
   const char *id = random_id ();
-  g_autoptr(GAsyncResult) got = NULL;
-  g_autoptr(GAsyncResult) put = NULL;
   g_autoptr(PmPolicy) policy = NULL;
   g_autoptr(PmPolicy) updated = NULL;
   g_autoptr(GError) error = NULL;
@@ -127,8 +124,7 @@ op_update (void)
 
   if (id == NULL)
     return;
-  pm_api_get_policy_async (api, id, NULL, pm_test_result_cb, &got);
-  policy = pm_api_get_policy_finish (api, pm_test_wait (&got), &error);
+  policy = pm_test_api_get_policy (api, id, &error);
   if (policy == NULL)
     {
       n_failed++;
@@ -136,8 +132,7 @@ op_update (void)
     }
   description = g_strdup_printf ("edit %u", g_rand_int (rng));
   pm_policy_set_description (policy, description);
-  pm_api_update_policy_async (api, policy, NULL, pm_test_result_cb, &put);
-  updated = pm_api_update_policy_finish (api, pm_test_wait (&put), &error);
+  updated = pm_test_api_update_policy (api, policy, &error);
   if (updated != NULL)
     {
       Expected *e = g_hash_table_lookup (expected, id);
@@ -153,7 +148,6 @@ static void
 op_toggle_association (void)
 {
   const char *id = random_id ();
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   Expected *e;
   gboolean done;
@@ -161,16 +155,7 @@ op_toggle_association (void)
   if (id == NULL)
     return;
   e = g_hash_table_lookup (expected, id);
-  if (e->associated)
-    {
-      pm_api_disassociate_async (api, id, entity, NULL, pm_test_result_cb, &result);
-      done = pm_api_disassociate_finish (api, pm_test_wait (&result), &error);
-    }
-  else
-    {
-      pm_api_associate_async (api, id, entity, NULL, pm_test_result_cb, &result);
-      done = pm_api_associate_finish (api, pm_test_wait (&result), &error);
-    }
+  done = pm_test_api_associate (api, id, entity, !e->associated, &error);
   if (done)
     {
       e->associated = !e->associated;
@@ -184,13 +169,11 @@ static void
 op_delete (void)
 {
   g_autofree char *id = g_strdup (random_id ());
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   if (id == NULL || ((Expected *) g_hash_table_lookup (expected, id))->associated)
     return;
-  pm_api_delete_policy_async (api, id, FALSE, NULL, pm_test_result_cb, &result);
-  if (pm_api_delete_policy_finish (api, pm_test_wait (&result), &error))
+  if (pm_test_api_delete_policy (api, id, FALSE, &error))
     {
       g_hash_table_remove (expected, id);
       n_ok++;
@@ -202,12 +185,10 @@ op_delete (void)
 static void
 op_list (void)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) policies = NULL;
 
-  pm_api_list_policies_async (api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, NULL, pm_test_result_cb, &result);
-  policies = pm_api_list_policies_finish (api, pm_test_wait (&result), &error);
+  policies = pm_test_api_list_policies (api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, &error);
   if (policies)
     n_ok++;
   else
@@ -221,12 +202,10 @@ list_until_whole (void)
 {
   for (guint attempt = 0; attempt < 50; attempt++)
     {
-      g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GError) error = NULL;
       GPtrArray *policies;
 
-      pm_api_list_policies_async (api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, NULL, pm_test_result_cb, &result);
-      policies = pm_api_list_policies_finish (api, pm_test_wait (&result), &error);
+      policies = pm_test_api_list_policies (api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, &error);
       if (policies != NULL)
         return policies;
     }
@@ -412,10 +391,8 @@ main (int   argc,
   api = pm_api_new_for_flavour (PM_FLAVOUR_HOSTED, http);
   for (guint attempt = 0; attempt < 50 && entities == NULL; attempt++)
     {
-      g_autoptr(GAsyncResult) result = NULL;
       g_clear_error (&error);
-      pm_api_list_entities_async (api, NULL, pm_test_result_cb, &result);
-      entities = pm_api_list_entities_finish (api, pm_test_wait (&result), &error);
+      entities = pm_test_api_list_entities (api, &error);
     }
   g_assert_no_error (error);
   {
