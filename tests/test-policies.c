@@ -558,6 +558,16 @@ test_search (gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, total);
   pm_policies_page_set_region_filter (f->page, "us-east-1");
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, state_count (f, "region", "us-east-1"));
+  if (f->flavour == PM_FLAVOUR_ECE)
+    {
+      /* An installation's own region name, and a search within it. */
+      pm_policies_page_set_region_filter (f->page, "ece-region");
+      g_assert_cmpuint (g_list_model_get_n_items (model), ==, state_count (f, "region", "ece-region"));
+      g_assert_cmpuint (g_list_model_get_n_items (model), >=, 1);
+      pm_policies_page_set_search_text (f->page, "10.0.0.0/8");
+      g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+      pm_policies_page_set_search_text (f->page, "");
+    }
 
   /* Ctrl+F's action opens the search bar. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.search", NULL));
@@ -980,26 +990,40 @@ applied_count (gpointer data)
   return g_list_model_get_n_items (pm_policy_editor_get_applied_to (data));
 }
 
-static gboolean
-applied_is_one (gpointer data)
-{
-  return applied_count (data) == 1;
-}
+/* The count the editor's "Applied to" list is waited for. */
+static guint applied_target;
 
 static gboolean
-applied_is_zero (gpointer data)
+applied_reached (gpointer data)
 {
-  return applied_count (data) == 0;
+  return applied_count (data) == applied_target;
 }
+
+/* A policy and a resource it is not applied to, per flavour, and what
+ * detaching it says: EU customer search keeps another policy; Tokyo SIEM
+ * and Security analytics (ECE's own region) have no other one. */
+static const struct
+{
+  const char *policy;
+  const char *entity;
+  const char *detach_impact;
+} associate_cases[] = {
+  [PM_FLAVOUR_HOSTED] = { "Shared services VPC (EU)", "EU customer search",
+                          "will no longer accept traffic from the VPC endpoint" },
+  [PM_FLAVOUR_ECE] = { "Corporate LAN", "Security analytics", "will have no network security policy left" },
+  [PM_FLAVOUR_SERVERLESS] = { "Tokyo office", "Tokyo SIEM", "will have no network security policy left" },
+};
 
 static void
 test_associate (gconstpointer data)
 {
   Fixture *f = fixture_new (GPOINTER_TO_INT (data));
-  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
-  g_autoptr(PmPolicy) policy = g_object_ref (store_policy (f, serverless ? "Tokyo office" : "Shared services VPC (EU)"));
-  g_autoptr(PmEntity) entity = g_object_ref (store_entity (f, serverless ? "Tokyo SIEM" : "EU customer search"));
+  const char *policy_name = associate_cases[f->flavour].policy;
+  const char *entity_name = associate_cases[f->flavour].entity;
+  g_autoptr(PmPolicy) policy = g_object_ref (store_policy (f, policy_name));
+  g_autoptr(PmEntity) entity = g_object_ref (store_entity (f, entity_name));
   PmPolicyEditor *editor;
+  guint applied_before;
   const char *body;
 
   g_assert_nonnull (policy);
@@ -1008,9 +1032,11 @@ test_associate (gconstpointer data)
 
   /* From the policy: apply, then detach. */
   editor = pm_policies_page_open_editor (f->page, policy);
-  g_assert_cmpuint (applied_count (editor), ==, 0);
+  applied_before = applied_count (editor);
+  g_assert_cmpuint (applied_before, ==, f->flavour == PM_FLAVOUR_ECE ? 1 : 0);
   pm_policy_editor_apply_to (editor, entity);
-  pm_test_wait_until (applied_is_one, editor, WAIT_MS);
+  applied_target = applied_before + 1;
+  pm_test_wait_until (applied_reached, editor, WAIT_MS);
   wait_holder (f, policy, entity, TRUE);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.remove-association", "s",
@@ -1019,18 +1045,17 @@ test_associate (gconstpointer data)
   body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()));
   g_test_message ("impact: %s", body);
   g_assert_nonnull (strstr (body, pm_entity_get_name (entity)));
-  /* EU customer search keeps another policy; Tokyo SIEM has no other one. */
-  g_assert_nonnull (strstr (body, serverless ? "will have no network security policy left"
-                                             : "will no longer accept traffic from the VPC endpoint"));
+  g_assert_nonnull (strstr (body, associate_cases[f->flavour].detach_impact));
   respond ("detach");
-  pm_test_wait_until (applied_is_zero, editor, WAIT_MS);
+  applied_target = applied_before;
+  pm_test_wait_until (applied_reached, editor, WAIT_MS);
   wait_holder (f, policy, entity, FALSE);
   gtk_window_destroy (GTK_WINDOW (editor));
   pm_test_wait_until (editor_closed, f, WAIT_MS);
 
   /* From the entity: its policies, apply one, detach it. */
-  g_set_object (&policy, store_policy (f, serverless ? "Tokyo office" : "Shared services VPC (EU)"));
-  g_set_object (&entity, store_entity (f, serverless ? "Tokyo SIEM" : "EU customer search"));
+  g_set_object (&policy, store_policy (f, policy_name));
+  g_set_object (&entity, store_entity (f, entity_name));
   g_assert_true (pm_entities_page_select (f->entities, pm_entity_get_id (entity)));
   {
     guint before = g_list_model_get_n_items (pm_entities_page_get_policies (f->entities));
@@ -1042,7 +1067,7 @@ test_associate (gconstpointer data)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->entities), "entities.remove-policy", "s",
                                                pm_policy_get_id (policy)));
     respond ("detach");
-    wait_holder (f, policy, store_entity (f, serverless ? "Tokyo SIEM" : "EU customer search"), FALSE);
+    wait_holder (f, policy, store_entity (f, entity_name), FALSE);
     g_assert_cmpuint (g_list_model_get_n_items (pm_entities_page_get_policies (f->entities)), ==, before);
   }
 
@@ -1981,9 +2006,12 @@ main (int   argc,
 
       g_test_add_data_func (list, flavour, test_list);
       g_test_add_data_func (crud, flavour, test_crud);
+      /* ECE speaks the Hosted rulesets API: the same cases, on its flavour. */
+      g_test_add_data_func (search, flavour, test_search);
+      g_test_add_data_func (associate, flavour, test_associate);
+      g_test_add_data_func (del, flavour, test_delete_associated);
       if (flavours[i].flavour == PM_FLAVOUR_ECE)
         continue;
-      g_test_add_data_func (search, flavour, test_search);
       {
         g_autofree char *states = g_strdup_printf ("/policies/%s/loading-error-empty", n);
 
@@ -1991,8 +2019,6 @@ main (int   argc,
       }
       g_test_add_data_func (invalid, flavour, test_invalid);
       g_test_add_data_func (api_error, flavour, test_api_error);
-      g_test_add_data_func (associate, flavour, test_associate);
-      g_test_add_data_func (del, flavour, test_delete_associated);
       g_test_add_data_func (impact, flavour, test_edit_impact);
       g_test_add_data_func (import, flavour, test_import);
       {
