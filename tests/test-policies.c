@@ -13,11 +13,14 @@
 
 #include "pm-bulk-op.h"
 #include "pm-entities-page.h"
+#include "pm-my-networks.h"
 #include "pm-policies-page.h"
 #include "pm-policy-actions.h"
 #include "pm-policy-editor.h"
+#include "pm-preferences-window.h"
 #include "pm-sandbox.h"
 #include "pm-screenshots.h"
+#include "pm-test-api.h"
 #include "pm-test-util.h"
 
 #define WAIT_MS 15000
@@ -1115,6 +1118,236 @@ test_conflict (gconstpointer data)
   fixture_free (f);
 }
 
+/* Tests: my networks */
+
+static guint assert_named (GtkWidget *root);
+
+static void
+set_my_networks (const char *first,
+                 ...)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) networks = NULL;
+  va_list args;
+
+  va_start (args, first);
+  for (const char *network = first; network != NULL; network = va_arg (args, const char *))
+    g_strv_builder_add (builder, network);
+  va_end (args);
+  networks = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, PM_MY_NETWORKS_KEY, (const char * const *) networks);
+}
+
+static void
+reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  g_settings_reset (settings, PM_MY_NETWORKS_KEY);
+  g_settings_reset (settings, "confirm-destructive");
+}
+
+static void
+add_network (PmPreferencesWindow *prefs,
+             const char          *text)
+{
+  GtkWidget *entry = find_type (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW);
+
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_signal_emit_by_name (entry, "apply");
+}
+
+static void
+test_my_networks_preferences (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  PmPreferencesWindow *prefs = pm_preferences_window_new (f->window);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_auto(GStrv) networks = NULL;
+  GtkWidget *entry;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
+  entry = find_type (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW);
+  g_assert_nonnull (find_label (GTK_WIDGET (prefs), "No networks yet"));
+
+  /* A typed address in its network: the network is kept, and said so. */
+  add_network (prefs, " 203.0.113.7/24 ");
+  networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
+  g_assert_cmpuint (g_strv_length (networks), ==, 1);
+  g_assert_cmpstr (networks[0], ==, "203.0.113.0/24");
+  g_assert_nonnull (strstr (pm_preferences_window_get_network_message (prefs), "203.0.113.0/24"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+
+  add_network (prefs, "2001:DB8:4000::/48");
+  g_clear_pointer (&networks, g_strfreev);
+  networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
+  g_assert_cmpuint (g_strv_length (networks), ==, 2);
+  g_assert_cmpstr (networks[1], ==, "2001:db8:4000::/48");
+  g_assert_null (pm_preferences_window_get_network_message (prefs));
+
+  /* Refused: not an address, and one already listed. Nothing is lost. */
+  add_network (prefs, "office-wifi");
+  g_test_message ("%s", pm_preferences_window_get_network_message (prefs));
+  g_assert_nonnull (strstr (pm_preferences_window_get_network_message (prefs), "not an IPv4 or IPv6 address"));
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "office-wifi");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "203.0.113.0/2");
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  add_network (prefs, "203.0.113.0/24");
+  g_assert_nonnull (strstr (pm_preferences_window_get_network_message (prefs), "already"));
+  g_clear_pointer (&networks, g_strfreev);
+  networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
+  g_assert_cmpuint (g_strv_length (networks), ==, 2);
+
+  /* Each row has a named remove button. */
+  spin (100);
+  g_assert_nonnull (find_label (GTK_WIDGET (prefs), "203.0.113.0/24"));
+  g_assert_cmpuint (assert_named (GTK_WIDGET (prefs)), >=, 6);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.remove-network", "s", "203.0.113.0/24"));
+  g_clear_pointer (&networks, g_strfreev);
+  networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
+  g_assert_cmpuint (g_strv_length (networks), ==, 1);
+  g_assert_cmpstr (networks[0], ==, "2001:db8:4000::/48");
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  reset_settings ();
+  fixture_free (f);
+}
+
+static void
+test_my_networks_edit (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
+  PmPolicyEditor *editor;
+  GtkWidget *dialog;
+  const char *body;
+  g_autofree char *expected = NULL;
+  g_autoptr(JsonObject) after = NULL;
+
+  /* Removing the head office block from Office networks. */
+  editor = pm_policies_page_open_editor (f->page, store_policy (f, "Office networks"));
+  g_assert_cmpstr (field_text (editor, "rules[0].source"), ==, "203.0.113.0/24");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.rule-remove", "u", 0));
+
+  /* From the branch, the user keeps their access: the usual impact. */
+  set_my_networks ("198.51.100.17", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  dialog = pm_policy_editor_get_dialog (editor);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Save and Refuse This Traffic?");
+  g_assert_null (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "You will no longer reach"));
+  respond_to (dialog, "cancel");
+
+  /* From the head office, they would lose it: said first. */
+  set_my_networks ("198.51.100.17", "203.0.113.7", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  dialog = pm_policy_editor_get_dialog (editor);
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  g_test_message ("%s", body);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Save and Lose Your Own Access?");
+  expected = g_strdup_printf ("You will no longer reach %s from 203.0.113.7 (My networks).",
+                              serverless ? "Product search" : "Search production");
+  g_assert_true (g_str_has_prefix (body, expected) || g_str_has_prefix (body, "You will no longer reach"));
+  g_assert_nonnull (strstr (body, expected));
+  if (serverless)
+    g_assert_nonnull (strstr (body, "Platform observability from 203.0.113.7"));
+  g_assert_nonnull (strstr (body, "will no longer accept traffic from 203.0.113.0/24"));
+  /* Saving anyway saves. */
+  respond_to (dialog, "save");
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+  after = state_policy (f, "Office networks");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (after, "rules")), ==, 1);
+
+  reset_settings ();
+  fixture_free (f);
+}
+
+static void
+test_my_networks_delete (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
+  const char *holder = serverless ? "Product search" : "Search production";
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *expected = g_strdup_printf ("You will no longer reach %s from 203.0.113.7 (My networks).", holder);
+  g_autofree char *id = NULL;
+  PmPolicyEditor *editor;
+  GtkWidget *dialog;
+  const char *body;
+
+  /* The holder keeps a private connection policy once Office networks
+   * goes (Serverless's demo data has it so; Hosted gets it here). */
+  if (!serverless)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (pm_test_api_associate (pm_session_get_api (f->session),
+                                            pm_policy_get_id (store_policy (f, "Application VPC")),
+                                            store_entity (f, holder), TRUE, &error));
+      g_assert_no_error (error);
+      pm_session_refresh (f->session);
+      pm_test_wait_until (stores_loaded, f, WAIT_MS);
+    }
+  id = g_strdup (pm_policy_get_id (store_policy (f, "Office networks")));
+  set_my_networks ("203.0.113.7", NULL);
+  /* Losing one's own access asks even when destructive actions do not. */
+  g_settings_set_boolean (settings, "confirm-destructive", FALSE);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.delete", "s", id));
+  pm_test_wait_until (dialog_open, NULL, WAIT_MS);
+  dialog = pm_policy_actions_get_dialog ();
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  g_test_message ("%s", body);
+  g_assert_true (g_str_has_prefix (body, expected));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "detach"));
+  respond ("cancel");
+  spin (50);
+  g_assert_nonnull (store_policy (f, "Office networks"));
+
+  /* Detaching it from the editor says the same, first. */
+  editor = pm_policies_page_open_editor (f->page, store_policy (f, "Office networks"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.remove-association", "s",
+                                             pm_entity_get_id (store_entity (f, holder))));
+  pm_test_wait_until (dialog_open, NULL, WAIT_MS);
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()));
+  g_test_message ("%s", body);
+  g_assert_true (g_str_has_prefix (body, expected));
+  respond ("detach");
+  wait_holder (f, store_policy (f, "Office networks"), store_entity (f, holder), FALSE);
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+
+  /* Applying it again gives the access back: no question asked. */
+  reset_settings ();
+  set_my_networks ("203.0.113.7", NULL);
+  g_assert_null (pm_policy_actions_set_applied (GTK_WIDGET (f->page), f->session, store_policy (f, "Office networks"),
+                                                store_entity (f, holder), TRUE, NULL, NULL));
+  wait_holder (f, store_policy (f, "Office networks"), store_entity (f, holder), TRUE);
+
+  /* Applying an IP filter that leaves the user out to a resource open so
+   * far asks first. */
+  {
+    PmPolicy *vpn = store_policy (f, "Corporate VPN (EU)");
+    PmEntity *open = store_entity (f, serverless ? "EU logs" : "Tokyo storefront");
+
+    dialog = pm_policy_actions_set_applied (GTK_WIDGET (f->page), f->session, vpn, open, TRUE, NULL, NULL);
+    g_assert_nonnull (dialog);
+    body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+    g_test_message ("%s", body);
+    g_assert_nonnull (strstr (body, pm_entity_get_name (open)));
+    g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "apply"));
+    respond_to (dialog, "cancel");
+    spin (50);
+    g_assert_true (holders_are (f, pm_policy_get_id (vpn), pm_entity_get_id (open), FALSE));
+  }
+
+  reset_settings ();
+  fixture_free (f);
+}
+
 /* Tests: deleting an associated policy detaches it first */
 
 static gboolean
@@ -1817,6 +2050,8 @@ is_control (GtkWidget *widget)
     return FALSE;
   if (gtk_widget_get_ancestor (widget, GTK_TYPE_SEARCH_ENTRY) != NULL)
     return FALSE;
+  if (gtk_widget_get_ancestor (widget, GTK_TYPE_SPIN_BUTTON) != NULL)
+    return FALSE;
   return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || ADW_IS_ENTRY_ROW (widget)
          || ADW_IS_COMBO_ROW (widget) || GTK_IS_DROP_DOWN (widget);
 }
@@ -2032,8 +2267,17 @@ main (int   argc,
         g_test_add_data_func (bulk_entities, flavour, test_bulk_entities);
         g_test_add_data_func (undo, flavour, test_undo);
       }
+      {
+        g_autofree char *edit = g_strdup_printf ("/policies/%s/my-networks-edit-warning", n);
+        g_autofree char *del_warning = g_strdup_printf ("/policies/%s/my-networks-delete-detach-apply", n);
+
+        g_test_add_data_func (edit, flavour, test_my_networks_edit);
+        g_test_add_data_func (del_warning, flavour, test_my_networks_delete);
+      }
     }
   g_test_add_data_func ("/policies/serverless/if-match-conflict", NULL, test_conflict);
+  g_test_add_data_func ("/policies/hosted/my-networks-preferences", GINT_TO_POINTER (PM_FLAVOUR_HOSTED),
+                        test_my_networks_preferences);
   g_test_add_data_func ("/policies/hosted/controls-named", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_named);
   g_test_add_data_func ("/policies/hosted/screenshots", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_screenshots);
   g_test_add_data_func ("/policies/serverless/screenshots", GINT_TO_POINTER (PM_FLAVOUR_SERVERLESS), test_screenshots);

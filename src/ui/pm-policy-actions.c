@@ -10,6 +10,7 @@
 
 #include "pm-bulk-op.h"
 #include "pm-error-text.h"
+#include "pm-my-networks.h"
 #include "pm-policy-actions.h"
 #include "pm-region-catalog.h"
 
@@ -240,6 +241,7 @@ pm_policy_describe_impact (PmPolicy  *policy,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+
 static gboolean
 filters_ingress (PmPolicy *policy)
 {
@@ -248,12 +250,114 @@ filters_ingress (PmPolicy *policy)
   return type != PM_POLICY_TYPE_EGRESS_FIREWALL && type != PM_POLICY_TYPE_UNKNOWN;
 }
 
-/* Traffic is open to everyone on a resource with no ingress policy at all:
- * taking its last one away lets everything in rather than refusing it. */
+/* My networks: whether the user keeps reaching what they manage */
+
+static gboolean
+same_policy (PmPolicy *a,
+             PmPolicy *b)
+{
+  return a == b || (pm_policy_get_id (a) != NULL && g_strcmp0 (pm_policy_get_id (a), pm_policy_get_id (b)) == 0);
+}
+
+char *
+pm_policy_describe_my_access (PmSession          *session,
+                              PmPolicy           *policy,
+                              PmPolicy           *edited,
+                              GPtrArray          *entities,
+                              const char * const *networks)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (PM_IS_SESSION (session), NULL);
+  g_return_val_if_fail (PM_IS_POLICY (policy), NULL);
+
+  if (networks == NULL || networks[0] == NULL || entities == NULL)
+    return NULL;
+
+  for (guint e = 0; e < entities->len; e++)
+    {
+      PmEntity *entity = g_ptr_array_index (entities, e);
+      g_autoptr(GPtrArray) before = pm_entity_dup_policies (session, entity);
+      g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GPtrArray) lost = NULL;
+      gboolean held = FALSE;
+
+      for (guint i = 0; i < before->len; i++)
+        {
+          PmPolicy *kept = g_ptr_array_index (before, i);
+
+          if (same_policy (kept, policy))
+            held = TRUE;
+          else
+            g_ptr_array_add (after, g_object_ref (kept));
+        }
+      /* The stores may not know of the association yet. */
+      if (!held)
+        g_ptr_array_add (before, g_object_ref (policy));
+      if (edited != NULL)
+        g_ptr_array_add (after, g_object_ref (edited));
+
+      lost = pm_my_networks_lost (networks, before, after);
+      if (lost->len > 0)
+        {
+          g_autofree char *line = pm_my_networks_describe_loss (entity, lost);
+
+          g_string_append_printf (text, "%s\n", line);
+        }
+    }
+  if (text->len == 0)
+    return NULL;
+  g_string_truncate (text, text->len - 1);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Where no networks are set, a hint where to set them, for a change to
+ * what is let in. */
+static void
+append_my_networks_hint (GString  *text,
+                         PmPolicy *policy)
+{
+  g_auto(GStrv) networks = pm_my_networks_dup ();
+
+  if (networks[0] == NULL && filters_ingress (policy))
+    g_string_append (text, _("\n\nTo be warned before a change keeps you out, list the addresses "
+                             "you connect from in Preferences, under My networks."));
+}
+
+/* body, with the warning about my networks first when one of them loses
+ * access, or that warning in *warning (if non-NULL) for the caller to put
+ * first; and the hint when none are set. Takes body. */
 static char *
-describe_removal (PmSession *session,
-                  PmPolicy  *policy,
-                  GPtrArray *entities)
+with_my_access (char       *body,
+                PmSession  *session,
+                PmPolicy   *policy,
+                PmPolicy   *edited,
+                GPtrArray  *entities,
+                char      **warning_out)
+{
+  g_autofree char *owned = body;
+  g_auto(GStrv) networks = pm_my_networks_dup ();
+  g_autofree char *warning = pm_policy_describe_my_access (session, policy, edited, entities,
+                                                           (const char * const *) networks);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (warning_out != NULL)
+    *warning_out = g_steal_pointer (&warning);
+  else if (warning != NULL)
+    g_string_append_printf (text, "%s\n\n", warning);
+  g_string_append (text, owned);
+  append_my_networks_hint (text, policy);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Traffic is open to everyone on a resource with no ingress policy at all:
+ * taking its last one away lets everything in rather than refusing it.
+ * The warning about my networks, if any, goes to *warning. */
+static char *
+describe_removal (PmSession  *session,
+                  PmPolicy   *policy,
+                  GPtrArray  *entities,
+                  char      **warning)
 {
   g_autoptr(GPtrArray) closing = g_ptr_array_new ();
   g_autoptr(GString) opening = g_string_new (NULL);
@@ -284,26 +388,27 @@ describe_removal (PmSession *session,
     }
 
   if (closing->len == 0 && opening->len > 0)
+    g_string_truncate (opening, opening->len - 1);
+  else
     {
-      g_string_truncate (opening, opening->len - 1);
-      return g_string_free (g_steal_pointer (&opening), FALSE);
-    }
-  {
-    g_autofree char *impact = pm_policy_describe_impact (policy, closing, NULL);
+      g_autofree char *impact = pm_policy_describe_impact (policy, closing, NULL);
 
-    g_string_append (opening, impact);
-  }
-  return g_string_free (g_steal_pointer (&opening), FALSE);
+      g_string_append (opening, impact);
+    }
+  return with_my_access (g_string_free (g_steal_pointer (&opening), FALSE), session, policy, NULL, entities, warning);
 }
 
 char *
 pm_policy_describe_edit_impact (PmSession *session,
                                 PmPolicy  *original,
-                                PmPolicy  *edited)
+                                PmPolicy  *edited,
+                                gboolean  *lost)
 {
   g_autoptr(GHashTable) kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) entities = NULL;
+  g_autofree char *impact = NULL;
+  g_autofree char *warning = NULL;
   PmPolicyType type = pm_policy_get_policy_type (original);
   GListModel *model;
 
@@ -326,13 +431,21 @@ pm_policy_describe_edit_impact (PmSession *session,
       if (key != NULL && !g_hash_table_contains (kept, key))
         g_ptr_array_add (removed, g_steal_pointer (&rule));
     }
+  if (lost != NULL)
+    *lost = FALSE;
   if (removed->len == 0)
     return NULL;
 
   entities = pm_policy_dup_entities (session, original);
   if (entities->len == 0)
     return NULL;
-  return pm_policy_describe_impact (original, entities, removed);
+  impact = with_my_access (pm_policy_describe_impact (original, entities, removed),
+                           session, original, edited, entities, &warning);
+  if (warning == NULL)
+    return g_steal_pointer (&impact);
+  if (lost != NULL)
+    *lost = TRUE;
+  return g_strdup_printf ("%s\n\n%s", warning, impact);
 }
 
 /* Dialogs and toasts */
@@ -797,6 +910,8 @@ pm_policy_actions_delete (GtkWidget          *parent,
 {
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
+  g_autofree char *impact = NULL;
+  g_autofree char *warning = NULL;
   AdwMessageDialog *dialog;
   Op *op;
 
@@ -806,9 +921,12 @@ pm_policy_actions_delete (GtkWidget          *parent,
 
   op = op_new (parent, session, policy, done, user_data);
   op->entities = pm_policy_dup_entities (session, policy);
+  if (op->entities->len > 0)
+    impact = describe_removal (session, policy, op->entities, &warning);
 
-  /* Undone from the toast by re-creating it: ask only when asked to. */
-  if (!pm_policy_actions_should_confirm (parent))
+  /* Undone from the toast by re-creating it: ask only when asked to, or
+   * when the user would lose their own access. */
+  if (warning == NULL && !pm_policy_actions_should_confirm (parent))
     {
       detach_next (op);
       return NULL;
@@ -826,12 +944,13 @@ pm_policy_actions_delete (GtkWidget          *parent,
   else
     {
       g_autofree char *names = join_names (op->entities);
-      g_autofree char *impact = describe_removal (session, policy, op->entities);
+      g_autofree char *text = NULL;
 
       heading = g_strdup_printf (_("“%s” is still in use"), pm_policy_get_name (policy));
-      body = g_strdup_printf (_("It is applied to %s, and a policy in use cannot be deleted. "
+      text = g_strdup_printf (_("It is applied to %s, and a policy in use cannot be deleted. "
                                 "Detach it from each of them first, then delete it?\n\n%s"),
                               names, impact);
+      body = warning != NULL ? g_strdup_printf ("%s\n\n%s", warning, text) : g_steal_pointer (&text);
       dialog = present_dialog (parent, heading, body);
       adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "detach", _("_Detach and Delete"), NULL);
       adw_message_dialog_set_response_appearance (dialog, "detach", ADW_RESPONSE_DESTRUCTIVE);
@@ -940,16 +1059,32 @@ run_set_applied (Op *op)
 }
 
 static void
-on_detach_response (AdwMessageDialog *dialog,
+on_confirm_set_applied (AdwMessageDialog *dialog,
                     const char       *response,
                     Op               *op)
 {
   /* One answer per dialog: closing it afterwards must not answer again. */
   g_signal_handlers_disconnect_by_data (dialog, op);
-  if (g_strcmp0 (response, "detach") == 0)
+  if (g_strcmp0 (response, "detach") == 0 || g_strcmp0 (response, "apply") == 0)
     run_set_applied (op);
   else
     op_finish (op, FALSE);
+}
+
+/* Applying a policy can keep the user out too: the first ingress policy
+ * of a resource, or one without their network. */
+static char *
+describe_my_access_on_apply (PmSession *session,
+                             PmPolicy  *policy,
+                             PmEntity  *entity)
+{
+  g_auto(GStrv) networks = pm_my_networks_dup ();
+  g_autoptr(GPtrArray) entities = g_ptr_array_new ();
+  g_autoptr(GPtrArray) policies = g_ptr_array_new ();
+
+  g_ptr_array_add (entities, entity);
+  g_ptr_array_add (policies, policy);
+  return pm_my_networks_describe_change (session, entities, policies, TRUE, (const char * const *) networks);
 }
 
 GtkWidget *
@@ -964,6 +1099,7 @@ pm_policy_actions_set_applied (GtkWidget          *parent,
   g_autoptr(GPtrArray) entities = NULL;
   g_autofree char *heading = NULL;
   g_autofree char *impact = NULL;
+  g_autofree char *warning = NULL;
   AdwMessageDialog *dialog;
   Op *op;
 
@@ -978,27 +1114,50 @@ pm_policy_actions_set_applied (GtkWidget          *parent,
 
   if (apply)
     {
-      run_set_applied (op);
-      return NULL;
+      warning = describe_my_access_on_apply (session, policy, entity);
+      if (warning == NULL)
+        {
+          run_set_applied (op);
+          return NULL;
+        }
+      heading = g_strdup_printf (_("Apply “%s” and Lose Your Own Access?"), pm_policy_get_name (policy));
+      impact = g_strdup_printf ("%s\n\n%s", warning,
+                                _("Once a resource has a network security policy, only the traffic that "
+                                  "one of its policies allows reaches it."));
+      dialog = present_dialog (parent, heading, impact);
+      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "apply", _("_Apply"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "apply", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (dialog, "cancel");
+      adw_message_dialog_set_close_response (dialog, "cancel");
+      g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_set_applied), op);
+      return GTK_WIDGET (dialog);
     }
 
-  /* A detach can be undone from its toast: ask only when asked to. */
-  if (!pm_policy_actions_should_confirm (parent))
+  entities = g_ptr_array_new ();
+  g_ptr_array_add (entities, entity);
+  impact = describe_removal (session, policy, entities, &warning);
+
+  /* A detach can be undone from its toast: ask only when asked to, or
+   * when the user would lose their own access. */
+  if (warning == NULL && !pm_policy_actions_should_confirm (parent))
     {
       run_set_applied (op);
       return NULL;
     }
 
-  entities = g_ptr_array_new ();
-  g_ptr_array_add (entities, entity);
-  impact = describe_removal (session, policy, entities);
+  if (warning != NULL)
+    {
+      g_autofree char *text = g_steal_pointer (&impact);
+
+      impact = g_strdup_printf ("%s\n\n%s", warning, text);
+    }
   heading = g_strdup_printf (_("Detach “%s” from %s?"), pm_policy_get_name (policy), pm_entity_get_name (entity));
   dialog = present_dialog (parent, heading, impact);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "detach", _("_Detach"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "detach", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (on_detach_response), op);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_set_applied), op);
   return GTK_WIDGET (dialog);
 }
 

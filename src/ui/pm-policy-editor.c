@@ -709,20 +709,22 @@ save_action (GtkWidget  *widget,
   PmPolicyEditor *self = PM_POLICY_EDITOR (widget);
   g_autofree char *impact = NULL;
   AdwMessageDialog *dialog;
+  gboolean lost = FALSE;
 
   revalidate (self);
   if (self->problems != NULL || self->busy)
     return;
 
   if (!self->is_new && self->original != NULL)
-    impact = pm_policy_describe_edit_impact (self->session, self->original, self->policy);
+    impact = pm_policy_describe_edit_impact (self->session, self->original, self->policy, &lost);
   if (impact == NULL)
     {
       send_save (self);
       return;
     }
 
-  dialog = ADW_MESSAGE_DIALOG (present_dialog (self, _("Save and Refuse This Traffic?"), impact));
+  dialog = ADW_MESSAGE_DIALOG (present_dialog (self, lost ? _("Save and Lose Your Own Access?")
+                                                          : _("Save and Refuse This Traffic?"), impact));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "save", _("_Save"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
