@@ -1882,6 +1882,90 @@ typedef struct
   const char *old_id;
 } Restored;
 
+/* Tests: cancelling a bulk change stops the items not sent yet */
+
+static gboolean
+op_made_one (gpointer data)
+{
+  return pm_bulk_op_get_n_done (data) >= 1;
+}
+
+static void
+test_bulk_cancel (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
+  const char *region = serverless ? "eu-west-1" : "ap-northeast-1";
+  g_autoptr(PmEntity) entity = g_object_ref (store_entity (f, serverless ? "EU logs" : "Tokyo storefront"));
+  g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(PmBulkOp) op = pm_bulk_op_new (f->session, TRUE);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog, *cancel;
+  guint made = 0, cancelled = 0;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Bulk %u", i + 1);
+      g_autofree char *source = g_strdup_printf ("192.0.2.%u", i + 1);
+
+      g_ptr_array_add (created, create_policy (f, name, region, source));
+    }
+  for (guint i = 0; i < created->len; i++)
+    pm_bulk_op_add (op, store_policy (f, pm_policy_get_name (g_ptr_array_index (created, i))), entity);
+
+  /* Each change takes a while: time to cancel in the middle. */
+  g_assert_true (pm_sandbox_add_fault (f->sandbox, serverless ? "latency:400@PATCH" : "latency:400@POST", &error));
+  g_assert_no_error (error);
+  dialog = pm_bulk_op_present (op, GTK_WIDGET (f->page));
+  cancel = find_button (dialog, "_Cancel");
+  g_assert_nonnull (cancel);
+  g_assert_true (gtk_widget_get_visible (cancel));
+  pm_test_wait_until (op_made_one, op, WAIT_MS);
+  g_signal_emit_by_name (cancel, "clicked");
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Cancelling…");
+  g_assert_false (gtk_widget_get_sensitive (cancel));
+  wait_op (f, op);
+  pm_sandbox_clear_faults (f->sandbox);
+
+  /* What was sent was made (the one in flight included); the rest was not
+   * sent, and says so. */
+  for (guint i = 0; i < created->len; i++)
+    {
+      PmPolicy *policy = g_ptr_array_index (created, i);
+      const char *line = result_line (op, pm_policy_get_name (policy));
+      PmBulkResult result = pm_bulk_op_get_result (op, i, NULL);
+
+      g_assert_true (result == PM_BULK_RESULT_DONE || result == PM_BULK_RESULT_CANCELLED);
+      if (result == PM_BULK_RESULT_DONE)
+        {
+          made++;
+          g_assert_true (has_prefix (line, "Applied"));
+          g_assert_cmpuint (cancelled, ==, 0);
+        }
+      else
+        {
+          cancelled++;
+          g_assert_true (has_prefix (line, "Not done (cancelled)"));
+        }
+      g_assert_true (holders_are (f, pm_policy_get_id (policy), pm_entity_get_id (entity),
+                                  result == PM_BULK_RESULT_DONE));
+    }
+  g_assert_cmpuint (made, >=, 1);
+  g_assert_cmpuint (cancelled, >=, 1);
+  g_assert_cmpuint (pm_bulk_op_get_n_cancelled (op), ==, cancelled);
+  g_assert_cmpuint (pm_bulk_op_get_n_failed (op), ==, 0);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Cancelled");
+  g_assert_false (gtk_widget_get_visible (cancel));
+
+  /* Undo takes back what was made. */
+  respond_to (dialog, "close");
+  click_undo ();
+  for (guint i = 0; i < made; i++)
+    wait_holder (f, g_ptr_array_index (created, i), entity, FALSE);
+
+  fixture_free (f);
+}
+
 static gboolean
 restored (gpointer data)
 {
@@ -2266,6 +2350,11 @@ main (int   argc,
         g_test_add_data_func (bulk_policies, flavour, test_bulk_policies);
         g_test_add_data_func (bulk_entities, flavour, test_bulk_entities);
         g_test_add_data_func (undo, flavour, test_undo);
+      }
+      {
+        g_autofree char *bulk_cancel = g_strdup_printf ("/policies/%s/bulk-cancel", n);
+
+        g_test_add_data_func (bulk_cancel, flavour, test_bulk_cancel);
       }
       {
         g_autofree char *edit = g_strdup_printf ("/policies/%s/my-networks-edit-warning", n);
