@@ -1966,6 +1966,98 @@ test_bulk_cancel (gconstpointer data)
   fixture_free (f);
 }
 
+/* Tests: the editor's "Applied to" picker takes several at once */
+
+typedef struct
+{
+  PmPolicyEditor *editor;
+  guint           n;
+} AppliedWait;
+
+static gboolean
+applied_reached_n (gpointer data)
+{
+  AppliedWait *w = data;
+
+  return applied_count (w->editor) == w->n;
+}
+
+static GtkWidget *
+picker_row (GtkWidget  *picker,
+            const char *name)
+{
+  GtkWidget *list = find_type (picker, GTK_TYPE_LIST_BOX);
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), i)) != NULL; i++)
+    if (g_strcmp0 (pm_entity_get_name (g_object_get_data (G_OBJECT (row), "item")), name) == 0)
+      return GTK_WIDGET (row);
+  return NULL;
+}
+
+static void
+test_apply_many (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
+  const char *names[2] = { serverless ? "Product search" : "EU customer search",
+                           serverless ? "Platform observability" : "Analytics (EU)" };
+  g_autoptr(PmPolicy) policy = create_policy (f, "Several at once", serverless ? "us-east-1" : "eu-west-1",
+                                              "192.0.2.99");
+  PmPolicyEditor *editor = pm_policies_page_open_editor (f->page, store_policy (f, "Several at once"));
+  GtkWidget *picker, *apply, *search, *dialog;
+  AppliedWait w = { editor, 2 };
+
+  g_assert_cmpuint (applied_count (editor), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-association", NULL));
+  picker = pm_policy_actions_get_dialog ();
+  g_assert_nonnull (picker);
+  gtk_test_widget_wait_for_draw (picker);
+  apply = find_button (picker, "_Apply");
+  g_assert_nonnull (apply);
+  g_assert_false (gtk_widget_get_sensitive (apply));
+  g_assert_cmpuint (assert_named (picker), >=, 2);   /* Cancel, Apply; each check is named after its row */
+
+  /* Check one; a search that hides it keeps it checked. */
+  g_assert_nonnull (picker_row (picker, names[0]));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_type (picker_row (picker, names[0]), GTK_TYPE_CHECK_BUTTON)), TRUE);
+  g_assert_true (gtk_widget_get_sensitive (apply));
+  search = find_type (picker, GTK_TYPE_SEARCH_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (search), names[1]);
+  g_signal_emit_by_name (search, "search-changed");
+  g_assert_null (picker_row (picker, names[0]));
+  /* Activating a row checks it, as its check would. */
+  g_assert_true (gtk_widget_activate (picker_row (picker, names[1])));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (find_type (picker_row (picker, names[1]),
+                                                                           GTK_TYPE_CHECK_BUTTON))));
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  g_signal_emit_by_name (search, "search-changed");
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (find_type (picker_row (picker, names[0]),
+                                                                           GTK_TYPE_CHECK_BUTTON))));
+  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (find_type (picker, ADW_TYPE_WINDOW_TITLE))),
+                   ==, "2 selected");
+
+  /* Apply: one bulk change, a result for each, both in the list. */
+  g_signal_emit_by_name (apply, "clicked");
+  dialog = pm_policy_actions_get_dialog ();
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  pm_test_wait_until (applied_reached_n, &w, WAIT_MS);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    wait_holder (f, policy, store_entity (f, names[i]), TRUE);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Applied");
+  {
+    GtkWidget *results = find_type (dialog, GTK_TYPE_LIST_BOX);
+    guint rows = 0;
+
+    while (gtk_list_box_get_row_at_index (GTK_LIST_BOX (results), rows) != NULL)
+      rows++;
+    g_assert_cmpuint (rows, ==, 2);
+  }
+  respond_to (dialog, "close");
+
+  fixture_free (f);
+}
+
 static gboolean
 restored (gpointer data)
 {
@@ -2286,6 +2378,93 @@ test_screenshots (gconstpointer data)
     g_free (name);
     name = g_strconcat (prefix, "bulk-results.png", NULL);
     save_png (pm_policy_actions_get_dialog (), dir, name);
+    respond_to (pm_policy_actions_get_dialog (), "close");
+  }
+
+  /* My networks: the preferences, and the warning that comes first. */
+  set_my_networks ("203.0.113.7", "2001:db8:4000::/48", NULL);
+  {
+    PmPreferencesWindow *prefs = pm_preferences_window_new (f->window);
+
+    gtk_window_present (GTK_WINDOW (prefs));
+    add_network (prefs, "198.51.100.23/24");
+    g_free (name);
+    name = g_strconcat (prefix, "preferences-my-networks.png", NULL);
+    save_png (GTK_WIDGET (prefs), dir, name);
+    add_network (prefs, "office-wifi");
+    g_free (name);
+    name = g_strconcat (prefix, "preferences-my-networks-error.png", NULL);
+    save_png (GTK_WIDGET (prefs), dir, name);
+    gtk_window_destroy (GTK_WINDOW (prefs));
+  }
+  editor = pm_policies_page_open_editor (f->page, store_policy (f, "Office networks"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.rule-remove", "u", 0));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  g_free (name);
+  name = g_strconcat (prefix, "impact-my-networks.png", NULL);
+  save_png (pm_policy_editor_get_dialog (editor), dir, name);
+  respond_to (pm_policy_editor_get_dialog (editor), "cancel");
+  spin (50);
+
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+
+  /* The "Applied to" picker of a new policy, two checked. */
+  {
+    g_autoptr(PmPolicy) branches = create_policy (f, "Branch offices", serverless ? "us-east-1" : "eu-west-1",
+                                                  "198.51.100.0/24");
+
+    editor = pm_policies_page_open_editor (f->page, store_policy (f, "Branch offices"));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-association", NULL));
+  {
+    GtkWidget *picker = pm_policy_actions_get_dialog ();
+    GtkWidget *list = find_type (picker, GTK_TYPE_LIST_BOX);
+
+    for (int i = 0; i < 2; i++)
+      {
+        GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), i);
+
+        if (row != NULL)
+          gtk_check_button_set_active (GTK_CHECK_BUTTON (find_type (GTK_WIDGET (row), GTK_TYPE_CHECK_BUTTON)), TRUE);
+      }
+    g_free (name);
+    name = g_strconcat (prefix, "picker-several.png", NULL);
+    save_png (picker, dir, name);
+    gtk_window_destroy (GTK_WINDOW (picker));
+  }
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+  reset_settings ();
+
+  /* A slow bulk change, while it runs: progress and Cancel. */
+  {
+    g_autoptr(PmBulkOp) op = pm_bulk_op_new (f->session, FALSE);
+    g_autoptr(GError) error = NULL;
+    const char *held[] = { "Office networks", "Corporate VPN (EU)", "Application VPC" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+      {
+        PmPolicy *policy = store_policy (f, held[i]);
+        g_autoptr(GPtrArray) entities = pm_policy_dup_entities (f->session, policy);
+
+        for (guint j = 0; j < entities->len; j++)
+          pm_bulk_op_add (op, policy, g_ptr_array_index (entities, j));
+      }
+    g_assert_true (pm_sandbox_add_fault (f->sandbox, "latency:1500", &error));
+    dialog = pm_bulk_op_present (op, GTK_WIDGET (f->page));
+    pm_test_wait_until (op_made_one, op, WAIT_MS);
+    g_free (name);
+    name = g_strconcat (prefix, "bulk-running.png", NULL);
+    save_png (dialog, dir, name);
+    g_signal_emit_by_name (find_button (dialog, "_Cancel"), "clicked");
+    wait_op (f, op);
+    pm_sandbox_clear_faults (f->sandbox);
+    spin (300);
+    g_free (name);
+    name = g_strconcat (prefix, "bulk-cancelled.png", NULL);
+    save_png (dialog, dir, name);
+    respond_to (dialog, "close");
   }
 
   fixture_free (f);
@@ -2355,6 +2534,11 @@ main (int   argc,
         g_autofree char *bulk_cancel = g_strdup_printf ("/policies/%s/bulk-cancel", n);
 
         g_test_add_data_func (bulk_cancel, flavour, test_bulk_cancel);
+      }
+      {
+        g_autofree char *many = g_strdup_printf ("/policies/%s/apply-several-from-editor", n);
+
+        g_test_add_data_func (many, flavour, test_apply_many);
       }
       {
         g_autofree char *edit = g_strdup_printf ("/policies/%s/my-networks-edit-warning", n);

@@ -204,6 +204,24 @@ pm_bulk_op_get_results (PmBulkOp *self)
   return G_LIST_MODEL (self->results);
 }
 
+PmPolicy *
+pm_bulk_op_get_policy (PmBulkOp *self,
+                       guint     i)
+{
+  g_return_val_if_fail (PM_IS_BULK_OP (self), NULL);
+  g_return_val_if_fail (i < self->items->len, NULL);
+  return g_array_index (self->items, Item, i).policy;
+}
+
+PmEntity *
+pm_bulk_op_get_entity (PmBulkOp *self,
+                       guint     i)
+{
+  g_return_val_if_fail (PM_IS_BULK_OP (self), NULL);
+  g_return_val_if_fail (i < self->items->len, NULL);
+  return g_array_index (self->items, Item, i).entity;
+}
+
 PmBulkResult
 pm_bulk_op_get_result (PmBulkOp      *self,
                        guint          i,
@@ -551,6 +569,13 @@ on_presented_done (GObject      *source,
   else
     heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u change failed", "%u of %u changes failed", n),
                                op->n_failed, n);
+  if (p->dialog != NULL && op->n_cancelled > 0)
+    {
+      g_autofree char *made = g_strdup_printf (_("%u of %u made"), count_done (op), n);
+
+      gtk_progress_bar_set_fraction (p->progress, n > 0 ? (double) count_done (op) / n : 1.0);
+      gtk_progress_bar_set_text (p->progress, made);
+    }
   if (p->dialog != NULL)
     {
       g_autofree char *body = NULL;

@@ -38,6 +38,11 @@ gboolean     pm_bulk_op_get_running     (PmBulkOp      *self);
 char        *pm_bulk_op_dup_progress    (PmBulkOp      *self);
 /* One line a finished item, in order (a GtkStringList). */
 GListModel  *pm_bulk_op_get_results     (PmBulkOp      *self);
+/* Item i's policy and resource (borrowed). */
+PmPolicy    *pm_bulk_op_get_policy      (PmBulkOp      *self,
+                                         guint          i);
+PmEntity    *pm_bulk_op_get_entity      (PmBulkOp      *self,
+                                         guint          i);
 /* The result of item i; a failure's error (borrowed) in *error. */
 PmBulkResult pm_bulk_op_get_result      (PmBulkOp      *self,
                                          guint          i,

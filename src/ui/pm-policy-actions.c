@@ -1165,13 +1165,19 @@ pm_policy_actions_set_applied (GtkWidget          *parent,
 
 typedef struct
 {
-  GtkWindow          *window;
-  GtkFilter          *filter;
-  GtkSearchEntry     *entry;
-  PmPickerLabelFunc   label;
-  PmPickerChosenFunc  chosen;
-  gpointer            user_data;
-  GDestroyNotify      destroy;
+  GtkWindow              *window;
+  GtkFilter              *filter;
+  GtkSearchEntry         *entry;
+  GListModel             *items;
+  PmPickerLabelFunc       label;
+  PmPickerChosenFunc      chosen;
+  /* Several at once: checked items (item → itself), the Apply button */
+  PmPickerChosenManyFunc  chosen_many;
+  GHashTable             *checked;
+  GtkWidget              *apply;
+  AdwWindowTitle         *title;
+  gpointer                user_data;
+  GDestroyNotify          destroy;
 } Picker;
 
 static void
@@ -1181,6 +1187,8 @@ picker_free (gpointer data)
 
   if (picker->destroy != NULL)
     picker->destroy (picker->user_data);
+  g_clear_pointer (&picker->checked, g_hash_table_unref);
+  g_clear_object (&picker->items);
   g_free (picker);
 }
 
@@ -1208,6 +1216,31 @@ picker_match (gpointer item,
   return strstr (haystack, needle) != NULL;
 }
 
+static void
+picker_update_apply (Picker *picker)
+{
+  guint n = g_hash_table_size (picker->checked);
+  g_autofree char *subtitle = NULL;
+
+  gtk_widget_set_sensitive (picker->apply, n > 0);
+  if (n > 0)
+    subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u selected", "%u selected", n), n);
+  adw_window_title_set_subtitle (picker->title, subtitle);
+}
+
+static void
+picker_check_toggled (GtkCheckButton *check,
+                      Picker         *picker)
+{
+  gpointer item = g_object_get_data (G_OBJECT (check), "item");
+
+  if (gtk_check_button_get_active (check))
+    g_hash_table_add (picker->checked, g_object_ref (item));
+  else
+    g_hash_table_remove (picker->checked, item);
+  picker_update_apply (picker);
+}
+
 static GtkWidget *
 picker_create_row (gpointer item,
                    gpointer user_data)
@@ -1222,6 +1255,19 @@ picker_create_row (gpointer item,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   g_object_set_data_full (G_OBJECT (row), "item", g_object_ref (item), g_object_unref);
+  if (picker->chosen_many != NULL)
+    {
+      GtkWidget *check = gtk_check_button_new ();
+
+      /* Rows are made again as the search changes: the check is kept. */
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (picker->checked, item));
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+      g_object_set_data_full (G_OBJECT (check), "item", g_object_ref (item), g_object_unref);
+      g_signal_connect (check, "toggled", G_CALLBACK (picker_check_toggled), picker);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+    }
   return row;
 }
 
@@ -1232,7 +1278,30 @@ picker_row_activated (GtkListBox    *list,
 {
   gpointer item = g_object_get_data (G_OBJECT (row), "item");
 
+  /* With checks, activating a row toggles its check (activatable-widget). */
+  if (picker->chosen_many != NULL)
+    return;
   picker->chosen (item, picker->user_data);
+  gtk_window_close (picker->window);
+}
+
+static void
+picker_apply_clicked (GtkButton *button,
+                      Picker    *picker)
+{
+  g_autoptr(GPtrArray) chosen = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* In the list's order, not the order they were checked in. */
+  for (guint i = 0; i < g_list_model_get_n_items (picker->items); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (picker->items, i);
+
+      if (g_hash_table_contains (picker->checked, item))
+        g_ptr_array_add (chosen, g_steal_pointer (&item));
+    }
+  if (chosen->len == 0)
+    return;
+  picker->chosen_many (chosen, picker->user_data);
   gtk_window_close (picker->window);
 }
 
@@ -1243,37 +1312,45 @@ picker_search_changed (GtkSearchEntry *entry,
   gtk_filter_changed (picker->filter, GTK_FILTER_CHANGE_DIFFERENT);
 }
 
-GtkWidget *
-pm_picker_present (GtkWidget          *parent,
-                   const char         *title,
-                   GListModel         *items,
-                   PmPickerLabelFunc   label,
-                   PmPickerChosenFunc  chosen,
-                   gpointer            user_data,
-                   GDestroyNotify      destroy)
+static GtkWidget *
+picker_build (Picker     *picker,
+              GtkWidget  *parent,
+              const char *title,
+              GListModel *items)
 {
-  Picker *picker = g_new0 (Picker, 1);
   GtkRoot *root = gtk_widget_get_root (parent);
   GtkWidget *window, *box, *header, *scrolled, *list, *placeholder;
   GtkFilterListModel *filtered;
 
-  picker->label = label;
-  picker->chosen = chosen;
-  picker->user_data = user_data;
-  picker->destroy = destroy;
-
+  picker->items = g_object_ref (items);
   window = adw_window_new ();
   picker->window = GTK_WINDOW (window);
   gtk_window_set_title (GTK_WINDOW (window), title);
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
-  gtk_window_set_default_size (GTK_WINDOW (window), 420, 480);
+  gtk_window_set_default_size (GTK_WINDOW (window), picker->chosen_many != NULL ? 520 : 420, 480);
   g_object_set_data_full (G_OBJECT (window), "picker", picker, picker_free);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   header = adw_header_bar_new ();
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (title, NULL));
+  picker->title = ADW_WINDOW_TITLE (adw_window_title_new (title, NULL));
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (picker->title));
+  if (picker->chosen_many != NULL)
+    {
+      GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+
+      /* A dialog's header: Cancel and Apply instead of the close button. */
+      adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+      adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
+      g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_close), window);
+      adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
+      picker->apply = gtk_button_new_with_mnemonic (_("_Apply"));
+      gtk_widget_add_css_class (picker->apply, "suggested-action");
+      g_signal_connect (picker->apply, "clicked", G_CALLBACK (picker_apply_clicked), picker);
+      adw_header_bar_pack_end (ADW_HEADER_BAR (header), picker->apply);
+      picker_update_apply (picker);
+    }
   gtk_box_append (GTK_BOX (box), header);
 
   picker->entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
@@ -1316,6 +1393,43 @@ pm_picker_present (GtkWidget          *parent,
   g_set_weak_pointer (&last_dialog, window);
   gtk_window_present (GTK_WINDOW (window));
   return window;
+}
+
+GtkWidget *
+pm_picker_present (GtkWidget          *parent,
+                   const char         *title,
+                   GListModel         *items,
+                   PmPickerLabelFunc   label,
+                   PmPickerChosenFunc  chosen,
+                   gpointer            user_data,
+                   GDestroyNotify      destroy)
+{
+  Picker *picker = g_new0 (Picker, 1);
+
+  picker->label = label;
+  picker->chosen = chosen;
+  picker->user_data = user_data;
+  picker->destroy = destroy;
+  return picker_build (picker, parent, title, items);
+}
+
+GtkWidget *
+pm_picker_present_many (GtkWidget              *parent,
+                        const char             *title,
+                        GListModel             *items,
+                        PmPickerLabelFunc       label,
+                        PmPickerChosenManyFunc  chosen,
+                        gpointer                user_data,
+                        GDestroyNotify          destroy)
+{
+  Picker *picker = g_new0 (Picker, 1);
+
+  picker->label = label;
+  picker->chosen_many = chosen;
+  picker->checked = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
+  picker->user_data = user_data;
+  picker->destroy = destroy;
+  return picker_build (picker, parent, title, items);
 }
 
 /* Bulk apply or detach picker */

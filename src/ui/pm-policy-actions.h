@@ -117,6 +117,17 @@ GtkWidget *pm_picker_present             (GtkWidget          *parent,
                                           PmPickerChosenFunc  chosen,
                                           gpointer            user_data,
                                           GDestroyNotify      destroy);
+/* The same list with a check on each row (kept while searching) and
+ * Cancel and Apply in the header: Apply calls chosen with the checked
+ * items, in the list's order. */
+typedef void  (*PmPickerChosenManyFunc) (GPtrArray *items, gpointer user_data);
+GtkWidget *pm_picker_present_many        (GtkWidget              *parent,
+                                          const char             *title,
+                                          GListModel             *items,
+                                          PmPickerLabelFunc       label,
+                                          PmPickerChosenManyFunc  chosen,
+                                          gpointer                user_data,
+                                          GDestroyNotify          destroy);
 
 /* The picker for a bulk apply or detach of selected items (all policies
  * or all entities, non-empty): lists the other kind, keeping to apply
