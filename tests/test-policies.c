@@ -1198,6 +1198,10 @@ test_my_networks_preferences (gconstpointer data)
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   add_network (prefs, "203.0.113.0/24");
   g_assert_nonnull (strstr (pm_preferences_window_get_network_message (prefs), "already"));
+  /* Enter in the empty row does nothing. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  add_network (prefs, "   ");
+  g_assert_null (pm_preferences_window_get_network_message (prefs));
   g_clear_pointer (&networks, g_strfreev);
   networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
   g_assert_cmpuint (g_strv_length (networks), ==, 2);

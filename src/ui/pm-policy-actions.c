@@ -241,7 +241,6 @@ pm_policy_describe_impact (PmPolicy  *policy,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-
 static gboolean
 filters_ingress (PmPolicy *policy)
 {
@@ -324,28 +323,21 @@ append_my_networks_hint (GString  *text,
                              "you connect from in Preferences, under My networks."));
 }
 
-/* body, with the warning about my networks first when one of them loses
- * access, or that warning in *warning (if non-NULL) for the caller to put
- * first; and the hint when none are set. Takes body. */
+/* The warning about my networks for this change in *warning (or NULL),
+ * and body with, where none are set, a hint where to set them. Takes body. */
 static char *
 with_my_access (char       *body,
                 PmSession  *session,
                 PmPolicy   *policy,
                 PmPolicy   *edited,
                 GPtrArray  *entities,
-                char      **warning_out)
+                char      **warning)
 {
-  g_autofree char *owned = body;
   g_auto(GStrv) networks = pm_my_networks_dup ();
-  g_autofree char *warning = pm_policy_describe_my_access (session, policy, edited, entities,
-                                                           (const char * const *) networks);
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) text = g_string_new (body);
 
-  if (warning_out != NULL)
-    *warning_out = g_steal_pointer (&warning);
-  else if (warning != NULL)
-    g_string_append_printf (text, "%s\n\n", warning);
-  g_string_append (text, owned);
+  g_free (body);
+  *warning = pm_policy_describe_my_access (session, policy, edited, entities, (const char * const *) networks);
   append_my_networks_hint (text, policy);
   return g_string_free (g_steal_pointer (&text), FALSE);
 }

@@ -242,8 +242,12 @@ on_network_apply (PmPreferencesWindow *self)
   g_autoptr(GStrvBuilder) builder = NULL;
   g_auto(GStrv) networks = NULL;
   g_auto(GStrv) updated = NULL;
+  g_autofree char *typed = g_strstrip (g_strdup (text != NULL ? text : ""));
   gboolean adjusted;
 
+  /* Enter in the empty row adds nothing and says nothing. */
+  if (*typed == '\0')
+    return;
   network = pm_my_networks_parse (text, &adjusted, &error);
   if (network == NULL)
     {
@@ -265,11 +269,7 @@ on_network_apply (PmPreferencesWindow *self)
   g_settings_set_strv (self->settings, PM_MY_NETWORKS_KEY, (const char * const *) updated);
 
   if (adjusted)
-    {
-      g_autofree char *typed = g_strstrip (g_strdup (text));
-
-      message = g_strdup_printf (_("Added %s, the network that %s belongs to."), network, typed);
-    }
+    message = g_strdup_printf (_("Added %s, the network that %s belongs to."), network, typed);
   gtk_editable_set_text (GTK_EDITABLE (self->network_entry), "");
   show_network_message (self, message, FALSE);
 }
