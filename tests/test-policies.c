@@ -1394,6 +1394,10 @@ test_delete_associated (gconstpointer data)
   if (serverless)
     g_assert_nonnull (strstr (body, "Platform observability will have no network security policy left"));
   g_assert_nonnull (strstr (body, serverless ? "Product search" : "EU customer search"));
+  /* Without my networks, a hint where to set them, where someone could
+   * be kept out (Product search keeps a private connection policy); none
+   * where every resource is left open. */
+  g_assert_true ((strstr (body, "under My networks") != NULL) == serverless);
 
   /* Cancel changes nothing. */
   respond ("cancel");

@@ -310,27 +310,30 @@ pm_policy_describe_my_access (PmSession          *session,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-/* Where no networks are set, a hint where to set them, for a change to
- * what is let in. */
+/* Where no networks are set, a hint where to set them, for a change that
+ * could keep someone out (not one that leaves resources open to all). */
 static void
 append_my_networks_hint (GString  *text,
-                         PmPolicy *policy)
+                         PmPolicy *policy,
+                         gboolean  could_refuse)
 {
   g_auto(GStrv) networks = pm_my_networks_dup ();
 
-  if (networks[0] == NULL && filters_ingress (policy))
+  if (networks[0] == NULL && could_refuse && filters_ingress (policy))
     g_string_append (text, _("\n\nTo be warned before a change keeps you out, list the addresses "
                              "you connect from in Preferences, under My networks."));
 }
 
 /* The warning about my networks for this change in *warning (or NULL),
- * and body with, where none are set, a hint where to set them. Takes body. */
+ * and body with, where none are set and could_refuse, a hint where to set
+ * them. Takes body. */
 static char *
 with_my_access (char       *body,
                 PmSession  *session,
                 PmPolicy   *policy,
                 PmPolicy   *edited,
                 GPtrArray  *entities,
+                gboolean    could_refuse,
                 char      **warning)
 {
   g_auto(GStrv) networks = pm_my_networks_dup ();
@@ -338,7 +341,7 @@ with_my_access (char       *body,
 
   g_free (body);
   *warning = pm_policy_describe_my_access (session, policy, edited, entities, (const char * const *) networks);
-  append_my_networks_hint (text, policy);
+  append_my_networks_hint (text, policy, could_refuse);
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
@@ -387,7 +390,8 @@ describe_removal (PmSession  *session,
 
       g_string_append (opening, impact);
     }
-  return with_my_access (g_string_free (g_steal_pointer (&opening), FALSE), session, policy, NULL, entities, warning);
+  return with_my_access (g_string_free (g_steal_pointer (&opening), FALSE), session, policy, NULL, entities,
+                         closing->len > 0, warning);
 }
 
 char *
@@ -432,7 +436,7 @@ pm_policy_describe_edit_impact (PmSession *session,
   if (entities->len == 0)
     return NULL;
   impact = with_my_access (pm_policy_describe_impact (original, entities, removed),
-                           session, original, edited, entities, &warning);
+                           session, original, edited, entities, TRUE, &warning);
   if (warning == NULL)
     return g_steal_pointer (&impact);
   if (lost != NULL)
