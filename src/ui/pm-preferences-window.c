@@ -211,15 +211,18 @@ show_network_message (PmPreferencesWindow *self,
 {
   gtk_label_set_text (self->network_message, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->network_message), text != NULL);
+  /* A refusal in red, beside the row in red; a note otherwise. */
   if (error)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->network_entry), "error");
       gtk_widget_add_css_class (GTK_WIDGET (self->network_message), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->network_message), "dim-label");
     }
   else
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->network_entry), "error");
       gtk_widget_remove_css_class (GTK_WIDGET (self->network_message), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->network_message), "dim-label");
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->network_entry), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   text != NULL ? text : "", -1);
