@@ -13,11 +13,14 @@
 
 #include "pm-bulk-op.h"
 #include "pm-entities-page.h"
+#include "pm-my-networks.h"
 #include "pm-policies-page.h"
 #include "pm-policy-actions.h"
 #include "pm-policy-editor.h"
+#include "pm-preferences-window.h"
 #include "pm-sandbox.h"
 #include "pm-screenshots.h"
+#include "pm-test-api.h"
 #include "pm-test-util.h"
 
 #define WAIT_MS 15000
@@ -558,6 +561,16 @@ test_search (gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, total);
   pm_policies_page_set_region_filter (f->page, "us-east-1");
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, state_count (f, "region", "us-east-1"));
+  if (f->flavour == PM_FLAVOUR_ECE)
+    {
+      /* An installation's own region name, and a search within it. */
+      pm_policies_page_set_region_filter (f->page, "ece-region");
+      g_assert_cmpuint (g_list_model_get_n_items (model), ==, state_count (f, "region", "ece-region"));
+      g_assert_cmpuint (g_list_model_get_n_items (model), >=, 1);
+      pm_policies_page_set_search_text (f->page, "10.0.0.0/8");
+      g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+      pm_policies_page_set_search_text (f->page, "");
+    }
 
   /* Ctrl+F's action opens the search bar. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.search", NULL));
@@ -980,26 +993,40 @@ applied_count (gpointer data)
   return g_list_model_get_n_items (pm_policy_editor_get_applied_to (data));
 }
 
-static gboolean
-applied_is_one (gpointer data)
-{
-  return applied_count (data) == 1;
-}
+/* The count the editor's "Applied to" list is waited for. */
+static guint applied_target;
 
 static gboolean
-applied_is_zero (gpointer data)
+applied_reached (gpointer data)
 {
-  return applied_count (data) == 0;
+  return applied_count (data) == applied_target;
 }
+
+/* A policy and a resource it is not applied to, per flavour, and what
+ * detaching it says: EU customer search keeps another policy; Tokyo SIEM
+ * and Security analytics (ECE's own region) have no other one. */
+static const struct
+{
+  const char *policy;
+  const char *entity;
+  const char *detach_impact;
+} associate_cases[] = {
+  [PM_FLAVOUR_HOSTED] = { "Shared services VPC (EU)", "EU customer search",
+                          "will no longer accept traffic from the VPC endpoint" },
+  [PM_FLAVOUR_ECE] = { "Corporate LAN", "Security analytics", "will have no network security policy left" },
+  [PM_FLAVOUR_SERVERLESS] = { "Tokyo office", "Tokyo SIEM", "will have no network security policy left" },
+};
 
 static void
 test_associate (gconstpointer data)
 {
   Fixture *f = fixture_new (GPOINTER_TO_INT (data));
-  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
-  g_autoptr(PmPolicy) policy = g_object_ref (store_policy (f, serverless ? "Tokyo office" : "Shared services VPC (EU)"));
-  g_autoptr(PmEntity) entity = g_object_ref (store_entity (f, serverless ? "Tokyo SIEM" : "EU customer search"));
+  const char *policy_name = associate_cases[f->flavour].policy;
+  const char *entity_name = associate_cases[f->flavour].entity;
+  g_autoptr(PmPolicy) policy = g_object_ref (store_policy (f, policy_name));
+  g_autoptr(PmEntity) entity = g_object_ref (store_entity (f, entity_name));
   PmPolicyEditor *editor;
+  guint applied_before;
   const char *body;
 
   g_assert_nonnull (policy);
@@ -1008,9 +1035,11 @@ test_associate (gconstpointer data)
 
   /* From the policy: apply, then detach. */
   editor = pm_policies_page_open_editor (f->page, policy);
-  g_assert_cmpuint (applied_count (editor), ==, 0);
+  applied_before = applied_count (editor);
+  g_assert_cmpuint (applied_before, ==, f->flavour == PM_FLAVOUR_ECE ? 1 : 0);
   pm_policy_editor_apply_to (editor, entity);
-  pm_test_wait_until (applied_is_one, editor, WAIT_MS);
+  applied_target = applied_before + 1;
+  pm_test_wait_until (applied_reached, editor, WAIT_MS);
   wait_holder (f, policy, entity, TRUE);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.remove-association", "s",
@@ -1019,18 +1048,17 @@ test_associate (gconstpointer data)
   body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()));
   g_test_message ("impact: %s", body);
   g_assert_nonnull (strstr (body, pm_entity_get_name (entity)));
-  /* EU customer search keeps another policy; Tokyo SIEM has no other one. */
-  g_assert_nonnull (strstr (body, serverless ? "will have no network security policy left"
-                                             : "will no longer accept traffic from the VPC endpoint"));
+  g_assert_nonnull (strstr (body, associate_cases[f->flavour].detach_impact));
   respond ("detach");
-  pm_test_wait_until (applied_is_zero, editor, WAIT_MS);
+  applied_target = applied_before;
+  pm_test_wait_until (applied_reached, editor, WAIT_MS);
   wait_holder (f, policy, entity, FALSE);
   gtk_window_destroy (GTK_WINDOW (editor));
   pm_test_wait_until (editor_closed, f, WAIT_MS);
 
   /* From the entity: its policies, apply one, detach it. */
-  g_set_object (&policy, store_policy (f, serverless ? "Tokyo office" : "Shared services VPC (EU)"));
-  g_set_object (&entity, store_entity (f, serverless ? "Tokyo SIEM" : "EU customer search"));
+  g_set_object (&policy, store_policy (f, policy_name));
+  g_set_object (&entity, store_entity (f, entity_name));
   g_assert_true (pm_entities_page_select (f->entities, pm_entity_get_id (entity)));
   {
     guint before = g_list_model_get_n_items (pm_entities_page_get_policies (f->entities));
@@ -1042,7 +1070,7 @@ test_associate (gconstpointer data)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->entities), "entities.remove-policy", "s",
                                                pm_policy_get_id (policy)));
     respond ("detach");
-    wait_holder (f, policy, store_entity (f, serverless ? "Tokyo SIEM" : "EU customer search"), FALSE);
+    wait_holder (f, policy, store_entity (f, entity_name), FALSE);
     g_assert_cmpuint (g_list_model_get_n_items (pm_entities_page_get_policies (f->entities)), ==, before);
   }
 
@@ -1090,6 +1118,240 @@ test_conflict (gconstpointer data)
   fixture_free (f);
 }
 
+/* Tests: my networks */
+
+static guint assert_named (GtkWidget *root);
+
+static void
+set_my_networks (const char *first,
+                 ...)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) networks = NULL;
+  va_list args;
+
+  va_start (args, first);
+  for (const char *network = first; network != NULL; network = va_arg (args, const char *))
+    g_strv_builder_add (builder, network);
+  va_end (args);
+  networks = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, PM_MY_NETWORKS_KEY, (const char * const *) networks);
+}
+
+static void
+reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  g_settings_reset (settings, PM_MY_NETWORKS_KEY);
+  g_settings_reset (settings, "confirm-destructive");
+}
+
+static void
+add_network (PmPreferencesWindow *prefs,
+             const char          *text)
+{
+  GtkWidget *entry = find_type (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW);
+
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_signal_emit_by_name (entry, "apply");
+}
+
+static void
+test_my_networks_preferences (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  PmPreferencesWindow *prefs = pm_preferences_window_new (f->window);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_auto(GStrv) networks = NULL;
+  GtkWidget *entry;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
+  entry = find_type (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW);
+  g_assert_nonnull (find_label (GTK_WIDGET (prefs), "No networks yet"));
+
+  /* A typed address in its network: the network is kept, and said so. */
+  add_network (prefs, " 203.0.113.7/24 ");
+  networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
+  g_assert_cmpuint (g_strv_length (networks), ==, 1);
+  g_assert_cmpstr (networks[0], ==, "203.0.113.0/24");
+  g_assert_nonnull (strstr (pm_preferences_window_get_network_message (prefs), "203.0.113.0/24"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+
+  add_network (prefs, "2001:DB8:4000::/48");
+  g_clear_pointer (&networks, g_strfreev);
+  networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
+  g_assert_cmpuint (g_strv_length (networks), ==, 2);
+  g_assert_cmpstr (networks[1], ==, "2001:db8:4000::/48");
+  g_assert_null (pm_preferences_window_get_network_message (prefs));
+
+  /* Refused: not an address, and one already listed. Nothing is lost. */
+  add_network (prefs, "office-wifi");
+  g_test_message ("%s", pm_preferences_window_get_network_message (prefs));
+  g_assert_nonnull (strstr (pm_preferences_window_get_network_message (prefs), "not an IPv4 or IPv6 address"));
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "office-wifi");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "203.0.113.0/2");
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  add_network (prefs, "203.0.113.0/24");
+  g_assert_nonnull (strstr (pm_preferences_window_get_network_message (prefs), "already"));
+  /* Enter in the empty row does nothing. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  add_network (prefs, "   ");
+  g_assert_null (pm_preferences_window_get_network_message (prefs));
+  g_clear_pointer (&networks, g_strfreev);
+  networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
+  g_assert_cmpuint (g_strv_length (networks), ==, 2);
+
+  /* Each row has a named remove button. */
+  spin (100);
+  g_assert_nonnull (find_label (GTK_WIDGET (prefs), "203.0.113.0/24"));
+  g_assert_cmpuint (assert_named (GTK_WIDGET (prefs)), >=, 6);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.remove-network", "s", "203.0.113.0/24"));
+  g_clear_pointer (&networks, g_strfreev);
+  networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
+  g_assert_cmpuint (g_strv_length (networks), ==, 1);
+  g_assert_cmpstr (networks[0], ==, "2001:db8:4000::/48");
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  reset_settings ();
+  fixture_free (f);
+}
+
+static void
+test_my_networks_edit (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
+  PmPolicyEditor *editor;
+  GtkWidget *dialog;
+  const char *body;
+  g_autofree char *expected = NULL;
+  g_autoptr(JsonObject) after = NULL;
+
+  /* Removing the head office block from Office networks. */
+  editor = pm_policies_page_open_editor (f->page, store_policy (f, "Office networks"));
+  g_assert_cmpstr (field_text (editor, "rules[0].source"), ==, "203.0.113.0/24");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.rule-remove", "u", 0));
+
+  /* From the branch, the user keeps their access: the usual impact. */
+  set_my_networks ("198.51.100.17", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  dialog = pm_policy_editor_get_dialog (editor);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Save and Refuse This Traffic?");
+  g_assert_null (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "You will no longer reach"));
+  respond_to (dialog, "cancel");
+
+  /* From the head office, they would lose it: said first. */
+  set_my_networks ("198.51.100.17", "203.0.113.7", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  dialog = pm_policy_editor_get_dialog (editor);
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  g_test_message ("%s", body);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Save and Lose Your Own Access?");
+  expected = g_strdup_printf ("You will no longer reach %s from 203.0.113.7 (My networks).",
+                              serverless ? "Product search" : "Search production");
+  g_assert_true (g_str_has_prefix (body, expected) || g_str_has_prefix (body, "You will no longer reach"));
+  g_assert_nonnull (strstr (body, expected));
+  if (serverless)
+    g_assert_nonnull (strstr (body, "Platform observability from 203.0.113.7"));
+  g_assert_nonnull (strstr (body, "will no longer accept traffic from 203.0.113.0/24"));
+  /* Saving anyway saves. */
+  respond_to (dialog, "save");
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+  after = state_policy (f, "Office networks");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (after, "rules")), ==, 1);
+
+  reset_settings ();
+  fixture_free (f);
+}
+
+static void
+test_my_networks_delete (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
+  const char *holder = serverless ? "Product search" : "Search production";
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *expected = g_strdup_printf ("You will no longer reach %s from 203.0.113.7 (My networks).", holder);
+  g_autofree char *id = NULL;
+  PmPolicyEditor *editor;
+  GtkWidget *dialog;
+  const char *body;
+
+  /* The holder keeps a private connection policy once Office networks
+   * goes (Serverless's demo data has it so; Hosted gets it here). */
+  if (!serverless)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (pm_test_api_associate (pm_session_get_api (f->session),
+                                            pm_policy_get_id (store_policy (f, "Application VPC")),
+                                            store_entity (f, holder), TRUE, &error));
+      g_assert_no_error (error);
+      pm_session_refresh (f->session);
+      pm_test_wait_until (stores_loaded, f, WAIT_MS);
+    }
+  id = g_strdup (pm_policy_get_id (store_policy (f, "Office networks")));
+  set_my_networks ("203.0.113.7", NULL);
+  /* Losing one's own access asks even when destructive actions do not. */
+  g_settings_set_boolean (settings, "confirm-destructive", FALSE);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.delete", "s", id));
+  pm_test_wait_until (dialog_open, NULL, WAIT_MS);
+  dialog = pm_policy_actions_get_dialog ();
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  g_test_message ("%s", body);
+  g_assert_true (g_str_has_prefix (body, expected));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "detach"));
+  respond ("cancel");
+  spin (50);
+  g_assert_nonnull (store_policy (f, "Office networks"));
+
+  /* Detaching it from the editor says the same, first. */
+  editor = pm_policies_page_open_editor (f->page, store_policy (f, "Office networks"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.remove-association", "s",
+                                             pm_entity_get_id (store_entity (f, holder))));
+  pm_test_wait_until (dialog_open, NULL, WAIT_MS);
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()));
+  g_test_message ("%s", body);
+  g_assert_true (g_str_has_prefix (body, expected));
+  respond ("detach");
+  wait_holder (f, store_policy (f, "Office networks"), store_entity (f, holder), FALSE);
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+
+  /* Applying it again gives the access back: no question asked. */
+  reset_settings ();
+  set_my_networks ("203.0.113.7", NULL);
+  g_assert_null (pm_policy_actions_set_applied (GTK_WIDGET (f->page), f->session, store_policy (f, "Office networks"),
+                                                store_entity (f, holder), TRUE, NULL, NULL));
+  wait_holder (f, store_policy (f, "Office networks"), store_entity (f, holder), TRUE);
+
+  /* Applying an IP filter that leaves the user out to a resource open so
+   * far asks first. */
+  {
+    PmPolicy *vpn = store_policy (f, "Corporate VPN (EU)");
+    PmEntity *open = store_entity (f, serverless ? "EU logs" : "Tokyo storefront");
+
+    dialog = pm_policy_actions_set_applied (GTK_WIDGET (f->page), f->session, vpn, open, TRUE, NULL, NULL);
+    g_assert_nonnull (dialog);
+    body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+    g_test_message ("%s", body);
+    g_assert_nonnull (strstr (body, pm_entity_get_name (open)));
+    g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "apply"));
+    respond_to (dialog, "cancel");
+    spin (50);
+    g_assert_true (holders_are (f, pm_policy_get_id (vpn), pm_entity_get_id (open), FALSE));
+  }
+
+  reset_settings ();
+  fixture_free (f);
+}
+
 /* Tests: deleting an associated policy detaches it first */
 
 static gboolean
@@ -1132,6 +1394,10 @@ test_delete_associated (gconstpointer data)
   if (serverless)
     g_assert_nonnull (strstr (body, "Platform observability will have no network security policy left"));
   g_assert_nonnull (strstr (body, serverless ? "Product search" : "EU customer search"));
+  /* Without my networks, a hint where to set them, where someone could
+   * be kept out (Product search keeps a private connection policy); none
+   * where every resource is left open. */
+  g_assert_true ((strstr (body, "under My networks") != NULL) == serverless);
 
   /* Cancel changes nothing. */
   respond ("cancel");
@@ -1624,6 +1890,182 @@ typedef struct
   const char *old_id;
 } Restored;
 
+/* Tests: cancelling a bulk change stops the items not sent yet */
+
+static gboolean
+op_made_one (gpointer data)
+{
+  return pm_bulk_op_get_n_done (data) >= 1;
+}
+
+static void
+test_bulk_cancel (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
+  const char *region = serverless ? "eu-west-1" : "ap-northeast-1";
+  g_autoptr(PmEntity) entity = g_object_ref (store_entity (f, serverless ? "EU logs" : "Tokyo storefront"));
+  g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(PmBulkOp) op = pm_bulk_op_new (f->session, TRUE);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog, *cancel;
+  guint made = 0, cancelled = 0;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Bulk %u", i + 1);
+      g_autofree char *source = g_strdup_printf ("192.0.2.%u", i + 1);
+
+      g_ptr_array_add (created, create_policy (f, name, region, source));
+    }
+  for (guint i = 0; i < created->len; i++)
+    pm_bulk_op_add (op, store_policy (f, pm_policy_get_name (g_ptr_array_index (created, i))), entity);
+
+  /* Each change takes a while: time to cancel in the middle. */
+  g_assert_true (pm_sandbox_add_fault (f->sandbox, serverless ? "latency:400@PATCH" : "latency:400@POST", &error));
+  g_assert_no_error (error);
+  dialog = pm_bulk_op_present (op, GTK_WIDGET (f->page));
+  cancel = find_button (dialog, "_Cancel");
+  g_assert_nonnull (cancel);
+  g_assert_true (gtk_widget_get_visible (cancel));
+  pm_test_wait_until (op_made_one, op, WAIT_MS);
+  g_signal_emit_by_name (cancel, "clicked");
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Cancelling…");
+  g_assert_false (gtk_widget_get_sensitive (cancel));
+  wait_op (f, op);
+  pm_sandbox_clear_faults (f->sandbox);
+
+  /* What was sent was made (the one in flight included); the rest was not
+   * sent, and says so. */
+  for (guint i = 0; i < created->len; i++)
+    {
+      PmPolicy *policy = g_ptr_array_index (created, i);
+      const char *line = result_line (op, pm_policy_get_name (policy));
+      PmBulkResult result = pm_bulk_op_get_result (op, i, NULL);
+
+      g_assert_true (result == PM_BULK_RESULT_DONE || result == PM_BULK_RESULT_CANCELLED);
+      if (result == PM_BULK_RESULT_DONE)
+        {
+          made++;
+          g_assert_true (has_prefix (line, "Applied"));
+          g_assert_cmpuint (cancelled, ==, 0);
+        }
+      else
+        {
+          cancelled++;
+          g_assert_true (has_prefix (line, "Not done (cancelled)"));
+        }
+      g_assert_true (holders_are (f, pm_policy_get_id (policy), pm_entity_get_id (entity),
+                                  result == PM_BULK_RESULT_DONE));
+    }
+  g_assert_cmpuint (made, >=, 1);
+  g_assert_cmpuint (cancelled, >=, 1);
+  g_assert_cmpuint (pm_bulk_op_get_n_cancelled (op), ==, cancelled);
+  g_assert_cmpuint (pm_bulk_op_get_n_failed (op), ==, 0);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Cancelled");
+  g_assert_false (gtk_widget_get_visible (cancel));
+
+  /* Undo takes back what was made. */
+  respond_to (dialog, "close");
+  click_undo ();
+  for (guint i = 0; i < made; i++)
+    wait_holder (f, g_ptr_array_index (created, i), entity, FALSE);
+
+  fixture_free (f);
+}
+
+/* Tests: the editor's "Applied to" picker takes several at once */
+
+typedef struct
+{
+  PmPolicyEditor *editor;
+  guint           n;
+} AppliedWait;
+
+static gboolean
+applied_reached_n (gpointer data)
+{
+  AppliedWait *w = data;
+
+  return applied_count (w->editor) == w->n;
+}
+
+static GtkWidget *
+picker_row (GtkWidget  *picker,
+            const char *name)
+{
+  GtkWidget *list = find_type (picker, GTK_TYPE_LIST_BOX);
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), i)) != NULL; i++)
+    if (g_strcmp0 (pm_entity_get_name (g_object_get_data (G_OBJECT (row), "item")), name) == 0)
+      return GTK_WIDGET (row);
+  return NULL;
+}
+
+static void
+test_apply_many (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  gboolean serverless = f->flavour == PM_FLAVOUR_SERVERLESS;
+  const char *names[2] = { serverless ? "Product search" : "EU customer search",
+                           serverless ? "Platform observability" : "Analytics (EU)" };
+  g_autoptr(PmPolicy) policy = create_policy (f, "Several at once", serverless ? "us-east-1" : "eu-west-1",
+                                              "192.0.2.99");
+  PmPolicyEditor *editor = pm_policies_page_open_editor (f->page, store_policy (f, "Several at once"));
+  GtkWidget *picker, *apply, *search, *dialog;
+  AppliedWait w = { editor, 2 };
+
+  g_assert_cmpuint (applied_count (editor), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-association", NULL));
+  picker = pm_policy_actions_get_dialog ();
+  g_assert_nonnull (picker);
+  gtk_test_widget_wait_for_draw (picker);
+  apply = find_button (picker, "_Apply");
+  g_assert_nonnull (apply);
+  g_assert_false (gtk_widget_get_sensitive (apply));
+  g_assert_cmpuint (assert_named (picker), >=, 2);   /* Cancel, Apply; each check is named after its row */
+
+  /* Check one; a search that hides it keeps it checked. */
+  g_assert_nonnull (picker_row (picker, names[0]));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_type (picker_row (picker, names[0]), GTK_TYPE_CHECK_BUTTON)), TRUE);
+  g_assert_true (gtk_widget_get_sensitive (apply));
+  search = find_type (picker, GTK_TYPE_SEARCH_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (search), names[1]);
+  g_signal_emit_by_name (search, "search-changed");
+  g_assert_null (picker_row (picker, names[0]));
+  /* Activating a row checks it, as its check would. */
+  g_assert_true (gtk_widget_activate (picker_row (picker, names[1])));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (find_type (picker_row (picker, names[1]),
+                                                                           GTK_TYPE_CHECK_BUTTON))));
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  g_signal_emit_by_name (search, "search-changed");
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (find_type (picker_row (picker, names[0]),
+                                                                           GTK_TYPE_CHECK_BUTTON))));
+  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (find_type (picker, ADW_TYPE_WINDOW_TITLE))),
+                   ==, "2 selected");
+
+  /* Apply: one bulk change, a result for each, both in the list. */
+  g_signal_emit_by_name (apply, "clicked");
+  dialog = pm_policy_actions_get_dialog ();
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  pm_test_wait_until (applied_reached_n, &w, WAIT_MS);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    wait_holder (f, policy, store_entity (f, names[i]), TRUE);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Applied");
+  {
+    GtkWidget *results = find_type (dialog, GTK_TYPE_LIST_BOX);
+    guint rows = 0;
+
+    while (gtk_list_box_get_row_at_index (GTK_LIST_BOX (results), rows) != NULL)
+      rows++;
+    g_assert_cmpuint (rows, ==, 2);
+  }
+  respond_to (dialog, "close");
+
+  fixture_free (f);
+}
+
 static gboolean
 restored (gpointer data)
 {
@@ -1792,6 +2234,8 @@ is_control (GtkWidget *widget)
     return FALSE;
   if (gtk_widget_get_ancestor (widget, GTK_TYPE_SEARCH_ENTRY) != NULL)
     return FALSE;
+  if (gtk_widget_get_ancestor (widget, GTK_TYPE_SPIN_BUTTON) != NULL)
+    return FALSE;
   return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || ADW_IS_ENTRY_ROW (widget)
          || ADW_IS_COMBO_ROW (widget) || GTK_IS_DROP_DOWN (widget);
 }
@@ -1942,6 +2386,93 @@ test_screenshots (gconstpointer data)
     g_free (name);
     name = g_strconcat (prefix, "bulk-results.png", NULL);
     save_png (pm_policy_actions_get_dialog (), dir, name);
+    respond_to (pm_policy_actions_get_dialog (), "close");
+  }
+
+  /* My networks: the preferences, and the warning that comes first. */
+  set_my_networks ("203.0.113.7", "2001:db8:4000::/48", NULL);
+  {
+    PmPreferencesWindow *prefs = pm_preferences_window_new (f->window);
+
+    gtk_window_present (GTK_WINDOW (prefs));
+    add_network (prefs, "198.51.100.23/24");
+    g_free (name);
+    name = g_strconcat (prefix, "preferences-my-networks.png", NULL);
+    save_png (GTK_WIDGET (prefs), dir, name);
+    add_network (prefs, "office-wifi");
+    g_free (name);
+    name = g_strconcat (prefix, "preferences-my-networks-error.png", NULL);
+    save_png (GTK_WIDGET (prefs), dir, name);
+    gtk_window_destroy (GTK_WINDOW (prefs));
+  }
+  editor = pm_policies_page_open_editor (f->page, store_policy (f, "Office networks"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.rule-remove", "u", 0));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  g_free (name);
+  name = g_strconcat (prefix, "impact-my-networks.png", NULL);
+  save_png (pm_policy_editor_get_dialog (editor), dir, name);
+  respond_to (pm_policy_editor_get_dialog (editor), "cancel");
+  spin (50);
+
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+
+  /* The "Applied to" picker of a new policy, two checked. */
+  {
+    g_autoptr(PmPolicy) branches = create_policy (f, "Branch offices", serverless ? "us-east-1" : "eu-west-1",
+                                                  "198.51.100.0/24");
+
+    editor = pm_policies_page_open_editor (f->page, store_policy (f, "Branch offices"));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-association", NULL));
+  {
+    GtkWidget *picker = pm_policy_actions_get_dialog ();
+    GtkWidget *list = find_type (picker, GTK_TYPE_LIST_BOX);
+
+    for (int i = 0; i < 2; i++)
+      {
+        GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), i);
+
+        if (row != NULL)
+          gtk_check_button_set_active (GTK_CHECK_BUTTON (find_type (GTK_WIDGET (row), GTK_TYPE_CHECK_BUTTON)), TRUE);
+      }
+    g_free (name);
+    name = g_strconcat (prefix, "picker-several.png", NULL);
+    save_png (picker, dir, name);
+    gtk_window_destroy (GTK_WINDOW (picker));
+  }
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+  reset_settings ();
+
+  /* A slow bulk change, while it runs: progress and Cancel. */
+  {
+    g_autoptr(PmBulkOp) op = pm_bulk_op_new (f->session, FALSE);
+    g_autoptr(GError) error = NULL;
+    const char *held[] = { "Office networks", "Corporate VPN (EU)", "Application VPC" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+      {
+        PmPolicy *policy = store_policy (f, held[i]);
+        g_autoptr(GPtrArray) entities = pm_policy_dup_entities (f->session, policy);
+
+        for (guint j = 0; j < entities->len; j++)
+          pm_bulk_op_add (op, policy, g_ptr_array_index (entities, j));
+      }
+    g_assert_true (pm_sandbox_add_fault (f->sandbox, "latency:1500", &error));
+    dialog = pm_bulk_op_present (op, GTK_WIDGET (f->page));
+    pm_test_wait_until (op_made_one, op, WAIT_MS);
+    g_free (name);
+    name = g_strconcat (prefix, "bulk-running.png", NULL);
+    save_png (dialog, dir, name);
+    g_signal_emit_by_name (find_button (dialog, "_Cancel"), "clicked");
+    wait_op (f, op);
+    pm_sandbox_clear_faults (f->sandbox);
+    spin (300);
+    g_free (name);
+    name = g_strconcat (prefix, "bulk-cancelled.png", NULL);
+    save_png (dialog, dir, name);
+    respond_to (dialog, "close");
   }
 
   fixture_free (f);
@@ -1981,9 +2512,12 @@ main (int   argc,
 
       g_test_add_data_func (list, flavour, test_list);
       g_test_add_data_func (crud, flavour, test_crud);
+      /* ECE speaks the Hosted rulesets API: the same cases, on its flavour. */
+      g_test_add_data_func (search, flavour, test_search);
+      g_test_add_data_func (associate, flavour, test_associate);
+      g_test_add_data_func (del, flavour, test_delete_associated);
       if (flavours[i].flavour == PM_FLAVOUR_ECE)
         continue;
-      g_test_add_data_func (search, flavour, test_search);
       {
         g_autofree char *states = g_strdup_printf ("/policies/%s/loading-error-empty", n);
 
@@ -1991,8 +2525,6 @@ main (int   argc,
       }
       g_test_add_data_func (invalid, flavour, test_invalid);
       g_test_add_data_func (api_error, flavour, test_api_error);
-      g_test_add_data_func (associate, flavour, test_associate);
-      g_test_add_data_func (del, flavour, test_delete_associated);
       g_test_add_data_func (impact, flavour, test_edit_impact);
       g_test_add_data_func (import, flavour, test_import);
       {
@@ -2006,8 +2538,27 @@ main (int   argc,
         g_test_add_data_func (bulk_entities, flavour, test_bulk_entities);
         g_test_add_data_func (undo, flavour, test_undo);
       }
+      {
+        g_autofree char *bulk_cancel = g_strdup_printf ("/policies/%s/bulk-cancel", n);
+
+        g_test_add_data_func (bulk_cancel, flavour, test_bulk_cancel);
+      }
+      {
+        g_autofree char *many = g_strdup_printf ("/policies/%s/apply-several-from-editor", n);
+
+        g_test_add_data_func (many, flavour, test_apply_many);
+      }
+      {
+        g_autofree char *edit = g_strdup_printf ("/policies/%s/my-networks-edit-warning", n);
+        g_autofree char *del_warning = g_strdup_printf ("/policies/%s/my-networks-delete-detach-apply", n);
+
+        g_test_add_data_func (edit, flavour, test_my_networks_edit);
+        g_test_add_data_func (del_warning, flavour, test_my_networks_delete);
+      }
     }
   g_test_add_data_func ("/policies/serverless/if-match-conflict", NULL, test_conflict);
+  g_test_add_data_func ("/policies/hosted/my-networks-preferences", GINT_TO_POINTER (PM_FLAVOUR_HOSTED),
+                        test_my_networks_preferences);
   g_test_add_data_func ("/policies/hosted/controls-named", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_named);
   g_test_add_data_func ("/policies/hosted/screenshots", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_screenshots);
   g_test_add_data_func ("/policies/serverless/screenshots", GINT_TO_POINTER (PM_FLAVOUR_SERVERLESS), test_screenshots);

@@ -10,6 +10,7 @@
 
 #include "pm-bulk-op.h"
 #include "pm-error-text.h"
+#include "pm-my-networks.h"
 #include "pm-policy-actions.h"
 
 typedef struct
@@ -29,6 +30,7 @@ struct _PmBulkOp
   GtkStringList *results;
   guint          n_done;
   guint          n_failed;
+  guint          n_cancelled;
   gboolean       apply;
   gboolean       running;
   gboolean       check_current;
@@ -173,6 +175,13 @@ pm_bulk_op_get_n_failed (PmBulkOp *self)
   return self->n_failed;
 }
 
+guint
+pm_bulk_op_get_n_cancelled (PmBulkOp *self)
+{
+  g_return_val_if_fail (PM_IS_BULK_OP (self), 0);
+  return self->n_cancelled;
+}
+
 gboolean
 pm_bulk_op_get_running (PmBulkOp *self)
 {
@@ -193,6 +202,24 @@ pm_bulk_op_get_results (PmBulkOp *self)
 {
   g_return_val_if_fail (PM_IS_BULK_OP (self), NULL);
   return G_LIST_MODEL (self->results);
+}
+
+PmPolicy *
+pm_bulk_op_get_policy (PmBulkOp *self,
+                       guint     i)
+{
+  g_return_val_if_fail (PM_IS_BULK_OP (self), NULL);
+  g_return_val_if_fail (i < self->items->len, NULL);
+  return g_array_index (self->items, Item, i).policy;
+}
+
+PmEntity *
+pm_bulk_op_get_entity (PmBulkOp *self,
+                       guint     i)
+{
+  g_return_val_if_fail (PM_IS_BULK_OP (self), NULL);
+  g_return_val_if_fail (i < self->items->len, NULL);
+  return g_array_index (self->items, Item, i).entity;
 }
 
 PmBulkResult
@@ -291,6 +318,12 @@ item_finish (PmBulkOp     *self,
       line = self->apply ? g_strdup_printf (_("Failed: “%s” on %s — %s"), policy, entity, why)
                          : g_strdup_printf (_("Failed: “%s” from %s — %s"), policy, entity, why);
     }
+  else if (result == PM_BULK_RESULT_CANCELLED)
+    {
+      self->n_cancelled++;
+      line = self->apply ? g_strdup_printf (_("Not done (cancelled): “%s” on %s"), policy, entity)
+                         : g_strdup_printf (_("Not done (cancelled): “%s” from %s"), policy, entity);
+    }
   else if (result == PM_BULK_RESULT_UNCHANGED)
     line = self->apply ? g_strdup_printf (_("Already applied: “%s” on %s"), policy, entity)
                        : g_strdup_printf (_("Not applied: “%s” on %s"), policy, entity);
@@ -339,7 +372,7 @@ run_next (GTask *task)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
       pm_policy_store_refresh_async (pm_session_get_policies (self->session), NULL, NULL, NULL);
       pm_entity_store_refresh_async (pm_session_get_entities (self->session), NULL, NULL, NULL);
-      g_task_return_boolean (task, self->n_failed == 0);
+      g_task_return_boolean (task, self->n_failed == 0 && self->n_cancelled == 0);
       g_object_unref (task);
       return;
     }
@@ -355,10 +388,7 @@ run_next (GTask *task)
   }
   if (g_cancellable_is_cancelled (cancellable))
     {
-      GError *error = NULL;
-
-      g_cancellable_set_error_if_cancelled (cancellable, &error);
-      item_finish (self, item, PM_BULK_RESULT_FAILED, error);
+      item_finish (self, item, PM_BULK_RESULT_CANCELLED, NULL);
       run_next (task);
       return;
     }
@@ -382,13 +412,15 @@ run_next (GTask *task)
     }
 
   /* One at a time: a Serverless project is rewritten whole with If-Match,
-   * so two changes to one project must not race each other. */
+   * so two changes to one project must not race each other. Not cancelled
+   * once sent: the server may have acted on it already, and the results
+   * must say what was done. */
   if (self->apply)
     pm_api_associate_async (api, pm_policy_get_id (item->policy), item->entity,
-                            cancellable, on_item_done, task);
+                            NULL, on_item_done, task);
   else
     pm_api_disassociate_async (api, pm_policy_get_id (item->policy), item->entity,
-                               cancellable, on_item_done, task);
+                               NULL, on_item_done, task);
 }
 
 void
@@ -426,6 +458,8 @@ typedef struct
   GtkWidget        *parent;
   AdwMessageDialog *dialog;
   GtkProgressBar   *progress;
+  GtkWidget        *cancel;
+  GCancellable     *cancellable;
   gulong            handler;
 } Presented;
 
@@ -435,8 +469,23 @@ presented_free (Presented *p)
   g_clear_signal_handler (&p->handler, p->op);
   g_clear_object (&p->op);
   g_clear_object (&p->parent);
+  g_clear_object (&p->cancellable);
   g_clear_weak_pointer (&p->dialog);
+  g_clear_weak_pointer (&p->cancel);
   g_free (p);
+}
+
+static void
+on_cancel_clicked (GtkButton *button,
+                   Presented *p)
+{
+  g_cancellable_cancel (p->cancellable);
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  if (p->dialog != NULL)
+    {
+      adw_message_dialog_set_heading (p->dialog, _("Cancelling…"));
+      adw_message_dialog_set_body (p->dialog, _("The change being made now finishes; the others are not made."));
+    }
 }
 
 static void
@@ -508,21 +557,49 @@ on_presented_done (GObject      *source,
   g_autofree char *toast = NULL;
 
   pm_bulk_op_run_finish (op, result, NULL);
-  if (op->n_failed == 0)
+  if (p->cancel != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (p->cancel, p);
+      gtk_widget_set_visible (p->cancel, FALSE);
+    }
+  if (op->n_cancelled > 0)
+    heading = g_strdup (_("Cancelled"));
+  else if (op->n_failed == 0)
     heading = g_strdup (op->apply ? _("Applied") : _("Detached"));
   else
     heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u change failed", "%u of %u changes failed", n),
                                op->n_failed, n);
+  if (p->dialog != NULL && op->n_cancelled > 0)
+    {
+      g_autofree char *made = g_strdup_printf (_("%u of %u made"), count_done (op), n);
+
+      gtk_progress_bar_set_fraction (p->progress, n > 0 ? (double) count_done (op) / n : 1.0);
+      gtk_progress_bar_set_text (p->progress, made);
+    }
   if (p->dialog != NULL)
     {
+      g_autofree char *body = NULL;
+
+      if (op->n_cancelled > 0)
+        body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%u change was not made. The ones made before stay made; "
+                                             "Undo in the notification takes them back. Each line says what happened.",
+                                             "%u changes were not made. The ones made before stay made; "
+                                             "Undo in the notification takes them back. Each line says what happened.",
+                                             op->n_cancelled), op->n_cancelled);
+      else
+        body = g_strdup (op->n_failed > 0 ? _("The other changes were made. Each line says what happened.")
+                                          : _("Every change was made."));
       adw_message_dialog_set_heading (p->dialog, heading);
-      adw_message_dialog_set_body (p->dialog, op->n_failed > 0 ? _("The other changes were made. Each line says what happened.")
-                                                               : _("Every change was made."));
+      adw_message_dialog_set_body (p->dialog, body);
     }
 
-  toast = op->n_failed == 0
-          ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change made", "%u changes made", n), n)
-          : g_strdup_printf (_("%u of %u changes failed"), op->n_failed, n);
+  if (op->n_cancelled > 0)
+    toast = g_strdup_printf (_("%u of %u changes made, the rest cancelled"), count_done (op), n);
+  else if (op->n_failed == 0)
+    toast = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change made", "%u changes made", n), n);
+  else
+    toast = g_strdup_printf (_("%u of %u changes failed"), op->n_failed, n);
   g_object_set_data_full (G_OBJECT (op), "pm-parent", g_object_ref (p->parent), g_object_unref);
   if (count_done (op) > 0)
     pm_policy_actions_toast_with_undo (p->parent, toast, undo_bulk, g_object_ref (op), g_object_unref);
@@ -549,10 +626,23 @@ pm_bulk_op_present (PmBulkOp  *self,
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  p->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_progress_bar_set_show_text (p->progress, TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (p->progress), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Progress"), -1);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (p->progress));
+  {
+    GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+    GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+
+    p->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+    gtk_progress_bar_set_show_text (p->progress, TRUE);
+    gtk_widget_set_hexpand (GTK_WIDGET (p->progress), TRUE);
+    gtk_widget_set_valign (GTK_WIDGET (p->progress), GTK_ALIGN_CENTER);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (p->progress), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Progress"), -1);
+    gtk_box_append (GTK_BOX (row), GTK_WIDGET (p->progress));
+    /* Stops the changes not made yet; Close only hides the dialog. */
+    gtk_widget_set_tooltip_text (cancel, _("Stop before the next change"));
+    g_signal_connect (cancel, "clicked", G_CALLBACK (on_cancel_clicked), p);
+    g_set_weak_pointer (&p->cancel, cancel);
+    gtk_box_append (GTK_BOX (row), cancel);
+    gtk_box_append (GTK_BOX (box), row);
+  }
 
   list = gtk_list_box_new ();
   gtk_widget_add_css_class (list, "boxed-list");
@@ -576,7 +666,8 @@ pm_bulk_op_present (PmBulkOp  *self,
   pm_policy_actions_set_dialog (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
   on_progress (self, NULL, p);
-  pm_bulk_op_run_async (self, NULL, on_presented_done, p);
+  p->cancellable = g_cancellable_new ();
+  pm_bulk_op_run_async (self, p->cancellable, on_presented_done, p);
   return dialog;
 }
 
@@ -589,9 +680,29 @@ on_confirm_response (AdwMessageDialog *dialog,
 
   /* One answer per dialog: closing it afterwards must not answer again. */
   g_signal_handlers_disconnect_by_data (dialog, self);
-  if (g_strcmp0 (response, "detach") == 0 && parent != NULL)
+  if ((g_strcmp0 (response, "detach") == 0 || g_strcmp0 (response, "apply") == 0) && parent != NULL)
     pm_bulk_op_present (self, parent);
   g_object_unref (self);
+}
+
+/* Which of my networks lose access to which resource, all items taken
+ * together, or NULL. */
+static char *
+describe_my_access (PmBulkOp *self)
+{
+  g_auto(GStrv) networks = pm_my_networks_dup ();
+  g_autoptr(GPtrArray) entities = g_ptr_array_new ();
+  g_autoptr(GPtrArray) policies = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      Item *item = &g_array_index (self->items, Item, i);
+
+      g_ptr_array_add (entities, item->entity);
+      g_ptr_array_add (policies, item->policy);
+    }
+  return pm_my_networks_describe_change (self->session, entities, policies, self->apply,
+                                         (const char * const *) networks);
 }
 
 GtkWidget *
@@ -600,6 +711,7 @@ pm_bulk_op_confirm_and_present (PmBulkOp  *self,
 {
   g_autoptr(GString) body = g_string_new (NULL);
   g_autofree char *heading = NULL;
+  g_autofree char *warning = NULL;
   GtkRoot *root;
   GtkWidget *dialog;
   guint n;
@@ -607,32 +719,49 @@ pm_bulk_op_confirm_and_present (PmBulkOp  *self,
   g_return_val_if_fail (PM_IS_BULK_OP (self), NULL);
   g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
 
-  if (self->apply || !pm_policy_actions_should_confirm (parent))
+  /* Losing one's own access always asks first. */
+  warning = describe_my_access (self);
+  if (warning == NULL && (self->apply || !pm_policy_actions_should_confirm (parent)))
     return pm_bulk_op_present (self, parent);
 
   n = self->items->len;
-  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Detach %u policy?", "Detach %u policies?", n), n);
-  for (guint i = 0; i < n; i++)
+  if (warning != NULL)
+    g_string_append_printf (body, "%s\n\n", warning);
+  if (self->apply)
     {
-      Item *item = &g_array_index (self->items, Item, i);
-      g_autoptr(GPtrArray) entities = g_ptr_array_new ();
-      g_autofree char *impact = NULL;
-
-      g_ptr_array_add (entities, item->entity);
-      impact = pm_policy_describe_impact (item->policy, entities, NULL);
-      g_string_append_printf (body, _("“%s” from %s"), pm_policy_get_name (item->policy),
-                              pm_entity_get_name (item->entity));
-      if (impact != NULL && *impact != '\0')
-        g_string_append_printf (body, ": %s", impact);
-      g_string_append_c (body, '\n');
+      heading = g_strdup (_("Apply and Lose Your Own Access?"));
+      g_string_append (body, _("Once a resource has a network security policy, only the traffic that "
+                               "one of its policies allows reaches it."));
     }
-  g_string_append (body, _("\nYou can undo it for a few seconds afterwards."));
+  else
+    {
+      heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Detach %u policy?", "Detach %u policies?", n), n);
+      for (guint i = 0; i < n; i++)
+        {
+          Item *item = &g_array_index (self->items, Item, i);
+          g_autoptr(GPtrArray) entities = g_ptr_array_new ();
+          g_autofree char *impact = NULL;
+
+          g_ptr_array_add (entities, item->entity);
+          impact = pm_policy_describe_impact (item->policy, entities, NULL);
+          g_string_append_printf (body, _("“%s” from %s"), pm_policy_get_name (item->policy),
+                                  pm_entity_get_name (item->entity));
+          if (impact != NULL && *impact != '\0')
+            g_string_append_printf (body, ": %s", impact);
+          g_string_append_c (body, '\n');
+        }
+      g_string_append (body, _("\nYou can undo it for a few seconds afterwards."));
+    }
 
   root = gtk_widget_get_root (parent);
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body->str);
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "detach", _("_Detach"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "detach", ADW_RESPONSE_DESTRUCTIVE);
+  if (self->apply)
+    adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "apply", _("_Apply"), NULL);
+  else
+    adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "detach", _("_Detach"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), self->apply ? "apply" : "detach",
+                                              ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "pm-parent", g_object_ref (parent), g_object_unref);

@@ -10,6 +10,7 @@
 
 #include "pm-bulk-op.h"
 #include "pm-error-text.h"
+#include "pm-my-networks.h"
 #include "pm-policy-actions.h"
 #include "pm-region-catalog.h"
 
@@ -248,12 +249,110 @@ filters_ingress (PmPolicy *policy)
   return type != PM_POLICY_TYPE_EGRESS_FIREWALL && type != PM_POLICY_TYPE_UNKNOWN;
 }
 
-/* Traffic is open to everyone on a resource with no ingress policy at all:
- * taking its last one away lets everything in rather than refusing it. */
+/* My networks: whether the user keeps reaching what they manage */
+
+static gboolean
+same_policy (PmPolicy *a,
+             PmPolicy *b)
+{
+  return a == b || (pm_policy_get_id (a) != NULL && g_strcmp0 (pm_policy_get_id (a), pm_policy_get_id (b)) == 0);
+}
+
+char *
+pm_policy_describe_my_access (PmSession          *session,
+                              PmPolicy           *policy,
+                              PmPolicy           *edited,
+                              GPtrArray          *entities,
+                              const char * const *networks)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (PM_IS_SESSION (session), NULL);
+  g_return_val_if_fail (PM_IS_POLICY (policy), NULL);
+
+  if (networks == NULL || networks[0] == NULL || entities == NULL)
+    return NULL;
+
+  for (guint e = 0; e < entities->len; e++)
+    {
+      PmEntity *entity = g_ptr_array_index (entities, e);
+      g_autoptr(GPtrArray) before = pm_entity_dup_policies (session, entity);
+      g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GPtrArray) lost = NULL;
+      gboolean held = FALSE;
+
+      for (guint i = 0; i < before->len; i++)
+        {
+          PmPolicy *kept = g_ptr_array_index (before, i);
+
+          if (same_policy (kept, policy))
+            held = TRUE;
+          else
+            g_ptr_array_add (after, g_object_ref (kept));
+        }
+      /* The stores may not know of the association yet. */
+      if (!held)
+        g_ptr_array_add (before, g_object_ref (policy));
+      if (edited != NULL)
+        g_ptr_array_add (after, g_object_ref (edited));
+
+      lost = pm_my_networks_lost (networks, before, after);
+      if (lost->len > 0)
+        {
+          g_autofree char *line = pm_my_networks_describe_loss (entity, lost);
+
+          g_string_append_printf (text, "%s\n", line);
+        }
+    }
+  if (text->len == 0)
+    return NULL;
+  g_string_truncate (text, text->len - 1);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Where no networks are set, a hint where to set them, for a change that
+ * could keep someone out (not one that leaves resources open to all). */
+static void
+append_my_networks_hint (GString  *text,
+                         PmPolicy *policy,
+                         gboolean  could_refuse)
+{
+  g_auto(GStrv) networks = pm_my_networks_dup ();
+
+  if (networks[0] == NULL && could_refuse && filters_ingress (policy))
+    g_string_append (text, _("\n\nTo be warned before a change keeps you out, list the addresses "
+                             "you connect from in Preferences, under My networks."));
+}
+
+/* The warning about my networks for this change in *warning (or NULL),
+ * and body with, where none are set and could_refuse, a hint where to set
+ * them. Takes body. */
 static char *
-describe_removal (PmSession *session,
-                  PmPolicy  *policy,
-                  GPtrArray *entities)
+with_my_access (char       *body,
+                PmSession  *session,
+                PmPolicy   *policy,
+                PmPolicy   *edited,
+                GPtrArray  *entities,
+                gboolean    could_refuse,
+                char      **warning)
+{
+  g_auto(GStrv) networks = pm_my_networks_dup ();
+  g_autoptr(GString) text = g_string_new (body);
+
+  g_free (body);
+  *warning = pm_policy_describe_my_access (session, policy, edited, entities, (const char * const *) networks);
+  append_my_networks_hint (text, policy, could_refuse);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Traffic is open to everyone on a resource with no ingress policy at all:
+ * taking its last one away lets everything in rather than refusing it.
+ * The warning about my networks, if any, goes to *warning. */
+static char *
+describe_removal (PmSession  *session,
+                  PmPolicy   *policy,
+                  GPtrArray  *entities,
+                  char      **warning)
 {
   g_autoptr(GPtrArray) closing = g_ptr_array_new ();
   g_autoptr(GString) opening = g_string_new (NULL);
@@ -284,26 +383,28 @@ describe_removal (PmSession *session,
     }
 
   if (closing->len == 0 && opening->len > 0)
+    g_string_truncate (opening, opening->len - 1);
+  else
     {
-      g_string_truncate (opening, opening->len - 1);
-      return g_string_free (g_steal_pointer (&opening), FALSE);
-    }
-  {
-    g_autofree char *impact = pm_policy_describe_impact (policy, closing, NULL);
+      g_autofree char *impact = pm_policy_describe_impact (policy, closing, NULL);
 
-    g_string_append (opening, impact);
-  }
-  return g_string_free (g_steal_pointer (&opening), FALSE);
+      g_string_append (opening, impact);
+    }
+  return with_my_access (g_string_free (g_steal_pointer (&opening), FALSE), session, policy, NULL, entities,
+                         closing->len > 0, warning);
 }
 
 char *
 pm_policy_describe_edit_impact (PmSession *session,
                                 PmPolicy  *original,
-                                PmPolicy  *edited)
+                                PmPolicy  *edited,
+                                gboolean  *lost)
 {
   g_autoptr(GHashTable) kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) entities = NULL;
+  g_autofree char *impact = NULL;
+  g_autofree char *warning = NULL;
   PmPolicyType type = pm_policy_get_policy_type (original);
   GListModel *model;
 
@@ -326,13 +427,21 @@ pm_policy_describe_edit_impact (PmSession *session,
       if (key != NULL && !g_hash_table_contains (kept, key))
         g_ptr_array_add (removed, g_steal_pointer (&rule));
     }
+  if (lost != NULL)
+    *lost = FALSE;
   if (removed->len == 0)
     return NULL;
 
   entities = pm_policy_dup_entities (session, original);
   if (entities->len == 0)
     return NULL;
-  return pm_policy_describe_impact (original, entities, removed);
+  impact = with_my_access (pm_policy_describe_impact (original, entities, removed),
+                           session, original, edited, entities, TRUE, &warning);
+  if (warning == NULL)
+    return g_steal_pointer (&impact);
+  if (lost != NULL)
+    *lost = TRUE;
+  return g_strdup_printf ("%s\n\n%s", warning, impact);
 }
 
 /* Dialogs and toasts */
@@ -797,6 +906,8 @@ pm_policy_actions_delete (GtkWidget          *parent,
 {
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
+  g_autofree char *impact = NULL;
+  g_autofree char *warning = NULL;
   AdwMessageDialog *dialog;
   Op *op;
 
@@ -806,9 +917,12 @@ pm_policy_actions_delete (GtkWidget          *parent,
 
   op = op_new (parent, session, policy, done, user_data);
   op->entities = pm_policy_dup_entities (session, policy);
+  if (op->entities->len > 0)
+    impact = describe_removal (session, policy, op->entities, &warning);
 
-  /* Undone from the toast by re-creating it: ask only when asked to. */
-  if (!pm_policy_actions_should_confirm (parent))
+  /* Undone from the toast by re-creating it: ask only when asked to, or
+   * when the user would lose their own access. */
+  if (warning == NULL && !pm_policy_actions_should_confirm (parent))
     {
       detach_next (op);
       return NULL;
@@ -826,12 +940,13 @@ pm_policy_actions_delete (GtkWidget          *parent,
   else
     {
       g_autofree char *names = join_names (op->entities);
-      g_autofree char *impact = describe_removal (session, policy, op->entities);
+      g_autofree char *text = NULL;
 
       heading = g_strdup_printf (_("“%s” is still in use"), pm_policy_get_name (policy));
-      body = g_strdup_printf (_("It is applied to %s, and a policy in use cannot be deleted. "
+      text = g_strdup_printf (_("It is applied to %s, and a policy in use cannot be deleted. "
                                 "Detach it from each of them first, then delete it?\n\n%s"),
                               names, impact);
+      body = warning != NULL ? g_strdup_printf ("%s\n\n%s", warning, text) : g_steal_pointer (&text);
       dialog = present_dialog (parent, heading, body);
       adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "detach", _("_Detach and Delete"), NULL);
       adw_message_dialog_set_response_appearance (dialog, "detach", ADW_RESPONSE_DESTRUCTIVE);
@@ -940,16 +1055,32 @@ run_set_applied (Op *op)
 }
 
 static void
-on_detach_response (AdwMessageDialog *dialog,
+on_confirm_set_applied (AdwMessageDialog *dialog,
                     const char       *response,
                     Op               *op)
 {
   /* One answer per dialog: closing it afterwards must not answer again. */
   g_signal_handlers_disconnect_by_data (dialog, op);
-  if (g_strcmp0 (response, "detach") == 0)
+  if (g_strcmp0 (response, "detach") == 0 || g_strcmp0 (response, "apply") == 0)
     run_set_applied (op);
   else
     op_finish (op, FALSE);
+}
+
+/* Applying a policy can keep the user out too: the first ingress policy
+ * of a resource, or one without their network. */
+static char *
+describe_my_access_on_apply (PmSession *session,
+                             PmPolicy  *policy,
+                             PmEntity  *entity)
+{
+  g_auto(GStrv) networks = pm_my_networks_dup ();
+  g_autoptr(GPtrArray) entities = g_ptr_array_new ();
+  g_autoptr(GPtrArray) policies = g_ptr_array_new ();
+
+  g_ptr_array_add (entities, entity);
+  g_ptr_array_add (policies, policy);
+  return pm_my_networks_describe_change (session, entities, policies, TRUE, (const char * const *) networks);
 }
 
 GtkWidget *
@@ -964,6 +1095,7 @@ pm_policy_actions_set_applied (GtkWidget          *parent,
   g_autoptr(GPtrArray) entities = NULL;
   g_autofree char *heading = NULL;
   g_autofree char *impact = NULL;
+  g_autofree char *warning = NULL;
   AdwMessageDialog *dialog;
   Op *op;
 
@@ -978,27 +1110,50 @@ pm_policy_actions_set_applied (GtkWidget          *parent,
 
   if (apply)
     {
-      run_set_applied (op);
-      return NULL;
+      warning = describe_my_access_on_apply (session, policy, entity);
+      if (warning == NULL)
+        {
+          run_set_applied (op);
+          return NULL;
+        }
+      heading = g_strdup_printf (_("Apply “%s” and Lose Your Own Access?"), pm_policy_get_name (policy));
+      impact = g_strdup_printf ("%s\n\n%s", warning,
+                                _("Once a resource has a network security policy, only the traffic that "
+                                  "one of its policies allows reaches it."));
+      dialog = present_dialog (parent, heading, impact);
+      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "apply", _("_Apply"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "apply", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (dialog, "cancel");
+      adw_message_dialog_set_close_response (dialog, "cancel");
+      g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_set_applied), op);
+      return GTK_WIDGET (dialog);
     }
 
-  /* A detach can be undone from its toast: ask only when asked to. */
-  if (!pm_policy_actions_should_confirm (parent))
+  entities = g_ptr_array_new ();
+  g_ptr_array_add (entities, entity);
+  impact = describe_removal (session, policy, entities, &warning);
+
+  /* A detach can be undone from its toast: ask only when asked to, or
+   * when the user would lose their own access. */
+  if (warning == NULL && !pm_policy_actions_should_confirm (parent))
     {
       run_set_applied (op);
       return NULL;
     }
 
-  entities = g_ptr_array_new ();
-  g_ptr_array_add (entities, entity);
-  impact = describe_removal (session, policy, entities);
+  if (warning != NULL)
+    {
+      g_autofree char *text = g_steal_pointer (&impact);
+
+      impact = g_strdup_printf ("%s\n\n%s", warning, text);
+    }
   heading = g_strdup_printf (_("Detach “%s” from %s?"), pm_policy_get_name (policy), pm_entity_get_name (entity));
   dialog = present_dialog (parent, heading, impact);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "detach", _("_Detach"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "detach", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (on_detach_response), op);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_set_applied), op);
   return GTK_WIDGET (dialog);
 }
 
@@ -1006,13 +1161,19 @@ pm_policy_actions_set_applied (GtkWidget          *parent,
 
 typedef struct
 {
-  GtkWindow          *window;
-  GtkFilter          *filter;
-  GtkSearchEntry     *entry;
-  PmPickerLabelFunc   label;
-  PmPickerChosenFunc  chosen;
-  gpointer            user_data;
-  GDestroyNotify      destroy;
+  GtkWindow              *window;
+  GtkFilter              *filter;
+  GtkSearchEntry         *entry;
+  GListModel             *items;
+  PmPickerLabelFunc       label;
+  PmPickerChosenFunc      chosen;
+  /* Several at once: checked items (item → itself), the Apply button */
+  PmPickerChosenManyFunc  chosen_many;
+  GHashTable             *checked;
+  GtkWidget              *apply;
+  AdwWindowTitle         *title;
+  gpointer                user_data;
+  GDestroyNotify          destroy;
 } Picker;
 
 static void
@@ -1022,6 +1183,8 @@ picker_free (gpointer data)
 
   if (picker->destroy != NULL)
     picker->destroy (picker->user_data);
+  g_clear_pointer (&picker->checked, g_hash_table_unref);
+  g_clear_object (&picker->items);
   g_free (picker);
 }
 
@@ -1049,6 +1212,31 @@ picker_match (gpointer item,
   return strstr (haystack, needle) != NULL;
 }
 
+static void
+picker_update_apply (Picker *picker)
+{
+  guint n = g_hash_table_size (picker->checked);
+  g_autofree char *subtitle = NULL;
+
+  gtk_widget_set_sensitive (picker->apply, n > 0);
+  if (n > 0)
+    subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u selected", "%u selected", n), n);
+  adw_window_title_set_subtitle (picker->title, subtitle);
+}
+
+static void
+picker_check_toggled (GtkCheckButton *check,
+                      Picker         *picker)
+{
+  gpointer item = g_object_get_data (G_OBJECT (check), "item");
+
+  if (gtk_check_button_get_active (check))
+    g_hash_table_add (picker->checked, g_object_ref (item));
+  else
+    g_hash_table_remove (picker->checked, item);
+  picker_update_apply (picker);
+}
+
 static GtkWidget *
 picker_create_row (gpointer item,
                    gpointer user_data)
@@ -1063,6 +1251,19 @@ picker_create_row (gpointer item,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   g_object_set_data_full (G_OBJECT (row), "item", g_object_ref (item), g_object_unref);
+  if (picker->chosen_many != NULL)
+    {
+      GtkWidget *check = gtk_check_button_new ();
+
+      /* Rows are made again as the search changes: the check is kept. */
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (picker->checked, item));
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+      g_object_set_data_full (G_OBJECT (check), "item", g_object_ref (item), g_object_unref);
+      g_signal_connect (check, "toggled", G_CALLBACK (picker_check_toggled), picker);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+    }
   return row;
 }
 
@@ -1073,7 +1274,30 @@ picker_row_activated (GtkListBox    *list,
 {
   gpointer item = g_object_get_data (G_OBJECT (row), "item");
 
+  /* With checks, activating a row toggles its check (activatable-widget). */
+  if (picker->chosen_many != NULL)
+    return;
   picker->chosen (item, picker->user_data);
+  gtk_window_close (picker->window);
+}
+
+static void
+picker_apply_clicked (GtkButton *button,
+                      Picker    *picker)
+{
+  g_autoptr(GPtrArray) chosen = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* In the list's order, not the order they were checked in. */
+  for (guint i = 0; i < g_list_model_get_n_items (picker->items); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (picker->items, i);
+
+      if (g_hash_table_contains (picker->checked, item))
+        g_ptr_array_add (chosen, g_steal_pointer (&item));
+    }
+  if (chosen->len == 0)
+    return;
+  picker->chosen_many (chosen, picker->user_data);
   gtk_window_close (picker->window);
 }
 
@@ -1084,37 +1308,45 @@ picker_search_changed (GtkSearchEntry *entry,
   gtk_filter_changed (picker->filter, GTK_FILTER_CHANGE_DIFFERENT);
 }
 
-GtkWidget *
-pm_picker_present (GtkWidget          *parent,
-                   const char         *title,
-                   GListModel         *items,
-                   PmPickerLabelFunc   label,
-                   PmPickerChosenFunc  chosen,
-                   gpointer            user_data,
-                   GDestroyNotify      destroy)
+static GtkWidget *
+picker_build (Picker     *picker,
+              GtkWidget  *parent,
+              const char *title,
+              GListModel *items)
 {
-  Picker *picker = g_new0 (Picker, 1);
   GtkRoot *root = gtk_widget_get_root (parent);
   GtkWidget *window, *box, *header, *scrolled, *list, *placeholder;
   GtkFilterListModel *filtered;
 
-  picker->label = label;
-  picker->chosen = chosen;
-  picker->user_data = user_data;
-  picker->destroy = destroy;
-
+  picker->items = g_object_ref (items);
   window = adw_window_new ();
   picker->window = GTK_WINDOW (window);
   gtk_window_set_title (GTK_WINDOW (window), title);
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
-  gtk_window_set_default_size (GTK_WINDOW (window), 420, 480);
+  gtk_window_set_default_size (GTK_WINDOW (window), picker->chosen_many != NULL ? 520 : 420, 480);
   g_object_set_data_full (G_OBJECT (window), "picker", picker, picker_free);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   header = adw_header_bar_new ();
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (title, NULL));
+  picker->title = ADW_WINDOW_TITLE (adw_window_title_new (title, NULL));
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (picker->title));
+  if (picker->chosen_many != NULL)
+    {
+      GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+
+      /* A dialog's header: Cancel and Apply instead of the close button. */
+      adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+      adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
+      g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_close), window);
+      adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
+      picker->apply = gtk_button_new_with_mnemonic (_("_Apply"));
+      gtk_widget_add_css_class (picker->apply, "suggested-action");
+      g_signal_connect (picker->apply, "clicked", G_CALLBACK (picker_apply_clicked), picker);
+      adw_header_bar_pack_end (ADW_HEADER_BAR (header), picker->apply);
+      picker_update_apply (picker);
+    }
   gtk_box_append (GTK_BOX (box), header);
 
   picker->entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
@@ -1157,6 +1389,43 @@ pm_picker_present (GtkWidget          *parent,
   g_set_weak_pointer (&last_dialog, window);
   gtk_window_present (GTK_WINDOW (window));
   return window;
+}
+
+GtkWidget *
+pm_picker_present (GtkWidget          *parent,
+                   const char         *title,
+                   GListModel         *items,
+                   PmPickerLabelFunc   label,
+                   PmPickerChosenFunc  chosen,
+                   gpointer            user_data,
+                   GDestroyNotify      destroy)
+{
+  Picker *picker = g_new0 (Picker, 1);
+
+  picker->label = label;
+  picker->chosen = chosen;
+  picker->user_data = user_data;
+  picker->destroy = destroy;
+  return picker_build (picker, parent, title, items);
+}
+
+GtkWidget *
+pm_picker_present_many (GtkWidget              *parent,
+                        const char             *title,
+                        GListModel             *items,
+                        PmPickerLabelFunc       label,
+                        PmPickerChosenManyFunc  chosen,
+                        gpointer                user_data,
+                        GDestroyNotify          destroy)
+{
+  Picker *picker = g_new0 (Picker, 1);
+
+  picker->label = label;
+  picker->chosen_many = chosen;
+  picker->checked = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
+  picker->user_data = user_data;
+  picker->destroy = destroy;
+  return picker_build (picker, parent, title, items);
 }
 
 /* Bulk apply or detach picker */

@@ -37,15 +37,27 @@ char      *pm_policy_describe_impact     (PmPolicy    *policy,
                                           GPtrArray   *entities,
                                           GPtrArray   *rules);
 /* The impact of saving `edited` over `original`: rules it loses on the
- * resources that hold it, or NULL when nothing is refused. */
+ * resources that hold it, or NULL when nothing is refused. First, when
+ * one of my networks (Preferences) can no longer reach one of them, a
+ * warning, and *lost (if non-NULL) is set. */
 char      *pm_policy_describe_edit_impact (PmSession  *session,
                                            PmPolicy   *original,
-                                           PmPolicy   *edited);
+                                           PmPolicy   *edited,
+                                           gboolean   *lost);
+/* Which of `networks` (addresses or CIDR blocks) can no longer reach
+ * which of `entities` once `policy` is replaced by `edited` (NULL: once
+ * it is taken away from them), one sentence a line; NULL when none. */
+char      *pm_policy_describe_my_access   (PmSession          *session,
+                                           PmPolicy           *policy,
+                                           PmPolicy           *edited,
+                                           GPtrArray          *entities,
+                                           const char * const *networks);
 
 /* Delete a policy: unassociated, after a destructive confirmation; still
- * associated, after listing the resources and offering "Detach and delete".
+ * associated, after listing the resources and offering "Detach and delete"
+ * (first saying which of my networks would lose access to which of them).
  * Returns the dialog it presented (borrowed; responses "cancel", "delete",
- * "detach"), or NULL when confirm-destructive is off. Either way the toast
+ * "detach"), or NULL when confirm-destructive is off and none would. Either way the toast
  * offers Undo: the policy is created again (with a new id) and applied to
  * what held it. */
 GtkWidget *pm_policy_actions_delete      (GtkWidget          *parent,
@@ -57,7 +69,9 @@ GtkWidget *pm_policy_actions_delete      (GtkWidget          *parent,
 /* Apply (associate) or detach a policy. Detaching confirms first with the
  * impact (unless confirm-destructive is off) and returns that dialog
  * (responses "cancel", "detach"), then offers Undo in its toast; applying
- * returns NULL. A Serverless If-Match conflict presents a dialog (responses
+ * returns NULL. Either confirms first, whatever the setting, when one of
+ * my networks (Preferences) would lose access (responses "cancel" and
+ * "detach" or "apply"). A Serverless If-Match conflict presents a dialog (responses
  * "cancel", "reapply") instead of overwriting. */
 GtkWidget *pm_policy_actions_set_applied (GtkWidget          *parent,
                                           PmSession          *session,
@@ -103,6 +117,17 @@ GtkWidget *pm_picker_present             (GtkWidget          *parent,
                                           PmPickerChosenFunc  chosen,
                                           gpointer            user_data,
                                           GDestroyNotify      destroy);
+/* The same list with a check on each row (kept while searching) and
+ * Cancel and Apply in the header: Apply calls chosen with the checked
+ * items, in the list's order. */
+typedef void  (*PmPickerChosenManyFunc) (GPtrArray *items, gpointer user_data);
+GtkWidget *pm_picker_present_many        (GtkWidget              *parent,
+                                          const char             *title,
+                                          GListModel             *items,
+                                          PmPickerLabelFunc       label,
+                                          PmPickerChosenManyFunc  chosen,
+                                          gpointer                user_data,
+                                          GDestroyNotify          destroy);
 
 /* The picker for a bulk apply or detach of selected items (all policies
  * or all entities, non-empty): lists the other kind, keeping to apply

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pm-bulk-op.h"
 #include "pm-error-text.h"
 #include "pm-json.h"
 #include "pm-policy-actions.h"
@@ -709,20 +710,22 @@ save_action (GtkWidget  *widget,
   PmPolicyEditor *self = PM_POLICY_EDITOR (widget);
   g_autofree char *impact = NULL;
   AdwMessageDialog *dialog;
+  gboolean lost = FALSE;
 
   revalidate (self);
   if (self->problems != NULL || self->busy)
     return;
 
   if (!self->is_new && self->original != NULL)
-    impact = pm_policy_describe_edit_impact (self->session, self->original, self->policy);
+    impact = pm_policy_describe_edit_impact (self->session, self->original, self->policy, &lost);
   if (impact == NULL)
     {
       send_save (self);
       return;
     }
 
-  dialog = ADW_MESSAGE_DIALOG (present_dialog (self, _("Save and Refuse This Traffic?"), impact));
+  dialog = ADW_MESSAGE_DIALOG (present_dialog (self, lost ? _("Save and Lose Your Own Access?")
+                                                          : _("Save and Refuse This Traffic?"), impact));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "save", _("_Save"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
@@ -1260,11 +1263,53 @@ entity_label (gpointer item,
                           pm_entity_get_region (entity));
 }
 
+/* The bulk apply from the picker ended: what now holds the policy is listed. */
 static void
-on_entity_chosen (gpointer item,
-                  gpointer user_data)
+on_bulk_applied (PmBulkOp       *op,
+                 GParamSpec     *pspec,
+                 PmPolicyEditor *self)
 {
-  pm_policy_editor_apply_to (PM_POLICY_EDITOR (user_data), PM_ENTITY (item));
+  if (pm_bulk_op_get_running (op))
+    return;
+  g_signal_handlers_disconnect_by_func (op, on_bulk_applied, self);
+  for (guint i = 0; i < pm_bulk_op_get_n_items (op); i++)
+    {
+      PmBulkResult result = pm_bulk_op_get_result (op, i, NULL);
+      PmEntity *entity = pm_bulk_op_get_entity (op, i);
+
+      if ((result == PM_BULK_RESULT_DONE || result == PM_BULK_RESULT_UNCHANGED)
+          && !find_applied (self, pm_entity_get_id (entity), NULL))
+        g_list_store_append (self->applied_to, entity);
+    }
+}
+
+void
+pm_policy_editor_apply_to_many (PmPolicyEditor *self,
+                                GPtrArray      *entities)
+{
+  g_autoptr(PmBulkOp) op = NULL;
+
+  g_return_if_fail (PM_IS_POLICY_EDITOR (self));
+  g_return_if_fail (entities != NULL);
+  g_return_if_fail (!self->is_new);
+
+  if (entities->len == 0)
+    return;
+  op = pm_bulk_op_new (self->session, TRUE);
+  for (guint i = 0; i < entities->len; i++)
+    pm_bulk_op_add (op, self->original, g_ptr_array_index (entities, i));
+  /* The results dialog keeps it alive while it runs (or the question
+   * first, when my networks would lose access); its toast goes to the
+   * editor's own overlay. The editor stays usable meanwhile. */
+  g_signal_connect_object (op, "notify::running", G_CALLBACK (on_bulk_applied), self, 0);
+  pm_bulk_op_confirm_and_present (op, GTK_WIDGET (self->applied_list));
+}
+
+static void
+on_entities_chosen (GPtrArray *items,
+                    gpointer   user_data)
+{
+  pm_policy_editor_apply_to_many (PM_POLICY_EDITOR (user_data), items);
 }
 
 static void
@@ -1286,8 +1331,8 @@ add_association_action (GtkWidget  *widget,
         g_list_store_append (candidates, entity);
     }
   title = g_strdup_printf (_("Apply “%s” to…"), pm_policy_get_name (self->original));
-  pm_picker_present (widget, title, G_LIST_MODEL (candidates), entity_label, on_entity_chosen,
-                     g_object_ref (self), g_object_unref);
+  pm_picker_present_many (widget, title, G_LIST_MODEL (candidates), entity_label, on_entities_chosen,
+                          g_object_ref (self), g_object_unref);
 }
 
 static GtkWidget *

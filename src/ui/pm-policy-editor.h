@@ -57,9 +57,14 @@ gboolean        pm_policy_editor_field_has_error  (PmPolicyEditor *self,
                                                    const char     *field);
 /* The entities the policy is applied to, as shown (GListModel of PmEntity). */
 GListModel     *pm_policy_editor_get_applied_to   (PmPolicyEditor *self);
-/* Apply the policy to an entity (what the picker does). */
+/* Apply the policy to one entity. */
 void            pm_policy_editor_apply_to         (PmPolicyEditor *self,
                                                    PmEntity       *entity);
+/* Applies it to several resources at once, as the "Applied to" picker's
+ * Apply does: a bulk change with its results dialog (PmBulkOp); each one
+ * it now holds joins the list. */
+void            pm_policy_editor_apply_to_many    (PmPolicyEditor *self,
+                                                   GPtrArray      *entities);
 /* Import a policy file into the working copy; nothing is sent. */
 gboolean        pm_policy_editor_import_bytes     (PmPolicyEditor *self,
                                                    GBytes         *bytes,

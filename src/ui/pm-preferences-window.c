@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pm-my-networks.h"
 #include "pm-preferences-window.h"
 #include "pm-profile.h"
 #include "pm-profile-dialog.h"
@@ -18,9 +19,13 @@ struct _PmPreferencesWindow
   GtkListBox           *accounts_list;
   GtkSpinButton        *interval_spin;
   GtkSwitch            *confirm_switch;
+  GtkListBox           *networks_list;
+  AdwEntryRow          *network_entry;
+  GtkLabel             *network_message;
 
   GSettings            *settings;
   PmProfileList        *profiles;
+  GtkStringList        *networks;
 };
 
 G_DEFINE_FINAL_TYPE (PmPreferencesWindow, pm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -167,6 +172,130 @@ remove_account_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* My networks */
+
+static GtkWidget *
+create_network_row (gpointer item,
+                    gpointer user_data)
+{
+  const char *network = gtk_string_object_get_string (item);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  g_autofree char *label = g_strdup_printf (_("Remove %s"), network);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), network);
+  gtk_widget_set_tooltip_text (remove, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "prefs.remove-network");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", network);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+  return row;
+}
+
+static void
+sync_networks (PmPreferencesWindow *self)
+{
+  g_auto(GStrv) networks = g_settings_get_strv (self->settings, PM_MY_NETWORKS_KEY);
+
+  gtk_string_list_splice (self->networks, 0, g_list_model_get_n_items (G_LIST_MODEL (self->networks)),
+                          (const char * const *) networks);
+}
+
+static void
+show_network_message (PmPreferencesWindow *self,
+                      const char          *text,
+                      gboolean             error)
+{
+  gtk_label_set_text (self->network_message, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->network_message), text != NULL);
+  /* A refusal in red, beside the row in red; a note otherwise. */
+  if (error)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->network_entry), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->network_message), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->network_message), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->network_entry), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->network_message), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->network_message), "dim-label");
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->network_entry), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  text != NULL ? text : "", -1);
+}
+
+static void
+on_network_changed (PmPreferencesWindow *self)
+{
+  if (gtk_widget_has_css_class (GTK_WIDGET (self->network_entry), "error"))
+    show_network_message (self, NULL, FALSE);
+}
+
+static void
+on_network_apply (PmPreferencesWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->network_entry));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *network = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) networks = NULL;
+  g_auto(GStrv) updated = NULL;
+  g_autofree char *typed = g_strstrip (g_strdup (text != NULL ? text : ""));
+  gboolean adjusted;
+
+  /* Enter in the empty row adds nothing and says nothing. */
+  if (*typed == '\0')
+    return;
+  network = pm_my_networks_parse (text, &adjusted, &error);
+  if (network == NULL)
+    {
+      show_network_message (self, error->message, TRUE);
+      return;
+    }
+
+  networks = g_settings_get_strv (self->settings, PM_MY_NETWORKS_KEY);
+  if (g_strv_contains ((const char * const *) networks, network))
+    {
+      message = g_strdup_printf (_("%s is already in the list."), network);
+      show_network_message (self, message, TRUE);
+      return;
+    }
+  builder = g_strv_builder_new ();
+  g_strv_builder_addv (builder, (const char **) networks);
+  g_strv_builder_add (builder, network);
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, PM_MY_NETWORKS_KEY, (const char * const *) updated);
+
+  if (adjusted)
+    message = g_strdup_printf (_("Added %s, the network that %s belongs to."), network, typed);
+  gtk_editable_set_text (GTK_EDITABLE (self->network_entry), "");
+  show_network_message (self, message, FALSE);
+}
+
+static void
+remove_network_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  PmPreferencesWindow *self = PM_PREFERENCES_WINDOW (widget);
+  const char *network = g_variant_get_string (parameter, NULL);
+  g_auto(GStrv) networks = g_settings_get_strv (self->settings, PM_MY_NETWORKS_KEY);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+
+  for (guint i = 0; networks[i] != NULL; i++)
+    if (g_strcmp0 (networks[i], network) != 0)
+      g_strv_builder_add (builder, networks[i]);
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, PM_MY_NETWORKS_KEY, (const char * const *) updated);
+  show_network_message (self, NULL, FALSE);
+}
+
 static void
 pm_preferences_window_dispose (GObject *object)
 {
@@ -174,6 +303,7 @@ pm_preferences_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->profiles);
+  g_clear_object (&self->networks);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (pm_preferences_window_parent_class)->dispose (object);
@@ -191,10 +321,16 @@ pm_preferences_window_class_init (PmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmPreferencesWindow, accounts_list);
   gtk_widget_class_bind_template_child (widget_class, PmPreferencesWindow, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, PmPreferencesWindow, confirm_switch);
+  gtk_widget_class_bind_template_child (widget_class, PmPreferencesWindow, networks_list);
+  gtk_widget_class_bind_template_child (widget_class, PmPreferencesWindow, network_entry);
+  gtk_widget_class_bind_template_child (widget_class, PmPreferencesWindow, network_message);
+  gtk_widget_class_bind_template_callback (widget_class, on_network_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_network_changed);
 
   gtk_widget_class_install_action (widget_class, "prefs.add-account", NULL, add_account_action);
   gtk_widget_class_install_action (widget_class, "prefs.edit-account", "s", edit_account_action);
   gtk_widget_class_install_action (widget_class, "prefs.remove-account", "s", remove_account_action);
+  gtk_widget_class_install_action (widget_class, "prefs.remove-network", "s", remove_network_action);
 }
 
 static void
@@ -221,6 +357,27 @@ pm_preferences_window_init (PmPreferencesWindow *self)
   g_settings_bind (self->settings, "confirm-destructive",
                    self->confirm_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+
+  self->networks = gtk_string_list_new (NULL);
+  placeholder = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (placeholder), _("No networks yet"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (placeholder),
+                               _("Add the ones you use to be warned before a change locks you out"));
+  gtk_list_box_set_placeholder (self->networks_list, placeholder);
+  gtk_list_box_bind_model (self->networks_list, G_LIST_MODEL (self->networks), create_network_row, NULL, NULL);
+  g_signal_connect_object (self->settings, "changed::" PM_MY_NETWORKS_KEY, G_CALLBACK (sync_networks),
+                           self, G_CONNECT_SWAPPED);
+  sync_networks (self);
+}
+
+const char *
+pm_preferences_window_get_network_message (PmPreferencesWindow *self)
+{
+  g_return_val_if_fail (PM_IS_PREFERENCES_WINDOW (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->network_message)))
+    return NULL;
+  return gtk_label_get_text (self->network_message);
 }
 
 PmPreferencesWindow *
