@@ -140,14 +140,6 @@ pm_network_contains (const char *outer,
   return mask != NULL && g_inet_address_mask_matches (mask, inner_network);
 }
 
-static gboolean
-filters_ingress (PmPolicy *policy)
-{
-  PmPolicyType type = pm_policy_get_policy_type (policy);
-
-  return type != PM_POLICY_TYPE_EGRESS_FIREWALL && type != PM_POLICY_TYPE_UNKNOWN;
-}
-
 gboolean
 pm_my_networks_allowed (GPtrArray  *policies,
                         const char *network)
@@ -161,7 +153,7 @@ pm_my_networks_allowed (GPtrArray  *policies,
       PmPolicy *policy = g_ptr_array_index (policies, i);
       GListModel *rules;
 
-      if (!filters_ingress (policy))
+      if (!pm_policy_filters_ingress (policy))
         continue;
       filtered = TRUE;
       if (pm_policy_get_policy_type (policy) != PM_POLICY_TYPE_IP)

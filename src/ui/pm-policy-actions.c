@@ -241,8 +241,8 @@ pm_policy_describe_impact (PmPolicy  *policy,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static gboolean
-filters_ingress (PmPolicy *policy)
+gboolean
+pm_policy_filters_ingress (PmPolicy *policy)
 {
   PmPolicyType type = pm_policy_get_policy_type (policy);
 
@@ -319,7 +319,7 @@ append_my_networks_hint (GString  *text,
 {
   g_auto(GStrv) networks = pm_my_networks_dup ();
 
-  if (networks[0] == NULL && could_refuse && filters_ingress (policy))
+  if (networks[0] == NULL && could_refuse && pm_policy_filters_ingress (policy))
     g_string_append (text, _("\n\nTo be warned before a change keeps you out, list the addresses "
                              "you connect from in Preferences, under My networks."));
 }
@@ -363,7 +363,7 @@ describe_removal (PmSession  *session,
       g_autoptr(GPtrArray) held = NULL;
       gboolean other = FALSE;
 
-      if (!filters_ingress (policy))
+      if (!pm_policy_filters_ingress (policy))
         {
           g_ptr_array_add (closing, entity);
           continue;
@@ -373,7 +373,7 @@ describe_removal (PmSession  *session,
         {
           PmPolicy *kept = g_ptr_array_index (held, i);
 
-          other |= g_strcmp0 (pm_policy_get_id (kept), pm_policy_get_id (policy)) != 0 && filters_ingress (kept);
+          other |= g_strcmp0 (pm_policy_get_id (kept), pm_policy_get_id (policy)) != 0 && pm_policy_filters_ingress (kept);
         }
       if (other)
         g_ptr_array_add (closing, entity);

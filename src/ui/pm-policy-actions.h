@@ -31,6 +31,10 @@ gboolean   pm_entity_can_hold_policy     (PmSession   *session,
                                           PmEntity    *entity,
                                           PmPolicy    *policy);
 
+/* Whether the policy decides who may connect in (IP filter ingress and the
+ * private connection types; not egress, not a type the app does not know). */
+gboolean   pm_policy_filters_ingress     (PmPolicy    *policy);
+
 /* What traffic is refused once these rules of a policy stop applying to
  * these entities (one sentence a line). rules NULL: all of its rules. */
 char      *pm_policy_describe_impact     (PmPolicy    *policy,
