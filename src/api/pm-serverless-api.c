@@ -176,26 +176,26 @@ page_free (gpointer data)
 }
 
 static gpointer
-read_policy_page (JsonNode  *node,
-                  PmFlavour  flavour,
-                  GError   **error)
+read_policy_page_bytes (GBytes    *bytes,
+                        PmFlavour  flavour,
+                        GError   **error)
 {
   Page *page = g_new0 (Page, 1);
 
-  page->items = pm_json_read_policy_list (node, flavour, &page->next_page, error);
+  page->items = pm_json_read_policy_list_bytes (bytes, flavour, &page->next_page, error);
   if (page->items == NULL)
     g_clear_pointer (&page, page_free);
   return page;
 }
 
 static gpointer
-read_project_page (JsonNode  *node,
-                   PmFlavour  flavour,
-                   GError   **error)
+read_project_page_bytes (GBytes    *bytes,
+                         PmFlavour  flavour,
+                         GError   **error)
 {
   Page *page = g_new0 (Page, 1);
 
-  page->items = pm_json_read_project_list (node, &page->next_page, error);
+  page->items = pm_json_read_project_list_bytes (bytes, &page->next_page, error);
   if (page->items == NULL)
     g_clear_pointer (&page, page_free);
   return page;
@@ -224,7 +224,7 @@ typedef struct
   GStrv          paths;
   guint          index;
   char          *next_page;
-  PmApiReadFunc  reader;
+  PmApiReadBytesFunc reader;
   GPtrArray     *items;
 } Collect;
 
@@ -283,16 +283,16 @@ collect_next (GTask *task)
   if (collect->next_page != NULL && *collect->next_page != '\0')
     pm_api_append_query (path, "next_page", collect->next_page);
 
-  pm_api_call_async (self->http, "GET", path->str, NULL, NULL,
-                     collect->reader, PM_FLAVOUR_SERVERLESS, page_free,
-                     g_task_get_cancellable (task), on_collect_page, task);
+  pm_api_call_list_async (self->http, path->str,
+                          collect->reader, PM_FLAVOUR_SERVERLESS, page_free,
+                          g_task_get_cancellable (task), on_collect_page, task);
 }
 
 /* Every item of the lists at paths (NULL-terminated), as one GPtrArray. */
 static void
 collect_async (PmServerlessApi     *self,
                GStrv                paths,
-               PmApiReadFunc        reader,
+               PmApiReadBytesFunc   reader,
                GCancellable        *cancellable,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
@@ -327,7 +327,7 @@ collect_policies_async (PmServerlessApi     *self,
 
   pm_api_append_query (path, "region", region);
   paths[0] = g_strdup (path->str);
-  collect_async (self, paths, read_policy_page, cancellable, callback, user_data);
+  collect_async (self, paths, read_policy_page_bytes, cancellable, callback, user_data);
 }
 
 static void
@@ -348,7 +348,7 @@ collect_projects_async (PmServerlessApi     *self,
       pm_api_append_query (path, "traffic_filter", traffic_filter);
       paths[i] = g_string_free (g_steal_pointer (&path), FALSE);
     }
-  collect_async (self, paths, read_project_page, cancellable, callback, user_data);
+  collect_async (self, paths, read_project_page_bytes, cancellable, callback, user_data);
 }
 
 static gboolean

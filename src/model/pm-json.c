@@ -1498,11 +1498,13 @@ nesting_ok (const char *data,
   return TRUE;
 }
 
-JsonNode *
-pm_json_parse_bytes (GBytes  *bytes,
-                     GError **error)
+/* Checks and parses bytes with parser (whose signal handlers may take the
+ * tree apart as it is built); the root, or NULL with a PM_JSON_ERROR_PARSE. */
+static JsonNode *
+parse_with (JsonParser  *parser,
+            GBytes      *bytes,
+            GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *data;
   const char *end;
@@ -1531,7 +1533,6 @@ pm_json_parse_bytes (GBytes  *bytes,
       return NULL;
     }
 
-  parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, (gssize) size, &local_error))
     {
       g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE,
@@ -1546,6 +1547,236 @@ pm_json_parse_bytes (GBytes  *bytes,
       return NULL;
     }
   return json_node_copy (root);
+}
+
+JsonNode *
+pm_json_parse_bytes (GBytes  *bytes,
+                     GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  return parse_with (parser, bytes, error);
+}
+
+/* ---- lists, element by element ------------------------------------------ */
+
+/* A large organization's list as one JsonNode tree took several times the
+ * reply's size (a hash table per JSON object): the list's elements are
+ * read as the parser finishes each, and dropped from the tree at once. */
+
+typedef gpointer (*StreamReadFunc) (JsonNode    *node,
+                                    const char  *prefix,
+                                    gpointer     data,
+                                    GError     **error);
+
+typedef struct
+{
+  const char     *member;      /* the list's member of the root object */
+  gboolean        root_array;  /* or the root itself is the list */
+  StreamReadFunc  read;
+  gpointer        data;
+
+  guint           depth;       /* objects and arrays open */
+  gboolean        root_seen;
+  gboolean        root_is_array;
+  guint           index;       /* of the next element of the array at list depth */
+  GPtrArray      *current;     /* what that array's elements read as */
+  GError         *current_error;
+  GPtrArray      *items;       /* the list's, once its member is known */
+  GError         *items_error;
+} ListStream;
+
+static guint
+list_depth (ListStream *ls)
+{
+  return ls->root_is_array ? 1 : 2;
+}
+
+static void
+on_array_start (JsonParser *parser,
+                ListStream *ls)
+{
+  if (!ls->root_seen)
+    {
+      ls->root_seen = TRUE;
+      ls->root_is_array = TRUE;
+    }
+  ls->depth++;
+  if (ls->depth == list_depth (ls))
+    {
+      ls->index = 0;
+      g_clear_pointer (&ls->current, g_ptr_array_unref);
+      g_clear_error (&ls->current_error);
+      ls->current = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+}
+
+static void
+on_object_start (JsonParser *parser,
+                 ListStream *ls)
+{
+  ls->root_seen = TRUE;
+  ls->depth++;
+}
+
+static void
+on_array_element (JsonParser *parser,
+                  JsonArray  *array,
+                  int         index,
+                  ListStream *ls)
+{
+  guint last = json_array_get_length (array) - 1;
+
+  if (ls->depth != list_depth (ls) || ls->current == NULL)
+    return;
+  if (ls->current_error == NULL)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%s[%u]", ls->member, ls->index);
+      gpointer item = ls->read (json_array_get_element (array, last), prefix, ls->data, &ls->current_error);
+
+      if (item != NULL)
+        g_ptr_array_add (ls->current, item);
+    }
+  ls->index++;
+  json_array_remove_element (array, last);
+}
+
+static void
+on_array_end (JsonParser *parser,
+              JsonArray  *array,
+              ListStream *ls)
+{
+  ls->depth--;
+  /* The root array is the list itself. */
+  if (ls->root_is_array && ls->depth == 0 && ls->root_array)
+    {
+      g_clear_pointer (&ls->items, g_ptr_array_unref);
+      g_clear_error (&ls->items_error);
+      ls->items = g_steal_pointer (&ls->current);
+      ls->items_error = g_steal_pointer (&ls->current_error);
+    }
+}
+
+static void
+on_object_end (JsonParser *parser,
+               JsonObject *object,
+               ListStream *ls)
+{
+  ls->depth--;
+}
+
+static void
+on_object_member (JsonParser *parser,
+                  JsonObject *object,
+                  const char *name,
+                  ListStream *ls)
+{
+  if (ls->root_is_array || ls->depth != 1)
+    return;
+  /* The array just read was this member's. */
+  if (g_strcmp0 (name, ls->member) == 0)
+    {
+      g_clear_pointer (&ls->items, g_ptr_array_unref);
+      g_clear_error (&ls->items_error);
+      ls->items = g_steal_pointer (&ls->current);
+      ls->items_error = g_steal_pointer (&ls->current_error);
+    }
+  else
+    {
+      g_clear_pointer (&ls->current, g_ptr_array_unref);
+      g_clear_error (&ls->current_error);
+    }
+}
+
+/* Parses bytes, reading the elements of the list (the root object's
+ * member, or the root array when root_array) with read as they come. The
+ * root is given back without the list's elements (the array is empty), to
+ * check its shape; *items_out holds what the elements read as, or NULL
+ * when there was no such array. An element that does not read is the
+ * error (PM_JSON_ERROR_SHAPE). */
+static JsonNode *
+parse_list (GBytes          *bytes,
+            const char      *member,
+            gboolean         root_array,
+            StreamReadFunc   read,
+            gpointer         data,
+            GPtrArray      **items_out,
+            GError         **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  ListStream ls = { member, root_array, read, data, 0, };
+  JsonNode *root;
+
+  *items_out = NULL;
+  g_signal_connect (parser, "object-start", G_CALLBACK (on_object_start), &ls);
+  g_signal_connect (parser, "array-start", G_CALLBACK (on_array_start), &ls);
+  g_signal_connect (parser, "array-element", G_CALLBACK (on_array_element), &ls);
+  g_signal_connect (parser, "array-end", G_CALLBACK (on_array_end), &ls);
+  g_signal_connect (parser, "object-end", G_CALLBACK (on_object_end), &ls);
+  g_signal_connect (parser, "object-member", G_CALLBACK (on_object_member), &ls);
+
+  root = parse_with (parser, bytes, error);
+  g_clear_pointer (&ls.current, g_ptr_array_unref);
+  g_clear_error (&ls.current_error);
+  if (root == NULL)
+    {
+      g_clear_pointer (&ls.items, g_ptr_array_unref);
+      g_clear_error (&ls.items_error);
+      return NULL;
+    }
+  if (ls.items_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&ls.items_error));
+      g_clear_pointer (&ls.items, g_ptr_array_unref);
+      json_node_unref (root);
+      return NULL;
+    }
+  *items_out = g_steal_pointer (&ls.items);
+  return root;
+}
+
+static gpointer
+stream_read_policy (JsonNode    *node,
+                    const char  *prefix,
+                    gpointer     data,
+                    GError     **error)
+{
+  return read_policy (node, GPOINTER_TO_INT (data), TRUE, prefix, error);
+}
+
+GPtrArray *
+pm_json_read_policy_list_bytes (GBytes     *bytes,
+                                PmFlavour   flavour,
+                                char      **next_page_out,
+                                GError    **error)
+{
+  gboolean serverless = flavour == PM_FLAVOUR_SERVERLESS;
+  const char *member = serverless ? "items" : "rulesets";
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *next_page = NULL;
+  JsonObject *object;
+
+  if (next_page_out != NULL)
+    *next_page_out = NULL;
+  root = parse_list (bytes, member, FALSE, stream_read_policy, GINT_TO_POINTER (flavour), &items, error);
+  if (root == NULL)
+    return NULL;
+  if ((object = require_object (root, serverless ? "TrafficFilterList" : "TrafficFilterRulesets", error)) == NULL)
+    return NULL;
+  if (read_array (object, NULL, member, TRUE, &local_error) == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (serverless && !read_string (object, NULL, "next_page", FALSE, &next_page, error))
+    return NULL;
+  if (items == NULL)
+    items = g_ptr_array_new_with_free_func (g_object_unref);
+  if (next_page_out != NULL && next_page != NULL && *next_page != '\0')
+    *next_page_out = g_strdup (next_page);
+  return g_steal_pointer (&items);
 }
 
 char *
@@ -1563,4 +1794,75 @@ pm_json_node_copy_deep (JsonNode *node)
   g_return_val_if_fail (node != NULL, NULL);
 
   return pm_json_node_deep_copy (node);
+}
+
+static gpointer
+stream_read_plain (JsonNode    *node,
+                   const char  *prefix,
+                   gpointer     data,
+                   GError     **error)
+{
+  ReadElementFunc read = (ReadElementFunc) data;
+
+  return read (node, prefix, error);
+}
+
+GPtrArray *
+pm_json_read_deployments_bytes (GBytes  *bytes,
+                                GError **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  root = parse_list (bytes, "deployments", TRUE, stream_read_plain, (gpointer) read_deployment, &items, error);
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonObject *object = require_object (root, "DeploymentsListResponse", error);
+
+      if (object == NULL)
+        return NULL;
+      if (read_array (object, NULL, "deployments", TRUE, &local_error) == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+  if (items == NULL)
+    items = g_ptr_array_new_with_free_func (g_object_unref);
+  return g_steal_pointer (&items);
+}
+
+GPtrArray *
+pm_json_read_project_list_bytes (GBytes  *bytes,
+                                 char   **next_page_out,
+                                 GError **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *next_page;
+  JsonObject *object;
+
+  if (next_page_out != NULL)
+    *next_page_out = NULL;
+  root = parse_list (bytes, "items", FALSE, stream_read_plain, (gpointer) read_project, &items, error);
+  if (root == NULL)
+    return NULL;
+  if ((object = require_object (root, "project list", error)) == NULL)
+    return NULL;
+  if (read_array (object, NULL, "items", TRUE, &local_error) == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!read_string (object, NULL, "next_page", FALSE, &next_page, error))
+    return NULL;
+  if (items == NULL)
+    items = g_ptr_array_new_with_free_func (g_object_unref);
+  if (next_page_out != NULL && next_page != NULL && *next_page != '\0')
+    *next_page_out = g_strdup (next_page);
+  return g_steal_pointer (&items);
 }
