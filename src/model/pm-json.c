@@ -1091,7 +1091,9 @@ read_deployment (JsonNode    *node,
       if (*label != '\0')
         pm_entity_set_alias (entity, label);
     }
-  pm_entity_set_raw (entity, object);
+  /* No raw object: nothing writes a deployment back, and holding every
+   * deployment's whole tree (resources, plans, metadata) made a large
+   * organization's entities take several times its listing's size. */
   return entity;
 }
 
