@@ -18,11 +18,14 @@
 
 static const char * const project_types[] = { "elasticsearch", "observability", "security", NULL };
 
+typedef struct _SharedProjects SharedProjects;
+
 struct _PmServerlessApi
 {
   GObject  parent_instance;
 
   PmHttp  *http;
+  SharedProjects *projects;   /* the listing of every project under way, if any */
 };
 
 static void pm_serverless_api_iface_init (PmApiInterface *iface);
@@ -226,6 +229,7 @@ typedef struct
   char          *next_page;
   PmApiReadBytesFunc reader;
   GPtrArray     *items;
+  SharedProjects *shared;    /* a shared listing, no longer joined once a page is in */
 } Collect;
 
 static void
@@ -240,6 +244,7 @@ collect_free (gpointer data)
 }
 
 static void collect_next (GTask *task);
+static void detach_shared (SharedProjects *shared);
 
 static void
 on_collect_page (GObject      *source,
@@ -258,6 +263,11 @@ on_collect_page (GObject      *source,
       return;
     }
 
+  if (collect->shared != NULL)
+    {
+      detach_shared (collect->shared);
+      collect->shared = NULL;
+    }
   g_ptr_array_extend_and_steal (collect->items, g_steal_pointer (&page->items));
   g_free (collect->next_page);
   collect->next_page = g_steal_pointer (&page->next_page);
@@ -293,6 +303,7 @@ static void
 collect_async (PmServerlessApi     *self,
                GStrv                paths,
                PmApiReadBytesFunc   reader,
+               SharedProjects      *shared,
                GCancellable        *cancellable,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
@@ -302,6 +313,7 @@ collect_async (PmServerlessApi     *self,
 
   collect->paths = paths;
   collect->reader = reader;
+  collect->shared = shared;
   collect->items = g_ptr_array_new_with_free_func (g_object_unref);
   g_task_set_task_data (task, collect, collect_free);
 
@@ -327,12 +339,13 @@ collect_policies_async (PmServerlessApi     *self,
 
   pm_api_append_query (path, "region", region);
   paths[0] = g_strdup (path->str);
-  collect_async (self, paths, read_policy_page_bytes, cancellable, callback, user_data);
+  collect_async (self, paths, read_policy_page_bytes, NULL, cancellable, callback, user_data);
 }
 
 static void
 collect_projects_async (PmServerlessApi     *self,
                         const char          *traffic_filter,
+                        SharedProjects      *shared,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
@@ -348,7 +361,142 @@ collect_projects_async (PmServerlessApi     *self,
       pm_api_append_query (path, "traffic_filter", traffic_filter);
       paths[i] = g_string_free (g_steal_pointer (&path), FALSE);
     }
-  collect_async (self, paths, read_project_page_bytes, cancellable, callback, user_data);
+  collect_async (self, paths, read_project_page_bytes, shared, cancellable, callback, user_data);
+}
+
+/* Every project, listed once for all who ask while the listing has not
+ * received anything yet: a refresh lists the projects for the entity store
+ * and again for the policies' associations; listing every page twice
+ * doubled a large organization's load. */
+
+struct _SharedProjects
+{
+  PmServerlessApi *self;
+  GCancellable    *cancellable;   /* cancelled when no one waits any more */
+  GPtrArray       *waiters;       /* of GTask, owned */
+};
+
+typedef struct
+{
+  SharedProjects *shared;
+  GSource        *cancel_source;
+} Waiter;
+
+static void
+waiter_free (gpointer data)
+{
+  Waiter *waiter = data;
+
+  if (waiter->cancel_source != NULL)
+    {
+      g_source_destroy (waiter->cancel_source);
+      g_source_unref (waiter->cancel_source);
+    }
+  g_free (waiter);
+}
+
+static void
+shared_projects_free (SharedProjects *shared)
+{
+  g_clear_object (&shared->cancellable);
+  g_ptr_array_unref (shared->waiters);
+  g_free (shared);
+}
+
+static void
+detach_shared (SharedProjects *shared)
+{
+  if (shared->self != NULL && shared->self->projects == shared)
+    shared->self->projects = NULL;
+  shared->self = NULL;
+}
+
+static gboolean
+on_waiter_cancelled (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  Waiter *waiter = g_task_get_task_data (task);
+  SharedProjects *shared = waiter->shared;
+
+  g_clear_pointer (&waiter->cancel_source, g_source_unref);
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("The listing was cancelled."));
+  /* The last one gone: stop listing, and let the next caller start anew. */
+  g_ptr_array_remove (shared->waiters, task);
+  if (shared->waiters->len == 0)
+    {
+      detach_shared (shared);
+      g_cancellable_cancel (shared->cancellable);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_shared_projects (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  SharedProjects *shared = user_data;
+  g_autoptr(GPtrArray) projects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  detach_shared (shared);
+  projects = collect_finish (result, &error);
+  for (guint i = 0; i < shared->waiters->len; i++)
+    {
+      GTask *task = shared->waiters->pdata[i];
+      Waiter *waiter = g_task_get_task_data (task);
+
+      if (waiter->cancel_source != NULL)
+        {
+          g_source_destroy (waiter->cancel_source);
+          g_clear_pointer (&waiter->cancel_source, g_source_unref);
+        }
+      if (projects == NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        {
+          GPtrArray *copy = g_ptr_array_new_full (projects->len, g_object_unref);
+
+          for (guint k = 0; k < projects->len; k++)
+            g_ptr_array_add (copy, g_object_ref (projects->pdata[k]));
+          g_task_return_pointer (task, copy, (GDestroyNotify) g_ptr_array_unref);
+        }
+    }
+  shared_projects_free (shared);
+}
+
+static void
+list_all_projects_async (PmServerlessApi     *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task = new_task (self, cancellable, callback, user_data, list_all_projects_async);
+  SharedProjects *shared = self->projects;
+  Waiter *waiter = g_new0 (Waiter, 1);
+
+  /* A listing that has received pages already would give what the server
+   * held before this call: start another. */
+  if (shared == NULL)
+    {
+      shared = g_new0 (SharedProjects, 1);
+      shared->self = self;
+      shared->cancellable = g_cancellable_new ();
+      shared->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+      self->projects = shared;
+      collect_projects_async (self, NULL, shared, shared->cancellable, on_shared_projects, shared);
+    }
+
+  waiter->shared = shared;
+  g_task_set_task_data (task, waiter, waiter_free);
+  if (cancellable != NULL)
+    {
+      waiter->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (waiter->cancel_source, G_SOURCE_FUNC (on_waiter_cancelled), task, NULL);
+      g_source_attach (waiter->cancel_source, g_task_get_context (task));
+    }
+  g_ptr_array_add (shared->waiters, task);
 }
 
 static gboolean
@@ -384,6 +532,9 @@ associations_of (GPtrArray  *projects,
 typedef struct
 {
   GPtrArray *policies;
+  GPtrArray *projects;
+  GError    *error;
+  guint      pending;
 } ListPolicies;
 
 static void
@@ -392,7 +543,64 @@ list_policies_free (gpointer data)
   ListPolicies *list = data;
 
   g_clear_pointer (&list->policies, g_ptr_array_unref);
+  g_clear_pointer (&list->projects, g_ptr_array_unref);
+  g_clear_error (&list->error);
   g_free (list);
+}
+
+/* Policies and projects are listed side by side; the associations are
+ * made once both are in. */
+static void
+list_policies_done (GTask *task)
+{
+  ListPolicies *list = g_task_get_task_data (task);
+
+  if (--list->pending > 0)
+    return;
+  if (list->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&list->error));
+      return;
+    }
+
+  if (list->projects != NULL)
+    {
+      /* One pass over the projects, not one per policy: 512 policies times
+       * thousands of projects stalled the main loop. */
+      g_autoptr(GHashTable) by_policy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                               (GDestroyNotify) g_ptr_array_unref);
+
+      for (guint i = 0; i < list->projects->len; i++)
+        {
+          PmEntity *project = g_ptr_array_index (list->projects, i);
+          const char * const *ids = pm_entity_get_policy_ids (project);
+
+          for (guint k = 0; ids != NULL && ids[k] != NULL; k++)
+            {
+              GPtrArray *associations = g_hash_table_lookup (by_policy, ids[k]);
+
+              if (associations == NULL)
+                {
+                  associations = g_ptr_array_new_with_free_func (g_object_unref);
+                  g_hash_table_insert (by_policy, g_strdup (ids[k]), associations);
+                }
+              g_ptr_array_add (associations, pm_association_new (pm_entity_get_entity_type (project),
+                                                                 pm_entity_get_id (project)));
+            }
+        }
+      for (guint i = 0; i < list->policies->len; i++)
+        {
+          PmPolicy *policy = g_ptr_array_index (list->policies, i);
+          GPtrArray *associations = g_hash_table_lookup (by_policy, pm_policy_get_id (policy));
+          g_autoptr(GPtrArray) none = NULL;
+
+          if (associations == NULL)
+            associations = none = g_ptr_array_new ();
+          pm_policy_set_associations (policy, associations, associations->len);
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&list->policies), (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
@@ -401,55 +609,15 @@ on_list_projects_for_associations (GObject      *source,
                                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GPtrArray) projects = NULL;
   ListPolicies *list = g_task_get_task_data (task);
   GError *error = NULL;
-  guint i;
 
-  projects = collect_finish (result, &error);
-  if (projects == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  /* One pass over the projects, not one per policy: 512 policies times
-   * thousands of projects stalled the main loop. */
-  {
-    g_autoptr(GHashTable) by_policy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                             (GDestroyNotify) g_ptr_array_unref);
-
-    for (i = 0; i < projects->len; i++)
-      {
-        PmEntity *project = g_ptr_array_index (projects, i);
-        const char * const *ids = pm_entity_get_policy_ids (project);
-
-        for (guint k = 0; ids != NULL && ids[k] != NULL; k++)
-          {
-            GPtrArray *associations = g_hash_table_lookup (by_policy, ids[k]);
-
-            if (associations == NULL)
-              {
-                associations = g_ptr_array_new_with_free_func (g_object_unref);
-                g_hash_table_insert (by_policy, g_strdup (ids[k]), associations);
-              }
-            g_ptr_array_add (associations, pm_association_new (pm_entity_get_entity_type (project),
-                                                               pm_entity_get_id (project)));
-          }
-      }
-    for (i = 0; i < list->policies->len; i++)
-      {
-        PmPolicy *policy = g_ptr_array_index (list->policies, i);
-        GPtrArray *associations = g_hash_table_lookup (by_policy, pm_policy_get_id (policy));
-        g_autoptr(GPtrArray) none = NULL;
-
-        if (associations == NULL)
-          associations = none = g_ptr_array_new ();
-        pm_policy_set_associations (policy, associations, associations->len);
-      }
-  }
-
-  g_task_return_pointer (task, g_steal_pointer (&list->policies), (GDestroyNotify) g_ptr_array_unref);
+  list->projects = g_task_propagate_pointer (G_TASK (result), &error);
+  if (list->projects == NULL && list->error == NULL)
+    list->error = error;
+  else
+    g_clear_error (&error);
+  list_policies_done (task);
 }
 
 static void
@@ -458,25 +626,16 @@ on_list_policies (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  PmServerlessApi *self = g_task_get_source_object (task);
   ListPolicies *list = g_task_get_task_data (task);
   GError *error = NULL;
 
   list->policies = collect_finish (result, &error);
   if (list->policies == NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      g_clear_error (&list->error);
+      list->error = error;
     }
-
-  if (!GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "include-associations")))
-    {
-      g_task_return_pointer (task, g_steal_pointer (&list->policies), (GDestroyNotify) g_ptr_array_unref);
-      return;
-    }
-
-  collect_projects_async (self, NULL, g_task_get_cancellable (task),
-                          on_list_projects_for_associations, g_object_ref (task));
+  list_policies_done (task);
 }
 
 static void
@@ -489,10 +648,15 @@ pm_serverless_api_list_policies_async (PmApi               *api,
 {
   PmServerlessApi *self = PM_SERVERLESS_API (api);
   GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_list_policies_async);
+  ListPolicies *list = g_new0 (ListPolicies, 1);
 
-  g_task_set_task_data (task, g_new0 (ListPolicies, 1), list_policies_free);
-  g_object_set_data (G_OBJECT (task), "include-associations",
-                     GINT_TO_POINTER ((flags & PM_API_LIST_INCLUDE_ASSOCIATIONS) != 0));
+  g_task_set_task_data (task, list, list_policies_free);
+  list->pending = 1;
+  if (flags & PM_API_LIST_INCLUDE_ASSOCIATIONS)
+    {
+      list->pending++;
+      list_all_projects_async (self, cancellable, on_list_projects_for_associations, g_object_ref (task));
+    }
   collect_policies_async (self, region, cancellable, on_list_policies, task);
 }
 
@@ -745,7 +909,7 @@ pm_serverless_api_list_associations_async (PmApi               *api,
   GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_list_associations_async);
 
   g_task_set_task_data (task, g_strdup (policy_id), g_free);
-  collect_projects_async (self, policy_id, cancellable, on_list_associations, task);
+  collect_projects_async (self, policy_id, NULL, cancellable, on_list_associations, task);
 }
 
 /* associate, disassociate: read-modify-write of the project's complete
@@ -954,7 +1118,7 @@ on_list_entities (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  GPtrArray *projects = collect_finish (result, &error);
+  GPtrArray *projects = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (projects == NULL)
     g_task_return_error (task, error);
@@ -971,7 +1135,7 @@ pm_serverless_api_list_entities_async (PmApi               *api,
   PmServerlessApi *self = PM_SERVERLESS_API (api);
   GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_list_entities_async);
 
-  collect_projects_async (self, NULL, cancellable, on_list_entities, task);
+  list_all_projects_async (self, cancellable, on_list_entities, task);
 }
 
 static void
