@@ -36,6 +36,10 @@ struct _PmHttp
 
 G_DEFINE_FINAL_TYPE (PmHttp, pm_http, G_TYPE_OBJECT)
 
+/* Bodies up to this size are read into a buffer of the size the reply
+ * announces; a larger announcement is not trusted that far. */
+#define MAX_PRESIZED_BODY (64 * 1024 * 1024)
+
 typedef struct
 {
   char            *method;
@@ -917,6 +921,8 @@ on_sent (GObject      *source,
   g_autoptr(GInputStream) body = NULL;
   g_autoptr(GOutputStream) memory = NULL;
   Request *req = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+  goffset length;
   GError *error = NULL;
 
   body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
@@ -926,7 +932,15 @@ on_sent (GObject      *source,
       return;
     }
 
-  memory = g_memory_output_stream_new_resizable ();
+  /* A large reply grown by doubling held its old and new buffers at once
+   * (and up to twice its size): take the announced size at the start. */
+  headers = soup_message_get_response_headers (req->msg);
+  length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+           ? soup_message_headers_get_content_length (headers) : 0;
+  if (length > 0 && length <= MAX_PRESIZED_BODY)
+    memory = g_memory_output_stream_new (g_malloc (length), length, g_realloc, g_free);
+  else
+    memory = g_memory_output_stream_new_resizable ();
   g_output_stream_splice_async (memory, body,
                                 G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
                                 G_PRIORITY_DEFAULT, req->cancellable, on_body_read, task);

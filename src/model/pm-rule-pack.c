@@ -37,7 +37,9 @@ typedef struct
 struct _PmRulePack
 {
   gatomicrefcount  ref_count;
-  GArray          *rules;       /* of PackedRule */
+  PackedRule      *rules;
+  guint            n_rules;
+  guint            rules_alloc;
   char            *text;        /* NUL-terminated strings one after another */
   gsize            text_len;
   gsize            text_alloc;
@@ -51,7 +53,9 @@ pm_rule_pack_new (guint n_reserved)
   PmRulePack *pack = g_new0 (PmRulePack, 1);
 
   g_atomic_ref_count_init (&pack->ref_count);
-  pack->rules = g_array_sized_new (FALSE, FALSE, sizeof (PackedRule), n_reserved);
+  /* Not a GArray: it rounds its size up to a power of two. */
+  pack->rules = g_new (PackedRule, MAX (n_reserved, 1));
+  pack->rules_alloc = MAX (n_reserved, 1);
   return pack;
 }
 
@@ -71,7 +75,7 @@ pm_rule_pack_unref (PmRulePack *pack)
 
   if (!g_atomic_ref_count_dec (&pack->ref_count))
     return;
-  g_array_unref (pack->rules);
+  g_free (pack->rules);
   g_free (pack->text);
   g_clear_pointer (&pack->ports, g_array_unref);
   g_clear_pointer (&pack->extras, g_ptr_array_unref);
@@ -138,7 +142,12 @@ pm_rule_pack_append (PmRulePack         *pack,
     }
   rule.extra = add_extra (pack, fields->extra);
   rule.egress_extra = add_extra (pack, fields->egress_extra);
-  g_array_append_val (pack->rules, rule);
+  if (pack->n_rules == pack->rules_alloc)
+    {
+      pack->rules_alloc *= 2;
+      pack->rules = g_renew (PackedRule, pack->rules, pack->rules_alloc);
+    }
+  pack->rules[pack->n_rules++] = rule;
 }
 
 void
@@ -151,21 +160,17 @@ pm_rule_pack_seal (PmRulePack *pack)
       pack->text = g_realloc (pack->text, MAX (pack->text_len, 1));
       pack->text_alloc = MAX (pack->text_len, 1);
     }
-  if (pack->rules->len > 0)
+  if (pack->rules_alloc > MAX (pack->n_rules, 1))
     {
-      /* g_array_set_size cannot shrink the allocation: copy to fit. */
-      GArray *fitted = g_array_sized_new (FALSE, FALSE, sizeof (PackedRule), pack->rules->len);
-
-      g_array_append_vals (fitted, pack->rules->data, pack->rules->len);
-      g_array_unref (pack->rules);
-      pack->rules = fitted;
+      pack->rules_alloc = MAX (pack->n_rules, 1);
+      pack->rules = g_renew (PackedRule, pack->rules, pack->rules_alloc);
     }
 }
 
 guint
 pm_rule_pack_get_length (PmRulePack *pack)
 {
-  return pack != NULL ? pack->rules->len : 0;
+  return pack != NULL ? pack->n_rules : 0;
 }
 
 static const char *
@@ -182,9 +187,9 @@ pm_rule_pack_get (PmRulePack   *pack,
 {
   const PackedRule *rule;
 
-  g_return_if_fail (pack != NULL && i < pack->rules->len);
+  g_return_if_fail (pack != NULL && i < pack->n_rules);
 
-  rule = &g_array_index (pack->rules, PackedRule, i);
+  rule = &pack->rules[i];
   out->id = get_string (pack, rule->strings[S_ID]);
   out->description = get_string (pack, rule->strings[S_DESCRIPTION]);
   out->source = get_string (pack, rule->strings[S_SOURCE]);
