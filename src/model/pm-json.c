@@ -451,14 +451,24 @@ read_rule_pack (JsonArray   *rules,
   rule_read_init (&r);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *rule_prefix = prefix ? g_strdup_printf ("%s.rules[%u]", prefix, i)
-                                            : g_strdup_printf ("rules[%u]", i);
+      JsonNode *element = json_array_get_element (rules, i);
+      g_autoptr(GError) local_error = NULL;
 
+      /* The rule's name in messages ("rulesets[3].rules[7]") is only made
+       * for a rule that does not read: printing one for each of tens of
+       * thousands of rules was a good part of reading them. */
       rule_read_reset (&r);
-      if (!read_rule_fields (json_array_get_element (rules, i), flavour, rule_prefix, &r, error))
+      if (!read_rule_fields (element, flavour, "", &r, &local_error))
         {
-          rule_read_clear (&r);
-          return NULL;
+          g_autofree char *rule_prefix = prefix ? g_strdup_printf ("%s.rules[%u]", prefix, i)
+                                                : g_strdup_printf ("rules[%u]", i);
+
+          rule_read_reset (&r);
+          if (!read_rule_fields (element, flavour, rule_prefix, &r, error))
+            {
+              rule_read_clear (&r);
+              return NULL;
+            }
         }
       pm_rule_pack_append (pack, &r.fields);
     }
@@ -1571,54 +1581,51 @@ typedef gpointer (*StreamReadFunc) (JsonNode    *node,
                                     gpointer     data,
                                     GError     **error);
 
+/* What the elements of one array at the list's place read as. */
+typedef struct
+{
+  JsonArray *array;
+  GPtrArray *items;
+  GError    *error;
+} ArrayRead;
+
+static void
+array_read_free (gpointer data)
+{
+  ArrayRead *ar = data;
+
+  g_clear_pointer (&ar->items, g_ptr_array_unref);
+  g_clear_error (&ar->error);
+  g_free (ar);
+}
+
 typedef struct
 {
   const char     *member;      /* the list's member of the root object */
   gboolean        root_array;  /* or the root itself is the list */
   StreamReadFunc  read;
   gpointer        data;
-
-  guint           depth;       /* objects and arrays open */
-  gboolean        root_seen;
-  gboolean        root_is_array;
-  guint           index;       /* of the next element of the array at list depth */
-  GPtrArray      *current;     /* what that array's elements read as */
-  GError         *current_error;
-  GPtrArray      *items;       /* the list's, once its member is known */
-  GError         *items_error;
+  GPtrArray      *arrays;      /* of ArrayRead: arrays at the list's place, the last one being read */
+  guint           depth;       /* arrays open */
 } ListStream;
 
-static guint
-list_depth (ListStream *ls)
-{
-  return ls->root_is_array ? 1 : 2;
-}
-
+/* Only array signals are connected: json-glib emits every signal through a
+ * generic marshaller, and one per object start, end and member took longer
+ * than the parse itself. The elements of every outermost array are read
+ * (the list's is one of them; which one is known once the root is). */
 static void
 on_array_start (JsonParser *parser,
                 ListStream *ls)
 {
-  if (!ls->root_seen)
-    {
-      ls->root_seen = TRUE;
-      ls->root_is_array = TRUE;
-    }
   ls->depth++;
-  if (ls->depth == list_depth (ls))
-    {
-      ls->index = 0;
-      g_clear_pointer (&ls->current, g_ptr_array_unref);
-      g_clear_error (&ls->current_error);
-      ls->current = g_ptr_array_new_with_free_func (g_object_unref);
-    }
 }
 
 static void
-on_object_start (JsonParser *parser,
-                 ListStream *ls)
+on_array_end (JsonParser *parser,
+              JsonArray  *array,
+              ListStream *ls)
 {
-  ls->root_seen = TRUE;
-  ls->depth++;
+  ls->depth--;
 }
 
 static void
@@ -1628,74 +1635,37 @@ on_array_element (JsonParser *parser,
                   ListStream *ls)
 {
   guint last = json_array_get_length (array) - 1;
+  JsonNode *element = json_array_get_element (array, last);
+  ArrayRead *ar;
 
-  if (ls->depth != list_depth (ls) || ls->current == NULL)
+  if (ls->depth != 1)
     return;
-  if (ls->current_error == NULL)
+
+  ar = ls->arrays->len > 0 ? g_ptr_array_index (ls->arrays, ls->arrays->len - 1) : NULL;
+  if (ar == NULL || ar->array != array)
     {
-      g_autofree char *prefix = g_strdup_printf ("%s[%u]", ls->member, ls->index);
-      gpointer item = ls->read (json_array_get_element (array, last), prefix, ls->data, &ls->current_error);
+      ar = g_new0 (ArrayRead, 1);
+      ar->array = array;
+      ar->items = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (ls->arrays, ar);
+    }
+  if (ar->error == NULL)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%s[%u]", ls->member, ar->items->len);
+      gpointer item = ls->read (element, prefix, ls->data, &ar->error);
 
       if (item != NULL)
-        g_ptr_array_add (ls->current, item);
+        g_ptr_array_add (ar->items, item);
     }
-  ls->index++;
   json_array_remove_element (array, last);
-}
-
-static void
-on_array_end (JsonParser *parser,
-              JsonArray  *array,
-              ListStream *ls)
-{
-  ls->depth--;
-  /* The root array is the list itself. */
-  if (ls->root_is_array && ls->depth == 0 && ls->root_array)
-    {
-      g_clear_pointer (&ls->items, g_ptr_array_unref);
-      g_clear_error (&ls->items_error);
-      ls->items = g_steal_pointer (&ls->current);
-      ls->items_error = g_steal_pointer (&ls->current_error);
-    }
-}
-
-static void
-on_object_end (JsonParser *parser,
-               JsonObject *object,
-               ListStream *ls)
-{
-  ls->depth--;
-}
-
-static void
-on_object_member (JsonParser *parser,
-                  JsonObject *object,
-                  const char *name,
-                  ListStream *ls)
-{
-  if (ls->root_is_array || ls->depth != 1)
-    return;
-  /* The array just read was this member's. */
-  if (g_strcmp0 (name, ls->member) == 0)
-    {
-      g_clear_pointer (&ls->items, g_ptr_array_unref);
-      g_clear_error (&ls->items_error);
-      ls->items = g_steal_pointer (&ls->current);
-      ls->items_error = g_steal_pointer (&ls->current_error);
-    }
-  else
-    {
-      g_clear_pointer (&ls->current, g_ptr_array_unref);
-      g_clear_error (&ls->current_error);
-    }
 }
 
 /* Parses bytes, reading the elements of the list (the root object's
  * member, or the root array when root_array) with read as they come. The
  * root is given back without the list's elements (the array is empty), to
  * check its shape; *items_out holds what the elements read as, or NULL
- * when there was no such array. An element that does not read is the
- * error (PM_JSON_ERROR_SHAPE). */
+ * when there were none. An element that does not read is the error
+ * (PM_JSON_ERROR_SHAPE). */
 static JsonNode *
 parse_list (GBytes          *bytes,
             const char      *member,
@@ -1706,34 +1676,42 @@ parse_list (GBytes          *bytes,
             GError         **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  ListStream ls = { member, root_array, read, data, 0, };
+  g_autoptr(GPtrArray) arrays = g_ptr_array_new_with_free_func (array_read_free);
+  ListStream ls = { member, root_array, read, data, arrays, 0 };
+  JsonArray *list = NULL;
   JsonNode *root;
 
   *items_out = NULL;
-  g_signal_connect (parser, "object-start", G_CALLBACK (on_object_start), &ls);
   g_signal_connect (parser, "array-start", G_CALLBACK (on_array_start), &ls);
-  g_signal_connect (parser, "array-element", G_CALLBACK (on_array_element), &ls);
   g_signal_connect (parser, "array-end", G_CALLBACK (on_array_end), &ls);
-  g_signal_connect (parser, "object-end", G_CALLBACK (on_object_end), &ls);
-  g_signal_connect (parser, "object-member", G_CALLBACK (on_object_member), &ls);
-
+  g_signal_connect (parser, "array-element", G_CALLBACK (on_array_element), &ls);
   root = parse_with (parser, bytes, error);
-  g_clear_pointer (&ls.current, g_ptr_array_unref);
-  g_clear_error (&ls.current_error);
   if (root == NULL)
+    return NULL;
+
+  if (root_array && JSON_NODE_HOLDS_ARRAY (root))
+    list = json_node_get_array (root);
+  else if (JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_clear_pointer (&ls.items, g_ptr_array_unref);
-      g_clear_error (&ls.items_error);
-      return NULL;
+      JsonNode *node = json_object_get_member (json_node_get_object (root), member);
+
+      if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+        list = json_node_get_array (node);
     }
-  if (ls.items_error != NULL)
+  for (guint i = 0; list != NULL && i < arrays->len; i++)
     {
-      g_propagate_error (error, g_steal_pointer (&ls.items_error));
-      g_clear_pointer (&ls.items, g_ptr_array_unref);
-      json_node_unref (root);
-      return NULL;
+      ArrayRead *ar = g_ptr_array_index (arrays, i);
+
+      if (ar->array != list)
+        continue;
+      if (ar->error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&ar->error));
+          json_node_unref (root);
+          return NULL;
+        }
+      *items_out = g_steal_pointer (&ar->items);
     }
-  *items_out = g_steal_pointer (&ls.items);
   return root;
 }
 
