@@ -824,9 +824,12 @@ pm_policy_get_search_text (PmPolicy *self)
    * of building a large organization's search texts). */
   if (is_ascii (text->str, text->len))
     {
-      for (gsize i = 0; i < text->len; i++)
+      gsize len = text->len;
+
+      for (gsize i = 0; i < len; i++)
         text->str[i] = g_ascii_tolower (text->str[i]);
-      self->search_text = g_string_free (g_steal_pointer (&text), FALSE);
+      /* A GString's buffer is up to twice its length: keep the text only. */
+      self->search_text = g_realloc (g_string_free (g_steal_pointer (&text), FALSE), len + 1);
     }
   else
     {
