@@ -220,46 +220,87 @@ read_metadata (JsonNode  *node,
   return pm_json_read_metadata (node, error);
 }
 
-/* Collecting every page of one or more lists, one page after another */
+/* Collecting every page of one or more lists: the lists side by side,
+ * each one page after another (a page names the next). Listing the three
+ * project types one after another made a large organization wait for each
+ * page's reply and reading in turn. */
 
 typedef struct
 {
   GStrv          paths;
-  guint          index;
-  char          *next_page;
   PmApiReadBytesFunc reader;
-  GPtrArray     *items;
-  SharedProjects *shared;    /* a shared listing, no longer joined once a page is in */
+  GPtrArray    **items;       /* each list's, in the order of paths */
+  guint          pending;     /* lists still being read */
+  GError        *error;       /* the first list that failed */
+  SharedProjects *shared;     /* a shared listing, no longer joined once a page is in */
 } Collect;
+
+/* One list being read. */
+typedef struct
+{
+  GTask *task;                /* the collect, owned */
+  guint  index;
+  char  *next_page;
+} Chain;
 
 static void
 collect_free (gpointer data)
 {
   Collect *collect = data;
 
+  for (guint i = 0; collect->paths[i] != NULL; i++)
+    g_clear_pointer (&collect->items[i], g_ptr_array_unref);
+  g_free (collect->items);
   g_strfreev (collect->paths);
-  g_free (collect->next_page);
-  g_clear_pointer (&collect->items, g_ptr_array_unref);
+  g_clear_error (&collect->error);
   g_free (collect);
 }
 
-static void collect_next (GTask *task);
+static void collect_next (Chain *chain);
 static void detach_shared (SharedProjects *shared);
+
+/* A list is read to its end (or failed): the last one returns them all. */
+static void
+chain_done (Chain *chain)
+{
+  g_autoptr(GTask) task = chain->task;
+  Collect *collect = g_task_get_task_data (task);
+  GPtrArray *all;
+
+  g_free (chain->next_page);
+  g_free (chain);
+  if (--collect->pending > 0)
+    return;
+
+  if (collect->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&collect->error));
+      return;
+    }
+  all = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; collect->paths[i] != NULL; i++)
+    g_ptr_array_extend_and_steal (all, g_steal_pointer (&collect->items[i]));
+  g_task_return_pointer (task, all, (GDestroyNotify) g_ptr_array_unref);
+}
 
 static void
 on_collect_page (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  Collect *collect = g_task_get_task_data (task);
+  Chain *chain = user_data;
+  Collect *collect = g_task_get_task_data (chain->task);
   GError *error = NULL;
   Page *page;
 
   page = pm_api_call_finish (result, NULL, &error);
   if (page == NULL)
     {
-      g_task_return_error (task, error);
+      if (collect->error == NULL)
+        collect->error = error;
+      else
+        g_error_free (error);
+      chain_done (chain);
       return;
     }
 
@@ -268,37 +309,37 @@ on_collect_page (GObject      *source,
       detach_shared (collect->shared);
       collect->shared = NULL;
     }
-  g_ptr_array_extend_and_steal (collect->items, g_steal_pointer (&page->items));
-  g_free (collect->next_page);
-  collect->next_page = g_steal_pointer (&page->next_page);
+  g_ptr_array_extend_and_steal (collect->items[chain->index], g_steal_pointer (&page->items));
+  g_free (chain->next_page);
+  chain->next_page = g_steal_pointer (&page->next_page);
   page_free (page);
 
-  if (collect->next_page == NULL || *collect->next_page == '\0')
-    collect->index++;
-  if (collect->paths[collect->index] == NULL)
+  /* Another list failed: this one's further pages would be thrown away. */
+  if (chain->next_page == NULL || *chain->next_page == '\0' || collect->error != NULL)
     {
-      g_task_return_pointer (task, g_steal_pointer (&collect->items), (GDestroyNotify) g_ptr_array_unref);
+      chain_done (chain);
       return;
     }
-  collect_next (g_steal_pointer (&task));
+  collect_next (chain);
 }
 
 static void
-collect_next (GTask *task)
+collect_next (Chain *chain)
 {
-  PmServerlessApi *self = g_task_get_source_object (task);
-  Collect *collect = g_task_get_task_data (task);
-  g_autoptr(GString) path = g_string_new (collect->paths[collect->index]);
+  PmServerlessApi *self = g_task_get_source_object (chain->task);
+  Collect *collect = g_task_get_task_data (chain->task);
+  g_autoptr(GString) path = g_string_new (collect->paths[chain->index]);
 
-  if (collect->next_page != NULL && *collect->next_page != '\0')
-    pm_api_append_query (path, "next_page", collect->next_page);
+  if (chain->next_page != NULL && *chain->next_page != '\0')
+    pm_api_append_query (path, "next_page", chain->next_page);
 
   pm_api_call_list_async (self->http, path->str,
                           collect->reader, PM_FLAVOUR_SERVERLESS, page_free,
-                          g_task_get_cancellable (task), on_collect_page, task);
+                          g_task_get_cancellable (chain->task), on_collect_page, chain);
 }
 
-/* Every item of the lists at paths (NULL-terminated), as one GPtrArray. */
+/* Every item of the lists at paths (NULL-terminated, at least one), as one
+ * GPtrArray in the order of paths. */
 static void
 collect_async (PmServerlessApi     *self,
                GStrv                paths,
@@ -308,16 +349,26 @@ collect_async (PmServerlessApi     *self,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
-  GTask *task = new_task (self, cancellable, callback, user_data, collect_async);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data, collect_async);
   Collect *collect = g_new0 (Collect, 1);
+  guint n = g_strv_length (paths);
 
   collect->paths = paths;
   collect->reader = reader;
   collect->shared = shared;
-  collect->items = g_ptr_array_new_with_free_func (g_object_unref);
+  collect->items = g_new0 (GPtrArray *, n + 1);
+  collect->pending = n;
   g_task_set_task_data (task, collect, collect_free);
 
-  collect_next (task);
+  for (guint i = 0; i < n; i++)
+    {
+      Chain *chain = g_new0 (Chain, 1);
+
+      collect->items[i] = g_ptr_array_new_with_free_func (g_object_unref);
+      chain->task = g_object_ref (task);
+      chain->index = i;
+      collect_next (chain);
+    }
 }
 
 static GPtrArray *
