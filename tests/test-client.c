@@ -340,6 +340,63 @@ test_paging (Fixture       *f,
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "GET", "/api/v1/serverless/projects/elasticsearch"), ==, 2);
 }
 
+/* A refresh asks for the policies with their associations and for the
+ * projects at once: the projects are listed once for both. */
+static void
+test_shared_project_listing (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) policies_result = NULL;
+  g_autoptr(GAsyncResult) entities_result = NULL;
+  g_autoptr(GAsyncResult) cancelled_result = NULL;
+  g_autoptr(GAsyncResult) later_result = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) policies = NULL;
+  g_autoptr(GPtrArray) entities = NULL;
+  g_autoptr(GPtrArray) cancelled = NULL;
+  g_autoptr(GPtrArray) later = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) office = NULL;
+  guint gets;
+
+  pm_sandbox_set_page_size (f->sandbox, 2);
+  gets = pm_sandbox_get_request_count (f->sandbox, "GET", "/api/v1/serverless/projects/elasticsearch");
+
+  pm_api_list_policies_async (f->api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, NULL,
+                              pm_test_result_cb, &policies_result);
+  pm_api_list_entities_async (f->api, NULL, pm_test_result_cb, &entities_result);
+  /* A third caller that gives up does not stop the listing for the others. */
+  pm_api_list_entities_async (f->api, cancellable, pm_test_result_cb, &cancelled_result);
+  g_cancellable_cancel (cancellable);
+
+  cancelled = pm_api_list_entities_finish (f->api, pm_test_wait (&cancelled_result), &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (cancelled);
+  g_clear_error (&error);
+
+  policies = pm_api_list_policies_finish (f->api, pm_test_wait (&policies_result), &error);
+  g_assert_no_error (error);
+  entities = pm_api_list_entities_finish (f->api, pm_test_wait (&entities_result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entities->len, ==, 7);
+  g_assert_cmpuint (policies->len, ==, count_policies (f));
+  for (guint i = 0; i < policies->len; i++)
+    if (g_strcmp0 (pm_policy_get_name (policies->pdata[i]), "Office networks") == 0)
+      office = g_object_ref (policies->pdata[i]);
+  g_assert_nonnull (office);
+  g_assert_cmpint (pm_policy_get_n_associations (office), ==, 2);
+  /* Two pages of elasticsearch projects, each asked for once. */
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "GET", "/api/v1/serverless/projects/elasticsearch") - gets,
+                    ==, 2);
+
+  /* A listing asked for afterwards is a listing of its own. */
+  later = pm_test_api_list_entities (f->api, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (later->len, ==, 7);
+  g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "GET", "/api/v1/serverless/projects/elasticsearch") - gets,
+                    ==, 4);
+}
+
 /* Create, update, delete */
 
 static void
@@ -1360,6 +1417,7 @@ main (int   argc,
       if (fl == PM_FLAVOUR_SERVERLESS)
         {
           add_for (n, fl, "paging", test_paging);
+          add_for (n, fl, "shared-project-listing", test_shared_project_listing);
           add_for (n, fl, "update-stale-etag", test_update_stale_etag);
           add_for (n, fl, "association-race", test_association_race);
           add_for (n, fl, "fault/lost-patch", test_fault_lost_patch);

@@ -445,6 +445,191 @@ test_unknown_fields (void)
   g_assert_false (pm_policy_equal (policy, copy));
 }
 
+/* Rules read from JSON stay packed until asked for: everything done with
+ * the policy before (writing, copying, comparing, searching) gives what it
+ * gives with PmRule objects, unknown fields included. */
+static void
+test_packed_rules (void)
+{
+  g_autofree char *two_rules = g_strdup_printf ("%.*s,{\"id\":\"r2\",\"source\":\"10.0.0.0/8\",\"x\":[1]}],%s",
+                                                (int) (strstr (hosted_reply, "}}],") + 2 - hosted_reply), hosted_reply,
+                                                strstr (hosted_reply, "}}],") + 4);
+  g_autoptr(JsonNode) reply = parse (two_rules);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmPolicy) packed = pm_json_read_policy (reply, PM_FLAVOUR_HOSTED, &error);
+  g_autoptr(PmPolicy) made = pm_json_read_policy (reply, PM_FLAVOUR_HOSTED, &error);
+  g_autoptr(PmPolicy) copy = NULL;
+  g_autoptr(PmPolicy) edited = NULL;
+  g_autoptr(JsonNode) written = NULL;
+  g_autoptr(JsonNode) written_made = NULL;
+  g_autoptr(PmRule) rule = NULL;
+  g_autoptr(PmRule) second = NULL;
+  g_autofree char *packed_search = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (pm_policy_get_n_rules (packed), ==, 2);
+
+  /* Written back, copied, compared and searched while packed... */
+  {
+    g_autoptr(JsonNode) one = parse (hosted_reply);
+    g_autoptr(PmPolicy) one_policy = pm_json_read_policy (one, PM_FLAVOUR_HOSTED, &error);
+    g_autoptr(JsonNode) one_written = pm_json_write_policy (one_policy);
+
+    g_assert_no_error (error);
+    assert_json_equal (one_written, one);
+  }
+  written = pm_json_write_policy (packed);
+  copy = pm_policy_copy (packed);
+  g_assert_true (pm_policy_equal (packed, copy));
+  g_assert_cmpuint (pm_policy_get_n_rules (copy), ==, 2);
+  packed_search = g_strdup (pm_policy_get_search_text (packed));
+  g_assert_nonnull (strstr (packed_search, "10.0.0.0/8"));
+  g_assert_nonnull (strstr (packed_search, "192.168.131.0"));
+
+  /* ...the same as with the rules made: and equal across both forms. */
+  g_assert_cmpuint (g_list_model_get_n_items (pm_policy_get_rules (made)), ==, 2);
+  g_assert_true (pm_policy_equal (packed, made));
+  g_assert_true (pm_policy_equal (made, packed));
+  g_assert_cmpstr (pm_policy_get_search_text (made), ==, packed_search);
+  written_made = pm_json_write_policy (made);
+  assert_json_equal (written_made, written);
+
+  rule = g_list_model_get_item (pm_policy_get_rules (made), 0);
+  g_assert_cmpstr (pm_rule_get_id (rule), ==, "r1");
+  g_assert_cmpstr (pm_rule_get_description (rule), ==, "web");
+  g_assert_true (pm_rule_has_egress (rule));
+  g_assert_cmpstr (pm_rule_get_egress_target (rule), ==, "192.168.131.0");
+  g_assert_cmpint (pm_rule_get_egress_protocol (rule), ==, PM_EGRESS_PROTOCOL_TCP);
+  g_assert_cmpuint (pm_rule_get_ports (rule)->len, ==, 2);
+  g_assert_cmpuint (g_array_index (pm_rule_get_ports (rule), guint, 1), ==, 443);
+  g_assert_true (json_object_get_boolean_member (pm_rule_get_extra (rule), "x_rule"));
+  g_assert_cmpint (json_object_get_int_member (pm_rule_get_egress_extra (rule), "x_egress"), ==, 5);
+  second = g_list_model_get_item (pm_policy_get_rules (made), 1);
+  g_assert_cmpstr (pm_rule_get_source (second), ==, "10.0.0.0/8");
+  g_assert_false (pm_rule_has_egress (second));
+  g_assert_true (json_object_has_member (pm_rule_get_extra (second), "x"));
+
+  /* Rules made from a shared pack are the copy's own. */
+  edited = pm_policy_copy (packed);
+  g_clear_object (&rule);
+  rule = g_list_model_get_item (pm_policy_get_rules (edited), 1);
+  pm_rule_set_source (rule, "192.0.2.0/24");
+  g_assert_false (pm_policy_equal (packed, edited));
+  g_assert_null (strstr (pm_policy_get_search_text (edited), "10.0.0.0/8"));
+  g_assert_nonnull (strstr (pm_policy_get_search_text (edited), "192.0.2.0/24"));
+  g_assert_true (pm_policy_equal (packed, copy));
+  g_assert_nonnull (strstr (pm_policy_get_search_text (packed), "10.0.0.0/8"));
+  g_clear_object (&copy);
+  copy = pm_policy_copy (edited);
+  g_assert_true (pm_policy_equal (copy, edited));
+  pm_policy_remove_rule (edited, 0);
+  g_assert_cmpuint (pm_policy_get_n_rules (edited), ==, 1);
+  g_assert_false (pm_policy_equal (copy, edited));
+  g_assert_cmpuint (pm_policy_get_n_rules (copy), ==, 2);
+}
+
+/* The list readers that work from bytes, element by element, read what the
+ * tree readers read and fail where they fail. */
+static void
+test_list_bytes (void)
+{
+  static const struct { const char *text; PmFlavour flavour; guint n; const char *next; const char *problem; } lists[] = {
+    { "{\"rulesets\":[]}", PM_FLAVOUR_HOSTED, 0, NULL, NULL },
+    { "{\"x\":[[1],{\"rules\":[]}],\"rulesets\":[{\"id\":\"a\",\"name\":\"A\",\"type\":\"ip\",\"region\":\"r\","
+      "\"rules\":[{\"source\":\"1.2.3.4\"}]}],\"y\":[{\"id\":1}]}", PM_FLAVOUR_HOSTED, 1, NULL, NULL },
+    { "{\"items\":[{\"id\":\"a\",\"name\":\"A\",\"type\":\"ip\",\"region\":\"r\",\"rules\":[]},"
+      "{\"id\":\"b\",\"name\":\"B\",\"type\":\"vpce\",\"region\":\"r\"}],\"next_page\":\"n2\"}", PM_FLAVOUR_SERVERLESS, 2, "n2", NULL },
+    { "{\"rulesets\":[{\"id\":\"a\",\"name\":\"A\",\"type\":\"ip\",\"region\":\"r\"},{\"id\":\"b\"}]}",
+      PM_FLAVOUR_HOSTED, 0, NULL, "rulesets[1].name" },
+    { "{\"rulesets\":[{\"id\":\"a\",\"name\":\"A\",\"type\":\"ip\",\"region\":\"r\",\"rules\":[{\"source\":5}]}]}",
+      PM_FLAVOUR_HOSTED, 0, NULL, "rulesets[0].rules[0].source" },
+    { "{\"rulesets\":5}", PM_FLAVOUR_HOSTED, 0, NULL, "rulesets" },
+    { "{\"other\":[]}", PM_FLAVOUR_HOSTED, 0, NULL, "rulesets" },
+    { "[{\"id\":\"a\",\"name\":\"A\",\"type\":\"ip\",\"region\":\"r\"}]", PM_FLAVOUR_HOSTED, 0, NULL, "TrafficFilterRulesets" },
+    { "{\"items\":[],\"next_page\":7}", PM_FLAVOUR_SERVERLESS, 0, NULL, "next_page" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new_static (lists[i].text, strlen (lists[i].text));
+      g_autoptr(JsonNode) node = parse (lists[i].text);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) tree_error = NULL;
+      g_autofree char *next = NULL;
+      g_autofree char *tree_next = NULL;
+      g_autoptr(GPtrArray) list = pm_json_read_policy_list_bytes (bytes, lists[i].flavour, &next, &error);
+      g_autoptr(GPtrArray) tree_list = pm_json_read_policy_list (node, lists[i].flavour, &tree_next, &tree_error);
+
+      g_test_message ("list %u: %s", i, lists[i].text);
+      if (lists[i].problem != NULL)
+        {
+          g_assert_null (list);
+          g_assert_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE);
+          g_assert_nonnull (strstr (error->message, lists[i].problem));
+          g_assert_error (tree_error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE);
+          g_assert_cmpstr (error->message, ==, tree_error->message);
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_no_error (tree_error);
+      g_assert_cmpuint (list->len, ==, lists[i].n);
+      g_assert_cmpuint (tree_list->len, ==, lists[i].n);
+      g_assert_cmpstr (next, ==, lists[i].next);
+      for (guint k = 0; k < list->len; k++)
+        g_assert_true (pm_policy_equal (list->pdata[k], tree_list->pdata[k]));
+    }
+
+  /* Bytes that are not JSON are a parse error, not a shape error. */
+  {
+    g_autoptr(GBytes) cut = g_bytes_new_static ("{\"rulesets\":[{\"id\":\"a\"", 22);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (pm_json_read_policy_list_bytes (cut, PM_FLAVOUR_HOSTED, NULL, &error));
+    g_assert_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE);
+    g_clear_error (&error);
+    g_assert_null (pm_json_read_deployments_bytes (cut, &error));
+    g_assert_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE);
+    g_clear_error (&error);
+    g_assert_null (pm_json_read_project_list_bytes (cut, NULL, &error));
+    g_assert_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE);
+  }
+
+  /* Deployments: a root object or a root array; projects: a page. */
+  {
+    static const char deployments[] = "{\"deployments\":[{\"id\":\"d1\",\"name\":\"One\",\"resources\":[{\"kind\":\"elasticsearch\",\"region\":\"us-east-1\"}]},{\"id\":\"d2\",\"name\":\"Two\"}]}";
+    static const char root_array[] = "[{\"id\":\"d1\",\"name\":\"One\"}]";
+    static const char bad[] = "{\"deployments\":[{\"id\":\"d1\",\"name\":3}]}";
+    static const char projects[] = "{\"items\":[{\"id\":\"p\",\"name\":\"n\",\"type\":\"security\",\"region_id\":\"aws-us-east-1\","
+                                   "\"traffic_filters\":[{\"id\":\"f1\"}]}],\"next_page\":\"x\"}";
+    g_autoptr(GBytes) b1 = g_bytes_new_static (deployments, strlen (deployments));
+    g_autoptr(GBytes) b2 = g_bytes_new_static (root_array, strlen (root_array));
+    g_autoptr(GBytes) b3 = g_bytes_new_static (bad, strlen (bad));
+    g_autoptr(GBytes) b4 = g_bytes_new_static (projects, strlen (projects));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) list = NULL;
+    g_autofree char *next = NULL;
+
+    list = pm_json_read_deployments_bytes (b1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->len, ==, 2);
+    g_assert_cmpstr (pm_entity_get_region (list->pdata[0]), ==, "us-east-1");
+    g_clear_pointer (&list, g_ptr_array_unref);
+    list = pm_json_read_deployments_bytes (b2, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->len, ==, 1);
+    g_clear_pointer (&list, g_ptr_array_unref);
+    g_assert_null (pm_json_read_deployments_bytes (b3, &error));
+    g_assert_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE);
+    g_assert_nonnull (strstr (error->message, "deployments[0].name"));
+    g_clear_error (&error);
+    list = pm_json_read_project_list_bytes (b4, &next, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->len, ==, 1);
+    g_assert_cmpstr (next, ==, "x");
+    g_assert_cmpstr (pm_entity_get_policy_ids (list->pdata[0])[0], ==, "f1");
+  }
+}
+
 static void
 test_serverless_shapes (void)
 {
@@ -687,6 +872,17 @@ test_every_reader_rejects_garbage (void)
           g_assert_null (list);
           g_assert_null (next);
           g_assert_error (e2, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE);
+
+          {
+            g_autoptr(GBytes) bytes = g_bytes_new_static (garbage[i], strlen (garbage[i]));
+            g_autoptr(GError) e3 = NULL;
+            g_autofree char *next3 = NULL;
+            g_autoptr(GPtrArray) list3 = pm_json_read_policy_list_bytes (bytes, flavour, &next3, &e3);
+
+            g_assert_null (list3);
+            g_assert_null (next3);
+            g_assert_error (e3, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE);
+          }
         }
       {
         g_autoptr(GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL, e5 = NULL, e6 = NULL, e7 = NULL, e8 = NULL;
@@ -710,6 +906,22 @@ test_every_reader_rejects_garbage (void)
           g_assert_error (e2, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE);
         if (deployments == NULL)
           g_assert_error (e3, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE);
+        {
+          g_autoptr(GBytes) bytes = g_bytes_new_static (garbage[i], strlen (garbage[i]));
+          g_autoptr(GError) e9 = NULL, e10 = NULL;
+          g_autofree char *next10 = NULL;
+          g_autoptr(GPtrArray) deployments9 = pm_json_read_deployments_bytes (bytes, &e9);
+          g_autoptr(GPtrArray) projects10 = pm_json_read_project_list_bytes (bytes, &next10, &e10);
+
+          /* Both readers of a list agree. */
+          g_assert_true ((deployments9 == NULL) == (deployments == NULL));
+          if (deployments9 == NULL)
+            g_assert_error (e9, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE);
+          else
+            g_assert_cmpuint (deployments9->len, ==, deployments->len);
+          g_assert_null (projects10);
+          g_assert_error (e10, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE);
+        }
         g_assert_null (project);
         g_assert_error (e4, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE);
         g_assert_null (projects);
@@ -818,7 +1030,8 @@ test_deployments (void)
   g_assert_cmpstr (pm_entity_get_entity_type (entity), ==, "deployment");
   g_assert_cmpstr (pm_entity_get_region (entity), ==, "azure-eastus2");
   g_assert_cmpstr (pm_entity_get_alias (entity), ==, "my-deployment-d53192");
-  g_assert_nonnull (pm_entity_get_raw (entity));
+  /* Deployments are never written back: their whole tree is not kept. */
+  g_assert_null (pm_entity_get_raw (entity));
   entity = g_ptr_array_index (list, 1);
   g_assert_cmpstr (pm_entity_get_region (entity), ==, "gcp-us-central1");
   g_assert_cmpstr (pm_entity_get_alias (entity), ==, "other-d2");
@@ -970,6 +1183,8 @@ main (int   argc,
 
   g_test_add_func ("/json/seeds", test_seeds);
   g_test_add_func ("/json/unknown-fields", test_unknown_fields);
+  g_test_add_func ("/json/packed-rules", test_packed_rules);
+  g_test_add_func ("/json/list-bytes", test_list_bytes);
   g_test_add_func ("/json/serverless-shapes", test_serverless_shapes);
   g_test_add_func ("/json/unknown-type-kept", test_unknown_type_kept);
   g_test_add_func ("/json/parse-errors", test_parse_errors);

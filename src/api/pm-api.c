@@ -580,6 +580,7 @@ pm_api_get_metadata_finish (PmApi         *self,
 typedef struct
 {
   PmApiReadFunc  func;
+  PmApiReadBytesFunc bytes_func;
   PmFlavour      flavour;
   GDestroyNotify result_free;
   JsonNode      *node;
@@ -825,6 +826,21 @@ on_call_reply (GObject      *source,
     }
 
   call->etag = g_steal_pointer (&reply->etag);
+  if (call->bytes_func != NULL)
+    {
+      if (reply->result != NULL)
+        g_task_return_pointer (task, g_steal_pointer (&reply->result), call->result_free);
+      else if (reply->read_error != NULL)
+        g_task_return_error (task,
+                             pm_api_error_new (PM_API_ERROR_BAD_REPLY, NULL,
+                                               _("The server’s reply was not in the expected form: %s. Try again later."),
+                                               reply->read_error->message));
+      else
+        g_task_return_error (task,
+                             pm_api_error_new (PM_API_ERROR_BAD_REPLY, NULL,
+                                               _("The server’s reply was empty where data was expected. Try again.")));
+      return;
+    }
   if (call->func == NULL)
     {
       g_task_return_pointer (task, GINT_TO_POINTER (TRUE), NULL);
@@ -864,6 +880,44 @@ pm_api_call_async (PmHttp              *http,
   g_task_set_task_data (task, call, call_free);
 
   pm_http_request_async (http, method, path, body, if_match, cancellable, on_call_reply, task);
+}
+
+static gpointer
+read_bytes (GBytes   *bytes,
+            gpointer  data,
+            GError  **error)
+{
+  Call *call = data;
+
+  return call->bytes_func (bytes, call->flavour, error);
+}
+
+void
+pm_api_call_list_async (PmHttp              *http,
+                        const char          *path,
+                        PmApiReadBytesFunc   func,
+                        PmFlavour            flavour,
+                        GDestroyNotify       result_free,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task;
+  Call *call;
+
+  task = g_task_new (http, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pm_api_call_async);
+  call = g_new0 (Call, 1);
+  call->bytes_func = func;
+  call->flavour = flavour;
+  call->result_free = result_free;
+  call->method = g_strdup ("GET");
+  call->path = g_strdup (path);
+  g_task_set_task_data (task, call, call_free);
+
+  /* call lives as long as the task, which the request holds. */
+  pm_http_request_read_async (http, "GET", path, NULL, NULL, read_bytes, call, result_free,
+                              cancellable, on_call_reply, task);
 }
 
 gpointer
@@ -969,6 +1023,14 @@ pm_api_read_policy_list (JsonNode  *node,
                          GError   **error)
 {
   return pm_json_read_policy_list (node, flavour, NULL, error);
+}
+
+gpointer
+pm_api_read_policy_list_bytes (GBytes     *bytes,
+                               PmFlavour   flavour,
+                               GError    **error)
+{
+  return pm_json_read_policy_list_bytes (bytes, flavour, NULL, error);
 }
 
 char *

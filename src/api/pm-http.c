@@ -36,6 +36,10 @@ struct _PmHttp
 
 G_DEFINE_FINAL_TYPE (PmHttp, pm_http, G_TYPE_OBJECT)
 
+/* Bodies up to this size are read into a buffer of the size the reply
+ * announces; a larger announcement is not trusted that far. */
+#define MAX_PRESIZED_BODY (64 * 1024 * 1024)
+
 typedef struct
 {
   char            *method;
@@ -57,6 +61,9 @@ typedef struct
   gboolean         headers_written;
   GTlsCertificate *peer_certificate;
   GTlsCertificateFlags peer_errors;
+  PmHttpReadFunc   read;            /* reads a 2xx body in place of parsing it */
+  gpointer         read_data;
+  GDestroyNotify   result_free;
 } Request;
 
 static void send_attempt (GTask *task);
@@ -96,6 +103,9 @@ pm_http_reply_free (PmHttpReply *reply)
     return;
   g_clear_pointer (&reply->body, json_node_unref);
   g_free (reply->etag);
+  if (reply->result != NULL && reply->result_free != NULL)
+    reply->result_free (reply->result);
+  g_clear_error (&reply->read_error);
   g_free (reply);
 }
 
@@ -588,27 +598,79 @@ maybe_retry (GTask *task,
 
 /* Parsing off the main thread */
 
+typedef struct
+{
+  GBytes         *bytes;
+  PmHttpReadFunc  read;        /* NULL: parse into a tree */
+  gpointer        read_data;
+  GDestroyNotify  result_free;
+} Parse;
+
+/* What a body parsed (or was read) to. */
+typedef struct
+{
+  JsonNode       *node;
+  gpointer        result;
+  GDestroyNotify  result_free;
+  GError         *read_error;
+} Parsed;
+
+static void
+parse_free (gpointer data)
+{
+  Parse *parse = data;
+
+  g_clear_pointer (&parse->bytes, g_bytes_unref);
+  g_free (parse);
+}
+
+static void
+parsed_free (gpointer data)
+{
+  Parsed *parsed = data;
+
+  g_clear_pointer (&parsed->node, json_node_unref);
+  if (parsed->result != NULL && parsed->result_free != NULL)
+    parsed->result_free (parsed->result);
+  g_clear_error (&parsed->read_error);
+  g_free (parsed);
+}
+
 static void
 parse_thread (GTask        *task,
               gpointer      source_object,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  GBytes *bytes = task_data;
+  Parse *parse = task_data;
   GError *error = NULL;
-  JsonNode *node;
+  Parsed *parsed;
 
-  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+  if (parse->bytes == NULL || g_bytes_get_size (parse->bytes) == 0)
     {
       g_task_return_pointer (task, NULL, NULL);
       return;
     }
 
-  node = pm_json_parse_bytes (bytes, &error);
-  if (node == NULL)
-    g_task_return_error (task, error);
+  parsed = g_new0 (Parsed, 1);
+  if (parse->read != NULL)
+    {
+      parsed->result = parse->read (parse->bytes, parse->read_data, &error);
+      parsed->result_free = parse->result_free;
+    }
   else
-    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+    parsed->node = pm_json_parse_bytes (parse->bytes, &error);
+  /* The reply's bytes go now, not with the task in the main context. */
+  g_clear_pointer (&parse->bytes, g_bytes_unref);
+
+  if (error != NULL && (parse->read == NULL || g_error_matches (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE)))
+    {
+      parsed_free (parsed);
+      g_task_return_error (task, error);
+      return;
+    }
+  parsed->read_error = error;
+  g_task_return_pointer (task, parsed, parsed_free);
 }
 
 static void
@@ -677,6 +739,7 @@ on_parsed (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) parse_error = NULL;
   g_autoptr(JsonNode) node = NULL;
+  Parsed *parsed;
   Request *req = g_task_get_task_data (task);
   guint status = soup_message_get_status (req->msg);
   PmApiErrorDetails details = { 0, };
@@ -684,7 +747,9 @@ on_parsed (GObject      *source,
   g_autofree char *message = NULL;
   g_auto(GStrv) fields = NULL;
 
-  node = g_task_propagate_pointer (G_TASK (result), &parse_error);
+  parsed = g_task_propagate_pointer (G_TASK (result), &parse_error);
+  if (parsed != NULL)
+    node = g_steal_pointer (&parsed->node);
   if (g_error_matches (parse_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_task_return_error (task, g_steal_pointer (&parse_error));
@@ -719,12 +784,20 @@ on_parsed (GObject      *source,
       reply = g_new0 (PmHttpReply, 1);
       reply->status = status;
       reply->body = g_steal_pointer (&node);
+      if (parsed != NULL)
+        {
+          reply->result = g_steal_pointer (&parsed->result);
+          reply->result_free = parsed->result_free;
+          reply->read_error = g_steal_pointer (&parsed->read_error);
+          parsed_free (parsed);
+        }
       etag = soup_message_headers_get_one (soup_message_get_response_headers (req->msg), "ETag");
       reply->etag = g_strdup (etag);
       g_task_return_pointer (task, reply, (GDestroyNotify) pm_http_reply_free);
       return;
     }
 
+  g_clear_pointer (&parsed, parsed_free);
   details.status = status;
   details.retry_after = status == STATUS_TOO_MANY_REQUESTS || status == 503
                         ? parse_retry_after (req->msg) : 0;
@@ -789,6 +862,7 @@ handle_reply (GTask  *owned_task,
   g_autoptr(GBytes) bytes = owned_bytes;
   g_autoptr(GTask) parse = NULL;
   Request *req = g_task_get_task_data (task);
+  Parse *parse_data;
   guint status;
 
   status = soup_message_get_status (req->msg);
@@ -809,7 +883,16 @@ handle_reply (GTask  *owned_task,
 
   parse = g_task_new (NULL, g_task_get_cancellable (task), on_parsed, g_object_ref (task));
   g_task_set_source_tag (parse, parse_thread);
-  g_task_set_task_data (parse, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+  parse_data = g_new0 (Parse, 1);
+  parse_data->bytes = g_steal_pointer (&bytes);
+  /* Error replies are parsed for their message, whoever reads the rest. */
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      parse_data->read = req->read;
+      parse_data->read_data = req->read_data;
+      parse_data->result_free = req->result_free;
+    }
+  g_task_set_task_data (parse, parse_data, parse_free);
   g_task_run_in_thread (parse, parse_thread);
 }
 
@@ -838,6 +921,8 @@ on_sent (GObject      *source,
   g_autoptr(GInputStream) body = NULL;
   g_autoptr(GOutputStream) memory = NULL;
   Request *req = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+  goffset length;
   GError *error = NULL;
 
   body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
@@ -847,7 +932,15 @@ on_sent (GObject      *source,
       return;
     }
 
-  memory = g_memory_output_stream_new_resizable ();
+  /* A large reply grown by doubling held its old and new buffers at once
+   * (and up to twice its size): take the announced size at the start. */
+  headers = soup_message_get_response_headers (req->msg);
+  length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+           ? soup_message_headers_get_content_length (headers) : 0;
+  if (length > 0 && length <= MAX_PRESIZED_BODY)
+    memory = g_memory_output_stream_new (g_malloc (length), length, g_realloc, g_free);
+  else
+    memory = g_memory_output_stream_new_resizable ();
   g_output_stream_splice_async (memory, body,
                                 G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
                                 G_PRIORITY_DEFAULT, req->cancellable, on_body_read, task);
@@ -974,6 +1067,23 @@ pm_http_request_async (PmHttp              *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
+  pm_http_request_read_async (self, method, path, body, if_match, NULL, NULL, NULL,
+                              cancellable, callback, user_data);
+}
+
+void
+pm_http_request_read_async (PmHttp              *self,
+                            const char          *method,
+                            const char          *path,
+                            JsonNode            *body,
+                            const char          *if_match,
+                            PmHttpReadFunc       read,
+                            gpointer             read_data,
+                            GDestroyNotify       result_free,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
   GTask *task;
   Request *req;
 
@@ -989,6 +1099,9 @@ pm_http_request_async (PmHttp              *self,
   req->method = g_ascii_strup (method, -1);
   req->path = g_strdup (path);
   req->if_match = g_strdup (if_match);
+  req->read = read;
+  req->read_data = read_data;
+  req->result_free = result_free;
   req->started_us = g_get_monotonic_time ();
   g_task_set_task_data (task, req, request_free);
 

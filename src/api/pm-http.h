@@ -40,9 +40,12 @@ void        pm_http_set_retry_policy (PmHttp       *self,
                                       guint         max_total_ms);
 
 typedef struct {
-  guint       status;
-  JsonNode   *body;     /* parsed reply, NULL for an empty body */
-  char       *etag;     /* ETag header, or NULL */
+  guint           status;
+  JsonNode       *body;        /* parsed reply, NULL for an empty body (or when read) */
+  char           *etag;        /* ETag header, or NULL */
+  gpointer        result;      /* what the read function made of the body, or NULL */
+  GDestroyNotify  result_free;
+  GError         *read_error;  /* or why it could not */
 } PmHttpReply;
 void        pm_http_reply_free       (PmHttpReply *reply);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PmHttpReply, pm_http_reply_free)
@@ -60,6 +63,27 @@ void         pm_http_request_async   (PmHttp              *self,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data);
+/* Reads a successful reply's bytes in the worker thread in place of parsing
+ * them into one tree (for large lists). Returns the result, or NULL and an
+ * error: PM_JSON_ERROR_PARSE when the bytes are not JSON (the reply could
+ * not be read: asked again when that is safe, as for any request), another
+ * error for JSON of the wrong shape, given back in reply->read_error. */
+typedef gpointer (*PmHttpReadFunc) (GBytes   *body,
+                                    gpointer  read_data,
+                                    GError  **error);
+/* As pm_http_request_async(), the body of a 2xx answer read by read
+ * (read_data must outlive the request; result_free frees a result). */
+void         pm_http_request_read_async (PmHttp              *self,
+                                         const char          *method,
+                                         const char          *path,
+                                         JsonNode            *body,
+                                         const char          *if_match,
+                                         PmHttpReadFunc       read,
+                                         gpointer             read_data,
+                                         GDestroyNotify       result_free,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
 PmHttpReply *pm_http_request_finish  (PmHttp              *self,
                                       GAsyncResult        *result,
                                       GError             **error);

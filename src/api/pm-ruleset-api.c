@@ -154,11 +154,11 @@ read_associations (JsonNode  *node,
 }
 
 static gpointer
-read_deployments (JsonNode  *node,
+read_deployments (GBytes    *bytes,
                   PmFlavour  flavour,
                   GError   **error)
 {
-  return pm_json_read_deployments (node, error);
+  return pm_json_read_deployments_bytes (bytes, error);
 }
 
 static gpointer
@@ -217,9 +217,9 @@ pm_ruleset_api_list_policies_async (PmApi               *api,
                        (flags & PM_API_LIST_INCLUDE_ASSOCIATIONS) ? "true" : "false");
   pm_api_append_query (path, "region", region);
 
-  pm_api_call_async (self->http, "GET", path->str, NULL, NULL,
-                     pm_api_read_policy_list, self->flavour, (GDestroyNotify) g_ptr_array_unref,
-                     cancellable, pm_api_forward_array, task);
+  pm_api_call_list_async (self->http, path->str,
+                          pm_api_read_policy_list_bytes, self->flavour, (GDestroyNotify) g_ptr_array_unref,
+                          cancellable, pm_api_forward_array, task);
 }
 
 static void
@@ -808,9 +808,9 @@ pm_ruleset_api_list_entities_async (PmApi               *api,
   PmRulesetApi *self = PM_RULESET_API (api);
   GTask *task = new_task (self, cancellable, callback, user_data, pm_ruleset_api_list_entities_async);
 
-  pm_api_call_async (self->http, "GET", DEPLOYMENTS, NULL, NULL,
-                     read_deployments, self->flavour, (GDestroyNotify) g_ptr_array_unref,
-                     cancellable, pm_api_forward_array, task);
+  pm_api_call_list_async (self->http, DEPLOYMENTS,
+                          read_deployments, self->flavour, (GDestroyNotify) g_ptr_array_unref,
+                          cancellable, pm_api_forward_array, task);
 }
 
 /* private connection ID claims */

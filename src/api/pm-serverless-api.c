@@ -18,11 +18,14 @@
 
 static const char * const project_types[] = { "elasticsearch", "observability", "security", NULL };
 
+typedef struct _SharedProjects SharedProjects;
+
 struct _PmServerlessApi
 {
   GObject  parent_instance;
 
   PmHttp  *http;
+  SharedProjects *projects;   /* the listing of every project under way, if any */
 };
 
 static void pm_serverless_api_iface_init (PmApiInterface *iface);
@@ -176,26 +179,26 @@ page_free (gpointer data)
 }
 
 static gpointer
-read_policy_page (JsonNode  *node,
-                  PmFlavour  flavour,
-                  GError   **error)
+read_policy_page_bytes (GBytes    *bytes,
+                        PmFlavour  flavour,
+                        GError   **error)
 {
   Page *page = g_new0 (Page, 1);
 
-  page->items = pm_json_read_policy_list (node, flavour, &page->next_page, error);
+  page->items = pm_json_read_policy_list_bytes (bytes, flavour, &page->next_page, error);
   if (page->items == NULL)
     g_clear_pointer (&page, page_free);
   return page;
 }
 
 static gpointer
-read_project_page (JsonNode  *node,
-                   PmFlavour  flavour,
-                   GError   **error)
+read_project_page_bytes (GBytes    *bytes,
+                         PmFlavour  flavour,
+                         GError   **error)
 {
   Page *page = g_new0 (Page, 1);
 
-  page->items = pm_json_read_project_list (node, &page->next_page, error);
+  page->items = pm_json_read_project_list_bytes (bytes, &page->next_page, error);
   if (page->items == NULL)
     g_clear_pointer (&page, page_free);
   return page;
@@ -217,95 +220,155 @@ read_metadata (JsonNode  *node,
   return pm_json_read_metadata (node, error);
 }
 
-/* Collecting every page of one or more lists, one page after another */
+/* Collecting every page of one or more lists: the lists side by side,
+ * each one page after another (a page names the next). Listing the three
+ * project types one after another made a large organization wait for each
+ * page's reply and reading in turn. */
 
 typedef struct
 {
   GStrv          paths;
-  guint          index;
-  char          *next_page;
-  PmApiReadFunc  reader;
-  GPtrArray     *items;
+  PmApiReadBytesFunc reader;
+  GPtrArray    **items;       /* each list's, in the order of paths */
+  guint          pending;     /* lists still being read */
+  GError        *error;       /* the first list that failed */
+  SharedProjects *shared;     /* a shared listing, no longer joined once a page is in */
 } Collect;
+
+/* One list being read. */
+typedef struct
+{
+  GTask *task;                /* the collect, owned */
+  guint  index;
+  char  *next_page;
+} Chain;
 
 static void
 collect_free (gpointer data)
 {
   Collect *collect = data;
 
+  for (guint i = 0; collect->paths[i] != NULL; i++)
+    g_clear_pointer (&collect->items[i], g_ptr_array_unref);
+  g_free (collect->items);
   g_strfreev (collect->paths);
-  g_free (collect->next_page);
-  g_clear_pointer (&collect->items, g_ptr_array_unref);
+  g_clear_error (&collect->error);
   g_free (collect);
 }
 
-static void collect_next (GTask *task);
+static void collect_next (Chain *chain);
+static void detach_shared (SharedProjects *shared);
+
+/* A list is read to its end (or failed): the last one returns them all. */
+static void
+chain_done (Chain *chain)
+{
+  g_autoptr(GTask) task = chain->task;
+  Collect *collect = g_task_get_task_data (task);
+  GPtrArray *all;
+
+  g_free (chain->next_page);
+  g_free (chain);
+  if (--collect->pending > 0)
+    return;
+
+  if (collect->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&collect->error));
+      return;
+    }
+  all = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; collect->paths[i] != NULL; i++)
+    g_ptr_array_extend_and_steal (all, g_steal_pointer (&collect->items[i]));
+  g_task_return_pointer (task, all, (GDestroyNotify) g_ptr_array_unref);
+}
 
 static void
 on_collect_page (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  Collect *collect = g_task_get_task_data (task);
+  Chain *chain = user_data;
+  Collect *collect = g_task_get_task_data (chain->task);
   GError *error = NULL;
   Page *page;
 
   page = pm_api_call_finish (result, NULL, &error);
   if (page == NULL)
     {
-      g_task_return_error (task, error);
+      if (collect->error == NULL)
+        collect->error = error;
+      else
+        g_error_free (error);
+      chain_done (chain);
       return;
     }
 
-  g_ptr_array_extend_and_steal (collect->items, g_steal_pointer (&page->items));
-  g_free (collect->next_page);
-  collect->next_page = g_steal_pointer (&page->next_page);
+  if (collect->shared != NULL)
+    {
+      detach_shared (collect->shared);
+      collect->shared = NULL;
+    }
+  g_ptr_array_extend_and_steal (collect->items[chain->index], g_steal_pointer (&page->items));
+  g_free (chain->next_page);
+  chain->next_page = g_steal_pointer (&page->next_page);
   page_free (page);
 
-  if (collect->next_page == NULL || *collect->next_page == '\0')
-    collect->index++;
-  if (collect->paths[collect->index] == NULL)
+  /* Another list failed: this one's further pages would be thrown away. */
+  if (chain->next_page == NULL || *chain->next_page == '\0' || collect->error != NULL)
     {
-      g_task_return_pointer (task, g_steal_pointer (&collect->items), (GDestroyNotify) g_ptr_array_unref);
+      chain_done (chain);
       return;
     }
-  collect_next (g_steal_pointer (&task));
+  collect_next (chain);
 }
 
 static void
-collect_next (GTask *task)
+collect_next (Chain *chain)
 {
-  PmServerlessApi *self = g_task_get_source_object (task);
-  Collect *collect = g_task_get_task_data (task);
-  g_autoptr(GString) path = g_string_new (collect->paths[collect->index]);
+  PmServerlessApi *self = g_task_get_source_object (chain->task);
+  Collect *collect = g_task_get_task_data (chain->task);
+  g_autoptr(GString) path = g_string_new (collect->paths[chain->index]);
 
-  if (collect->next_page != NULL && *collect->next_page != '\0')
-    pm_api_append_query (path, "next_page", collect->next_page);
+  if (chain->next_page != NULL && *chain->next_page != '\0')
+    pm_api_append_query (path, "next_page", chain->next_page);
 
-  pm_api_call_async (self->http, "GET", path->str, NULL, NULL,
-                     collect->reader, PM_FLAVOUR_SERVERLESS, page_free,
-                     g_task_get_cancellable (task), on_collect_page, task);
+  pm_api_call_list_async (self->http, path->str,
+                          collect->reader, PM_FLAVOUR_SERVERLESS, page_free,
+                          g_task_get_cancellable (chain->task), on_collect_page, chain);
 }
 
-/* Every item of the lists at paths (NULL-terminated), as one GPtrArray. */
+/* Every item of the lists at paths (NULL-terminated, at least one), as one
+ * GPtrArray in the order of paths. */
 static void
 collect_async (PmServerlessApi     *self,
                GStrv                paths,
-               PmApiReadFunc        reader,
+               PmApiReadBytesFunc   reader,
+               SharedProjects      *shared,
                GCancellable        *cancellable,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
-  GTask *task = new_task (self, cancellable, callback, user_data, collect_async);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data, collect_async);
   Collect *collect = g_new0 (Collect, 1);
+  guint n = g_strv_length (paths);
 
   collect->paths = paths;
   collect->reader = reader;
-  collect->items = g_ptr_array_new_with_free_func (g_object_unref);
+  collect->shared = shared;
+  collect->items = g_new0 (GPtrArray *, n + 1);
+  collect->pending = n;
   g_task_set_task_data (task, collect, collect_free);
 
-  collect_next (task);
+  for (guint i = 0; i < n; i++)
+    {
+      Chain *chain = g_new0 (Chain, 1);
+
+      collect->items[i] = g_ptr_array_new_with_free_func (g_object_unref);
+      chain->task = g_object_ref (task);
+      chain->index = i;
+      collect_next (chain);
+    }
 }
 
 static GPtrArray *
@@ -327,12 +390,13 @@ collect_policies_async (PmServerlessApi     *self,
 
   pm_api_append_query (path, "region", region);
   paths[0] = g_strdup (path->str);
-  collect_async (self, paths, read_policy_page, cancellable, callback, user_data);
+  collect_async (self, paths, read_policy_page_bytes, NULL, cancellable, callback, user_data);
 }
 
 static void
 collect_projects_async (PmServerlessApi     *self,
                         const char          *traffic_filter,
+                        SharedProjects      *shared,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
@@ -348,7 +412,142 @@ collect_projects_async (PmServerlessApi     *self,
       pm_api_append_query (path, "traffic_filter", traffic_filter);
       paths[i] = g_string_free (g_steal_pointer (&path), FALSE);
     }
-  collect_async (self, paths, read_project_page, cancellable, callback, user_data);
+  collect_async (self, paths, read_project_page_bytes, shared, cancellable, callback, user_data);
+}
+
+/* Every project, listed once for all who ask while the listing has not
+ * received anything yet: a refresh lists the projects for the entity store
+ * and again for the policies' associations; listing every page twice
+ * doubled a large organization's load. */
+
+struct _SharedProjects
+{
+  PmServerlessApi *self;
+  GCancellable    *cancellable;   /* cancelled when no one waits any more */
+  GPtrArray       *waiters;       /* of GTask, owned */
+};
+
+typedef struct
+{
+  SharedProjects *shared;
+  GSource        *cancel_source;
+} Waiter;
+
+static void
+waiter_free (gpointer data)
+{
+  Waiter *waiter = data;
+
+  if (waiter->cancel_source != NULL)
+    {
+      g_source_destroy (waiter->cancel_source);
+      g_source_unref (waiter->cancel_source);
+    }
+  g_free (waiter);
+}
+
+static void
+shared_projects_free (SharedProjects *shared)
+{
+  g_clear_object (&shared->cancellable);
+  g_ptr_array_unref (shared->waiters);
+  g_free (shared);
+}
+
+static void
+detach_shared (SharedProjects *shared)
+{
+  if (shared->self != NULL && shared->self->projects == shared)
+    shared->self->projects = NULL;
+  shared->self = NULL;
+}
+
+static gboolean
+on_waiter_cancelled (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  Waiter *waiter = g_task_get_task_data (task);
+  SharedProjects *shared = waiter->shared;
+
+  g_clear_pointer (&waiter->cancel_source, g_source_unref);
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("The listing was cancelled."));
+  /* The last one gone: stop listing, and let the next caller start anew. */
+  g_ptr_array_remove (shared->waiters, task);
+  if (shared->waiters->len == 0)
+    {
+      detach_shared (shared);
+      g_cancellable_cancel (shared->cancellable);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_shared_projects (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  SharedProjects *shared = user_data;
+  g_autoptr(GPtrArray) projects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  detach_shared (shared);
+  projects = collect_finish (result, &error);
+  for (guint i = 0; i < shared->waiters->len; i++)
+    {
+      GTask *task = shared->waiters->pdata[i];
+      Waiter *waiter = g_task_get_task_data (task);
+
+      if (waiter->cancel_source != NULL)
+        {
+          g_source_destroy (waiter->cancel_source);
+          g_clear_pointer (&waiter->cancel_source, g_source_unref);
+        }
+      if (projects == NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        {
+          GPtrArray *copy = g_ptr_array_new_full (projects->len, g_object_unref);
+
+          for (guint k = 0; k < projects->len; k++)
+            g_ptr_array_add (copy, g_object_ref (projects->pdata[k]));
+          g_task_return_pointer (task, copy, (GDestroyNotify) g_ptr_array_unref);
+        }
+    }
+  shared_projects_free (shared);
+}
+
+static void
+list_all_projects_async (PmServerlessApi     *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task = new_task (self, cancellable, callback, user_data, list_all_projects_async);
+  SharedProjects *shared = self->projects;
+  Waiter *waiter = g_new0 (Waiter, 1);
+
+  /* A listing that has received pages already would give what the server
+   * held before this call: start another. */
+  if (shared == NULL)
+    {
+      shared = g_new0 (SharedProjects, 1);
+      shared->self = self;
+      shared->cancellable = g_cancellable_new ();
+      shared->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+      self->projects = shared;
+      collect_projects_async (self, NULL, shared, shared->cancellable, on_shared_projects, shared);
+    }
+
+  waiter->shared = shared;
+  g_task_set_task_data (task, waiter, waiter_free);
+  if (cancellable != NULL)
+    {
+      waiter->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (waiter->cancel_source, G_SOURCE_FUNC (on_waiter_cancelled), task, NULL);
+      g_source_attach (waiter->cancel_source, g_task_get_context (task));
+    }
+  g_ptr_array_add (shared->waiters, task);
 }
 
 static gboolean
@@ -384,6 +583,9 @@ associations_of (GPtrArray  *projects,
 typedef struct
 {
   GPtrArray *policies;
+  GPtrArray *projects;
+  GError    *error;
+  guint      pending;
 } ListPolicies;
 
 static void
@@ -392,7 +594,64 @@ list_policies_free (gpointer data)
   ListPolicies *list = data;
 
   g_clear_pointer (&list->policies, g_ptr_array_unref);
+  g_clear_pointer (&list->projects, g_ptr_array_unref);
+  g_clear_error (&list->error);
   g_free (list);
+}
+
+/* Policies and projects are listed side by side; the associations are
+ * made once both are in. */
+static void
+list_policies_done (GTask *task)
+{
+  ListPolicies *list = g_task_get_task_data (task);
+
+  if (--list->pending > 0)
+    return;
+  if (list->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&list->error));
+      return;
+    }
+
+  if (list->projects != NULL)
+    {
+      /* One pass over the projects, not one per policy: 512 policies times
+       * thousands of projects stalled the main loop. */
+      g_autoptr(GHashTable) by_policy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                               (GDestroyNotify) g_ptr_array_unref);
+
+      for (guint i = 0; i < list->projects->len; i++)
+        {
+          PmEntity *project = g_ptr_array_index (list->projects, i);
+          const char * const *ids = pm_entity_get_policy_ids (project);
+
+          for (guint k = 0; ids != NULL && ids[k] != NULL; k++)
+            {
+              GPtrArray *associations = g_hash_table_lookup (by_policy, ids[k]);
+
+              if (associations == NULL)
+                {
+                  associations = g_ptr_array_new_with_free_func (g_object_unref);
+                  g_hash_table_insert (by_policy, g_strdup (ids[k]), associations);
+                }
+              g_ptr_array_add (associations, pm_association_new (pm_entity_get_entity_type (project),
+                                                                 pm_entity_get_id (project)));
+            }
+        }
+      for (guint i = 0; i < list->policies->len; i++)
+        {
+          PmPolicy *policy = g_ptr_array_index (list->policies, i);
+          GPtrArray *associations = g_hash_table_lookup (by_policy, pm_policy_get_id (policy));
+          g_autoptr(GPtrArray) none = NULL;
+
+          if (associations == NULL)
+            associations = none = g_ptr_array_new ();
+          pm_policy_set_associations (policy, associations, associations->len);
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&list->policies), (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
@@ -401,55 +660,15 @@ on_list_projects_for_associations (GObject      *source,
                                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GPtrArray) projects = NULL;
   ListPolicies *list = g_task_get_task_data (task);
   GError *error = NULL;
-  guint i;
 
-  projects = collect_finish (result, &error);
-  if (projects == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  /* One pass over the projects, not one per policy: 512 policies times
-   * thousands of projects stalled the main loop. */
-  {
-    g_autoptr(GHashTable) by_policy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                             (GDestroyNotify) g_ptr_array_unref);
-
-    for (i = 0; i < projects->len; i++)
-      {
-        PmEntity *project = g_ptr_array_index (projects, i);
-        const char * const *ids = pm_entity_get_policy_ids (project);
-
-        for (guint k = 0; ids != NULL && ids[k] != NULL; k++)
-          {
-            GPtrArray *associations = g_hash_table_lookup (by_policy, ids[k]);
-
-            if (associations == NULL)
-              {
-                associations = g_ptr_array_new_with_free_func (g_object_unref);
-                g_hash_table_insert (by_policy, g_strdup (ids[k]), associations);
-              }
-            g_ptr_array_add (associations, pm_association_new (pm_entity_get_entity_type (project),
-                                                               pm_entity_get_id (project)));
-          }
-      }
-    for (i = 0; i < list->policies->len; i++)
-      {
-        PmPolicy *policy = g_ptr_array_index (list->policies, i);
-        GPtrArray *associations = g_hash_table_lookup (by_policy, pm_policy_get_id (policy));
-        g_autoptr(GPtrArray) none = NULL;
-
-        if (associations == NULL)
-          associations = none = g_ptr_array_new ();
-        pm_policy_set_associations (policy, associations, associations->len);
-      }
-  }
-
-  g_task_return_pointer (task, g_steal_pointer (&list->policies), (GDestroyNotify) g_ptr_array_unref);
+  list->projects = g_task_propagate_pointer (G_TASK (result), &error);
+  if (list->projects == NULL && list->error == NULL)
+    list->error = error;
+  else
+    g_clear_error (&error);
+  list_policies_done (task);
 }
 
 static void
@@ -458,25 +677,16 @@ on_list_policies (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  PmServerlessApi *self = g_task_get_source_object (task);
   ListPolicies *list = g_task_get_task_data (task);
   GError *error = NULL;
 
   list->policies = collect_finish (result, &error);
   if (list->policies == NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      g_clear_error (&list->error);
+      list->error = error;
     }
-
-  if (!GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "include-associations")))
-    {
-      g_task_return_pointer (task, g_steal_pointer (&list->policies), (GDestroyNotify) g_ptr_array_unref);
-      return;
-    }
-
-  collect_projects_async (self, NULL, g_task_get_cancellable (task),
-                          on_list_projects_for_associations, g_object_ref (task));
+  list_policies_done (task);
 }
 
 static void
@@ -489,10 +699,15 @@ pm_serverless_api_list_policies_async (PmApi               *api,
 {
   PmServerlessApi *self = PM_SERVERLESS_API (api);
   GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_list_policies_async);
+  ListPolicies *list = g_new0 (ListPolicies, 1);
 
-  g_task_set_task_data (task, g_new0 (ListPolicies, 1), list_policies_free);
-  g_object_set_data (G_OBJECT (task), "include-associations",
-                     GINT_TO_POINTER ((flags & PM_API_LIST_INCLUDE_ASSOCIATIONS) != 0));
+  g_task_set_task_data (task, list, list_policies_free);
+  list->pending = 1;
+  if (flags & PM_API_LIST_INCLUDE_ASSOCIATIONS)
+    {
+      list->pending++;
+      list_all_projects_async (self, cancellable, on_list_projects_for_associations, g_object_ref (task));
+    }
   collect_policies_async (self, region, cancellable, on_list_policies, task);
 }
 
@@ -745,7 +960,7 @@ pm_serverless_api_list_associations_async (PmApi               *api,
   GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_list_associations_async);
 
   g_task_set_task_data (task, g_strdup (policy_id), g_free);
-  collect_projects_async (self, policy_id, cancellable, on_list_associations, task);
+  collect_projects_async (self, policy_id, NULL, cancellable, on_list_associations, task);
 }
 
 /* associate, disassociate: read-modify-write of the project's complete
@@ -954,7 +1169,7 @@ on_list_entities (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  GPtrArray *projects = collect_finish (result, &error);
+  GPtrArray *projects = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (projects == NULL)
     g_task_return_error (task, error);
@@ -971,7 +1186,7 @@ pm_serverless_api_list_entities_async (PmApi               *api,
   PmServerlessApi *self = PM_SERVERLESS_API (api);
   GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_list_entities_async);
 
-  collect_projects_async (self, NULL, cancellable, on_list_entities, task);
+  list_all_projects_async (self, cancellable, on_list_entities, task);
 }
 
 static void

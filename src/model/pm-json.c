@@ -277,14 +277,50 @@ write_extras (JsonObject         *to,
 
 /* ---- rules -------------------------------------------------------------- */
 
+/* A rule as read: fields borrowed from the JSON tree, ports and extras
+ * owned here. */
+typedef struct
+{
+  PmRuleFields  fields;
+  GArray       *ports;          /* of guint; fields.ports points into it */
+  JsonObject   *extra;
+  JsonObject   *egress_extra;
+} RuleRead;
+
+static void
+rule_read_init (RuleRead *r)
+{
+  memset (r, 0, sizeof *r);
+  r->ports = g_array_new (FALSE, FALSE, sizeof (guint));
+}
+
+/* Ready for the next rule (the ports array is kept). */
+static void
+rule_read_reset (RuleRead *r)
+{
+  GArray *ports = r->ports;
+
+  g_clear_pointer (&r->extra, json_object_unref);
+  g_clear_pointer (&r->egress_extra, json_object_unref);
+  memset (r, 0, sizeof *r);
+  r->ports = ports;
+  g_array_set_size (r->ports, 0);
+}
+
+static void
+rule_read_clear (RuleRead *r)
+{
+  rule_read_reset (r);
+  g_clear_pointer (&r->ports, g_array_unref);
+}
+
 static gboolean
-read_egress (PmRule      *rule,
+read_egress (RuleRead    *r,
              JsonObject  *egress,
              const char  *prefix,
              GError     **error)
 {
   g_autofree char *egress_prefix = field_name (prefix, "egress_rule");
-  g_autoptr(GArray) ports = g_array_new (FALSE, FALSE, sizeof (guint));
   const char *target, *protocol_text;
   PmEgressProtocol protocol = PM_EGRESS_PROTOCOL_ALL;
   JsonArray *array;
@@ -313,15 +349,75 @@ read_egress (PmRule      *rule,
           return FALSE;
         }
       port = (guint) json_node_get_int (element);
-      g_array_append_val (ports, port);
+      g_array_append_val (r->ports, port);
     }
 
-  pm_rule_set_has_egress (rule, TRUE);
-  pm_rule_set_egress_target (rule, target);
-  pm_rule_set_egress_protocol (rule, protocol);
-  pm_rule_set_ports (rule, (const guint *) (gpointer) ports->data, ports->len);
+  r->fields.has_egress = TRUE;
+  r->fields.egress_target = target;
+  r->fields.egress_protocol = protocol;
   if (has_extras (egress, egress_members))
-    keep_extras (egress, egress_members, pm_rule_get_egress_extra (rule));
+    {
+      r->egress_extra = json_object_new ();
+      keep_extras (egress, egress_members, r->egress_extra);
+    }
+  return TRUE;
+}
+
+/* Reads one rule into r (reset); the strings it points to live in node. */
+static gboolean
+read_rule_fields (JsonNode    *node,
+                  PmFlavour    flavour,
+                  const char  *prefix,
+                  RuleRead    *r,
+                  GError     **error)
+{
+  gboolean serverless = flavour == PM_FLAVOUR_SERVERLESS;
+  const char * const *known;
+  JsonObject *object;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+                   _("Field “%s” must be an object"), prefix ? prefix : "rule");
+      return FALSE;
+    }
+  object = json_node_get_object (node);
+
+  r->fields.egress_protocol = PM_EGRESS_PROTOCOL_ALL;
+  if ((!serverless && !read_string (object, prefix, "id", FALSE, &r->fields.id, error)) ||
+      !read_string (object, prefix, "description", FALSE, &r->fields.description, error) ||
+      !read_string (object, prefix, "source", FALSE, &r->fields.source, error) ||
+      !read_string (object, prefix, "azure_endpoint_name", FALSE, &r->fields.azure_endpoint_name, error) ||
+      !read_string (object, prefix, "azure_endpoint_guid", FALSE, &r->fields.azure_endpoint_guid, error))
+    return FALSE;
+
+  if (!serverless && get_member (object, "egress_rule") != NULL)
+    {
+      JsonNode *egress = get_member (object, "egress_rule");
+
+      if (!JSON_NODE_HOLDS_OBJECT (egress))
+        {
+          set_shape_error (error, prefix, "egress_rule", SHAPE_NOT_OBJECT);
+          return FALSE;
+        }
+      if (!read_egress (r, json_node_get_object (egress), prefix, error))
+        return FALSE;
+    }
+
+  known = serverless ? serverless_rule_members : hosted_rule_members;
+  if (has_extras (object, known))
+    {
+      r->extra = json_object_new ();
+      keep_extras (object, known, r->extra);
+    }
+
+  r->fields.ports = (const guint *) (gpointer) r->ports->data;
+  r->fields.n_ports = r->ports->len;
+  r->fields.extra = r->extra;
+  r->fields.egress_extra = r->egress_extra;
+  /* As pm_rule_has_egress() would say of the rule. */
+  r->fields.has_egress = r->fields.has_egress || r->fields.n_ports > 0 || r->egress_extra != NULL ||
+                         (r->fields.egress_target != NULL && r->fields.egress_target[0] != '\0');
   return TRUE;
 }
 
@@ -331,51 +427,54 @@ read_rule (JsonNode    *node,
            const char  *prefix,
            GError     **error)
 {
-  gboolean serverless = flavour == PM_FLAVOUR_SERVERLESS;
-  g_autoptr(PmRule) rule = NULL;
-  const char *id = NULL, *description, *source, *name, *guid;
-  const char * const *known;
-  JsonObject *object;
+  RuleRead r;
+  PmRule *rule = NULL;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  rule_read_init (&r);
+  if (read_rule_fields (node, flavour, prefix, &r, error))
+    rule = pm_rule_new_from_fields (&r.fields);
+  rule_read_clear (&r);
+  return rule;
+}
+
+/* The rules array of a policy, packed. */
+static PmRulePack *
+read_rule_pack (JsonArray   *rules,
+                PmFlavour    flavour,
+                const char  *prefix,
+                GError     **error)
+{
+  guint n = rules != NULL ? json_array_get_length (rules) : 0;
+  g_autoptr(PmRulePack) pack = pm_rule_pack_new (n);
+  RuleRead r;
+
+  rule_read_init (&r);
+  for (guint i = 0; i < n; i++)
     {
-      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
-                   _("Field “%s” must be an object"), prefix ? prefix : "rule");
-      return NULL;
-    }
-  object = json_node_get_object (node);
+      JsonNode *element = json_array_get_element (rules, i);
+      g_autoptr(GError) local_error = NULL;
 
-  if ((!serverless && !read_string (object, prefix, "id", FALSE, &id, error)) ||
-      !read_string (object, prefix, "description", FALSE, &description, error) ||
-      !read_string (object, prefix, "source", FALSE, &source, error) ||
-      !read_string (object, prefix, "azure_endpoint_name", FALSE, &name, error) ||
-      !read_string (object, prefix, "azure_endpoint_guid", FALSE, &guid, error))
-    return NULL;
-
-  rule = pm_rule_new ();
-  pm_rule_set_id (rule, id);
-  pm_rule_set_description (rule, description);
-  pm_rule_set_source (rule, source);
-  pm_rule_set_azure_endpoint_name (rule, name);
-  pm_rule_set_azure_endpoint_guid (rule, guid);
-
-  if (!serverless && get_member (object, "egress_rule") != NULL)
-    {
-      JsonNode *egress = get_member (object, "egress_rule");
-
-      if (!JSON_NODE_HOLDS_OBJECT (egress))
+      /* The rule's name in messages ("rulesets[3].rules[7]") is only made
+       * for a rule that does not read: printing one for each of tens of
+       * thousands of rules was a good part of reading them. */
+      rule_read_reset (&r);
+      if (!read_rule_fields (element, flavour, "", &r, &local_error))
         {
-          set_shape_error (error, prefix, "egress_rule", SHAPE_NOT_OBJECT);
-          return NULL;
-        }
-      if (!read_egress (rule, json_node_get_object (egress), prefix, error))
-        return NULL;
-    }
+          g_autofree char *rule_prefix = prefix ? g_strdup_printf ("%s.rules[%u]", prefix, i)
+                                                : g_strdup_printf ("rules[%u]", i);
 
-  known = serverless ? serverless_rule_members : hosted_rule_members;
-  if (has_extras (object, known))
-    keep_extras (object, known, pm_rule_get_extra (rule));
-  return g_steal_pointer (&rule);
+          rule_read_reset (&r);
+          if (!read_rule_fields (element, flavour, rule_prefix, &r, error))
+            {
+              rule_read_clear (&r);
+              return NULL;
+            }
+        }
+      pm_rule_pack_append (pack, &r.fields);
+    }
+  rule_read_clear (&r);
+  pm_rule_pack_seal (pack);
+  return g_steal_pointer (&pack);
 }
 
 PmRule *
@@ -398,9 +497,9 @@ set_string_if (JsonObject *object,
 }
 
 static JsonNode *
-write_rule (PmRule       *rule,
-            PmPolicyType  type,
-            PmFlavour     flavour)
+write_rule (const PmRuleFields *rule,
+            PmPolicyType        type,
+            PmFlavour           flavour)
 {
   gboolean serverless = flavour == PM_FLAVOUR_SERVERLESS;
   gboolean unknown = type == PM_POLICY_TYPE_UNKNOWN;
@@ -410,36 +509,35 @@ write_rule (PmRule       *rule,
   JsonObject *object = json_object_new ();
   JsonNode *node;
 
-  if (!serverless && pm_rule_get_id (rule) != NULL)
-    json_object_set_string_member (object, "id", pm_rule_get_id (rule));
-  if (pm_rule_get_description (rule) != NULL)
-    json_object_set_string_member (object, "description", pm_rule_get_description (rule));
-  set_string_if (object, "source", pm_rule_get_source (rule), uses_source);
-  set_string_if (object, "azure_endpoint_name", pm_rule_get_azure_endpoint_name (rule), uses_azure);
-  set_string_if (object, "azure_endpoint_guid", pm_rule_get_azure_endpoint_guid (rule), uses_azure);
+  if (!serverless && rule->id != NULL)
+    json_object_set_string_member (object, "id", rule->id);
+  if (rule->description != NULL)
+    json_object_set_string_member (object, "description", rule->description);
+  set_string_if (object, "source", rule->source, uses_source);
+  set_string_if (object, "azure_endpoint_name", rule->azure_endpoint_name, uses_azure);
+  set_string_if (object, "azure_endpoint_guid", rule->azure_endpoint_guid, uses_azure);
 
-  if (!serverless && (type == PM_POLICY_TYPE_EGRESS_FIREWALL || pm_rule_has_egress (rule)))
+  if (!serverless && (type == PM_POLICY_TYPE_EGRESS_FIREWALL || rule->has_egress))
     {
       JsonObject *egress = json_object_new ();
-      const GArray *ports = pm_rule_get_ports (rule);
-      const char *target = pm_rule_get_egress_target (rule);
+      const char *target = rule->egress_target;
 
       json_object_set_string_member (egress, "target", target ? target : "");
       json_object_set_string_member (egress, "protocol",
-                                     pm_egress_protocol_to_string (pm_rule_get_egress_protocol (rule)));
-      if (ports->len > 0)
+                                     pm_egress_protocol_to_string (rule->egress_protocol));
+      if (rule->n_ports > 0)
         {
-          JsonArray *array = json_array_sized_new (ports->len);
+          JsonArray *array = json_array_sized_new (rule->n_ports);
 
-          for (guint i = 0; i < ports->len; i++)
-            json_array_add_int_element (array, g_array_index (ports, guint, i));
+          for (guint i = 0; i < rule->n_ports; i++)
+            json_array_add_int_element (array, rule->ports[i]);
           json_object_set_array_member (egress, "ports", array);
         }
-      write_extras (egress, pm_rule_peek_egress_extra (rule), NULL);
+      write_extras (egress, rule->egress_extra, NULL);
       json_object_set_object_member (object, "egress_rule", egress);
     }
 
-  write_extras (object, pm_rule_peek_extra (rule), NULL);
+  write_extras (object, rule->extra, NULL);
 
   node = json_node_init_object (json_node_alloc (), object);
   json_object_unref (object);
@@ -450,9 +548,12 @@ JsonNode *
 pm_json_write_rule (PmRule       *rule,
                     PmPolicyType  type)
 {
+  PmRuleFields fields;
+
   g_return_val_if_fail (PM_IS_RULE (rule), NULL);
 
-  return write_rule (rule, type, PM_FLAVOUR_HOSTED);
+  pm_rule_get_fields (rule, &fields);
+  return write_rule (&fields, type, PM_FLAVOUR_HOSTED);
 }
 
 /* ---- associations ------------------------------------------------------- */
@@ -603,18 +704,13 @@ read_policy (JsonNode    *node,
   pm_policy_set_region (policy, region);
   pm_policy_set_include_by_default (policy, include_by_default);
 
-  for (guint i = 0; rules != NULL && i < json_array_get_length (rules); i++)
-    {
-      g_autofree char *rule_prefix = NULL;
-      g_autoptr(PmRule) rule = NULL;
+  {
+    g_autoptr(PmRulePack) pack = read_rule_pack (rules, flavour, prefix, error);
 
-      rule_prefix = prefix ? g_strdup_printf ("%s.rules[%u]", prefix, i)
-                           : g_strdup_printf ("rules[%u]", i);
-      rule = read_rule (json_array_get_element (rules, i), flavour, rule_prefix, error);
-      if (rule == NULL)
-        return NULL;
-      pm_policy_add_rule (policy, rule);
-    }
+    if (pack == NULL)
+      return NULL;
+    pm_policy_set_rule_pack (policy, pack);
+  }
 
   if (!serverless)
     {
@@ -712,15 +808,15 @@ pm_json_read_policy_list (JsonNode   *node,
 static JsonArray *
 write_rules (PmPolicy *policy)
 {
-  GListModel *rules = pm_policy_get_rules (policy);
-  guint n = g_list_model_get_n_items (rules);
+  guint n = pm_policy_get_n_rules (policy);
   JsonArray *array = json_array_sized_new (n);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(PmRule) rule = g_list_model_get_item (rules, i);
+      PmRuleFields rule;
 
-      json_array_add_element (array, write_rule (rule, pm_policy_get_policy_type (policy),
+      pm_policy_get_rule_fields (policy, i, &rule);
+      json_array_add_element (array, write_rule (&rule, pm_policy_get_policy_type (policy),
                                                  pm_policy_get_flavour (policy)));
     }
   return array;
@@ -1005,7 +1101,9 @@ read_deployment (JsonNode    *node,
       if (*label != '\0')
         pm_entity_set_alias (entity, label);
     }
-  pm_entity_set_raw (entity, object);
+  /* No raw object: nothing writes a deployment back, and holding every
+   * deployment's whole tree (resources, plans, metadata) made a large
+   * organization's entities take several times its listing's size. */
   return entity;
 }
 
@@ -1412,11 +1510,13 @@ nesting_ok (const char *data,
   return TRUE;
 }
 
-JsonNode *
-pm_json_parse_bytes (GBytes  *bytes,
-                     GError **error)
+/* Checks and parses bytes with parser (whose signal handlers may take the
+ * tree apart as it is built); the root, or NULL with a PM_JSON_ERROR_PARSE. */
+static JsonNode *
+parse_with (JsonParser  *parser,
+            GBytes      *bytes,
+            GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *data;
   const char *end;
@@ -1445,7 +1545,6 @@ pm_json_parse_bytes (GBytes  *bytes,
       return NULL;
     }
 
-  parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, (gssize) size, &local_error))
     {
       g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE,
@@ -1460,6 +1559,204 @@ pm_json_parse_bytes (GBytes  *bytes,
       return NULL;
     }
   return json_node_copy (root);
+}
+
+JsonNode *
+pm_json_parse_bytes (GBytes  *bytes,
+                     GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  return parse_with (parser, bytes, error);
+}
+
+/* ---- lists, element by element ------------------------------------------ */
+
+/* A large organization's list as one JsonNode tree took several times the
+ * reply's size (a hash table per JSON object): the list's elements are
+ * read as the parser finishes each, and dropped from the tree at once. */
+
+typedef gpointer (*StreamReadFunc) (JsonNode    *node,
+                                    const char  *prefix,
+                                    gpointer     data,
+                                    GError     **error);
+
+/* What the elements of one array at the list's place read as. */
+typedef struct
+{
+  JsonArray *array;
+  GPtrArray *items;
+  GError    *error;
+} ArrayRead;
+
+static void
+array_read_free (gpointer data)
+{
+  ArrayRead *ar = data;
+
+  g_clear_pointer (&ar->items, g_ptr_array_unref);
+  g_clear_error (&ar->error);
+  g_free (ar);
+}
+
+typedef struct
+{
+  const char     *member;      /* the list's member of the root object */
+  gboolean        root_array;  /* or the root itself is the list */
+  StreamReadFunc  read;
+  gpointer        data;
+  GPtrArray      *arrays;      /* of ArrayRead: arrays at the list's place, the last one being read */
+  guint           depth;       /* arrays open */
+} ListStream;
+
+/* Only array signals are connected: json-glib emits every signal through a
+ * generic marshaller, and one per object start, end and member took longer
+ * than the parse itself. The elements of every outermost array are read
+ * (the list's is one of them; which one is known once the root is). */
+static void
+on_array_start (JsonParser *parser,
+                ListStream *ls)
+{
+  ls->depth++;
+}
+
+static void
+on_array_end (JsonParser *parser,
+              JsonArray  *array,
+              ListStream *ls)
+{
+  ls->depth--;
+}
+
+static void
+on_array_element (JsonParser *parser,
+                  JsonArray  *array,
+                  int         index,
+                  ListStream *ls)
+{
+  guint last = json_array_get_length (array) - 1;
+  JsonNode *element = json_array_get_element (array, last);
+  ArrayRead *ar;
+
+  if (ls->depth != 1)
+    return;
+
+  ar = ls->arrays->len > 0 ? g_ptr_array_index (ls->arrays, ls->arrays->len - 1) : NULL;
+  if (ar == NULL || ar->array != array)
+    {
+      ar = g_new0 (ArrayRead, 1);
+      ar->array = array;
+      ar->items = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (ls->arrays, ar);
+    }
+  if (ar->error == NULL)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%s[%u]", ls->member, ar->items->len);
+      gpointer item = ls->read (element, prefix, ls->data, &ar->error);
+
+      if (item != NULL)
+        g_ptr_array_add (ar->items, item);
+    }
+  json_array_remove_element (array, last);
+}
+
+/* Parses bytes, reading the elements of the list (the root object's
+ * member, or the root array when root_array) with read as they come. The
+ * root is given back without the list's elements (the array is empty), to
+ * check its shape; *items_out holds what the elements read as, or NULL
+ * when there were none. An element that does not read is the error
+ * (PM_JSON_ERROR_SHAPE). */
+static JsonNode *
+parse_list (GBytes          *bytes,
+            const char      *member,
+            gboolean         root_array,
+            StreamReadFunc   read,
+            gpointer         data,
+            GPtrArray      **items_out,
+            GError         **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) arrays = g_ptr_array_new_with_free_func (array_read_free);
+  ListStream ls = { member, root_array, read, data, arrays, 0 };
+  JsonArray *list = NULL;
+  JsonNode *root;
+
+  *items_out = NULL;
+  g_signal_connect (parser, "array-start", G_CALLBACK (on_array_start), &ls);
+  g_signal_connect (parser, "array-end", G_CALLBACK (on_array_end), &ls);
+  g_signal_connect (parser, "array-element", G_CALLBACK (on_array_element), &ls);
+  root = parse_with (parser, bytes, error);
+  if (root == NULL)
+    return NULL;
+
+  if (root_array && JSON_NODE_HOLDS_ARRAY (root))
+    list = json_node_get_array (root);
+  else if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonNode *node = json_object_get_member (json_node_get_object (root), member);
+
+      if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+        list = json_node_get_array (node);
+    }
+  for (guint i = 0; list != NULL && i < arrays->len; i++)
+    {
+      ArrayRead *ar = g_ptr_array_index (arrays, i);
+
+      if (ar->array != list)
+        continue;
+      if (ar->error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&ar->error));
+          json_node_unref (root);
+          return NULL;
+        }
+      *items_out = g_steal_pointer (&ar->items);
+    }
+  return root;
+}
+
+static gpointer
+stream_read_policy (JsonNode    *node,
+                    const char  *prefix,
+                    gpointer     data,
+                    GError     **error)
+{
+  return read_policy (node, GPOINTER_TO_INT (data), TRUE, prefix, error);
+}
+
+GPtrArray *
+pm_json_read_policy_list_bytes (GBytes     *bytes,
+                                PmFlavour   flavour,
+                                char      **next_page_out,
+                                GError    **error)
+{
+  gboolean serverless = flavour == PM_FLAVOUR_SERVERLESS;
+  const char *member = serverless ? "items" : "rulesets";
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *next_page = NULL;
+  JsonObject *object;
+
+  if (next_page_out != NULL)
+    *next_page_out = NULL;
+  root = parse_list (bytes, member, FALSE, stream_read_policy, GINT_TO_POINTER (flavour), &items, error);
+  if (root == NULL)
+    return NULL;
+  if ((object = require_object (root, serverless ? "TrafficFilterList" : "TrafficFilterRulesets", error)) == NULL)
+    return NULL;
+  if (read_array (object, NULL, member, TRUE, &local_error) == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (serverless && !read_string (object, NULL, "next_page", FALSE, &next_page, error))
+    return NULL;
+  if (items == NULL)
+    items = g_ptr_array_new_with_free_func (g_object_unref);
+  if (next_page_out != NULL && next_page != NULL && *next_page != '\0')
+    *next_page_out = g_strdup (next_page);
+  return g_steal_pointer (&items);
 }
 
 char *
@@ -1477,4 +1774,75 @@ pm_json_node_copy_deep (JsonNode *node)
   g_return_val_if_fail (node != NULL, NULL);
 
   return pm_json_node_deep_copy (node);
+}
+
+static gpointer
+stream_read_plain (JsonNode    *node,
+                   const char  *prefix,
+                   gpointer     data,
+                   GError     **error)
+{
+  ReadElementFunc read = (ReadElementFunc) data;
+
+  return read (node, prefix, error);
+}
+
+GPtrArray *
+pm_json_read_deployments_bytes (GBytes  *bytes,
+                                GError **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  root = parse_list (bytes, "deployments", TRUE, stream_read_plain, (gpointer) read_deployment, &items, error);
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonObject *object = require_object (root, "DeploymentsListResponse", error);
+
+      if (object == NULL)
+        return NULL;
+      if (read_array (object, NULL, "deployments", TRUE, &local_error) == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+  if (items == NULL)
+    items = g_ptr_array_new_with_free_func (g_object_unref);
+  return g_steal_pointer (&items);
+}
+
+GPtrArray *
+pm_json_read_project_list_bytes (GBytes  *bytes,
+                                 char   **next_page_out,
+                                 GError **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *next_page;
+  JsonObject *object;
+
+  if (next_page_out != NULL)
+    *next_page_out = NULL;
+  root = parse_list (bytes, "items", FALSE, stream_read_plain, (gpointer) read_project, &items, error);
+  if (root == NULL)
+    return NULL;
+  if ((object = require_object (root, "project list", error)) == NULL)
+    return NULL;
+  if (read_array (object, NULL, "items", TRUE, &local_error) == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!read_string (object, NULL, "next_page", FALSE, &next_page, error))
+    return NULL;
+  if (items == NULL)
+    items = g_ptr_array_new_with_free_func (g_object_unref);
+  if (next_page_out != NULL && next_page != NULL && *next_page != '\0')
+    *next_page_out = g_strdup (next_page);
+  return g_steal_pointer (&items);
 }

@@ -29,6 +29,13 @@ GPtrArray  *pm_json_read_policy_list       (JsonNode     *node,
                                             PmFlavour     flavour,
                                             char        **next_page_out,  /* nullable */
                                             GError      **error);
+/* The same from a reply's bytes, read element by element without holding
+ * the whole tree: PM_JSON_ERROR_PARSE when the bytes are not JSON,
+ * PM_JSON_ERROR_SHAPE when the JSON is not a list of policies. */
+GPtrArray  *pm_json_read_policy_list_bytes (GBytes       *bytes,
+                                            PmFlavour     flavour,
+                                            char        **next_page_out,  /* nullable */
+                                            GError      **error);
 /* Hosted/ECE: TrafficFilterRulesetRequest with the policy's extras (for POST
  * and PUT). Serverless: CreateTrafficFilterRequest. */
 JsonNode   *pm_json_write_policy_request   (PmPolicy     *policy);
@@ -68,12 +75,20 @@ PmAssociation *pm_json_read_association    (JsonNode     *node,
 /* DeploymentsListResponse → PmEntity (kind DEPLOYMENT). */
 GPtrArray  *pm_json_read_deployments       (JsonNode     *node,
                                             GError      **error);
+/* The same from a reply's bytes, element by element (errors as
+ * pm_json_read_policy_list_bytes()). */
+GPtrArray  *pm_json_read_deployments_bytes (GBytes       *bytes,
+                                            GError      **error);
 /* A Serverless project object, or a project list {items, next_page}. */
 PmEntity   *pm_json_read_project           (JsonNode     *node,
                                             GError      **error);
 GPtrArray  *pm_json_read_project_list      (JsonNode     *node,
                                             char        **next_page_out,
                                             GError      **error);
+
+GPtrArray  *pm_json_read_project_list_bytes (GBytes      *bytes,
+                                             char       **next_page_out,
+                                             GError     **error);
 
 /* A Serverless project PATCH body {"traffic_filters": [{"id"}, …]}: the
  * complete list of the project's policies. */

@@ -9,6 +9,8 @@
 
 #include "pm-region.h"
 #include "pm-rule.h"
+#include "pm-rule-pack.h"
+#include "pm-policy.h"
 
 G_BEGIN_DECLS
 
@@ -92,6 +94,22 @@ pm_set_string (char       **slot,
  * (pm_rule_get_extra() allocates, for callers that write). */
 JsonObject *pm_rule_peek_extra        (PmRule *self);
 JsonObject *pm_rule_peek_egress_extra (PmRule *self);
+
+/* A rule's fields, borrowed from it (valid until it changes). */
+void      pm_rule_get_fields      (PmRule             *self,
+                                   PmRuleFields       *out);
+/* A new rule holding copies of fields. */
+PmRule   *pm_rule_new_from_fields (const PmRuleFields *fields);
+
+/* A policy's rules without making PmRule objects: count and fields of
+ * rule i (from its pack, or its rules once they were asked for). Safe in a
+ * worker thread on a policy that the main thread only reads. */
+void      pm_policy_get_rule_fields (PmPolicy        *self,
+                                     guint            i,
+                                     PmRuleFields    *out);
+/* Replaces the rules of a policy with those of pack (sealed). */
+void      pm_policy_set_rule_pack   (PmPolicy        *self,
+                                     PmRulePack      *pack);
 
 /* Give a region read from metadata (named by its id) a display name. */
 void pm_region_adopt_name (PmRegion   *self,

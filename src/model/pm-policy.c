@@ -25,7 +25,12 @@ struct _PmPolicy
   gboolean include_by_default;
   char *etag;
 
-  GListStore *rules;
+  /* The rules as read (or copied): packed, without a PmRule each. The
+   * GListStore of PmRule is made from it when first asked for and is then
+   * what the policy holds; the pack stays (unchanged) until finalize, as a
+   * diff in a worker thread may be reading it. */
+  PmRulePack *pack;
+  GListStore *rules;   /* NULL until asked for; set once, atomically */
   guint n_rules;
 
   GListStore *associations;
@@ -34,7 +39,7 @@ struct _PmPolicy
   /* The two lists' items again, for pm_policy_equal(): the stores diff in a
    * worker thread, and g_list_model_get_item() on a GListStore writes its
    * lookup cache, which races with the main thread reading the same list. */
-  GPtrArray *rule_items;
+  GPtrArray *rule_items;         /* NULL while rules is */
   GPtrArray *association_items;
   gboolean has_associations_info;
 
@@ -152,6 +157,7 @@ pm_policy_finalize (GObject *object)
   g_clear_pointer (&self->region, g_free);
   g_clear_pointer (&self->etag, g_free);
   g_clear_object (&self->rules);
+  g_clear_pointer (&self->pack, pm_rule_pack_unref);
   g_clear_object (&self->associations);
   g_clear_pointer (&self->rule_items, g_ptr_array_unref);
   g_clear_pointer (&self->association_items, g_ptr_array_unref);
@@ -196,7 +202,7 @@ pm_policy_get_property (GObject    *object,
       g_value_set_boolean (value, self->include_by_default);
       break;
     case PROP_RULES:
-      g_value_set_object (value, self->rules);
+      g_value_set_object (value, pm_policy_get_rules (self));
       break;
     case PROP_N_RULES:
       g_value_set_uint (value, self->n_rules);
@@ -294,13 +300,10 @@ pm_policy_class_init (PmPolicyClass *klass)
 static void
 pm_policy_init (PmPolicy *self)
 {
-  self->rules = g_list_store_new (PM_TYPE_RULE);
   self->associations = g_list_store_new (PM_TYPE_ASSOCIATION);
   self->n_associations = -1;
   self->extra = json_object_new ();
-  self->rule_items = g_ptr_array_new_with_free_func (g_object_unref);
   self->association_items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_signal_connect (self->rules, "items-changed", G_CALLBACK (rules_items_changed_cb), self);
   g_signal_connect (self->associations, "items-changed", G_CALLBACK (associations_items_changed_cb), self);
 }
 
@@ -332,14 +335,23 @@ pm_policy_copy (PmPolicy *self)
   copy->include_by_default = self->include_by_default;
   copy->etag = g_strdup (self->etag);
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->rules));
-  for (guint i = 0; i < n; i++)
+  /* A pack never changes: share it. Rules made from it (and maybe edited)
+   * are packed anew. */
+  if (self->rules == NULL)
+    copy->pack = self->pack ? pm_rule_pack_ref (self->pack) : NULL;
+  else
     {
-      g_autoptr(PmRule) rule = g_list_model_get_item (G_LIST_MODEL (self->rules), i);
-      g_autoptr(PmRule) rule_copy = pm_rule_copy (rule);
+      copy->pack = pm_rule_pack_new (self->rule_items->len);
+      for (guint i = 0; i < self->rule_items->len; i++)
+        {
+          PmRuleFields fields;
 
-      g_list_store_append (copy->rules, rule_copy);
+          pm_rule_get_fields (self->rule_items->pdata[i], &fields);
+          pm_rule_pack_append (copy->pack, &fields);
+        }
+      pm_rule_pack_seal (copy->pack);
     }
+  copy->n_rules = self->n_rules;
 
   /* Associations are immutable: sharing them is a deep copy. */
   n = g_list_model_get_n_items (G_LIST_MODEL (self->associations));
@@ -371,6 +383,50 @@ items_equal (GPtrArray  *a,
   return TRUE;
 }
 
+void
+pm_policy_get_rule_fields (PmPolicy     *self,
+                           guint         i,
+                           PmRuleFields *out)
+{
+  GListStore *rules = g_atomic_pointer_get (&self->rules);
+
+  if (rules != NULL)
+    pm_rule_get_fields (self->rule_items->pdata[i], out);
+  else
+    pm_rule_pack_get (self->pack, i, out);
+}
+
+static guint
+count_rules (PmPolicy *self)
+{
+  GListStore *rules = g_atomic_pointer_get (&self->rules);
+
+  return rules != NULL ? self->rule_items->len : pm_rule_pack_get_length (self->pack);
+}
+
+static gboolean
+rules_equal (PmPolicy *a,
+             PmPolicy *b)
+{
+  guint n = count_rules (a);
+
+  if (n != count_rules (b))
+    return FALSE;
+  if (g_atomic_pointer_get (&a->rules) == NULL && a->pack == b->pack &&
+      g_atomic_pointer_get (&b->rules) == NULL)
+    return TRUE;
+  for (guint i = 0; i < n; i++)
+    {
+      PmRuleFields fa, fb;
+
+      pm_policy_get_rule_fields (a, i, &fa);
+      pm_policy_get_rule_fields (b, i, &fb);
+      if (!pm_rule_fields_equal (&fa, &fb))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 pm_policy_equal (PmPolicy *a,
                  PmPolicy *b)
@@ -390,8 +446,7 @@ pm_policy_equal (PmPolicy *a,
          a->include_by_default == b->include_by_default &&
          a->n_associations == b->n_associations &&
          a->has_associations_info == b->has_associations_info &&
-         items_equal (a->rule_items, b->rule_items,
-                      (gboolean (*) (gpointer, gpointer)) pm_rule_equal) &&
+         rules_equal (a, b) &&
          items_equal (a->association_items, b->association_items,
                       (gboolean (*) (gpointer, gpointer)) pm_association_equal) &&
          pm_json_object_equal (a->extra, b->extra);
@@ -517,9 +572,68 @@ pm_policy_set_include_by_default (PmPolicy *self,
 GListModel *
 pm_policy_get_rules (PmPolicy *self)
 {
+  GListStore *store;
+  GPtrArray *items;
+  guint n;
+
   g_return_val_if_fail (PM_IS_POLICY (self), NULL);
 
+  if (self->rules != NULL)
+    return G_LIST_MODEL (self->rules);
+
+  /* First asked for: make the rules from the pack. Everything is in place
+   * before the store is published, for a diff reading from a worker. */
+  n = pm_rule_pack_get_length (self->pack);
+  store = g_list_store_new (PM_TYPE_RULE);
+  items = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      PmRuleFields fields;
+
+      pm_rule_pack_get (self->pack, i, &fields);
+      g_ptr_array_add (items, pm_rule_new_from_fields (&fields));
+    }
+  g_list_store_splice (store, 0, 0, items->pdata, items->len);
+  for (guint i = 0; i < items->len; i++)
+    g_signal_connect_object (items->pdata[i], "notify", G_CALLBACK (rule_notify_cb), self, 0);
+  self->rule_items = items;
+  g_signal_connect (store, "items-changed", G_CALLBACK (rules_items_changed_cb), self);
+  g_atomic_pointer_set (&self->rules, store);
+
   return G_LIST_MODEL (self->rules);
+}
+
+void
+pm_policy_set_rule_pack (PmPolicy   *self,
+                         PmRulePack *pack)
+{
+  g_return_if_fail (PM_IS_POLICY (self));
+  g_return_if_fail (pack != NULL);
+
+  if (self->rules != NULL)
+    {
+      guint n = pm_rule_pack_get_length (pack);
+      g_autoptr(GPtrArray) items = g_ptr_array_new_full (n, g_object_unref);
+
+      for (guint i = 0; i < n; i++)
+        {
+          PmRuleFields fields;
+
+          pm_rule_pack_get (pack, i, &fields);
+          g_ptr_array_add (items, pm_rule_new_from_fields (&fields));
+        }
+      g_list_store_splice (self->rules, 0, self->rule_items->len, items->pdata, items->len);
+      return;
+    }
+
+  g_clear_pointer (&self->pack, pm_rule_pack_unref);
+  self->pack = pm_rule_pack_ref (pack);
+  reset_search_text (self);
+  if (self->n_rules != pm_rule_pack_get_length (pack))
+    {
+      self->n_rules = pm_rule_pack_get_length (pack);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RULES]);
+    }
 }
 
 guint
@@ -537,7 +651,7 @@ pm_policy_add_rule (PmPolicy *self,
   g_return_if_fail (PM_IS_POLICY (self));
   g_return_if_fail (PM_IS_RULE (rule));
 
-  g_list_store_append (self->rules, rule);
+  g_list_store_append (G_LIST_STORE (pm_policy_get_rules (self)), rule);
 }
 
 void
@@ -547,7 +661,7 @@ pm_policy_remove_rule (PmPolicy *self,
   g_return_if_fail (PM_IS_POLICY (self));
   g_return_if_fail (position < self->n_rules);
 
-  g_list_store_remove (self->rules, position);
+  g_list_store_remove (G_LIST_STORE (pm_policy_get_rules (self)), position);
 }
 
 void
@@ -571,7 +685,7 @@ pm_policy_move_rule (PmPolicy *self,
   hi = MAX (from, to);
   items = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = lo; i <= hi; i++)
-    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (self->rules), i));
+    g_ptr_array_add (items, g_list_model_get_item (pm_policy_get_rules (self), i));
   if (from < to)
     {
       gpointer moved = items->pdata[0];
@@ -586,7 +700,7 @@ pm_policy_move_rule (PmPolicy *self,
       memmove (&items->pdata[1], &items->pdata[0], (items->len - 1) * sizeof (gpointer));
       items->pdata[0] = moved;
     }
-  g_list_store_splice (self->rules, lo, items->len, items->pdata, items->len);
+  g_list_store_splice (G_LIST_STORE (pm_policy_get_rules (self)), lo, items->len, items->pdata, items->len);
 }
 
 GListModel *
@@ -662,6 +776,16 @@ append_search (GString    *text,
   g_string_append (text, value);
 }
 
+static gboolean
+is_ascii (const char *text,
+          gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) text[i] >= 0x80 || text[i] == '\0')
+      return FALSE;
+  return TRUE;
+}
+
 const char *
 pm_policy_get_search_text (PmPolicy *self)
 {
@@ -681,23 +805,37 @@ pm_policy_get_search_text (PmPolicy *self)
   append_search (text, self->type_string);
   append_search (text, pm_policy_type_get_label (self->policy_type));
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->rules));
+  n = count_rules (self);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(PmRule) rule = g_list_model_get_item (G_LIST_MODEL (self->rules), i);
+      PmRuleFields rule;
 
-      append_search (text, pm_rule_get_id (rule));
-      append_search (text, pm_rule_get_description (rule));
-      append_search (text, pm_rule_get_source (rule));
-      append_search (text, pm_rule_get_azure_endpoint_name (rule));
-      append_search (text, pm_rule_get_azure_endpoint_guid (rule));
-      append_search (text, pm_rule_get_egress_target (rule));
+      pm_policy_get_rule_fields (self, i, &rule);
+      append_search (text, rule.id);
+      append_search (text, rule.description);
+      append_search (text, rule.source);
+      append_search (text, rule.azure_endpoint_name);
+      append_search (text, rule.azure_endpoint_guid);
+      append_search (text, rule.egress_target);
     }
 
-  /* Replies may carry anything; search works on what is valid text. */
-  {
-    g_autofree char *valid = g_utf8_make_valid (text->str, text->len);
-    self->search_text = g_utf8_strdown (valid, -1);
-  }
+  /* Replies may carry anything; search works on what is valid text. Most
+   * is ASCII, lowercased in place (g_utf8_strdown() took most of the time
+   * of building a large organization's search texts). */
+  if (is_ascii (text->str, text->len))
+    {
+      gsize len = text->len;
+
+      for (gsize i = 0; i < len; i++)
+        text->str[i] = g_ascii_tolower (text->str[i]);
+      /* A GString's buffer is up to twice its length: keep the text only. */
+      self->search_text = g_realloc (g_string_free (g_steal_pointer (&text), FALSE), len + 1);
+    }
+  else
+    {
+      g_autofree char *valid = g_utf8_make_valid (text->str, text->len);
+
+      self->search_text = g_utf8_strdown (valid, -1);
+    }
   return self->search_text;
 }

@@ -206,16 +206,6 @@ extra_is_empty (JsonObject *extra)
   return extra == NULL || json_object_get_size (extra) == 0;
 }
 
-/* An extra object never allocated and an empty one are the same. */
-static gboolean
-extras_equal (JsonObject *a,
-              JsonObject *b)
-{
-  if (extra_is_empty (a) || extra_is_empty (b))
-    return extra_is_empty (a) && extra_is_empty (b);
-  return pm_json_object_equal (a, b);
-}
-
 PmRule *
 pm_rule_copy (PmRule *self)
 {
@@ -245,23 +235,58 @@ gboolean
 pm_rule_equal (PmRule *a,
                PmRule *b)
 {
+  PmRuleFields fa, fb;
+
   if (a == b)
     return TRUE;
   if (a == NULL || b == NULL)
     return FALSE;
 
-  return g_strcmp0 (a->id, b->id) == 0 &&
-         g_strcmp0 (a->description, b->description) == 0 &&
-         g_strcmp0 (a->source, b->source) == 0 &&
-         g_strcmp0 (a->azure_endpoint_name, b->azure_endpoint_name) == 0 &&
-         g_strcmp0 (a->azure_endpoint_guid, b->azure_endpoint_guid) == 0 &&
-         pm_rule_has_egress (a) == pm_rule_has_egress (b) &&
-         g_strcmp0 (a->egress_target, b->egress_target) == 0 &&
-         a->egress_protocol == b->egress_protocol &&
-         a->ports->len == b->ports->len &&
-         (a->ports->len == 0 || memcmp (a->ports->data, b->ports->data, a->ports->len * sizeof (guint)) == 0) &&
-         extras_equal (a->extra, b->extra) &&
-         extras_equal (a->egress_extra, b->egress_extra);
+  pm_rule_get_fields (a, &fa);
+  pm_rule_get_fields (b, &fb);
+  return pm_rule_fields_equal (&fa, &fb);
+}
+
+void
+pm_rule_get_fields (PmRule       *self,
+                    PmRuleFields *out)
+{
+  g_return_if_fail (PM_IS_RULE (self));
+
+  out->id = self->id;
+  out->description = self->description;
+  out->source = self->source;
+  out->azure_endpoint_name = self->azure_endpoint_name;
+  out->azure_endpoint_guid = self->azure_endpoint_guid;
+  out->egress_target = self->egress_target;
+  out->has_egress = pm_rule_has_egress (self);
+  out->egress_protocol = self->egress_protocol;
+  out->ports = (const guint *) (gpointer) self->ports->data;
+  out->n_ports = self->ports->len;
+  out->extra = extra_is_empty (self->extra) ? NULL : self->extra;
+  out->egress_extra = extra_is_empty (self->egress_extra) ? NULL : self->egress_extra;
+}
+
+PmRule *
+pm_rule_new_from_fields (const PmRuleFields *fields)
+{
+  PmRule *rule = pm_rule_new ();
+
+  rule->id = g_strdup (fields->id);
+  rule->description = g_strdup (fields->description);
+  rule->source = g_strdup (fields->source);
+  rule->azure_endpoint_name = g_strdup (fields->azure_endpoint_name);
+  rule->azure_endpoint_guid = g_strdup (fields->azure_endpoint_guid);
+  rule->has_egress = !!fields->has_egress;
+  rule->egress_target = g_strdup (fields->egress_target);
+  rule->egress_protocol = fields->egress_protocol;
+  if (fields->n_ports > 0)
+    g_array_append_vals (rule->ports, fields->ports, fields->n_ports);
+  if (!extra_is_empty (fields->extra))
+    rule->extra = pm_json_object_deep_copy (fields->extra);
+  if (!extra_is_empty (fields->egress_extra))
+    rule->egress_extra = pm_json_object_deep_copy (fields->egress_extra);
+  return rule;
 }
 
 #define DEFINE_STRING_ACCESSORS(field, prop)                     \

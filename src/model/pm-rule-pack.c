@@ -1,0 +1,223 @@
+/* pm-rule-pack.c: a policy's rules in one compact block
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "pm-model-private.h"
+#include "pm-rule-pack.h"
+
+#define NO_STRING G_MAXUINT32
+#define NO_EXTRA  G_MAXUINT32
+
+enum {
+  S_ID,
+  S_DESCRIPTION,
+  S_SOURCE,
+  S_AZURE_NAME,
+  S_AZURE_GUID,
+  S_EGRESS_TARGET,
+  N_STRINGS
+};
+
+typedef struct
+{
+  guint32 strings[N_STRINGS];   /* offsets into text, or NO_STRING */
+  guint32 ports;                /* first port in ports */
+  guint32 n_ports;
+  guint32 extra;                /* index into extras, or NO_EXTRA */
+  guint32 egress_extra;
+  guint8  has_egress;
+  guint8  egress_protocol;
+} PackedRule;
+
+struct _PmRulePack
+{
+  gatomicrefcount  ref_count;
+  PackedRule      *rules;
+  guint            n_rules;
+  guint            rules_alloc;
+  char            *text;        /* NUL-terminated strings one after another */
+  gsize            text_len;
+  gsize            text_alloc;
+  GArray          *ports;       /* of guint, NULL until one is added */
+  GPtrArray       *extras;      /* of JsonObject, NULL until one is added */
+};
+
+PmRulePack *
+pm_rule_pack_new (guint n_reserved)
+{
+  PmRulePack *pack = g_new0 (PmRulePack, 1);
+
+  g_atomic_ref_count_init (&pack->ref_count);
+  /* Not a GArray: it rounds its size up to a power of two. */
+  pack->rules = g_new (PackedRule, MAX (n_reserved, 1));
+  pack->rules_alloc = MAX (n_reserved, 1);
+  return pack;
+}
+
+PmRulePack *
+pm_rule_pack_ref (PmRulePack *pack)
+{
+  g_return_val_if_fail (pack != NULL, NULL);
+
+  g_atomic_ref_count_inc (&pack->ref_count);
+  return pack;
+}
+
+void
+pm_rule_pack_unref (PmRulePack *pack)
+{
+  g_return_if_fail (pack != NULL);
+
+  if (!g_atomic_ref_count_dec (&pack->ref_count))
+    return;
+  g_free (pack->rules);
+  g_free (pack->text);
+  g_clear_pointer (&pack->ports, g_array_unref);
+  g_clear_pointer (&pack->extras, g_ptr_array_unref);
+  g_free (pack);
+}
+
+static guint32
+add_string (PmRulePack *pack,
+            const char *value)
+{
+  gsize len, offset;
+
+  if (value == NULL)
+    return NO_STRING;
+  len = strlen (value) + 1;
+  offset = pack->text_len;
+  g_return_val_if_fail (offset + len < NO_STRING, NO_STRING);
+  if (offset + len > pack->text_alloc)
+    {
+      pack->text_alloc = MAX (MAX (pack->text_alloc * 2, offset + len), 256);
+      pack->text = g_realloc (pack->text, pack->text_alloc);
+    }
+  memcpy (pack->text + offset, value, len);
+  pack->text_len += len;
+  return (guint32) offset;
+}
+
+static guint32
+add_extra (PmRulePack *pack,
+           JsonObject *extra)
+{
+  if (extra == NULL || json_object_get_size (extra) == 0)
+    return NO_EXTRA;
+  if (pack->extras == NULL)
+    pack->extras = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_ptr_array_add (pack->extras, json_object_ref (extra));
+  return pack->extras->len - 1;
+}
+
+void
+pm_rule_pack_append (PmRulePack         *pack,
+                     const PmRuleFields *fields)
+{
+  PackedRule rule = { { 0, }, };
+
+  g_return_if_fail (pack != NULL);
+  g_return_if_fail (fields != NULL);
+
+  rule.strings[S_ID] = add_string (pack, fields->id);
+  rule.strings[S_DESCRIPTION] = add_string (pack, fields->description);
+  rule.strings[S_SOURCE] = add_string (pack, fields->source);
+  rule.strings[S_AZURE_NAME] = add_string (pack, fields->azure_endpoint_name);
+  rule.strings[S_AZURE_GUID] = add_string (pack, fields->azure_endpoint_guid);
+  rule.strings[S_EGRESS_TARGET] = add_string (pack, fields->egress_target);
+  rule.has_egress = !!fields->has_egress;
+  rule.egress_protocol = (guint8) fields->egress_protocol;
+  rule.n_ports = fields->n_ports;
+  if (fields->n_ports > 0)
+    {
+      if (pack->ports == NULL)
+        pack->ports = g_array_new (FALSE, FALSE, sizeof (guint));
+      rule.ports = pack->ports->len;
+      g_array_append_vals (pack->ports, fields->ports, fields->n_ports);
+    }
+  rule.extra = add_extra (pack, fields->extra);
+  rule.egress_extra = add_extra (pack, fields->egress_extra);
+  if (pack->n_rules == pack->rules_alloc)
+    {
+      pack->rules_alloc *= 2;
+      pack->rules = g_renew (PackedRule, pack->rules, pack->rules_alloc);
+    }
+  pack->rules[pack->n_rules++] = rule;
+}
+
+void
+pm_rule_pack_seal (PmRulePack *pack)
+{
+  g_return_if_fail (pack != NULL);
+
+  if (pack->text_alloc > pack->text_len)
+    {
+      pack->text = g_realloc (pack->text, MAX (pack->text_len, 1));
+      pack->text_alloc = MAX (pack->text_len, 1);
+    }
+  if (pack->rules_alloc > MAX (pack->n_rules, 1))
+    {
+      pack->rules_alloc = MAX (pack->n_rules, 1);
+      pack->rules = g_renew (PackedRule, pack->rules, pack->rules_alloc);
+    }
+}
+
+guint
+pm_rule_pack_get_length (PmRulePack *pack)
+{
+  return pack != NULL ? pack->n_rules : 0;
+}
+
+static const char *
+get_string (PmRulePack *pack,
+            guint32     offset)
+{
+  return offset == NO_STRING ? NULL : pack->text + offset;
+}
+
+void
+pm_rule_pack_get (PmRulePack   *pack,
+                  guint         i,
+                  PmRuleFields *out)
+{
+  const PackedRule *rule;
+
+  g_return_if_fail (pack != NULL && i < pack->n_rules);
+
+  rule = &pack->rules[i];
+  out->id = get_string (pack, rule->strings[S_ID]);
+  out->description = get_string (pack, rule->strings[S_DESCRIPTION]);
+  out->source = get_string (pack, rule->strings[S_SOURCE]);
+  out->azure_endpoint_name = get_string (pack, rule->strings[S_AZURE_NAME]);
+  out->azure_endpoint_guid = get_string (pack, rule->strings[S_AZURE_GUID]);
+  out->egress_target = get_string (pack, rule->strings[S_EGRESS_TARGET]);
+  out->has_egress = rule->has_egress;
+  out->egress_protocol = (PmEgressProtocol) rule->egress_protocol;
+  out->n_ports = rule->n_ports;
+  out->ports = rule->n_ports > 0 ? &g_array_index (pack->ports, guint, rule->ports) : NULL;
+  out->extra = rule->extra == NO_EXTRA ? NULL : pack->extras->pdata[rule->extra];
+  out->egress_extra = rule->egress_extra == NO_EXTRA ? NULL : pack->extras->pdata[rule->egress_extra];
+}
+
+gboolean
+pm_rule_fields_equal (const PmRuleFields *a,
+                      const PmRuleFields *b)
+{
+  return g_strcmp0 (a->id, b->id) == 0 &&
+         g_strcmp0 (a->description, b->description) == 0 &&
+         g_strcmp0 (a->source, b->source) == 0 &&
+         g_strcmp0 (a->azure_endpoint_name, b->azure_endpoint_name) == 0 &&
+         g_strcmp0 (a->azure_endpoint_guid, b->azure_endpoint_guid) == 0 &&
+         !!a->has_egress == !!b->has_egress &&
+         g_strcmp0 (a->egress_target, b->egress_target) == 0 &&
+         a->egress_protocol == b->egress_protocol &&
+         a->n_ports == b->n_ports &&
+         (a->n_ports == 0 || memcmp (a->ports, b->ports, a->n_ports * sizeof (guint)) == 0) &&
+         pm_json_object_equal (a->extra, b->extra) &&
+         pm_json_object_equal (a->egress_extra, b->egress_extra);
+}
