@@ -444,7 +444,6 @@ test_entity (void)
 {
   g_autoptr(PmEntity) entity = pm_entity_new (PM_ENTITY_KIND_PROJECT, "security", "p1", "SIEM", "aws-us-east-1");
   g_autoptr(PmEntity) copy = NULL;
-  g_autoptr(JsonObject) raw = json_object_new ();
   const char * const ids[] = { "tf1", "tf2", NULL };
   g_autofree char *region = NULL;
   PmEntityKind kind;
@@ -471,13 +470,8 @@ test_entity (void)
   g_assert_cmpuint (notes_count (&notes, "n-policies"), ==, 1);
   g_assert_true (g_strv_equal (pm_entity_get_policy_ids (entity), ids));
 
-  json_object_set_string_member (raw, "id", "p1");
-  pm_entity_set_raw (entity, raw);
-  g_assert_true (pm_entity_get_raw (entity) == raw);
-
   copy = pm_entity_copy (entity);
   g_assert_true (pm_entity_equal (entity, copy));
-  g_assert_true (pm_entity_get_raw (copy) != raw);
   pm_entity_set_policy_ids (copy, NULL);
   g_assert_cmpuint (g_strv_length ((char **) pm_entity_get_policy_ids (copy)), ==, 0);
   g_assert_false (pm_entity_equal (entity, copy));

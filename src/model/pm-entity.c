@@ -21,7 +21,6 @@ struct _PmEntity
   char *alias;
   char *etag;
   GStrv policy_ids;
-  JsonObject *raw;
 };
 
 G_DEFINE_FINAL_TYPE (PmEntity, pm_entity, G_TYPE_OBJECT)
@@ -53,7 +52,6 @@ pm_entity_finalize (GObject *object)
   g_clear_pointer (&self->alias, g_free);
   g_clear_pointer (&self->etag, g_free);
   g_clear_pointer (&self->policy_ids, g_strfreev);
-  g_clear_pointer (&self->raw, json_object_unref);
 
   G_OBJECT_CLASS (pm_entity_parent_class)->finalize (object);
 }
@@ -193,8 +191,6 @@ pm_entity_copy (PmEntity *self)
   copy->etag = g_strdup (self->etag);
   g_strfreev (copy->policy_ids);
   copy->policy_ids = g_strdupv (self->policy_ids);
-  if (self->raw != NULL)
-    copy->raw = pm_json_object_deep_copy (self->raw);
   return copy;
 }
 
@@ -214,8 +210,7 @@ pm_entity_equal (PmEntity *a,
          g_strcmp0 (a->region, b->region) == 0 &&
          g_strcmp0 (a->alias, b->alias) == 0 &&
          g_strcmp0 (a->etag, b->etag) == 0 &&
-         g_strv_equal ((const char * const *) a->policy_ids, (const char * const *) b->policy_ids) &&
-         pm_json_object_equal (a->raw, b->raw);
+         g_strv_equal ((const char * const *) a->policy_ids, (const char * const *) b->policy_ids);
 }
 
 const char *
@@ -312,25 +307,4 @@ pm_entity_set_policy_ids (PmEntity           *self,
   self->policy_ids = g_strdupv ((char **) ids);
   if (old_n != g_strv_length (self->policy_ids))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_POLICIES]);
-}
-
-JsonObject *
-pm_entity_get_raw (PmEntity *self)
-{
-  g_return_val_if_fail (PM_IS_ENTITY (self), NULL);
-  return self->raw;
-}
-
-void
-pm_entity_set_raw (PmEntity   *self,
-                   JsonObject *raw)
-{
-  g_return_if_fail (PM_IS_ENTITY (self));
-
-  if (raw == self->raw)
-    return;
-  if (raw != NULL)
-    json_object_ref (raw);
-  g_clear_pointer (&self->raw, json_object_unref);
-  self->raw = raw;
 }

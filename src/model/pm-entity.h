@@ -1,6 +1,6 @@
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include <glib-object.h>
 
 #include "pm-enums.h"
 
@@ -44,11 +44,5 @@ void          pm_entity_set_etag            (PmEntity     *self,
 const char * const *pm_entity_get_policy_ids (PmEntity    *self);
 void          pm_entity_set_policy_ids      (PmEntity     *self,
                                              const char * const *ids);
-
-/* The whole object as the API gave it (a Serverless project is written back
- * from it), or NULL. */
-JsonObject   *pm_entity_get_raw             (PmEntity     *self);
-void          pm_entity_set_raw             (PmEntity     *self,
-                                             JsonObject   *raw);
 
 G_END_DECLS

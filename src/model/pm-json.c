@@ -1201,7 +1201,8 @@ read_project (JsonNode    *node,
   entity = pm_entity_new (PM_ENTITY_KIND_PROJECT, type, id, name, region);
   pm_entity_set_alias (entity, alias);
   pm_entity_set_policy_ids (entity, (const char * const *) ids);
-  pm_entity_set_raw (entity, object);
+  /* Nor a project's whole tree: its PATCH sends only traffic_filters, built
+   * from the policy ids. */
   return entity;
 }
 
