@@ -851,6 +851,32 @@ on_call_reply (GObject      *source,
   g_task_run_in_thread (task, read_thread);
 }
 
+/* The task of a call (tagged pm_api_call_async, for pm_api_call_finish)
+ * and its Call, which the task owns. */
+static GTask *
+call_task_new (PmHttp              *http,
+               const char          *method,
+               const char          *path,
+               PmFlavour            flavour,
+               GDestroyNotify       result_free,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data,
+               Call               **call_out)
+{
+  GTask *task = g_task_new (http, cancellable, callback, user_data);
+  Call *call = g_new0 (Call, 1);
+
+  g_task_set_source_tag (task, pm_api_call_async);
+  call->flavour = flavour;
+  call->result_free = result_free;
+  call->method = g_ascii_strup (method, -1);
+  call->path = g_strdup (path);
+  g_task_set_task_data (task, call, call_free);
+  *call_out = call;
+  return task;
+}
+
 void
 pm_api_call_async (PmHttp              *http,
                    const char          *method,
@@ -864,21 +890,12 @@ pm_api_call_async (PmHttp              *http,
                    GAsyncReadyCallback  callback,
                    gpointer             user_data)
 {
-  GTask *task;
   Call *call;
+  GTask *task = call_task_new (http, method, path, flavour, result_free, cancellable, callback, user_data, &call);
 
-  task = g_task_new (http, cancellable, callback, user_data);
-  g_task_set_source_tag (task, pm_api_call_async);
-  call = g_new0 (Call, 1);
   call->func = func;
-  call->flavour = flavour;
-  call->result_free = result_free;
-  call->method = g_ascii_strup (method, -1);
-  call->path = g_strdup (path);
   call->body = body != NULL ? json_node_ref (body) : NULL;
   call->if_match = if_match != NULL;
-  g_task_set_task_data (task, call, call_free);
-
   pm_http_request_async (http, method, path, body, if_match, cancellable, on_call_reply, task);
 }
 
@@ -902,19 +919,10 @@ pm_api_call_list_async (PmHttp              *http,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  GTask *task;
   Call *call;
+  GTask *task = call_task_new (http, "GET", path, flavour, result_free, cancellable, callback, user_data, &call);
 
-  task = g_task_new (http, cancellable, callback, user_data);
-  g_task_set_source_tag (task, pm_api_call_async);
-  call = g_new0 (Call, 1);
   call->bytes_func = func;
-  call->flavour = flavour;
-  call->result_free = result_free;
-  call->method = g_strdup ("GET");
-  call->path = g_strdup (path);
-  g_task_set_task_data (task, call, call_free);
-
   /* call lives as long as the task, which the request holds. */
   pm_http_request_read_async (http, "GET", path, NULL, NULL, read_bytes, call, result_free,
                               cancellable, on_call_reply, task);
