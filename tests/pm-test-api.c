@@ -125,3 +125,13 @@ pm_test_api_get_metadata (PmApi *api, const char *region, PmProvider provider, G
   pm_api_get_metadata_async (api, region, provider, NULL, pm_test_result_cb, &result);
   return pm_api_get_metadata_finish (api, pm_test_wait (&result), error);
 }
+
+gboolean
+pm_test_session_loaded (PmSession *session)
+{
+  PmPolicyStore *policies = pm_session_get_policies (session);
+  PmEntityStore *entities = pm_session_get_entities (session);
+
+  return pm_policy_store_get_loaded (policies) && pm_entity_store_get_loaded (entities) &&
+         !pm_policy_store_get_loading (policies) && !pm_entity_store_get_loading (entities);
+}

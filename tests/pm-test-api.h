@@ -1,6 +1,7 @@
 #pragma once
 
 #include "pm-api.h"
+#include "pm-session.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,9 @@ GPtrArray * pm_test_api_list_entities (PmApi *api, GError **error);
 GPtrArray * pm_test_api_list_claims (PmApi *api, const char *region, GError **error);
 gboolean    pm_test_api_claim (PmApi *api, PmLinkClaim *link, gboolean add, GError **error);
 GPtrArray * pm_test_api_get_metadata (PmApi *api, const char *region, PmProvider provider, GError **error);
+
+/* Both the session's policy and entity stores have loaded and are not
+ * loading again. */
+gboolean    pm_test_session_loaded (PmSession *session);
 
 G_END_DECLS

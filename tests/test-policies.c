@@ -43,10 +43,7 @@ stores_loaded (gpointer data)
 {
   Fixture *f = data;
 
-  return pm_policy_store_get_loaded (pm_session_get_policies (f->session))
-         && pm_entity_store_get_loaded (pm_session_get_entities (f->session))
-         && !pm_policy_store_get_loading (pm_session_get_policies (f->session))
-         && !pm_entity_store_get_loading (pm_session_get_entities (f->session));
+  return pm_test_session_loaded (f->session);
 }
 
 static gboolean
