@@ -234,6 +234,19 @@ update_regions (PmPoliciesPage *self)
       g_hash_table_add (seen, g_ptr_array_index (regions, regions->len - 1));
     }
   g_ptr_array_sort (regions, compare_strings);
+
+  /* A refresh is applied in many small steps: leave the drop-down alone
+   * when its regions stay the same. */
+  if (old == regions->len + 1)
+    {
+      guint i;
+
+      for (i = 0; i < regions->len; i++)
+        if (g_strcmp0 (regions->pdata[i], gtk_string_list_get_string (self->region_model, i + 1)) != 0)
+          break;
+      if (i == regions->len)
+        return;
+    }
   g_ptr_array_add (regions, NULL);
 
   for (guint i = 0; regions->pdata[i] != NULL; i++)
@@ -367,6 +380,13 @@ setup_cell (GtkSignalListItemFactory *factory,
       gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (child), "view-more-symbolic");
       gtk_widget_add_css_class (child, "flat");
       gtk_widget_set_halign (child, GTK_ALIGN_END);
+      /* One tooltip for every row, set while the button is hidden: setting
+       * a visible widget's tooltip asks the display where the pointer is, a
+       * round trip to the X server that, at every bind, made building a
+       * long list's rows stall. The accessible label names the policy. */
+      gtk_widget_set_visible (child, FALSE);
+      gtk_widget_set_tooltip_text (child, _("Actions"));
+      gtk_widget_set_visible (child, TRUE);
       /* The list item owns the button: it outlives it. */
       gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (child), create_row_menu, item, NULL);
     }
@@ -398,7 +418,6 @@ bind_cell (GtkSignalListItemFactory *factory,
        * popover at every bind made loading and refreshing a long list stall. */
       if (gtk_menu_button_get_popover (GTK_MENU_BUTTON (child)) != NULL)
         gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (child), NULL);
-      gtk_widget_set_tooltip_text (child, label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
       return;
     }
