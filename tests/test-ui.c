@@ -754,8 +754,14 @@ test_window_state (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 610);
   gtk_window_present (GTK_WINDOW (window));
+  /* The shortcuts window is built when first asked for, and shown. */
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)))));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  gtk_window_close (GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))));
 
   n_toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);

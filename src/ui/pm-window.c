@@ -917,11 +917,28 @@ build_profile_menu (PmWindow *self)
   g_signal_connect_swapped (self->profiles, "items-changed", G_CALLBACK (on_profiles_changed), self);
 }
 
+/* The keyboard shortcuts window, built when first asked for (building it
+ * with every window took a good part of a window's start-up): this action
+ * gives way to GtkApplicationWindow's own, which shows it. */
+static void
+show_help_overlay_activated (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (user_data);
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (PM_RESOURCE_PREFIX "/pm-help-overlay.ui");
+
+  g_action_map_remove_action (G_ACTION_MAP (window), "show-help-overlay");
+  gtk_application_window_set_help_overlay (window, GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+}
+
 static void
 pm_window_init (PmWindow *self)
 {
   static const GActionEntry win_actions[] = {
     { "show-page", NULL, "s", "'policies'", show_page_changed },
+    { "show-help-overlay", show_help_overlay_activated },
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
