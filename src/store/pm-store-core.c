@@ -564,7 +564,7 @@ return_superseded (GTask *task)
 #define APPLY_BUDGET_US 3000
 #define FIRST_STEP      8
 #define MAX_STEP        4096
-#define PAUSE_FACTOR    2
+#define PAUSE_FACTOR    3
 #define MAX_PAUSE_MS    32
 
 typedef struct
@@ -643,8 +643,9 @@ apply_chunk (PmStoreCore *core,
   elapsed = MAX (g_get_monotonic_time () - start, 1);
   cd->step = CLAMP ((guint64) applied * APPLY_BUDGET_US / elapsed, 1, MIN (cd->step * 2, MAX_STEP));
   /* The rows a step made the views build are laid out in the next frame,
-   * which takes about as long again or longer: leave the main loop free for
-   * that frame, or it lays out the rows of every step run before it. A
+   * which takes as long again or longer: leave the main loop free for three
+   * times the step, or a frame lays out the rows of several steps (with a
+   * pause of twice the step, up to 16 ms of layout at 512 policies). A
    * cheap step (items no view shows) is followed at once. */
   cd->pause_ms = (guint) MIN (elapsed * PAUSE_FACTOR / 1000, MAX_PAUSE_MS);
 
