@@ -1037,6 +1037,23 @@ store_done (gpointer data)
   return pm_policy_store_get_loaded (data) && !pm_policy_store_get_loading (data);
 }
 
+static GtkWidget *
+find_icon_button (GtkWidget  *root,
+                  const char *icon_name)
+{
+  if (GTK_IS_BUTTON (root) && gtk_widget_get_mapped (root)
+      && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (root)), icon_name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_icon_button (child, icon_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_paced_load_keeps_selection (void)
 {
@@ -1052,6 +1069,9 @@ test_paced_load_keeps_selection (void)
   PmPoliciesPage *page = pm_policies_page_new ();
   PmPolicyStore *store;
   GListModel *model;
+  GMenuModel *menu_model;
+  g_autoptr(GVariant) target = NULL;
+  GtkWidget *button, *menu = NULL;
   guint n_changes = 0;
 
   pm_sandbox_set_empty (sandbox, TRUE);
@@ -1087,6 +1107,25 @@ test_paced_load_keeps_selection (void)
   g_assert_cmpuint (selected->len, ==, 1);
   g_assert_true (selected->pdata[0] == first);
   g_assert_cmpstr (pm_policies_page_get_state (page), ==, "list");
+
+  /* A row's actions open in the page's menu, for that row's policy. */
+  gtk_test_widget_wait_for_draw (window);
+  button = find_icon_button (GTK_WIDGET (page), "view-more-symbolic");
+  g_assert_nonnull (button);
+  g_assert_nonnull (gtk_widget_get_tooltip_text (button));
+  g_signal_emit_by_name (button, "clicked");
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (page)); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      menu = child;
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_get_visible (menu));
+  menu_model = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu));
+  g_assert_cmpint (g_menu_model_get_n_items (menu_model), ==, 2);
+  target = g_menu_model_get_item_attribute_value (menu_model, 0, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+  g_assert_nonnull (target);
+  g_assert_nonnull (pm_policy_store_lookup (store, g_variant_get_string (target, NULL)));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  g_assert_false (gtk_widget_get_visible (menu));
 
   g_signal_handlers_disconnect_by_func (store, count_changes, &n_changes);
   pm_policies_page_set_session (page, NULL);
