@@ -689,6 +689,79 @@ test_refresh_superseded (void)
   assert_replica (watch);
 }
 
+/* A view that builds a row for each of the first 64 items, a millisecond
+ * each, as a list view does: the steps of a first load shrink while they
+ * cost that much, other sources run between them, and they grow again once
+ * items are cheap. */
+typedef struct
+{
+  guint   ticks;      /* of a high-priority 1 ms timeout */
+  GArray *changes;    /* of Change, position and added */
+  GArray *stamps;     /* ticks at each change */
+} Pace;
+
+static gboolean
+count_tick (gpointer data)
+{
+  ((Pace *) data)->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+slow_view (GListModel *model,
+           guint       position,
+           guint       removed,
+           guint       added,
+           Pace       *pace)
+{
+  Change change = { position, removed, added };
+
+  for (guint i = position; i < position + added && i < 64; i++)
+    g_usleep (1000);
+  g_array_append_val (pace->changes, change);
+  g_array_append_val (pace->stamps, pace->ticks);
+}
+
+static void
+test_refresh_paced (void)
+{
+  g_autoptr(Live) live = live_new (PM_FLAVOUR_HOSTED, PM_SANDBOX_DEFAULT_API_KEY, 300);
+  g_autoptr(PmPolicyStore) store = pm_policy_store_new (live->api);
+  g_autoptr(Watch) watch = watch_new (store);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_autoptr(GArray) stamps = g_array_new (FALSE, FALSE, sizeof (guint));
+  Pace pace = { 0, changes, stamps };
+  guint tick = g_timeout_add_full (G_PRIORITY_HIGH, 1, count_tick, &pace, NULL);
+  guint largest = 0;
+
+  g_signal_connect (store, "items-changed", G_CALLBACK (slow_view), &pace);
+  g_assert_true (refresh_policies (store, &error));
+  g_assert_no_error (error);
+  g_source_remove (tick);
+  g_signal_handlers_disconnect_by_func (store, slow_view, &pace);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 300);
+  assert_replica (watch);
+  g_assert_cmpuint (changes->len, >, 3);
+  /* What arrives first shows at once, before the rest. */
+  g_assert_cmpuint (g_array_index (changes, Change, 0).added, <=, 8);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      Change *change = &g_array_index (changes, Change, i);
+
+      /* A costly step is small. */
+      if (change->position < 64)
+        g_assert_cmpuint (change->added, <=, 8);
+      /* Other sources ran after a costly step, before the next. */
+      if (i > 0 && g_array_index (changes, Change, i - 1).position < 64)
+        g_assert_cmpuint (g_array_index (stamps, guint, i), >, g_array_index (stamps, guint, i - 1));
+      largest = MAX (largest, change->added);
+    }
+  /* The cheap items after them come in larger steps. */
+  g_assert_cmpuint (largest, >, 8);
+}
+
 /* A newer refresh supersedes one whose large change is being applied in
  * chunks: the first ends cancelled mid-way, the second completes the list. */
 static void
@@ -869,6 +942,7 @@ main (int   argc,
   g_test_add_func ("/store/sandbox/refresh", test_refresh_through_sandbox);
   g_test_add_func ("/store/sandbox/superseded", test_refresh_superseded);
   g_test_add_func ("/store/sandbox/superseded-while-chunked", test_refresh_superseded_while_chunked);
+  g_test_add_func ("/store/sandbox/paced", test_refresh_paced);
   g_test_add_func ("/store/sandbox/cancelled", test_refresh_cancelled);
   g_test_add_func ("/store/sandbox/upsert-during-refresh", test_upsert_during_refresh);
   g_test_add_func ("/store/sandbox/error", test_refresh_error);

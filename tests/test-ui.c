@@ -754,8 +754,14 @@ test_window_state (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 610);
   gtk_window_present (GTK_WINDOW (window));
+  /* The shortcuts window is built when first asked for, and shown. */
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)))));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  gtk_window_close (GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))));
 
   n_toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
@@ -1004,6 +1010,130 @@ test_accessible_names (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A first load of more policies than a list view builds rows for arrives
+ * in several steps; a policy picked from the first ones stays selected
+ * while the rest arrive. */
+static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               guint      *n_changes)
+{
+  (*n_changes)++;
+}
+
+static gboolean
+page_has_items (gpointer data)
+{
+  GListModel *model = pm_policies_page_get_model (data);
+
+  return model != NULL && g_list_model_get_n_items (model) > 0;
+}
+
+static gboolean
+store_done (gpointer data)
+{
+  return pm_policy_store_get_loaded (data) && !pm_policy_store_get_loading (data);
+}
+
+static GtkWidget *
+find_icon_button (GtkWidget  *root,
+                  const char *icon_name)
+{
+  if (GTK_IS_BUTTON (root) && gtk_widget_get_mapped (root)
+      && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (root)), icon_name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_icon_button (child, icon_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_paced_load_keeps_selection (void)
+{
+  g_autoptr(PmSandbox) sandbox = pm_sandbox_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base_url = NULL;
+  g_autoptr(PmHttp) http = NULL;
+  g_autoptr(PmApi) api = NULL;
+  g_autoptr(PmSession) session = NULL;
+  g_autoptr(PmPolicy) first = NULL;
+  g_autoptr(GPtrArray) selected = NULL;
+  GtkWidget *window = adw_window_new ();
+  PmPoliciesPage *page = pm_policies_page_new ();
+  PmPolicyStore *store;
+  GListModel *model;
+  GMenuModel *menu_model;
+  g_autoptr(GVariant) target = NULL;
+  GtkWidget *button, *menu = NULL;
+  guint n_changes = 0;
+
+  pm_sandbox_set_empty (sandbox, TRUE);
+  pm_sandbox_set_scale (sandbox, 300, 2, 8);
+  g_assert_true (pm_sandbox_start (sandbox, 0, &error));
+  g_assert_no_error (error);
+  base_url = pm_sandbox_dup_base_url (sandbox);
+  http = pm_http_new (base_url, PM_SANDBOX_DEFAULT_API_KEY, &error);
+  g_assert_no_error (error);
+  api = pm_api_new_for_flavour (PM_FLAVOUR_HOSTED, http);
+  session = pm_session_new (api, "Paced", TRUE);
+  store = pm_session_get_policies (session);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  pm_policies_page_set_session (page, session);
+  model = pm_policies_page_get_model (page);
+  g_signal_connect (store, "items-changed", G_CALLBACK (count_changes), &n_changes);
+  pm_policy_store_refresh_async (store, NULL, NULL, NULL);
+
+  /* The first policies are listed while the rest are still to come. */
+  pm_test_wait_until (page_has_items, page, 30000);
+  g_assert_true (pm_policy_store_get_loading (store));
+  g_assert_cmpuint (g_list_model_get_n_items (model), <, 300);
+  first = g_list_model_get_item (model, 0);
+  g_assert_true (pm_policies_page_select (page, pm_policy_get_id (first), FALSE));
+
+  pm_test_wait_until (store_done, store, 30000);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 300);
+  g_assert_cmpuint (n_changes, >, 2);
+  selected = pm_policies_page_dup_selected (page);
+  g_assert_cmpuint (selected->len, ==, 1);
+  g_assert_true (selected->pdata[0] == first);
+  g_assert_cmpstr (pm_policies_page_get_state (page), ==, "list");
+
+  /* A row's actions open in the page's menu, for that row's policy. */
+  gtk_test_widget_wait_for_draw (window);
+  button = find_icon_button (GTK_WIDGET (page), "view-more-symbolic");
+  g_assert_nonnull (button);
+  g_assert_nonnull (gtk_widget_get_tooltip_text (button));
+  g_signal_emit_by_name (button, "clicked");
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (page)); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      menu = child;
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_get_visible (menu));
+  menu_model = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu));
+  g_assert_cmpint (g_menu_model_get_n_items (menu_model), ==, 2);
+  target = g_menu_model_get_item_attribute_value (menu_model, 0, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+  g_assert_nonnull (target);
+  g_assert_nonnull (pm_policy_store_lookup (store, g_variant_get_string (target, NULL)));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  g_assert_false (gtk_widget_get_visible (menu));
+
+  g_signal_handlers_disconnect_by_func (store, count_changes, &n_changes);
+  pm_policies_page_set_session (page, NULL);
+  pm_session_shutdown (session);
+  gtk_window_destroy (GTK_WINDOW (window));
+  pm_sandbox_stop (sandbox);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1038,6 +1168,7 @@ main (int   argc,
   g_test_add_func ("/ui/narrow", test_narrow);
   g_test_add_func ("/ui/narrow-pages", test_narrow_pages);
   g_test_add_func ("/ui/error-text", test_error_text);
+  g_test_add_func ("/ui/paced-load-keeps-selection", test_paced_load_keeps_selection);
 
   ret = g_test_run ();
   g_clear_object (&app);

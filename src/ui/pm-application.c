@@ -118,7 +118,7 @@ pm_application_activate (GApplication *app)
       self->start_sandbox = FALSE;
       pm_window_open_sandbox (window);
     }
-  gtk_window_present (GTK_WINDOW (window));
+  pm_window_present_when_listed (window);
 }
 
 static void

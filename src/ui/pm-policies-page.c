@@ -39,6 +39,8 @@ struct _PmPoliciesPage
   GArray             *types;         /* PmPolicyType per type_dropdown item after "All" */
   GHashTable         *columns;       /* name → GtkColumnViewColumn */
   PmPolicyEditor     *editor;
+  GtkPopoverMenu     *row_menu;      /* one for every row, built when first opened */
+  GtkWidget          *row_menu_button;  /* weak: the row button it was opened from */
   char               *search;        /* lowercased */
   PmPolicyType        type_filter;
   char               *region_filter;
@@ -234,6 +236,19 @@ update_regions (PmPoliciesPage *self)
       g_hash_table_add (seen, g_ptr_array_index (regions, regions->len - 1));
     }
   g_ptr_array_sort (regions, compare_strings);
+
+  /* A refresh is applied in many small steps: leave the drop-down alone
+   * when its regions stay the same. */
+  if (old == regions->len + 1)
+    {
+      guint i;
+
+      for (i = 0; i < regions->len; i++)
+        if (g_strcmp0 (regions->pdata[i], gtk_string_list_get_string (self->region_model, i + 1)) != 0)
+          break;
+      if (i == regions->len)
+        return;
+    }
   g_ptr_array_add (regions, NULL);
 
   for (guint i = 0; regions->pdata[i] != NULL; i++)
@@ -336,22 +351,51 @@ transform_cell (GBinding     *binding,
 }
 
 static void
-create_row_menu (GtkMenuButton *button,
-                 gpointer       user_data)
+on_row_menu_closed (PmPoliciesPage *self)
 {
-  GtkListItem *item = user_data;
+  if (self->row_menu_button != NULL)
+    gtk_widget_grab_focus (self->row_menu_button);
+  g_clear_weak_pointer (&self->row_menu_button);
+}
+
+/* A row's actions, in the page's one popover pointing at the row's button:
+ * a GtkMenuButton in every row (a toggle button, a box, an image, and the
+ * menu machinery) was about a third of the time a long list took to build
+ * and lay out its rows. */
+static void
+on_row_menu_clicked (GtkButton   *button,
+                     GtkListItem *item)
+{
+  PmPoliciesPage *self = PM_POLICIES_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (button), PM_TYPE_POLICIES_PAGE));
   PmPolicy *policy = gtk_list_item_get_item (item);
   g_autoptr(GMenu) menu = g_menu_new ();
   g_autoptr(GMenuItem) edit = g_menu_item_new (_("_Edit…"), NULL);
   g_autoptr(GMenuItem) remove = g_menu_item_new (_("_Delete…"), NULL);
+  graphene_rect_t bounds;
+  GdkRectangle rect;
 
-  if (policy == NULL)
+  if (self == NULL || policy == NULL
+      || !gtk_widget_compute_bounds (GTK_WIDGET (button), GTK_WIDGET (self), &bounds))
     return;
+
   g_menu_item_set_action_and_target (edit, "policies.edit", "s", pm_policy_get_id (policy));
   g_menu_item_set_action_and_target (remove, "policies.delete", "s", pm_policy_get_id (policy));
   g_menu_append_item (menu, edit);
   g_menu_append_item (menu, remove);
-  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
+
+  if (self->row_menu == NULL)
+    {
+      self->row_menu = GTK_POPOVER_MENU (gtk_popover_menu_new_from_model (NULL));
+      gtk_widget_set_parent (GTK_WIDGET (self->row_menu), GTK_WIDGET (self));
+      gtk_popover_set_position (GTK_POPOVER (self->row_menu), GTK_POS_BOTTOM);
+      g_signal_connect_swapped (self->row_menu, "closed", G_CALLBACK (on_row_menu_closed), self);
+    }
+  gtk_popover_menu_set_menu_model (self->row_menu, G_MENU_MODEL (menu));
+  rect = (GdkRectangle) { (int) bounds.origin.x, (int) bounds.origin.y,
+                          (int) bounds.size.width, (int) bounds.size.height };
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->row_menu), &rect);
+  g_set_weak_pointer (&self->row_menu_button, GTK_WIDGET (button));
+  gtk_popover_popup (GTK_POPOVER (self->row_menu));
 }
 
 static void
@@ -363,12 +407,19 @@ setup_cell (GtkSignalListItemFactory *factory,
 
   if (spec->kind == COLUMN_MENU)
     {
-      child = gtk_menu_button_new ();
-      gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (child), "view-more-symbolic");
+      child = gtk_button_new_from_icon_name ("view-more-symbolic");
       gtk_widget_add_css_class (child, "flat");
       gtk_widget_set_halign (child, GTK_ALIGN_END);
+      /* One tooltip for every row, set while the button is hidden: setting
+       * a visible widget's tooltip asks the display where the pointer is, a
+       * round trip to the X server that, at every bind, made building a
+       * long list's rows stall. The accessible label names the policy. */
+      gtk_widget_set_visible (child, FALSE);
+      gtk_widget_set_tooltip_text (child, _("Actions"));
+      gtk_widget_set_visible (child, TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_HAS_POPUP, TRUE, -1);
       /* The list item owns the button: it outlives it. */
-      gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (child), create_row_menu, item, NULL);
+      g_signal_connect (child, "clicked", G_CALLBACK (on_row_menu_clicked), item);
     }
   else
     {
@@ -394,11 +445,6 @@ bind_cell (GtkSignalListItemFactory *factory,
     {
       g_autofree char *label = g_strdup_printf (_("Actions for %s"), pm_policy_get_name (policy));
 
-      /* The menu is built when it is opened (create_row_menu): building a
-       * popover at every bind made loading and refreshing a long list stall. */
-      if (gtk_menu_button_get_popover (GTK_MENU_BUTTON (child)) != NULL)
-        gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (child), NULL);
-      gtk_widget_set_tooltip_text (child, label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
       return;
     }
@@ -732,6 +778,19 @@ bulk_action (GtkWidget  *widget,
 /* Object */
 
 static void
+pm_policies_page_size_allocate (GtkWidget *widget,
+                                int        width,
+                                int        height,
+                                int        baseline)
+{
+  PmPoliciesPage *self = PM_POLICIES_PAGE (widget);
+
+  GTK_WIDGET_CLASS (pm_policies_page_parent_class)->size_allocate (widget, width, height, baseline);
+  if (self->row_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->row_menu));
+}
+
+static void
 pm_policies_page_dispose (GObject *object)
 {
   PmPoliciesPage *self = PM_POLICIES_PAGE (object);
@@ -739,6 +798,12 @@ pm_policies_page_dispose (GObject *object)
   pm_policies_page_set_session (self, NULL);
   if (self->editor != NULL)
     gtk_window_destroy (GTK_WINDOW (self->editor));
+  g_clear_weak_pointer (&self->row_menu_button);
+  if (self->row_menu != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->row_menu));
+      self->row_menu = NULL;
+    }
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_POLICIES_PAGE);
   g_clear_object (&self->selection);
@@ -767,6 +832,7 @@ pm_policies_page_class_init (PmPoliciesPageClass *klass)
 
   object_class->dispose = pm_policies_page_dispose;
   object_class->finalize = pm_policies_page_finalize;
+  widget_class->size_allocate = pm_policies_page_size_allocate;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/perimeter/Perimeter/pm-policies-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, toast_overlay);

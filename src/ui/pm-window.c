@@ -54,6 +54,8 @@ struct _PmWindow
   char                 *profile_id;     /* open or being opened, or a SANDBOX_*ID */
   AdwToast             *error_toast;
   guint                 refresh_source;
+  guint                 present_source;
+  PmPolicyStore        *present_store;   /* presented once it lists policies */
 
   GtkWidget            *entities_row_label;
   GtkWidget            *policies_page;
@@ -193,23 +195,26 @@ build_sections (PmWindow *self)
                          make_sidebar_row (self, i, i == 1 ? &self->entities_row_label : NULL));
 
   self->policies_page = GTK_WIDGET (pm_policies_page_new ());
-  self->entities_page = GTK_WIDGET (pm_entities_page_new ());
-
   gtk_stack_add_named (self->content_stack, self->policies_page, "policies");
-  gtk_stack_add_named (self->content_stack, self->entities_page, "entities");
   /* Hidden pages are not measured: the window's size is the page shown. */
   gtk_stack_set_hhomogeneous (self->content_stack, FALSE);
   gtk_stack_set_vhomogeneous (self->content_stack, FALSE);
   gtk_list_box_select_row (self->sidebar_list, gtk_list_box_get_row_at_index (self->sidebar_list, 0));
 }
 
-/* The claims page and the private connection wizard are built when first
- * shown: the wizard alone was about a third of the start-up time. */
+/* The pages but the policies are built when first shown: the wizard alone
+ * was about a third of the start-up time. */
 static void
 ensure_page (PmWindow   *self,
              const char *name)
 {
-  if (g_str_equal (name, "claims") && self->claims_page == NULL)
+  if (g_str_equal (name, "entities") && self->entities_page == NULL)
+    {
+      self->entities_page = GTK_WIDGET (pm_entities_page_new ());
+      pm_entities_page_set_session (PM_ENTITIES_PAGE (self->entities_page), self->session);
+      gtk_stack_add_named (self->content_stack, self->entities_page, "entities");
+    }
+  else if (g_str_equal (name, "claims") && self->claims_page == NULL)
     {
       self->claims_page = GTK_WIDGET (pm_claims_page_new ());
       pm_claims_page_set_session (PM_CLAIMS_PAGE (self->claims_page), self->session);
@@ -229,7 +234,8 @@ set_pages_session (PmWindow *self)
   PmSession *session = self->session;
 
   pm_policies_page_set_session (PM_POLICIES_PAGE (self->policies_page), session);
-  pm_entities_page_set_session (PM_ENTITIES_PAGE (self->entities_page), session);
+  if (self->entities_page != NULL)
+    pm_entities_page_set_session (PM_ENTITIES_PAGE (self->entities_page), session);
   if (self->wizard_page != NULL)
     pm_wizard_page_set_session (PM_WIZARD_PAGE (self->wizard_page), session);
   if (self->claims_page != NULL)
@@ -375,6 +381,61 @@ set_session (PmWindow  *self,
   on_busy_changed (self);
   update_titles (self);
   restart_refresh_timer (self);
+}
+
+/* Presenting */
+
+static void
+present_now (PmWindow *self)
+{
+  g_clear_handle_id (&self->present_source, g_source_remove);
+  if (self->present_store != NULL)
+    g_signal_handlers_disconnect_by_data (self->present_store, self);
+  g_clear_object (&self->present_store);
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+static gboolean
+present_timeout_cb (gpointer user_data)
+{
+  PmWindow *self = PM_WINDOW (user_data);
+
+  self->present_source = 0;
+  present_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_present_store_changed (PmWindow *self)
+{
+  if (!pm_policy_store_get_loading (self->present_store))
+    present_now (self);
+}
+
+/* Presents the window once the account it opens has listed its policies,
+ * or after PRESENT_WAIT_MS: a list that comes at once (the sandbox) is in
+ * the first frame instead of a loading page drawn, laid out and replaced a
+ * frame later, and a slower one shows its loading page. */
+#define PRESENT_WAIT_MS 200
+
+void
+pm_window_present_when_listed (PmWindow *self)
+{
+  PmPolicyStore *store;
+
+  g_return_if_fail (PM_IS_WINDOW (self));
+
+  store = self->session != NULL ? pm_session_get_policies (self->session) : NULL;
+  if (store == NULL || !pm_policy_store_get_loading (store) || gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      present_now (self);
+      return;
+    }
+  if (self->present_store != NULL)
+    return;
+  self->present_store = g_object_ref (store);
+  g_signal_connect_swapped (store, "notify::loading", G_CALLBACK (on_present_store_changed), self);
+  self->present_source = g_timeout_add (PRESENT_WAIT_MS, present_timeout_cb, self);
 }
 
 PmSession *
@@ -825,6 +886,10 @@ pm_window_dispose (GObject *object)
   g_cancellable_cancel (self->open_cancellable);
   g_clear_object (&self->open_cancellable);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_handle_id (&self->present_source, g_source_remove);
+  if (self->present_store != NULL)
+    g_signal_handlers_disconnect_by_data (self->present_store, self);
+  g_clear_object (&self->present_store);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (pm_session_get_policies (self->session), self);
@@ -917,11 +982,28 @@ build_profile_menu (PmWindow *self)
   g_signal_connect_swapped (self->profiles, "items-changed", G_CALLBACK (on_profiles_changed), self);
 }
 
+/* The keyboard shortcuts window, built when first asked for (building it
+ * with every window took a good part of a window's start-up): this action
+ * gives way to GtkApplicationWindow's own, which shows it. */
+static void
+show_help_overlay_activated (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (user_data);
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (PM_RESOURCE_PREFIX "/pm-help-overlay.ui");
+
+  g_action_map_remove_action (G_ACTION_MAP (window), "show-help-overlay");
+  gtk_application_window_set_help_overlay (window, GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+}
+
 static void
 pm_window_init (PmWindow *self)
 {
   static const GActionEntry win_actions[] = {
     { "show-page", NULL, "s", "'policies'", show_page_changed },
+    { "show-help-overlay", show_help_overlay_activated },
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));

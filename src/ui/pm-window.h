@@ -19,6 +19,7 @@ PmWindow   *pm_window_new           (PmApplication *application);
 /* Reopen what was open last (a profile or the sandbox), or welcome. */
 void        pm_window_restore_last  (PmWindow      *self);
 void        pm_window_open_sandbox  (PmWindow      *self);   /* Hosted */
+void        pm_window_present_when_listed (PmWindow *self);
 void        pm_window_open_sandbox_flavour (PmWindow  *self,
                                             PmFlavour  flavour);
 /* Look the key up in the keyring (async), then open the account. */

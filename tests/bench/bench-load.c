@@ -226,6 +226,7 @@ on_activate (GtkApplication *app)
   PmPoliciesPage *page = pm_policies_page_new ();
   g_autoptr(PmSession) session = NULL;
   GdkFrameClock *clock;
+  gboolean painted;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), GTK_WIDGET (page));
@@ -233,7 +234,16 @@ on_activate (GtkApplication *app)
   while (!gtk_widget_get_mapped (window))
     g_main_context_iteration (NULL, TRUE);
 
+  /* The window's first frame (a fresh 1200×800 surface painted whole, the
+   * page's fonts and icons loaded) is drawn after it is mapped: let it be
+   * painted before the loads are measured, it is not theirs. */
   clock = gtk_widget_get_frame_clock (window);
+  painted = FALSE;
+  g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (on_painted), &painted);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_func (clock, on_painted, &painted);
+
   g_signal_connect (clock, "update", G_CALLBACK (on_frame_update), NULL);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_frame_after_paint), NULL);
   g_timeout_add_full (G_PRIORITY_HIGH, 1, on_tick, NULL, NULL);
