@@ -558,14 +558,14 @@ return_superseded (GTask *task)
  * It is applied in steps, in idles below the redraw priority so that frames
  * are drawn between them, each step sized from the one before to take about
  * APPLY_BUDGET_US: a list view builds its first couple of hundred rows when
- * their items arrive (a millisecond each), after which items cost next to
- * nothing. The first step is small, so that whatever arrives first shows
- * at once. */
-#define APPLY_BUDGET_US 3000
+ * their items arrive (half a millisecond each, and as much again to measure
+ * them, right after the step), after which items cost next to nothing. The
+ * first step is small, so that whatever arrives first shows at once. */
+#define APPLY_BUDGET_US 3500
 #define FIRST_STEP      8
 #define MAX_STEP        4096
-#define PAUSE_FACTOR    3
-#define MAX_PAUSE_MS    32
+#define FRAME_US        17000
+#define ROW_US          50     /* an item costing this much made a row */
 
 typedef struct
 {
@@ -602,6 +602,7 @@ apply_chunk (PmStoreCore *core,
   guint applied = 0;
   gint64 start = g_get_monotonic_time ();
   gint64 elapsed;
+  gboolean costly, rows;
 
   while (cd->index < cd->ops->len && budget > 0)
     {
@@ -638,16 +639,26 @@ apply_chunk (PmStoreCore *core,
   cd->generation = core->generation;
 
   /* As many items as fit in the budget at this step's cost per item, but
-   * at most twice as many as this step: the rows a view builds come first,
-   * the cheap items after them. */
+   * at most half as many again after a step that built rows (the cost of a
+   * row varies with its text: a step sized from cheap rows must not double
+   * on dear ones) and twice as many after a cheap one: the rows a view
+   * builds come first, the cheap items after them. */
   elapsed = MAX (g_get_monotonic_time () - start, 1);
-  cd->step = CLAMP ((guint64) applied * APPLY_BUDGET_US / elapsed, 1, MIN (cd->step * 2, MAX_STEP));
-  /* The rows a step made the views build are laid out in the next frame,
-   * which takes as long again or longer: leave the main loop free for three
-   * times the step, or a frame lays out the rows of several steps (with a
-   * pause of twice the step, up to 16 ms of layout at 512 policies). A
-   * cheap step (items no view shows) is followed at once. */
-  cd->pause_ms = (guint) MIN (elapsed * PAUSE_FACTOR / 1000, MAX_PAUSE_MS);
+  costly = elapsed * 3 >= 1000;
+  rows = costly && elapsed >= (gint64) applied * ROW_US;
+  cd->step = CLAMP ((guint64) applied * APPLY_BUDGET_US / elapsed, 1,
+                    MIN (rows ? cd->step + cd->step / 2 + 1 : cd->step * 2, MAX_STEP));
+  /* The rows a step made the views build are measured and laid out in the
+   * next frame, which costs more than building them. One such step per
+   * frame: the next starts a frame period after this one (with a pause of
+   * three times the step, a frame often laid out the rows of two steps:
+   * 17 to 20 ms at 512 policies), and not sooner than the step took again.
+   * Any other costly step is followed after three times its cost, a cheap
+   * one (items no view shows) at once. */
+  if (rows)
+    cd->pause_ms = (guint) (MAX (elapsed, FRAME_US - MIN (elapsed, FRAME_US)) / 1000);
+  else
+    cd->pause_ms = (guint) MIN (elapsed * 3 / 1000, FRAME_US / 1000);
 
   return cd->index >= cd->ops->len;
 }
