@@ -135,3 +135,35 @@ pm_test_session_loaded (PmSession *session)
   return pm_policy_store_get_loaded (policies) && pm_entity_store_get_loaded (entities) &&
          !pm_policy_store_get_loading (policies) && !pm_entity_store_get_loading (entities);
 }
+
+PmPolicy *
+pm_test_session_find_policy (PmSession  *session,
+                             const char *name)
+{
+  GListModel *store = G_LIST_MODEL (pm_session_get_policies (session));
+
+  for (guint i = 0; i < g_list_model_get_n_items (store); i++)
+    {
+      g_autoptr(PmPolicy) policy = g_list_model_get_item (store, i);
+
+      if (g_strcmp0 (pm_policy_get_name (policy), name) == 0)
+        return policy;
+    }
+  return NULL;
+}
+
+PmEntity *
+pm_test_session_find_entity (PmSession  *session,
+                             const char *name)
+{
+  GListModel *store = G_LIST_MODEL (pm_session_get_entities (session));
+
+  for (guint i = 0; i < g_list_model_get_n_items (store); i++)
+    {
+      g_autoptr(PmEntity) entity = g_list_model_get_item (store, i);
+
+      if (g_strcmp0 (pm_entity_get_name (entity), name) == 0)
+        return entity;
+    }
+  return NULL;
+}

@@ -24,5 +24,8 @@ GPtrArray * pm_test_api_get_metadata (PmApi *api, const char *region, PmProvider
 /* Both the session's policy and entity stores have loaded and are not
  * loading again. */
 gboolean    pm_test_session_loaded (PmSession *session);
+/* The store's policy or entity of that name (the store keeps it alive), or NULL. */
+PmPolicy *  pm_test_session_find_policy (PmSession *session, const char *name);
+PmEntity *  pm_test_session_find_entity (PmSession *session, const char *name);
 
 G_END_DECLS

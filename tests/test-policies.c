@@ -292,32 +292,14 @@ static PmPolicy *
 store_policy (Fixture    *f,
               const char *name)
 {
-  GListModel *store = G_LIST_MODEL (pm_session_get_policies (f->session));
-
-  for (guint i = 0; i < g_list_model_get_n_items (store); i++)
-    {
-      g_autoptr(PmPolicy) policy = g_list_model_get_item (store, i);
-
-      if (g_strcmp0 (pm_policy_get_name (policy), name) == 0)
-        return policy;   /* the store keeps it alive */
-    }
-  return NULL;
+  return pm_test_session_find_policy (f->session, name);
 }
 
 static PmEntity *
 store_entity (Fixture    *f,
               const char *name)
 {
-  GListModel *store = G_LIST_MODEL (pm_session_get_entities (f->session));
-
-  for (guint i = 0; i < g_list_model_get_n_items (store); i++)
-    {
-      g_autoptr(PmEntity) entity = g_list_model_get_item (store, i);
-
-      if (g_strcmp0 (pm_entity_get_name (entity), name) == 0)
-        return entity;
-    }
-  return NULL;
+  return pm_test_session_find_entity (f->session, name);
 }
 
 /* Widgets */
