@@ -919,11 +919,9 @@ test_unauthorized (Fixture       *f,
   g_autofree char *url = pm_sandbox_dup_base_url (f->sandbox);
   g_autoptr(PmHttp) http = pm_http_new (url, "wrong-key", &error);
   g_autoptr(PmApi) api = pm_api_new_for_flavour (f->flavour, http);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) policies = NULL;
 
-  pm_api_list_policies_async (api, NULL, 0, NULL, pm_test_result_cb, &result);
-  policies = pm_api_list_policies_finish (api, pm_test_wait (&result), &error);
+  policies = pm_test_api_list_policies (api, NULL, 0, &error);
   g_assert_null (policies);
   g_assert_error (error, PM_API_ERROR, PM_API_ERROR_UNAUTHORIZED);
   g_assert_null (strstr (error->message, "wrong-key"));
@@ -969,7 +967,6 @@ test_fault_bad_replies (Fixture       *f,
   g_autoptr(GPtrArray) a = NULL;
   g_autoptr(GPtrArray) b = NULL;
   g_autoptr(GPtrArray) c = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
 
   /* an unreadable reply to a GET is asked for again */
   add_fault (f, "not-json@GET*1");
@@ -1000,8 +997,7 @@ test_fault_bad_replies (Fixture       *f,
     pm_http_set_timeout (http, 1);
     pm_http_set_retry_policy (http, 1, 0, 0);
     add_fault (f, "latency:2500@GET*1");
-    pm_api_list_policies_async (api, NULL, 0, NULL, pm_test_result_cb, &result);
-    c = pm_api_list_policies_finish (api, pm_test_wait (&result), &error);
+    c = pm_test_api_list_policies (api, NULL, 0, &error);
     g_assert_null (c);
     g_assert_error (error, PM_API_ERROR, PM_API_ERROR_TIMEOUT);
   }

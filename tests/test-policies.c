@@ -1609,10 +1609,7 @@ create_policy (Fixture    *f,
   pm_policy_set_region (policy, region);
   pm_rule_set_source (rule, source);
   pm_policy_add_rule (policy, rule);
-  pm_api_create_policy_async (pm_session_get_api (f->session), policy, NULL, pm_test_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  created = pm_api_create_policy_finish (pm_session_get_api (f->session), result, &error);
+  created = pm_test_api_create_policy (pm_session_get_api (f->session), policy, &error);
   g_assert_no_error (error);
   pm_session_refresh (f->session);
   spin (50);

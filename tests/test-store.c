@@ -11,6 +11,7 @@
 #include "pm-claim-store.h"
 #include "pm-http.h"
 #include "pm-sandbox.h"
+#include "pm-test-api.h"
 #include "pm-test-util.h"
 
 /* A replica of the model built only from items-changed, and the signals. */
@@ -580,7 +581,6 @@ test_refresh_through_sandbox (void)
   g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(PmPolicy) edited = NULL;
   g_autoptr(PmPolicy) updated = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *deleted_id = NULL;
   guint loading_notes = 0;
   gulong loading_handler;
@@ -632,10 +632,8 @@ test_refresh_through_sandbox (void)
   /* One policy renamed on the server: exactly its own row is replaced. */
   edited = pm_policy_copy (before->pdata[200]);
   pm_policy_set_name (edited, "Renamed on the server");
-  pm_api_update_policy_async (live->api, edited, NULL, pm_test_result_cb, &result);
-  updated = pm_api_update_policy_finish (live->api, pm_test_wait (&result), &error);
+  updated = pm_test_api_update_policy (live->api, edited, &error);
   g_assert_no_error (error);
-  g_clear_object (&result);
 
   g_assert_true (refresh_policies (store, &error));
   g_assert_no_error (error);
@@ -649,8 +647,7 @@ test_refresh_through_sandbox (void)
 
   /* One deleted on the server: one removal. */
   deleted_id = g_strdup (pm_policy_get_id (before->pdata[7]));
-  pm_api_delete_policy_async (live->api, deleted_id, TRUE, NULL, pm_test_result_cb, &result);
-  g_assert_true (pm_api_delete_policy_finish (live->api, pm_test_wait (&result), &error));
+  g_assert_true (pm_test_api_delete_policy (live->api, deleted_id, TRUE, &error));
   g_assert_no_error (error);
   g_array_set_size (watch->signals, 0);
   g_assert_true (refresh_policies (store, &error));
