@@ -213,6 +213,53 @@ static const char * const scale_regions[] = {
 };
 #define N_SCALE_REGIONS G_N_ELEMENTS (scale_regions)
 
+/* Generated policy number p of a scale, with its rules: a Hosted/ECE rule
+ * set (its rules with ids, made here in order) or a Serverless traffic
+ * filter. Every tenth one outside Azure and GCP is a PrivateLink policy. */
+static JsonObject *
+scale_policy_new (PmSbState *state,
+                  guint      p,
+                  guint      rules,
+                  gboolean   serverless)
+{
+  const char *region = scale_regions[p % N_SCALE_REGIONS];
+  gboolean vpce = p % 10 == 9 && !g_str_has_prefix (region, "azure-") && !g_str_has_prefix (region, "gcp-");
+  g_autofree char *name = serverless ? g_strdup_printf ("Generated filter %04u", p + 1)
+                                     : g_strdup_printf ("Generated policy %04u", p + 1);
+  g_autofree char *description = serverless
+    ? g_strdup_printf ("Generated %s filter in %s", vpce ? "PrivateLink" : "IP", region)
+    : g_strdup_printf ("Generated %s policy in %s", vpce ? "PrivateLink" : "IP filter", region);
+  JsonObject *obj = json_object_new ();
+  JsonArray *array = json_array_new ();
+
+  json_object_set_string_member (obj, "name", name);
+  json_object_set_string_member (obj, "description", description);
+  json_object_set_string_member (obj, "type", vpce ? "vpce" : "ip");
+  json_object_set_boolean_member (obj, "include_by_default", p % 50 == 0);
+  json_object_set_string_member (obj, "region", region);
+  for (guint r = 0; r < rules; r++)
+    {
+      JsonObject *rule = json_object_new ();
+      g_autofree char *source = NULL;
+      g_autofree char *rule_description = NULL;
+
+      if (!serverless)
+        {
+          g_autofree char *id = pm_sb_state_new_id (state);
+
+          json_object_set_string_member (rule, "id", id);
+        }
+      source = vpce ? g_strdup_printf ("vpce-%08x%08x", p, r)
+                    : g_strdup_printf ("10.%u.%u.%u/32", (p >> 8) & 0xff, p & 0xff, r & 0xff);
+      rule_description = g_strdup_printf ("Source %u", r + 1);
+      json_object_set_string_member (rule, "description", rule_description);
+      json_object_set_string_member (rule, "source", source);
+      json_array_add_object_element (array, rule);
+    }
+  json_object_set_array_member (obj, "rules", array);
+  return obj;
+}
+
 /* The Serverless side of a scale: as many traffic filters (listed in pages
  * of --page-size) and one project for each deployment, spread over the
  * three project types; two projects in three use one filter of their region. */
@@ -227,32 +274,8 @@ pm_sb_state_fill_scale_serverless (PmSbState *state,
 
   for (guint p = 0; p < policies; p++)
     {
-      const char *region = scale_regions[p % N_SCALE_REGIONS];
-      gboolean vpce = p % 10 == 9 && !g_str_has_prefix (region, "azure-") && !g_str_has_prefix (region, "gcp-");
-      g_autofree char *name = g_strdup_printf ("Generated filter %04u", p + 1);
-      g_autofree char *description = g_strdup_printf ("Generated %s filter in %s", vpce ? "PrivateLink" : "IP",
-                                                      region);
-      JsonObject *obj = json_object_new ();
-      JsonArray *array = json_array_new ();
+      JsonObject *obj = scale_policy_new (state, p, rules, TRUE);
 
-      json_object_set_string_member (obj, "name", name);
-      json_object_set_string_member (obj, "description", description);
-      json_object_set_string_member (obj, "type", vpce ? "vpce" : "ip");
-      json_object_set_boolean_member (obj, "include_by_default", p % 50 == 0);
-      json_object_set_string_member (obj, "region", region);
-      for (guint r = 0; r < rules; r++)
-        {
-          JsonObject *rule = json_object_new ();
-          g_autofree char *source = vpce
-            ? g_strdup_printf ("vpce-%08x%08x", p, r)
-            : g_strdup_printf ("10.%u.%u.%u/32", (p >> 8) & 0xff, p & 0xff, r & 0xff);
-          g_autofree char *rule_description = g_strdup_printf ("Source %u", r + 1);
-
-          json_object_set_string_member (rule, "description", rule_description);
-          json_object_set_string_member (rule, "source", source);
-          json_array_add_object_element (array, rule);
-        }
-      json_object_set_array_member (obj, "rules", array);
       pm_sb_state_add_filter (state, pm_sb_policy_new (pm_sb_state_new_id (state), obj));
     }
   for (guint i = 0; i < projects; i++)
@@ -291,37 +314,9 @@ pm_sb_state_fill_scale (PmSbState *state,
     }
   for (guint p = 0; p < policies; p++)
     {
-      const char *region = scale_regions[p % N_SCALE_REGIONS];
-      gboolean vpce = p % 10 == 9 && !g_str_has_prefix (region, "azure-") && !g_str_has_prefix (region, "gcp-");
-      g_autofree char *name = g_strdup_printf ("Generated policy %04u", p + 1);
-      g_autofree char *description = g_strdup_printf ("Generated %s policy in %s", vpce ? "PrivateLink" : "IP filter",
-                                                      region);
-      JsonObject *obj = json_object_new ();
-      JsonArray *array = json_array_new ();
-      PmSbPolicy *policy;
+      JsonObject *obj = scale_policy_new (state, p, rules, FALSE);
 
-      json_object_set_string_member (obj, "name", name);
-      json_object_set_string_member (obj, "description", description);
-      json_object_set_string_member (obj, "type", vpce ? "vpce" : "ip");
-      json_object_set_boolean_member (obj, "include_by_default", p % 50 == 0);
-      json_object_set_string_member (obj, "region", region);
-      for (guint r = 0; r < rules; r++)
-        {
-          JsonObject *rule = json_object_new ();
-          g_autofree char *id = pm_sb_state_new_id (state);
-          g_autofree char *source = vpce
-            ? g_strdup_printf ("vpce-%08x%08x", p, r)
-            : g_strdup_printf ("10.%u.%u.%u/32", (p >> 8) & 0xff, p & 0xff, r & 0xff);
-          g_autofree char *rule_description = g_strdup_printf ("Source %u", r + 1);
-
-          json_object_set_string_member (rule, "id", id);
-          json_object_set_string_member (rule, "description", rule_description);
-          json_object_set_string_member (rule, "source", source);
-          json_array_add_object_element (array, rule);
-        }
-      json_object_set_array_member (obj, "rules", array);
-      policy = pm_sb_policy_new (pm_sb_state_new_id (state), obj);
-      pm_sb_state_add_ruleset (state, policy);
+      pm_sb_state_add_ruleset (state, pm_sb_policy_new (pm_sb_state_new_id (state), obj));
     }
 
   /* Two deployments in three hold one policy of their region. */
