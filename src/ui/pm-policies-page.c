@@ -734,18 +734,6 @@ pm_policies_page_apply_selected (PmPoliciesPage *self,
   return g_steal_pointer (&op);
 }
 
-static char *
-entity_label (gpointer item,
-              gboolean subtitle)
-{
-  PmEntity *entity = item;
-
-  if (!subtitle)
-    return g_strdup (pm_entity_get_name (entity));
-  return g_strdup_printf ("%s · %s", pm_entity_type_get_label (pm_entity_get_entity_type (entity)),
-                          pm_entity_get_region (entity) ? pm_entity_get_region (entity) : "");
-}
-
 static void
 on_bulk_entity_chosen (GtkWidget *page,
                        gpointer   item,
@@ -772,7 +760,7 @@ bulk_action (GtkWidget  *widget,
    * hold one of them. */
   pm_bulk_pick_present (widget, self->session, policies, apply,
                         apply ? _("Apply the selected policies to") : _("Detach the selected policies from"),
-                        entity_label, on_bulk_entity_chosen);
+                        pm_entity_picker_label, on_bulk_entity_chosen);
 }
 
 /* Object */

@@ -1391,6 +1391,19 @@ picker_build (Picker     *picker,
   return window;
 }
 
+char *
+pm_entity_picker_label (gpointer item,
+                        gboolean subtitle)
+{
+  PmEntity *entity = item;
+  const char *region = pm_entity_get_region (entity);
+
+  if (!subtitle)
+    return g_strdup (pm_entity_get_name (entity));
+  return g_strdup_printf ("%s · %s", pm_entity_type_get_label (pm_entity_get_entity_type (entity)),
+                          region != NULL ? region : "");
+}
+
 GtkWidget *
 pm_picker_present (GtkWidget          *parent,
                    const char         *title,

@@ -114,6 +114,10 @@ gboolean   pm_policy_actions_should_confirm (GtkWidget *widget);
 /* A searchable list to pick one item from (an entity or a policy). */
 typedef char *(*PmPickerLabelFunc) (gpointer item, gboolean subtitle);
 typedef void  (*PmPickerChosenFunc) (gpointer item, gpointer user_data);
+/* A deployment's or project's label in a picker: its name, or (subtitle)
+ * "Deployment · us-east-1". */
+char      *pm_entity_picker_label        (gpointer            item,
+                                          gboolean            subtitle);
 GtkWidget *pm_picker_present             (GtkWidget          *parent,
                                           const char         *title,
                                           GListModel         *items,

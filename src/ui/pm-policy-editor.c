@@ -1251,18 +1251,6 @@ remove_association_action (GtkWidget  *widget,
   set_applied (self, entity, FALSE);
 }
 
-static char *
-entity_label (gpointer item,
-              gboolean subtitle)
-{
-  PmEntity *entity = item;
-
-  if (!subtitle)
-    return g_strdup (pm_entity_get_name (entity));
-  return g_strdup_printf ("%s · %s", pm_entity_type_get_label (pm_entity_get_entity_type (entity)),
-                          pm_entity_get_region (entity));
-}
-
 /* The bulk apply from the picker ended: what now holds the policy is listed. */
 static void
 on_bulk_applied (PmBulkOp       *op,
@@ -1331,7 +1319,7 @@ add_association_action (GtkWidget  *widget,
         g_list_store_append (candidates, entity);
     }
   title = g_strdup_printf (_("Apply “%s” to…"), pm_policy_get_name (self->original));
-  pm_picker_present_many (widget, title, G_LIST_MODEL (candidates), entity_label, on_entities_chosen,
+  pm_picker_present_many (widget, title, G_LIST_MODEL (candidates), pm_entity_picker_label, on_entities_chosen,
                           g_object_ref (self), g_object_unref);
 }
 
@@ -1342,7 +1330,7 @@ create_applied_row (gpointer item,
   PmEntity *entity = item;
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *button = gtk_button_new_from_icon_name ("list-remove-symbolic");
-  g_autofree char *subtitle = entity_label (entity, TRUE);
+  g_autofree char *subtitle = pm_entity_picker_label (entity, TRUE);
   g_autofree char *label = g_strdup_printf (_("Detach from %s"), pm_entity_get_name (entity));
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
