@@ -28,6 +28,56 @@ is_blank (const char *text)
   return TRUE;
 }
 
+/* The address with every bit after the first length bits cleared. */
+static GInetAddress *
+network_of (GInetAddress *address,
+            guint         length)
+{
+  gsize size = g_inet_address_get_native_size (address);
+  g_autofree guint8 *network = g_memdup2 (g_inet_address_to_bytes (address), size);
+
+  for (gsize i = 0; i < size; i++)
+    {
+      guint bit = i * 8;
+
+      if (bit >= length)
+        network[i] = 0;
+      else if (bit + 8 > length)
+        network[i] &= (guint8) (0xff << (8 - (length - bit)));
+    }
+  return g_inet_address_new_from_bytes (network, g_inet_address_get_family (address));
+}
+
+GInetAddressMask *
+pm_network_parse (const char *text)
+{
+  g_autofree char *address_part = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GInetAddress) network = NULL;
+  const char *slash;
+  guint max_length, length;
+
+  if (text == NULL)
+    return NULL;
+  slash = strchr (text, '/');
+  address_part = slash != NULL ? g_strndup (text, slash - text) : g_strdup (text);
+  address = g_inet_address_new_from_string (g_strstrip (address_part));
+  if (address == NULL)
+    return NULL;
+  max_length = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 ? 32 : 128;
+  length = max_length;
+  if (slash != NULL)
+    {
+      guint64 value;
+
+      if (!g_ascii_string_to_unsigned (slash + 1, 10, 0, max_length, &value, NULL))
+        return NULL;
+      length = (guint) value;
+    }
+  network = network_of (address, length);
+  return g_inet_address_mask_new (network, length, NULL);
+}
+
 static gboolean
 has_space (const char *text)
 {
@@ -122,23 +172,10 @@ validate_cidr (const char  *field,
   mask = g_inet_address_mask_new (address, length, &mask_error);
   if (mask == NULL)
     {
-      const guint8 *bytes = g_inet_address_to_bytes (address);
-      gsize size = g_inet_address_get_native_size (address);
-      g_autofree guint8 *network = g_memdup2 (bytes, size);
-      g_autoptr(GInetAddress) network_address = NULL;
+      g_autoptr(GInetAddress) network_address = network_of (address, length);
       g_autofree char *network_text = NULL;
       g_autofree char *proposal = NULL;
 
-      for (gsize i = 0; i < size; i++)
-        {
-          guint bit = i * 8;
-
-          if (bit >= length)
-            network[i] = 0;
-          else if (bit + 8 > length)
-            network[i] &= (guint8) (0xff << (8 - (length - bit)));
-        }
-      network_address = g_inet_address_new_from_bytes (network, g_inet_address_get_family (address));
       network_text = g_inet_address_to_string (network_address);
       proposal = g_strdup_printf ("%s/%u", network_text, length);
       g_set_error (error, PM_VALIDATION_ERROR, PM_VALIDATION_ERROR_HOST_BITS,

@@ -35,6 +35,10 @@ typedef enum {
 gboolean pm_validate_ip_source        (const char  *text,
                                        char       **suggestion,
                                        GError     **error);
+/* An address or CIDR block as its network (host bits cleared, a lone
+ * address as /32 or /128), for containment tests; NULL when it is
+ * neither. Not a validator: host bits are ignored, as a router would. */
+GInetAddressMask *pm_network_parse    (const char  *text);
 gboolean pm_validate_vpce_id          (const char  *text, GError **error);
 gboolean pm_validate_azure_endpoint_name (const char *text, GError **error);
 gboolean pm_validate_azure_endpoint_guid (const char *text, GError **error);

@@ -74,70 +74,18 @@ pm_my_networks_dup (void)
   return g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
 }
 
-/* An address or block as its network address (host bits cleared) and
- * prefix length; FALSE when it is neither. */
-static gboolean
-parse_block (const char    *text,
-             GInetAddress **network,
-             guint         *length)
-{
-  g_autofree char *address_part = NULL;
-  g_autoptr(GInetAddress) address = NULL;
-  g_autofree guint8 *bytes = NULL;
-  const char *slash;
-  guint max_length;
-  gsize size;
-
-  if (text == NULL)
-    return FALSE;
-  slash = strchr (text, '/');
-  address_part = slash != NULL ? g_strndup (text, slash - text) : g_strdup (text);
-  address = g_inet_address_new_from_string (g_strstrip (address_part));
-  if (address == NULL)
-    return FALSE;
-  max_length = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 ? 32 : 128;
-  *length = max_length;
-  if (slash != NULL)
-    {
-      guint64 value;
-
-      if (!g_ascii_string_to_unsigned (slash + 1, 10, 0, max_length, &value, NULL))
-        return FALSE;
-      *length = (guint) value;
-    }
-
-  size = g_inet_address_get_native_size (address);
-  bytes = g_memdup2 (g_inet_address_to_bytes (address), size);
-  for (gsize i = 0; i < size; i++)
-    {
-      guint bit = i * 8;
-
-      if (bit >= *length)
-        bytes[i] = 0;
-      else if (bit + 8 > *length)
-        bytes[i] &= (guint8) (0xff << (8 - (*length - bit)));
-    }
-  *network = g_inet_address_new_from_bytes (bytes, g_inet_address_get_family (address));
-  return TRUE;
-}
-
 gboolean
 pm_network_contains (const char *outer,
                      const char *inner)
 {
-  g_autoptr(GInetAddress) outer_network = NULL;
-  g_autoptr(GInetAddress) inner_network = NULL;
-  g_autoptr(GInetAddressMask) mask = NULL;
-  guint outer_length, inner_length;
+  g_autoptr(GInetAddressMask) outer_mask = pm_network_parse (outer);
+  g_autoptr(GInetAddressMask) inner_mask = pm_network_parse (inner);
 
-  if (!parse_block (outer, &outer_network, &outer_length)
-      || !parse_block (inner, &inner_network, &inner_length))
+  if (outer_mask == NULL || inner_mask == NULL
+      || g_inet_address_mask_get_family (outer_mask) != g_inet_address_mask_get_family (inner_mask)
+      || g_inet_address_mask_get_length (outer_mask) > g_inet_address_mask_get_length (inner_mask))
     return FALSE;
-  if (g_inet_address_get_family (outer_network) != g_inet_address_get_family (inner_network)
-      || outer_length > inner_length)
-    return FALSE;
-  mask = g_inet_address_mask_new (outer_network, outer_length, NULL);
-  return mask != NULL && g_inet_address_mask_matches (mask, inner_network);
+  return g_inet_address_mask_matches (outer_mask, g_inet_address_mask_get_address (inner_mask));
 }
 
 gboolean
