@@ -719,9 +719,9 @@ pm_bulk_op_confirm_and_present (PmBulkOp  *self,
   g_return_val_if_fail (PM_IS_BULK_OP (self), NULL);
   g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
 
-  /* Losing one's own access always asks first. */
+  /* An apply asks only when it would lock the user out. */
   warning = describe_my_access (self);
-  if (warning == NULL && (self->apply || !pm_policy_actions_should_confirm (parent)))
+  if (self->apply ? warning == NULL : !pm_policy_actions_should_confirm (parent, warning != NULL))
     return pm_bulk_op_present (self, parent);
 
   n = self->items->len;

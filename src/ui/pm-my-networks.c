@@ -62,15 +62,10 @@ pm_my_networks_parse (const char  *text,
 GStrv
 pm_my_networks_dup (void)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GSettings) settings = pm_app_settings_with_key (PM_MY_NETWORKS_KEY);
 
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL || !g_settings_schema_has_key (schema, PM_MY_NETWORKS_KEY))
+  if (settings == NULL)
     return g_new0 (char *, 1);
-  settings = g_settings_new_full (schema, NULL, NULL);
   return g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
 }
 

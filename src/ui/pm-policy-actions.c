@@ -554,21 +554,29 @@ pm_policy_actions_get_undo_toast (void)
   return last_undo_toast;
 }
 
-gboolean
-pm_policy_actions_should_confirm (GtkWidget *widget)
+GSettings *
+pm_app_settings_with_key (const char *key)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL || !g_settings_schema_has_key (schema, key))
+    return NULL;
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+gboolean
+pm_policy_actions_should_confirm (GtkWidget *widget,
+                                  gboolean   locks_out)
+{
   g_autoptr(GSettings) settings = NULL;
 
-  if (widget == NULL || gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY) == NULL)
+  if (locks_out || widget == NULL || gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY) == NULL)
     return TRUE;
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, "io.github.perimeter.Perimeter", TRUE);
-  if (schema == NULL || !g_settings_schema_has_key (schema, "confirm-destructive"))
-    return TRUE;
-  settings = g_settings_new_full (schema, NULL, NULL);
-  return g_settings_get_boolean (settings, "confirm-destructive");
+  settings = pm_app_settings_with_key ("confirm-destructive");
+  return settings == NULL || g_settings_get_boolean (settings, "confirm-destructive");
 }
 
 static char *
@@ -922,7 +930,7 @@ pm_policy_actions_delete (GtkWidget          *parent,
 
   /* Undone from the toast by re-creating it: ask only when asked to, or
    * when the user would lose their own access. */
-  if (warning == NULL && !pm_policy_actions_should_confirm (parent))
+  if (!pm_policy_actions_should_confirm (parent, warning != NULL))
     {
       detach_next (op);
       return NULL;
@@ -1135,7 +1143,7 @@ pm_policy_actions_set_applied (GtkWidget          *parent,
 
   /* A detach can be undone from its toast: ask only when asked to, or
    * when the user would lose their own access. */
-  if (warning == NULL && !pm_policy_actions_should_confirm (parent))
+  if (!pm_policy_actions_should_confirm (parent, warning != NULL))
     {
       run_set_applied (op);
       return NULL;

@@ -106,10 +106,15 @@ AdwToast  *pm_policy_actions_toast_with_undo (GtkWidget      *widget,
                                               GDestroyNotify  destroy);
 /* The last toast with Undo that is still shown (for tests), or NULL. */
 AdwToast  *pm_policy_actions_get_undo_toast  (void);
-/* Whether a destructive action from widget asks first: when the GSettings
+/* The application's settings when its schema is installed and has key
+ * (tests and tools may run without it), else NULL. */
+GSettings *pm_app_settings_with_key      (const char *key);
+/* Whether a destructive action from widget asks first: always when it
+ * locks the user out (one of My networks loses access), when the GSettings
  * key confirm-destructive is on (or the schema is not installed), and
  * whenever there is no toast to offer Undo in. */
-gboolean   pm_policy_actions_should_confirm (GtkWidget *widget);
+gboolean   pm_policy_actions_should_confirm (GtkWidget *widget,
+                                             gboolean   locks_out);
 
 /* A searchable list to pick one item from (an entity or a policy). */
 typedef char *(*PmPickerLabelFunc) (gpointer item, gboolean subtitle);
