@@ -56,7 +56,6 @@ gboolean   pm_api_propagate_boolean (PmApi *self, GAsyncResult *result, GError *
 
 /* Readers for pm_api_call_async. */
 gpointer  pm_api_read_policy       (JsonNode *node, PmFlavour flavour, GError **error);
-gpointer  pm_api_read_policy_list  (JsonNode *node, PmFlavour flavour, GError **error);
 gpointer  pm_api_read_policy_list_bytes (GBytes *bytes, PmFlavour flavour, GError **error);
 
 /* A path segment escaped for a URL. */

@@ -1026,14 +1026,6 @@ pm_api_read_policy (JsonNode  *node,
 }
 
 gpointer
-pm_api_read_policy_list (JsonNode  *node,
-                         PmFlavour  flavour,
-                         GError   **error)
-{
-  return pm_json_read_policy_list (node, flavour, NULL, error);
-}
-
-gpointer
 pm_api_read_policy_list_bytes (GBytes     *bytes,
                                PmFlavour   flavour,
                                GError    **error)

@@ -410,9 +410,9 @@ on_created (GObject      *source,
   write->post_error = error;
   path = g_string_new (RULESETS "?include_associations=false");
   pm_api_append_query (path, "region", pm_policy_get_region (write->policy));
-  pm_api_call_async (self->http, "GET", path->str, NULL, NULL,
-                     pm_api_read_policy_list, self->flavour, (GDestroyNotify) g_ptr_array_unref,
-                     g_task_get_cancellable (task), on_reconcile_list, g_object_ref (task));
+  pm_api_call_list_async (self->http, path->str,
+                          pm_api_read_policy_list_bytes, self->flavour, (GDestroyNotify) g_ptr_array_unref,
+                          g_task_get_cancellable (task), on_reconcile_list, g_object_ref (task));
 }
 
 static void
@@ -473,9 +473,9 @@ pm_ruleset_api_create_policy_async (PmApi               *api,
   /* Note what exists first, so that a create whose reply is lost can be
    * recognised among the rule sets afterwards. */
   pm_api_append_query (path, "region", pm_policy_get_region (policy));
-  pm_api_call_async (self->http, "GET", path->str, NULL, NULL,
-                     pm_api_read_policy_list, self->flavour, (GDestroyNotify) g_ptr_array_unref,
-                     cancellable, on_before_list, task);
+  pm_api_call_list_async (self->http, path->str,
+                          pm_api_read_policy_list_bytes, self->flavour, (GDestroyNotify) g_ptr_array_unref,
+                          cancellable, on_before_list, task);
 }
 
 static void
@@ -776,9 +776,9 @@ on_entity_policy_ids (GObject      *source,
 
   /* The endpoint answers ids; the rule sets themselves come from the list. */
   g_task_set_task_data (task, ids, (GDestroyNotify) g_ptr_array_unref);
-  pm_api_call_async (self->http, "GET", RULESETS "?include_associations=true", NULL, NULL,
-                     pm_api_read_policy_list, self->flavour, (GDestroyNotify) g_ptr_array_unref,
-                     g_task_get_cancellable (task), on_entity_policies_list, g_object_ref (task));
+  pm_api_call_list_async (self->http, RULESETS "?include_associations=true",
+                          pm_api_read_policy_list_bytes, self->flavour, (GDestroyNotify) g_ptr_array_unref,
+                          g_task_get_cancellable (task), on_entity_policies_list, g_object_ref (task));
 }
 
 static void
