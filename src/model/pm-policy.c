@@ -790,12 +790,17 @@ const char *
 pm_policy_get_search_text (PmPolicy *self)
 {
   g_autoptr(GString) text = NULL;
+  char *cached;
+  char *built;
   guint n;
 
   g_return_val_if_fail (PM_IS_POLICY (self), NULL);
 
-  if (self->search_text != NULL)
-    return self->search_text;
+  /* A store's worker builds it while the policy may be shown (and
+   * searched) already: whoever finishes first sets it. */
+  cached = g_atomic_pointer_get (&self->search_text);
+  if (cached != NULL)
+    return cached;
 
   text = g_string_new (NULL);
   append_search (text, self->name);
@@ -829,13 +834,15 @@ pm_policy_get_search_text (PmPolicy *self)
       for (gsize i = 0; i < len; i++)
         text->str[i] = g_ascii_tolower (text->str[i]);
       /* A GString's buffer is up to twice its length: keep the text only. */
-      self->search_text = g_realloc (g_string_free (g_steal_pointer (&text), FALSE), len + 1);
+      built = g_realloc (g_string_free (g_steal_pointer (&text), FALSE), len + 1);
     }
   else
     {
       g_autofree char *valid = g_utf8_make_valid (text->str, text->len);
 
-      self->search_text = g_utf8_strdown (valid, -1);
+      built = g_utf8_strdown (valid, -1);
     }
-  return self->search_text;
+  if (!g_atomic_pointer_compare_and_exchange (&self->search_text, NULL, built))
+    g_free (built);
+  return g_atomic_pointer_get (&self->search_text);
 }
