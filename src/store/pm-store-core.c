@@ -401,13 +401,20 @@ pm_store_core_get_item (PmStoreCore *core,
 
 /* Refresh */
 
+typedef struct _Stream Stream;
+
 typedef struct
 {
   PmStoreCore  *core;        /* alive while the task holds its owner */
   GCancellable *inner;       /* what the API call and supersession use */
   GCancellable *outer;       /* the caller's */
   gulong        outer_handler;
+  Stream       *stream;      /* a first load's items as they are read, or NULL */
 } RefreshData;
+
+static void stream_free (Stream *stream);
+static void stream_roll_back (PmStoreCore *core,
+                              Stream      *stream);
 
 typedef struct
 {
@@ -429,6 +436,7 @@ refresh_data_free (gpointer data)
     g_cancellable_disconnect (rd->outer, rd->outer_handler);
   g_clear_object (&rd->outer);
   g_clear_object (&rd->inner);
+  g_clear_pointer (&rd->stream, stream_free);
   g_free (rd);
 }
 
@@ -470,16 +478,11 @@ diff_worker (GTask        *task,
   GPtrArray *ops = pm_store_core_diff (dd->klass, dd->old_items, dd->old_keys, dd->new_items, NULL);
 
   /* The policies page's search reads every policy's search text at the
-   * first keystroke: build it here, off the main thread, while the new
-   * policies are still this thread's alone. */
-  for (guint i = 0; ops != NULL && i < ops->len; i++)
-    {
-      const PmStoreOp *op = ops->pdata[i];
-
-      for (guint j = 0; j < op->added->len; j++)
-        if (PM_IS_POLICY (op->added->pdata[j]))
-          pm_policy_get_search_text (op->added->pdata[j]);
-    }
+   * first keystroke: build it here, off the main thread (the policies a
+   * first load put in place as they were read included). */
+  for (guint i = 0; i < dd->new_items->len; i++)
+    if (PM_IS_POLICY (dd->new_items->pdata[i]))
+      pm_policy_get_search_text (dd->new_items->pdata[i]);
   g_task_return_pointer (task, ops, (GDestroyNotify) g_ptr_array_unref);
 }
 
@@ -530,6 +533,8 @@ finish_current (PmStoreCore  *core,
   g_clear_object (&core->current_cancellable);
 
   g_object_freeze_notify (core->owner);
+  if (error != NULL)
+    stream_roll_back (core, ((RefreshData *) g_task_get_task_data (task))->stream);
   if (error == NULL)
     {
       set_error (core, NULL);
@@ -718,6 +723,155 @@ apply_chunk_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A first load's items as they are read */
+
+/* The items a first load is told of before its list is finished, put in
+ * place as a refresh's are, a step at a time, while the rest of a large
+ * reply is still being read: the list views build their rows then, not
+ * after the whole reply is in. Once the list is, the usual diff finds them
+ * in place (the same objects) and adds the rest. */
+struct _Stream
+{
+  ChunkData  *cd;          /* one insertion op per batch, applied in order */
+  GHashTable *keys;        /* of the items told of, to keep a key's first */
+  guint       end;         /* where the next batch goes */
+  guint       source;      /* the next step, or 0 */
+  gint64      not_before;  /* when the next step may come */
+  gboolean    stopped;
+};
+
+static void
+stream_free (Stream *stream)
+{
+  g_clear_handle_id (&stream->source, g_source_remove);
+  g_clear_pointer (&stream->keys, g_hash_table_unref);
+  chunk_data_free (stream->cd);
+  g_free (stream);
+}
+
+static Stream *
+stream_new (PmStoreCore *core)
+{
+  Stream *stream = g_new0 (Stream, 1);
+
+  stream->cd = g_new0 (ChunkData, 1);
+  stream->cd->ops = g_ptr_array_new_with_free_func (pm_store_op_free);
+  stream->cd->step = FIRST_STEP;
+  stream->cd->generation = core->generation;
+  stream->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  stream->end = core->items->len;
+  return stream;
+}
+
+/* No more steps: the whole list is in, or the refresh is over. */
+static void
+stream_stop (Stream *stream)
+{
+  if (stream == NULL)
+    return;
+  g_clear_handle_id (&stream->source, g_source_remove);
+  stream->stopped = TRUE;
+}
+
+/* A refresh that failed takes back what it put in place, unless the app
+ * changed the list since. */
+static void
+stream_roll_back (PmStoreCore *core,
+                  Stream      *stream)
+{
+  guint n;
+
+  stream_stop (stream);
+  if (stream == NULL || core->generation != stream->cd->generation)
+    return;
+  n = core->items->len;
+  if (n == 0)
+    return;
+  g_ptr_array_set_size (core->items, 0);
+  g_ptr_array_set_size (core->keys, 0);
+  core->generation++;
+  g_list_model_items_changed (G_LIST_MODEL (core->owner), 0, n, 0);
+}
+
+static gboolean stream_step_cb (gpointer user_data);
+
+static void
+stream_schedule (GTask  *task,
+                 Stream *stream)
+{
+  gint64 wait_us = stream->not_before - g_get_monotonic_time ();
+
+  if (stream->source != 0 || stream->stopped || stream->cd->index >= stream->cd->ops->len)
+    return;
+  if (wait_us <= 0)
+    stream->source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, stream_step_cb,
+                                      g_object_ref (task), g_object_unref);
+  else
+    stream->source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, (guint) ((wait_us + 999) / 1000),
+                                         stream_step_cb, g_object_ref (task), g_object_unref);
+}
+
+static gboolean
+stream_step_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  RefreshData *rd = g_task_get_task_data (task);
+  PmStoreCore *core = rd->core;
+  Stream *stream = rd->stream;
+
+  stream->source = 0;
+  if (core->current != task || g_cancellable_is_cancelled (rd->inner))
+    return G_SOURCE_REMOVE;
+  /* The app changed the list: the rest waits for the whole list's diff. */
+  if (core->generation != stream->cd->generation)
+    {
+      stream_stop (stream);
+      return G_SOURCE_REMOVE;
+    }
+  apply_chunk (core, stream->cd);
+  stream->not_before = g_get_monotonic_time () + stream->cd->pause_ms * 1000;
+  stream_schedule (task, stream);
+  return G_SOURCE_REMOVE;
+}
+
+/* PmApiItemsFunc: a batch of the list's items, read so far. */
+static void
+on_stream_items (GPtrArray *items,
+                 gpointer   user_data)
+{
+  GTask *task = user_data;
+  RefreshData *rd = g_task_get_task_data (task);
+  PmStoreCore *core = rd->core;
+  Stream *stream = rd->stream;
+  PmStoreOp *op;
+
+  if (stream->stopped || core->current != task || g_cancellable_is_cancelled (rd->inner))
+    return;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      char *key = core->klass->dup_key (items->pdata[i]);
+
+      if (key == NULL || g_hash_table_contains (stream->keys, key))
+        {
+          g_free (key);
+          continue;
+        }
+      /* Batches that come faster than steps go in as one insertion. */
+      if (stream->cd->index < stream->cd->ops->len)
+        op = g_ptr_array_index (stream->cd->ops, stream->cd->ops->len - 1);
+      else
+        {
+          op = pm_store_op_new (stream->end, 0);
+          g_ptr_array_add (stream->cd->ops, op);
+        }
+      op_add (op, items->pdata[i], key);
+      g_hash_table_add (stream->keys, key);
+      stream->end++;
+    }
+  stream_schedule (task, stream);
+}
+
 static void
 diff_cb (GObject      *source,
          GAsyncResult *result,
@@ -752,7 +906,9 @@ diff_cb (GObject      *source,
     }
 
   cd = g_new0 (ChunkData, 1);
-  cd->step = FIRST_STEP;
+  /* After a first load's items were put in place as they were read, the
+   * rest goes on at the pace those steps found. */
+  cd->step = rd->stream != NULL ? rd->stream->cd->step : FIRST_STEP;
   cd->ops = g_steal_pointer (&ops);
   cd->old_items = g_steal_pointer (&dd->old_items);
   cd->new_items = g_steal_pointer (&dd->new_items);
@@ -782,6 +938,7 @@ list_cb (GObject      *source,
   DiffData *dd;
 
   items = core->klass->list_finish (PM_API (source), result, &error);
+  stream_stop (rd->stream);
 
   if (core->current != task)
     {
@@ -848,6 +1005,16 @@ pm_store_core_refresh_async (PmStoreCore         *core,
   core->current_cancellable = g_object_ref (rd->inner);
   set_loading (core, TRUE);
 
+  /* A first load (nothing in place yet) shows items as they are read. */
+  if (core->klass->list_items_async != NULL && core->items->len == 0)
+    {
+      GTask *items_task = g_object_ref (task);
+
+      rd->stream = stream_new (core);
+      core->klass->list_items_async (core->api, on_stream_items, items_task, g_object_unref,
+                                     rd->inner, list_cb, g_steal_pointer (&task));
+      return;
+    }
   core->klass->list_async (core->api, rd->inner, list_cb, g_steal_pointer (&task));
 }
 
