@@ -38,12 +38,15 @@ typedef struct
 
 /* Waiting */
 
+/* Loaded, and the pages' lists told of everything the stores hold. */
 static gboolean
 stores_loaded (gpointer data)
 {
   Fixture *f = data;
 
-  return pm_test_session_loaded (f->session);
+  return pm_test_session_loaded (f->session)
+         && !pm_policies_page_get_pending (f->page)
+         && (f->entities == NULL || !pm_entities_page_get_pending (f->entities));
 }
 
 static gboolean
@@ -81,7 +84,7 @@ stores_settled (gpointer data)
   PmPolicyStore *store = pm_session_get_policies (f->session);
 
   return (pm_policy_store_get_loaded (store) || pm_policy_store_get_error (store) != NULL)
-         && !pm_policy_store_get_loading (store);
+         && !pm_policy_store_get_loading (store) && !pm_policies_page_get_pending (f->page);
 }
 
 /* fault: injected before the first load; empty: no demo data. */

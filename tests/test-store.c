@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "pm-paced-model.h"
 #include "pm-policy-store.h"
 #include "pm-entity-store.h"
 #include "pm-claim-store.h"
@@ -720,27 +721,61 @@ slow_view (GListModel *model,
   g_array_append_val (pace->stamps, pace->ticks);
 }
 
+static gboolean
+paced_settled (gpointer data)
+{
+  return !pm_paced_model_get_pending (data);
+}
+
+/* Blocking iterations: pm_test_wait_until()'s non-blocking ones would only
+ * ever run a busy high-priority timeout, never the idles that pace. */
 static void
-test_refresh_paced (void)
+wait_paced (PmPacedModel *paced)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (pm_paced_model_get_pending (paced))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* The store takes a first load of 300 policies at once; the paced model
+ * above it tells its (slow) view of them a step at a time. */
+static void
+test_paced_model (void)
 {
   g_autoptr(Live) live = live_new (PM_FLAVOUR_HOSTED, PM_SANDBOX_DEFAULT_API_KEY, 300);
   g_autoptr(PmPolicyStore) store = pm_policy_store_new (live->api);
-  g_autoptr(Watch) watch = watch_new (store);
+  g_autoptr(PmPacedModel) paced = pm_paced_model_new (PM_TYPE_POLICY, G_LIST_MODEL (store));
+  g_autoptr(Watch) watch = watch_new (paced);
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
   g_autoptr(GArray) stamps = g_array_new (FALSE, FALSE, sizeof (guint));
   Pace pace = { 0, changes, stamps };
   guint tick = g_timeout_add_full (G_PRIORITY_HIGH, 1, count_tick, &pace, NULL);
+  guint pending_notes = 0;
   guint largest = 0;
 
-  g_signal_connect (store, "items-changed", G_CALLBACK (slow_view), &pace);
+  g_assert_cmpuint (g_list_model_get_item_type (G_LIST_MODEL (paced)), ==, PM_TYPE_POLICY);
+  g_signal_connect (paced, "items-changed", G_CALLBACK (slow_view), &pace);
+  g_signal_connect (paced, "notify::pending", G_CALLBACK (count_notify), &pending_notes);
   g_assert_true (refresh_policies (store, &error));
   g_assert_no_error (error);
-  g_source_remove (tick);
-  g_signal_handlers_disconnect_by_func (store, slow_view, &pace);
-
+  /* The store holds the whole list as soon as its refresh is done. */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 300);
+  g_assert_true (pm_paced_model_get_pending (paced));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (paced)), <, 300);
+  wait_paced (paced);
+  g_source_remove (tick);
+  g_signal_handlers_disconnect_by_func (paced, slow_view, &pace);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (paced)), ==, 300);
   assert_replica (watch);
+  for (guint i = 0; i < 300; i++)
+    g_assert_true (g_ptr_array_index (watch->replica, i) == item_at (store, i));
+  g_assert_cmpuint (pending_notes, >=, 2);
   g_assert_cmpuint (changes->len, >, 3);
   /* What arrives first shows at once, before the rest. */
   g_assert_cmpuint (g_array_index (changes, Change, 0).added, <=, 8);
@@ -758,12 +793,69 @@ test_refresh_paced (void)
     }
   /* The cheap items after them come in larger steps. */
   g_assert_cmpuint (largest, >, 8);
+
+  /* A one-policy change reaches the view at once, as one replacement. */
+  g_array_set_size (watch->signals, 0);
+  {
+    g_autoptr(PmPolicy) edited = pm_policy_copy (item_at (store, 5));
+
+    pm_policy_set_name (edited, "Edited here");
+    pm_policy_store_upsert (store, edited);
+  }
+  g_assert_false (pm_paced_model_get_pending (paced));
+  g_assert_cmpuint (watch->signals->len, ==, 1);
+  assert_change (watch, 0, 5, 1, 1);
+  assert_replica (watch);
+
+  /* A new model replaces what it showed. */
+  pm_paced_model_set_model (paced, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (paced)), ==, 0);
+  g_assert_false (pm_paced_model_get_pending (paced));
+  assert_replica (watch);
 }
 
-/* A newer refresh supersedes one whose large change is being applied in
- * chunks: the first ends cancelled mid-way, the second completes the list. */
+/* Changes made while a large one is still being told of are told after it,
+ * in order: the view ends up with exactly the model. */
 static void
-test_refresh_superseded_while_chunked (void)
+test_paced_model_changes_meanwhile (void)
+{
+  g_autoptr(GListStore) model = g_list_store_new (PM_TYPE_POLICY);
+  g_autoptr(PmPacedModel) paced = pm_paced_model_new (PM_TYPE_POLICY, NULL);
+  g_autoptr(Watch) watch = watch_new (paced);
+  g_autoptr(GPtrArray) policies = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("p-%03u", i);
+
+      g_ptr_array_add (policies, make_policy (id, id));
+    }
+  g_list_store_splice (model, 0, 0, policies->pdata, 150);
+  pm_paced_model_set_model (paced, G_LIST_MODEL (model));
+  g_assert_true (pm_paced_model_get_model (paced) == G_LIST_MODEL (model));
+  g_assert_true (pm_paced_model_get_pending (paced));
+  /* Meanwhile: some go, some come, one is replaced. */
+  g_list_store_remove (model, 10);
+  g_list_store_splice (model, 20, 5, policies->pdata + 150, 50);
+  g_list_store_splice (model, 0, 1, policies->pdata + 199, 1);
+  pm_test_wait_until (paced_settled, paced, 10000);
+
+  assert_replica (watch);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (paced)), ==, g_list_model_get_n_items (G_LIST_MODEL (model)));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+    {
+      g_autoptr(GObject) a = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_autoptr(GObject) b = g_list_model_get_item (G_LIST_MODEL (paced), i);
+
+      g_assert_true (a == b);
+    }
+}
+
+/* A newer refresh supersedes a first load that has put part of the list in
+ * place as it was read: the first ends cancelled mid-way, the second
+ * completes the list. */
+static void
+test_refresh_superseded_while_streamed (void)
 {
   g_autoptr(Live) live = live_new (PM_FLAVOUR_HOSTED, PM_SANDBOX_DEFAULT_API_KEY, 100);
   g_autoptr(PmPolicyStore) store = pm_policy_store_new (live->api);
@@ -784,7 +876,6 @@ test_refresh_superseded_while_chunked (void)
   g_assert_false (pm_policy_store_refresh_finish (store, pm_test_wait (&first), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
-  g_assert_true (pm_policy_store_get_loading (store));
   g_assert_true (pm_policy_store_refresh_finish (store, pm_test_wait (&second), &error));
   g_assert_no_error (error);
   g_assert_false (pm_policy_store_get_loading (store));
@@ -980,8 +1071,9 @@ main (int   argc,
   g_test_add_func ("/store/entities-and-claims", test_entities_and_claims);
   g_test_add_func ("/store/sandbox/refresh", test_refresh_through_sandbox);
   g_test_add_func ("/store/sandbox/superseded", test_refresh_superseded);
-  g_test_add_func ("/store/sandbox/superseded-while-chunked", test_refresh_superseded_while_chunked);
-  g_test_add_func ("/store/sandbox/paced", test_refresh_paced);
+  g_test_add_func ("/store/sandbox/superseded-while-streamed", test_refresh_superseded_while_streamed);
+  g_test_add_func ("/store/sandbox/paced-model", test_paced_model);
+  g_test_add_func ("/store/paced-model-changes-meanwhile", test_paced_model_changes_meanwhile);
   g_test_add_func ("/store/sandbox/cancelled", test_refresh_cancelled);
   g_test_add_func ("/store/sandbox/upsert-during-refresh", test_upsert_during_refresh);
   g_test_add_func ("/store/sandbox/error", test_refresh_error);

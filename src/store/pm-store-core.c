@@ -505,10 +505,20 @@ release_worker (GTask        *task,
    * goes in the main context. */
   g_ptr_array_set_size (task_data, 0);
 #ifdef __GLIBC__
-  /* A refresh parses in worker threads, each with its own malloc arena
-   * that keeps what was freed: give it back, or the resident size of a
-   * large organization grew by ~100 MiB over 100 refreshes. */
-  malloc_trim (0);
+  {
+    /* One at a time: two stores' releases can come together, and the
+     * first malloc_trim() of a process sets glibc's allocator up, which
+     * is not safe to race (seen crashing under AddressSanitizer, whose
+     * malloc leaves glibc's to be set up there). */
+    static GMutex trim_lock;
+
+    /* A refresh parses in worker threads, each with its own malloc arena
+     * that keeps what was freed: give it back, or the resident size of a
+     * large organization grew by ~100 MiB over 100 refreshes. */
+    g_mutex_lock (&trim_lock);
+    malloc_trim (0);
+    g_mutex_unlock (&trim_lock);
+  }
 #endif
   g_task_return_boolean (task, TRUE);
 }
@@ -567,194 +577,25 @@ return_superseded (GTask *task)
                            "%s", _("A newer refresh replaced this one."));
 }
 
-/* A large change (a first load of hundreds of policies) applied at once
- * made the list views build hundreds of rows in one main-loop iteration.
- * It is applied in steps, in idles below the redraw priority so that frames
- * are drawn between them, each step sized from the one before to take about
- * APPLY_BUDGET_US: a list view builds its first couple of hundred rows when
- * their items arrive (half a millisecond each, and as much again to measure
- * them, right after the step), after which items cost next to nothing. The
- * first step is small, so that whatever arrives first shows at once. */
-#define APPLY_BUDGET_US 3500
-#define FIRST_STEP      8
-#define MAX_STEP        4096
-#define FRAME_US        17000
-#define ROW_US          50     /* an item costing this much made a row */
-
-typedef struct
-{
-  GTask     *task;        /* the refresh, owned */
-  GPtrArray *ops;         /* what is left to apply */
-  guint      index;       /* the op being applied */
-  guint      offset;      /* how many of its added items are in place */
-  guint64    generation;  /* the list's after the last chunk */
-  guint      step;        /* added items the next chunk may apply */
-  guint      pause_ms;    /* before the next chunk */
-  GPtrArray *old_items;   /* released once applied */
-  GPtrArray *new_items;   /* to diff again against if the app changed the list */
-} ChunkData;
-
-static void
-chunk_data_free (ChunkData *cd)
-{
-  g_clear_object (&cd->task);
-  g_clear_pointer (&cd->ops, g_ptr_array_unref);
-  if (cd->old_items != NULL || cd->new_items != NULL)
-    release_in_thread (g_steal_pointer (&cd->old_items), g_steal_pointer (&cd->new_items));
-  g_free (cd);
-}
-
-/* Applies up to cd->step added items (and any removals on the way), then
- * sizes the next step from what this one cost; returns TRUE when every op
- * is in place. A slice of an op keeps its position: the first slice
- * removes, the next ones insert after it. */
-static gboolean
-apply_chunk (PmStoreCore *core,
-             ChunkData   *cd)
-{
-  guint budget = cd->step;
-  guint applied = 0;
-  gint64 start = g_get_monotonic_time ();
-  gint64 elapsed;
-  gboolean costly, rows;
-
-  while (cd->index < cd->ops->len && budget > 0)
-    {
-      const PmStoreOp *op = cd->ops->pdata[cd->index];
-      guint left = op->added->len - cd->offset;
-      guint count = MIN (left, budget);
-      guint position = op->position + cd->offset;
-      guint removed = cd->offset == 0 ? op->n_removed : 0;
-
-      if (removed > 0)
-        {
-          g_ptr_array_remove_range (core->items, position, removed);
-          g_ptr_array_remove_range (core->keys, position, removed);
-        }
-      for (guint k = 0; k < count; k++)
-        {
-          g_ptr_array_insert (core->items, position + k,
-                              g_object_ref (op->added->pdata[cd->offset + k]));
-          g_ptr_array_insert (core->keys, position + k,
-                              g_strdup (op->added_keys->pdata[cd->offset + k]));
-        }
-      core->generation++;
-      g_list_model_items_changed (G_LIST_MODEL (core->owner), position, removed, count);
-
-      budget -= MIN (budget, MAX (count, 1));
-      applied += MAX (count, 1);
-      cd->offset += count;
-      if (cd->offset == op->added->len)
-        {
-          cd->index++;
-          cd->offset = 0;
-        }
-    }
-  cd->generation = core->generation;
-
-  /* As many items as fit in the budget at this step's cost per item, but
-   * at most half as many again after a step that built rows (the cost of a
-   * row varies with its text: a step sized from cheap rows must not double
-   * on dear ones) and twice as many after a cheap one: the rows a view
-   * builds come first, the cheap items after them. */
-  elapsed = MAX (g_get_monotonic_time () - start, 1);
-  costly = elapsed * 3 >= 1000;
-  rows = costly && elapsed >= (gint64) applied * ROW_US;
-  cd->step = CLAMP ((guint64) applied * APPLY_BUDGET_US / elapsed, 1,
-                    MIN (rows ? cd->step + cd->step / 2 + 1 : cd->step * 2, MAX_STEP));
-  /* The rows a step made the views build are measured and laid out in the
-   * next frame, which costs more than building them. One such step per
-   * frame: the next starts a frame period after this one (with a pause of
-   * three times the step, a frame often laid out the rows of two steps:
-   * 17 to 20 ms at 512 policies), and not sooner than the step took again.
-   * Any other costly step is followed after three times its cost, a cheap
-   * one (items no view shows) at once. */
-  if (rows)
-    cd->pause_ms = (guint) (MAX (elapsed, FRAME_US - MIN (elapsed, FRAME_US)) / 1000);
-  else
-    cd->pause_ms = (guint) MIN (elapsed * 3 / 1000, FRAME_US / 1000);
-
-  return cd->index >= cd->ops->len;
-}
-
-static gboolean apply_chunk_idle (gpointer user_data);
-
-static void
-schedule_chunk (ChunkData *cd)
-{
-  if (cd->pause_ms == 0)
-    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, apply_chunk_idle, cd, NULL);
-  else
-    g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, cd->pause_ms, apply_chunk_idle, cd, NULL);
-}
-
-/* One step of a chunked apply; ends the refresh after the last chunk, so
- * loading stays TRUE until the whole list is in place. */
-static gboolean
-apply_chunk_idle (gpointer user_data)
-{
-  ChunkData *cd = user_data;
-  RefreshData *rd = g_task_get_task_data (cd->task);
-  PmStoreCore *core = rd->core;
-
-  if (core->current != cd->task)
-    {
-      return_superseded (cd->task);
-      chunk_data_free (cd);
-      return G_SOURCE_REMOVE;
-    }
-  if (g_cancellable_is_cancelled (rd->inner))
-    {
-      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                     _("The refresh was cancelled."));
-      finish_current (core, cd->task, error);
-      chunk_data_free (cd);
-      return G_SOURCE_REMOVE;
-    }
-
-  /* The app changed the list between two chunks: diff what is left again. */
-  if (core->generation != cd->generation)
-    {
-      g_ptr_array_unref (cd->ops);
-      cd->ops = pm_store_core_diff (core->klass, core->items, core->keys, cd->new_items, NULL);
-      cd->index = 0;
-      cd->offset = 0;
-    }
-
-  if (!apply_chunk (core, cd))
-    {
-      schedule_chunk (cd);
-      return G_SOURCE_REMOVE;
-    }
-
-  finish_current (core, cd->task, NULL);
-  chunk_data_free (cd);
-  return G_SOURCE_REMOVE;
-}
-
 /* A first load's items as they are read */
 
-/* The items a first load is told of before its list is finished, put in
- * place as a refresh's are, a step at a time, while the rest of a large
- * reply is still being read: the list views build their rows then, not
- * after the whole reply is in. Once the list is, the usual diff finds them
- * in place (the same objects) and adds the rest. */
+/* The items a first load is told of before its list is finished are put in
+ * place at once, while the rest of a large reply is still being read: the
+ * list views above start building their rows then, not after the whole
+ * reply is in. Once the list is, the usual diff finds them in place (the
+ * same objects) and adds the rest. */
 struct _Stream
 {
-  ChunkData  *cd;          /* one insertion op per batch, applied in order */
-  GHashTable *keys;        /* of the items told of, to keep a key's first */
-  guint       end;         /* where the next batch goes */
-  guint       source;      /* the next step, or 0 */
-  gint64      not_before;  /* when the next step may come */
+  GHashTable *keys;        /* of the items put in place, to keep a key's first */
+  guint64     generation;  /* the list's after the last batch */
+  guint       added;
   gboolean    stopped;
 };
 
 static void
 stream_free (Stream *stream)
 {
-  g_clear_handle_id (&stream->source, g_source_remove);
   g_clear_pointer (&stream->keys, g_hash_table_unref);
-  chunk_data_free (stream->cd);
   g_free (stream);
 }
 
@@ -763,23 +604,17 @@ stream_new (PmStoreCore *core)
 {
   Stream *stream = g_new0 (Stream, 1);
 
-  stream->cd = g_new0 (ChunkData, 1);
-  stream->cd->ops = g_ptr_array_new_with_free_func (pm_store_op_free);
-  stream->cd->step = FIRST_STEP;
-  stream->cd->generation = core->generation;
   stream->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  stream->end = core->items->len;
+  stream->generation = core->generation;
   return stream;
 }
 
-/* No more steps: the whole list is in, or the refresh is over. */
+/* No more batches: the whole list is in, or the refresh is over. */
 static void
 stream_stop (Stream *stream)
 {
-  if (stream == NULL)
-    return;
-  g_clear_handle_id (&stream->source, g_source_remove);
-  stream->stopped = TRUE;
+  if (stream != NULL)
+    stream->stopped = TRUE;
 }
 
 /* A refresh that failed takes back what it put in place, unless the app
@@ -788,59 +623,15 @@ static void
 stream_roll_back (PmStoreCore *core,
                   Stream      *stream)
 {
-  guint n;
+  guint n = core->items->len;
 
   stream_stop (stream);
-  if (stream == NULL || core->generation != stream->cd->generation)
-    return;
-  n = core->items->len;
-  if (n == 0)
+  if (stream == NULL || stream->added == 0 || core->generation != stream->generation || n == 0)
     return;
   g_ptr_array_set_size (core->items, 0);
   g_ptr_array_set_size (core->keys, 0);
   core->generation++;
   g_list_model_items_changed (G_LIST_MODEL (core->owner), 0, n, 0);
-}
-
-static gboolean stream_step_cb (gpointer user_data);
-
-static void
-stream_schedule (GTask  *task,
-                 Stream *stream)
-{
-  gint64 wait_us = stream->not_before - g_get_monotonic_time ();
-
-  if (stream->source != 0 || stream->stopped || stream->cd->index >= stream->cd->ops->len)
-    return;
-  if (wait_us <= 0)
-    stream->source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, stream_step_cb,
-                                      g_object_ref (task), g_object_unref);
-  else
-    stream->source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, (guint) ((wait_us + 999) / 1000),
-                                         stream_step_cb, g_object_ref (task), g_object_unref);
-}
-
-static gboolean
-stream_step_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  RefreshData *rd = g_task_get_task_data (task);
-  PmStoreCore *core = rd->core;
-  Stream *stream = rd->stream;
-
-  stream->source = 0;
-  if (core->current != task || g_cancellable_is_cancelled (rd->inner))
-    return G_SOURCE_REMOVE;
-  /* The app changed the list: the rest waits for the whole list's diff. */
-  if (core->generation != stream->cd->generation)
-    {
-      stream_stop (stream);
-      return G_SOURCE_REMOVE;
-    }
-  apply_chunk (core, stream->cd);
-  stream->not_before = g_get_monotonic_time () + stream->cd->pause_ms * 1000;
-  stream_schedule (task, stream);
-  return G_SOURCE_REMOVE;
 }
 
 /* PmApiItemsFunc: a batch of the list's items, read so far. */
@@ -852,10 +643,17 @@ on_stream_items (GPtrArray *items,
   RefreshData *rd = g_task_get_task_data (task);
   PmStoreCore *core = rd->core;
   Stream *stream = rd->stream;
-  PmStoreOp *op;
+  guint position = core->items->len;
+  guint added = 0;
 
   if (stream->stopped || core->current != task || g_cancellable_is_cancelled (rd->inner))
     return;
+  /* The app changed the list: the rest waits for the whole list's diff. */
+  if (core->generation != stream->generation)
+    {
+      stream_stop (stream);
+      return;
+    }
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -866,19 +664,17 @@ on_stream_items (GPtrArray *items,
           g_free (key);
           continue;
         }
-      /* Batches that come faster than steps go in as one insertion. */
-      if (stream->cd->index < stream->cd->ops->len)
-        op = g_ptr_array_index (stream->cd->ops, stream->cd->ops->len - 1);
-      else
-        {
-          op = pm_store_op_new (stream->end, 0);
-          g_ptr_array_add (stream->cd->ops, op);
-        }
-      op_add (op, items->pdata[i], key);
+      g_ptr_array_add (core->items, g_object_ref (items->pdata[i]));
+      g_ptr_array_add (core->keys, g_strdup (key));
       g_hash_table_add (stream->keys, key);
-      stream->end++;
+      added++;
     }
-  stream_schedule (task, stream);
+  if (added == 0)
+    return;
+  stream->added += added;
+  core->generation++;
+  stream->generation = core->generation;
+  g_list_model_items_changed (G_LIST_MODEL (core->owner), position, 0, added);
 }
 
 static void
@@ -891,7 +687,6 @@ diff_cb (GObject      *source,
   PmStoreCore *core = rd->core;
   DiffData *dd = g_task_get_task_data (G_TASK (result));
   g_autoptr(GPtrArray) ops = g_task_propagate_pointer (G_TASK (result), NULL);
-  ChunkData *cd;
 
   if (core->current != task)
     {
@@ -914,23 +709,11 @@ diff_cb (GObject      *source,
       ops = pm_store_core_diff (core->klass, core->items, core->keys, dd->new_items, NULL);
     }
 
-  cd = g_new0 (ChunkData, 1);
-  /* After a first load's items were put in place as they were read, the
-   * rest goes on at the pace those steps found. */
-  cd->step = rd->stream != NULL ? rd->stream->cd->step : FIRST_STEP;
-  cd->ops = g_steal_pointer (&ops);
-  cd->old_items = g_steal_pointer (&dd->old_items);
-  cd->new_items = g_steal_pointer (&dd->new_items);
-
-  if (apply_chunk (core, cd))
-    {
-      chunk_data_free (cd);
-      finish_current (core, task, NULL);
-      return;
-    }
-
-  cd->task = g_steal_pointer (&task);
-  schedule_chunk (cd);
+  /* All at once: what a view shows of a large change is paced above the
+   * store (PmPacedModel), not the store itself. */
+  apply_ops (core, ops);
+  release_in_thread (g_steal_pointer (&dd->old_items), g_steal_pointer (&dd->new_items));
+  finish_current (core, task, NULL);
 }
 
 static void

@@ -9,6 +9,7 @@
 
 #include "pm-bulk-op.h"
 #include "pm-entities-page.h"
+#include "pm-paced-model.h"
 #include "pm-error-text.h"
 #include "pm-policy-actions.h"
 
@@ -30,6 +31,7 @@ struct _PmEntitiesPage
 
   PmSession          *session;
   PmEntityStore      *store;
+  PmPacedModel       *paced;         /* the store, as the list is told of it */
   GtkSortListModel   *sort_model;
   GtkMultiSelection  *selection;
   GtkProgressBar     *bulk_progress;
@@ -671,12 +673,14 @@ pm_entities_page_set_session (PmEntitiesPage *self,
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->store, self);
+      g_signal_handlers_disconnect_by_data (self->paced, self);
       g_signal_handlers_disconnect_by_data (pm_session_get_policies (self->session), self);
     }
   if (self->selection != NULL)
     gtk_multi_selection_set_model (self->selection, NULL);
   g_hash_table_remove_all (self->count_labels);
   g_clear_object (&self->sort_model);
+  g_clear_object (&self->paced);
   g_clear_object (&self->store);
   g_clear_pointer (&self->selected_id, g_free);
   g_set_object (&self->session, session);
@@ -684,10 +688,14 @@ pm_entities_page_set_session (PmEntitiesPage *self,
   if (session != NULL)
     {
       self->store = g_object_ref (pm_session_get_entities (session));
-      self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
+      /* Thousands of deployments reach the list in steps: the column view
+       * builds a row per item, a frame's worth at a time. A selection made
+       * before its item is in the list is made when it comes. */
+      self->paced = pm_paced_model_new (PM_TYPE_ENTITY, G_LIST_MODEL (self->store));
+      self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->paced)),
                                                   g_object_ref (gtk_column_view_get_sorter (self->column_view)));
       gtk_multi_selection_set_model (self->selection, G_LIST_MODEL (self->sort_model));
-      g_signal_connect_swapped (self->store, "items-changed", G_CALLBACK (on_entities_changed), self);
+      g_signal_connect_swapped (self->paced, "items-changed", G_CALLBACK (on_entities_changed), self);
       g_signal_connect_swapped (self->store, "notify::loading", G_CALLBACK (update_state), self);
       g_signal_connect_swapped (self->store, "notify::error", G_CALLBACK (update_state), self);
       g_signal_connect_swapped (self->store, "notify::loaded", G_CALLBACK (update_state), self);
@@ -697,6 +705,13 @@ pm_entities_page_set_session (PmEntitiesPage *self,
   if (self->policies != NULL)
     update_detail (self);
   update_state (self);
+}
+
+gboolean
+pm_entities_page_get_pending (PmEntitiesPage *self)
+{
+  g_return_val_if_fail (PM_IS_ENTITIES_PAGE (self), FALSE);
+  return self->paced != NULL && pm_paced_model_get_pending (self->paced);
 }
 
 GListModel *

@@ -28,6 +28,8 @@ void            pm_entities_page_set_session  (PmEntitiesPage *self,
 
 /* The list as shown (sorted), for tests. */
 GListModel     *pm_entities_page_get_model    (PmEntitiesPage *self);
+/* The store holds items the list has not been told of yet. */
+gboolean        pm_entities_page_get_pending  (PmEntitiesPage *self);
 /* Select an entity by id; FALSE when it is not in the list. */
 gboolean        pm_entities_page_select       (PmEntitiesPage *self,
                                                const char     *id);

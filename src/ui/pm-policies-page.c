@@ -9,6 +9,7 @@
 
 #include "pm-bulk-op.h"
 #include "pm-error-text.h"
+#include "pm-paced-model.h"
 #include "pm-policies-page.h"
 #include "pm-policy-actions.h"
 
@@ -30,6 +31,7 @@ struct _PmPoliciesPage
 
   PmSession          *session;
   PmPolicyStore      *store;
+  PmPacedModel       *paced;         /* the store, as the list is told of it */
   GtkCustomFilter    *filter;
   GtkFilterListModel *filter_model;
   GtkSortListModel   *sort_model;
@@ -100,7 +102,7 @@ update_state (PmPoliciesPage *self)
 
   if (total == 0)
     count = g_strdup ("");
-  else if (shown == total)
+  else if (shown == total || pm_paced_model_get_pending (self->paced))
     count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u policy", "%u policies", total), total);
   else
     count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u policy", "%u of %u policies", total),
@@ -909,17 +911,23 @@ pm_policies_page_set_session (PmPoliciesPage *self,
     g_signal_handlers_disconnect_by_data (self->store, self);
   if (self->filter_model != NULL)
     g_signal_handlers_disconnect_by_data (self->filter_model, self);
+  if (self->paced != NULL)
+    g_signal_handlers_disconnect_by_data (self->paced, self);
   if (self->selection != NULL)
     gtk_multi_selection_set_model (self->selection, NULL);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->filter_model);
+  g_clear_object (&self->paced);
   g_clear_object (&self->store);
   g_set_object (&self->session, session);
 
   if (session != NULL)
     {
       self->store = g_object_ref (pm_session_get_policies (session));
-      self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
+      /* A first load of hundreds of policies reaches the list in steps:
+       * the column view builds a row per item, a frame's worth at a time. */
+      self->paced = pm_paced_model_new (PM_TYPE_POLICY, G_LIST_MODEL (self->store));
+      self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->paced)),
                                                       g_object_ref (GTK_FILTER (self->filter)));
       self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
                                                   g_object_ref (gtk_column_view_get_sorter (self->column_view)));
@@ -929,6 +937,7 @@ pm_policies_page_set_session (PmPoliciesPage *self,
       g_signal_connect_swapped (self->store, "notify::error", G_CALLBACK (update_state), self);
       g_signal_connect_swapped (self->store, "notify::loaded", G_CALLBACK (update_state), self);
       g_signal_connect_swapped (self->filter_model, "items-changed", G_CALLBACK (on_filter_items_changed), self);
+      g_signal_connect_swapped (self->paced, "notify::pending", G_CALLBACK (update_state), self);
     }
 
   setup_types (self);
@@ -941,6 +950,13 @@ pm_policies_page_get_session (PmPoliciesPage *self)
 {
   g_return_val_if_fail (PM_IS_POLICIES_PAGE (self), NULL);
   return self->session;
+}
+
+gboolean
+pm_policies_page_get_pending (PmPoliciesPage *self)
+{
+  g_return_val_if_fail (PM_IS_POLICIES_PAGE (self), FALSE);
+  return self->paced != NULL && pm_paced_model_get_pending (self->paced);
 }
 
 GListModel *
@@ -961,6 +977,9 @@ pm_policies_page_get_state (PmPoliciesPage *self)
     return "loading";
   total = g_list_model_get_n_items (G_LIST_MODEL (self->store));
   shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  /* The list is still being told of the store's policies. */
+  if (total > 0 && shown == 0 && pm_paced_model_get_pending (self->paced))
+    return "list";
   if (total == 0)
     {
       if (pm_policy_store_get_error (self->store) != NULL && !pm_policy_store_get_loading (self->store))

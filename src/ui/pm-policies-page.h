@@ -30,6 +30,9 @@ PmSession      *pm_policies_page_get_session     (PmPoliciesPage *self);
 
 /* What the view shows (filtered and sorted), for tests and a11y. */
 GListModel     *pm_policies_page_get_model       (PmPoliciesPage *self);
+/* The store holds policies the list has not been told of yet (a large
+ * first load reaches it over a few frames). */
+gboolean        pm_policies_page_get_pending     (PmPoliciesPage *self);
 /* "loading", "error", "empty", "no-results" or "list". */
 const char     *pm_policies_page_get_state       (PmPoliciesPage *self);
 void            pm_policies_page_set_search_text (PmPoliciesPage *self,
