@@ -153,6 +153,10 @@ def main():
             load = load_metrics(args.build, url, "hosted", args.runs, args.refreshes,
                                 "policy 0042 rule", env)
             report_load("load", [float(x) for x in load["load_ms"]], floors)
+            # Not a target: the list catches up with the stores over a few
+            # frames (its rows are built then); shown so that nothing hides.
+            listed = statistics.median(float(x) for x in load["listed_ms"])
+            report("load until the list holds every policy", listed, "ms", statistics.median(floors))
             gap = float(load["gap_max_ms"][0])
             report("main-loop longest gap", gap, "ms", met=gap <= 16)
             frames = int(load["frames_over_16"][0])

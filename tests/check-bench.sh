@@ -10,6 +10,7 @@ trap 'rm -f "$out"' EXIT
 
 metrics=(
   "load"
+  "load until the list holds every policy"
   "main-loop longest gap"
   "frames over 16 ms"
   "search per keystroke (median)"
