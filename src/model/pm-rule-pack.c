@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define _GNU_SOURCE  /* memmem() */
 #include "config.h"
 
 #include <string.h>
@@ -45,6 +46,10 @@ struct _PmRulePack
   gsize            text_alloc;
   GArray          *ports;       /* of guint, NULL until one is added */
   GPtrArray       *extras;      /* of JsonObject, NULL until one is added */
+  gboolean         ascii;       /* every string is ASCII */
+  /* When some are not: those strings lowercased (from valid UTF-8), one
+   * after another in the order they have in text. Built when sealed. */
+  char            *folded;
 };
 
 PmRulePack *
@@ -56,6 +61,7 @@ pm_rule_pack_new (guint n_reserved)
   /* Not a GArray: it rounds its size up to a power of two. */
   pack->rules = g_new (PackedRule, MAX (n_reserved, 1));
   pack->rules_alloc = MAX (n_reserved, 1);
+  pack->ascii = TRUE;
   return pack;
 }
 
@@ -79,7 +85,18 @@ pm_rule_pack_unref (PmRulePack *pack)
   g_free (pack->text);
   g_clear_pointer (&pack->ports, g_array_unref);
   g_clear_pointer (&pack->extras, g_ptr_array_unref);
+  g_free (pack->folded);
   g_free (pack);
+}
+
+static gboolean
+is_ascii (const char *text,
+          gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) text[i] >= 0x80)
+      return FALSE;
+  return TRUE;
 }
 
 static guint32
@@ -91,6 +108,8 @@ add_string (PmRulePack *pack,
   if (value == NULL)
     return NO_STRING;
   len = strlen (value) + 1;
+  if (pack->ascii && !is_ascii (value, len - 1))
+    pack->ascii = FALSE;
   offset = pack->text_len;
   g_return_val_if_fail (offset + len < NO_STRING, NO_STRING);
   if (offset + len > pack->text_alloc)
@@ -150,6 +169,30 @@ pm_rule_pack_append (PmRulePack         *pack,
   pack->rules[pack->n_rules++] = rule;
 }
 
+/* The lowercased copy of what is not ASCII, for search (see folded). */
+static char *
+fold_non_ascii (PmRulePack *pack)
+{
+  g_autoptr(GString) folded = g_string_new (NULL);
+  gsize len;
+
+  for (gsize at = 0; at < pack->text_len; at += strlen (pack->text + at) + 1)
+    {
+      const char *value = pack->text + at;
+
+      len = strlen (value);
+      if (!is_ascii (value, len))
+        {
+          g_autofree char *valid = g_utf8_make_valid (value, len);
+          g_autofree char *down = g_utf8_strdown (valid, -1);
+
+          g_string_append_len (folded, down, strlen (down) + 1);
+        }
+    }
+  len = MAX (folded->len, 1);
+  return g_realloc (g_string_free (g_steal_pointer (&folded), FALSE), len);
+}
+
 void
 pm_rule_pack_seal (PmRulePack *pack)
 {
@@ -165,6 +208,8 @@ pm_rule_pack_seal (PmRulePack *pack)
       pack->rules_alloc = MAX (pack->n_rules, 1);
       pack->rules = g_renew (PackedRule, pack->rules, pack->rules_alloc);
     }
+  if (!pack->ascii && pack->folded == NULL)
+    pack->folded = fold_non_ascii (pack);
 }
 
 guint
@@ -220,4 +265,121 @@ pm_rule_fields_equal (const PmRuleFields *a,
          (a->n_ports == 0 || memcmp (a->ports, b->ports, a->n_ports * sizeof (guint)) == 0) &&
          pm_json_object_equal (a->extra, b->extra) &&
          pm_json_object_equal (a->egress_extra, b->egress_extra);
+}
+
+/* ---- search ------------------------------------------------------------- */
+
+/* The first c in [p, limit), or limit. */
+static const char *
+find_byte (const char *p,
+           guchar      c,
+           const char *limit)
+{
+  const char *at = memchr (p, c, limit - p);
+
+  return at != NULL ? at : limit;
+}
+
+/* Where word (lowercase) is in text[0..len), ASCII letters compared
+ * without case; text may hold NULs (no match spans one). */
+static const char *
+ascii_find (const char *text,
+            gsize       len,
+            const char *word,
+            gsize       word_len)
+{
+  guchar lower = (guchar) word[0];
+  guchar upper = (guchar) g_ascii_toupper (word[0]);
+  const char *limit, *next_lower = NULL, *next_upper = NULL;
+  gboolean letters = FALSE;
+
+  if (word_len == 0 || word_len > len)
+    return word_len == 0 ? text : NULL;
+  for (gsize i = 0; i < word_len && !letters; i++)
+    letters = g_ascii_isalpha (word[i]);
+  /* No letter (an address, a number): case does not matter. */
+  if (!letters)
+    return memmem (text, len, word, word_len);
+
+  limit = text + len - word_len + 1;     /* the last start, plus one */
+  for (const char *p = text; p < limit;)
+    {
+      const char *at;
+
+      /* memchr for the first letter in either case: most bytes are
+       * skipped at its speed. */
+      if (next_lower == NULL || next_lower < p)
+        next_lower = find_byte (p, lower, limit);
+      if (upper != lower && (next_upper == NULL || next_upper < p))
+        next_upper = find_byte (p, upper, limit);
+      at = upper != lower ? MIN (next_lower, next_upper) : next_lower;
+      if (at >= limit)
+        return NULL;
+      if (word_len == 1 ||
+          (g_ascii_tolower (at[1]) == word[1] && g_ascii_strncasecmp (at + 1, word + 1, word_len - 1) == 0))
+        return at;
+      p = at + 1;
+    }
+  return NULL;
+}
+
+gboolean
+pm_search_text_contains (const char *text,
+                         const char *word)
+{
+  gsize len;
+
+  if (text == NULL)
+    return FALSE;
+  len = strlen (text);
+  if (is_ascii (text, len))
+    return ascii_find (text, len, word, strlen (word)) != NULL;
+  else
+    {
+      g_autofree char *valid = g_utf8_make_valid (text, len);
+      g_autofree char *down = g_utf8_strdown (valid, -1);
+
+      return strstr (down, word) != NULL;
+    }
+}
+
+gboolean
+pm_rule_pack_contains (PmRulePack *pack,
+                       const char *word)
+{
+  gsize word_len;
+  const char *folded;
+
+  g_return_val_if_fail (word != NULL, FALSE);
+
+  if (pack == NULL || pack->text_len == 0)
+    return FALSE;
+  word_len = strlen (word);
+  /* All ASCII, the usual case: one pass over the strings as stored. A
+   * word that is not ASCII (as lowercased) is in none of them. */
+  if (pack->ascii)
+    return is_ascii (word, word_len) && ascii_find (pack->text, pack->text_len, word, word_len) != NULL;
+
+  folded = pack->folded;
+  for (gsize at = 0; at < pack->text_len;)
+    {
+      const char *value = pack->text + at;
+      gsize len = strlen (value);
+
+      if (is_ascii (value, len))
+        {
+          if (ascii_find (value, len, word, word_len) != NULL)
+            return TRUE;
+        }
+      else if (folded != NULL)
+        {
+          if (strstr (folded, word) != NULL)
+            return TRUE;
+          folded += strlen (folded) + 1;
+        }
+      else if (pm_search_text_contains (value, word))
+        return TRUE;
+      at += len + 1;
+    }
+  return FALSE;
 }
