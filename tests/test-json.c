@@ -464,7 +464,7 @@ test_packed_rules (void)
   g_autoptr(JsonNode) written_made = NULL;
   g_autoptr(PmRule) rule = NULL;
   g_autoptr(PmRule) second = NULL;
-  g_autofree char *packed_search = NULL;
+  const char *words[] = { "10.0.0.0/8", "192.168.131.0", "r2", "web", "168.131", "r1\nweb", "nowhere", "0/80" };
 
   g_assert_no_error (error);
   g_assert_cmpuint (pm_policy_get_n_rules (packed), ==, 2);
@@ -482,15 +482,15 @@ test_packed_rules (void)
   copy = pm_policy_copy (packed);
   g_assert_true (pm_policy_equal (packed, copy));
   g_assert_cmpuint (pm_policy_get_n_rules (copy), ==, 2);
-  packed_search = g_strdup (pm_policy_get_search_text (packed));
-  g_assert_nonnull (strstr (packed_search, "10.0.0.0/8"));
-  g_assert_nonnull (strstr (packed_search, "192.168.131.0"));
+  g_assert_true (pm_policy_contains_text (packed, "10.0.0.0/8"));
+  g_assert_true (pm_policy_contains_text (packed, "192.168.131.0"));
 
   /* ...the same as with the rules made: and equal across both forms. */
   g_assert_cmpuint (g_list_model_get_n_items (pm_policy_get_rules (made)), ==, 2);
   g_assert_true (pm_policy_equal (packed, made));
   g_assert_true (pm_policy_equal (made, packed));
-  g_assert_cmpstr (pm_policy_get_search_text (made), ==, packed_search);
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    g_assert_cmpint (pm_policy_contains_text (made, words[i]), ==, pm_policy_contains_text (packed, words[i]));
   written_made = pm_json_write_policy (made);
   assert_json_equal (written_made, written);
 
@@ -515,10 +515,10 @@ test_packed_rules (void)
   rule = g_list_model_get_item (pm_policy_get_rules (edited), 1);
   pm_rule_set_source (rule, "192.0.2.0/24");
   g_assert_false (pm_policy_equal (packed, edited));
-  g_assert_null (strstr (pm_policy_get_search_text (edited), "10.0.0.0/8"));
-  g_assert_nonnull (strstr (pm_policy_get_search_text (edited), "192.0.2.0/24"));
+  g_assert_false (pm_policy_contains_text (edited, "10.0.0.0/8"));
+  g_assert_true (pm_policy_contains_text (edited, "192.0.2.0/24"));
   g_assert_true (pm_policy_equal (packed, copy));
-  g_assert_nonnull (strstr (pm_policy_get_search_text (packed), "10.0.0.0/8"));
+  g_assert_true (pm_policy_contains_text (packed, "10.0.0.0/8"));
   g_clear_object (&copy);
   copy = pm_policy_copy (edited);
   g_assert_true (pm_policy_equal (copy, edited));
@@ -530,6 +530,67 @@ test_packed_rules (void)
 
 /* The list readers that work from bytes, element by element, read what the
  * tree readers read and fail where they fail. */
+/* A packed policy is searched where its rules are packed, without a
+ * lowercased copy: the same answers as its rules made into PmRule objects,
+ * letters in any case, ASCII or not. */
+static void
+test_packed_search (void)
+{
+  static const char *replies[] = {
+    /* All ASCII: one pass over the pack. */
+    "{\"id\":\"RS1\",\"name\":\"Office\",\"type\":\"ip\",\"region\":\"us-east-1\",\"rules\":["
+    "{\"id\":\"R-ONE\",\"source\":\"10.0.0.0/8\",\"description\":\"Plain VPN\"},"
+    "{\"id\":\"r2\",\"source\":\"vpce-0A1B2C\",\"description\":\"Aa\"}]}",
+    /* Some strings not ASCII: they are lowercased as UTF-8, the rest not. */
+    "{\"id\":\"RS2\",\"name\":\"B\u00dcRO Z\u00fcrich\",\"type\":\"ip\",\"region\":\"us-east-1\",\"rules\":["
+    "{\"id\":\"R-ONE\",\"source\":\"10.0.0.0/8\",\"description\":\"STRA\u00dfE \u00c4RGER\"},"
+    "{\"id\":\"r2\",\"source\":\"vpce-0A1B2C\",\"description\":\"\u00c9T\u00c9 Aa\"},"
+    "{\"id\":\"r3\",\"source\":\"192.0.2.1\",\"description\":\"\u03a3\u039f\u03a6\u0399\u0391\"}]}",
+  };
+  static const struct { const char *word; gboolean in[2]; } cases[] = {
+    { "r-one", { TRUE, TRUE } },
+    { "10.0.0.0/8", { TRUE, TRUE } },
+    { "plain vpn", { TRUE, FALSE } },
+    { "vpce-0a1b2c", { TRUE, TRUE } },
+    { "0a1b", { TRUE, TRUE } },
+    { "aa", { TRUE, TRUE } },
+    { "a", { TRUE, TRUE } },
+    { "8", { TRUE, TRUE } },
+    { "c", { TRUE, TRUE } },
+    { "ccc", { FALSE, FALSE } },
+    { "/8r", { FALSE, FALSE } },          /* across two strings */
+    { "b\u00fcro z\u00fcrich", { FALSE, TRUE } },
+    { "stra\u00dfe \u00e4rger", { FALSE, TRUE } },
+    { "\u00e9t\u00e9", { FALSE, TRUE } },
+    { "\u03c3\u03bf\u03c6", { FALSE, TRUE } },
+    { "\u00e4", { FALSE, TRUE } },
+    { "192.0.2.1", { FALSE, TRUE } },
+    { "us-east", { TRUE, TRUE } },
+    { "rs2", { FALSE, TRUE } },
+    { "ip", { TRUE, TRUE } },
+  };
+
+  for (guint r = 0; r < G_N_ELEMENTS (replies); r++)
+    {
+      g_autoptr(JsonNode) reply = parse (replies[r]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PmPolicy) packed = pm_json_read_policy (reply, PM_FLAVOUR_HOSTED, &error);
+      g_autoptr(PmPolicy) made = pm_json_read_policy (reply, PM_FLAVOUR_HOSTED, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_list_model_get_n_items (pm_policy_get_rules (made)), >, 0);
+      for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+        {
+          g_autofree char *word = g_utf8_strdown (cases[i].word, -1);
+
+          if (pm_policy_contains_text (packed, word) != cases[i].in[r] ||
+              pm_policy_contains_text (made, word) != cases[i].in[r])
+            g_error ("reply %u, \"%s\": packed %d, made %d, expected %d", r, word,
+                     pm_policy_contains_text (packed, word), pm_policy_contains_text (made, word), cases[i].in[r]);
+        }
+    }
+}
+
 static void
 test_list_bytes (void)
 {
@@ -771,7 +832,8 @@ test_huge_string (void)
   policy = pm_json_read_policy (node, PM_FLAVOUR_HOSTED, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (strlen (pm_policy_get_name (policy)), ==, 4 * 1024 * 1024);
-  g_assert_nonnull (pm_policy_get_search_text (policy));
+  g_assert_true (pm_policy_contains_text (policy, "xyzab"));
+  g_assert_false (pm_policy_contains_text (policy, "abd"));
   issues = pm_validate_policy (policy, NULL);
   g_assert_cmpuint (issues->len, ==, 1);
 }
@@ -1181,6 +1243,7 @@ main (int   argc,
   g_test_add_func ("/json/seeds", test_seeds);
   g_test_add_func ("/json/unknown-fields", test_unknown_fields);
   g_test_add_func ("/json/packed-rules", test_packed_rules);
+  g_test_add_func ("/json/packed-search", test_packed_search);
   g_test_add_func ("/json/list-bytes", test_list_bytes);
   g_test_add_func ("/json/serverless-shapes", test_serverless_shapes);
   g_test_add_func ("/json/unknown-type-kept", test_unknown_type_kept);

@@ -44,7 +44,6 @@ struct _PmPolicy
   gboolean has_associations_info;
 
   JsonObject *extra;
-  char *search_text;
 };
 
 G_DEFINE_FINAL_TYPE (PmPolicy, pm_policy, G_TYPE_OBJECT)
@@ -70,12 +69,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-reset_search_text (PmPolicy *self)
-{
-  g_clear_pointer (&self->search_text, g_free);
-}
-
-static void
 mirror_items_changed (GListModel *model,
                       guint       position,
                       guint       removed,
@@ -98,14 +91,6 @@ associations_items_changed_cb (GListModel *model,
 }
 
 static void
-rule_notify_cb (PmRule     *rule,
-                GParamSpec *pspec,
-                PmPolicy   *self)
-{
-  reset_search_text (self);
-}
-
-static void
 rules_items_changed_cb (GListModel *model,
                         guint       position,
                         guint       removed,
@@ -115,16 +100,6 @@ rules_items_changed_cb (GListModel *model,
   guint n = g_list_model_get_n_items (model);
 
   mirror_items_changed (model, position, removed, added, self->rule_items);
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(PmRule) rule = g_list_model_get_item (model, i);
-
-      /* A rule moved within the list arrives again: connect it once. */
-      g_signal_handlers_disconnect_by_func (rule, rule_notify_cb, self);
-      g_signal_connect_object (rule, "notify", G_CALLBACK (rule_notify_cb), self, 0);
-    }
-
-  reset_search_text (self);
   if (n != self->n_rules)
     {
       self->n_rules = n;
@@ -162,7 +137,6 @@ pm_policy_finalize (GObject *object)
   g_clear_pointer (&self->rule_items, g_ptr_array_unref);
   g_clear_pointer (&self->association_items, g_ptr_array_unref);
   g_clear_pointer (&self->extra, json_object_unref);
-  g_clear_pointer (&self->search_text, g_free);
 
   G_OBJECT_CLASS (pm_policy_parent_class)->finalize (object);
 }
@@ -452,7 +426,7 @@ pm_policy_equal (PmPolicy *a,
          pm_json_object_equal (a->extra, b->extra);
 }
 
-#define DEFINE_STRING_ACCESSORS(field, prop, search)               \
+#define DEFINE_STRING_ACCESSORS(field, prop)                       \
 const char *                                                       \
 pm_policy_get_##field (PmPolicy *self)                             \
 {                                                                  \
@@ -467,16 +441,14 @@ pm_policy_set_##field (PmPolicy   *self,                           \
   g_return_if_fail (PM_IS_POLICY (self));                          \
   if (!pm_set_string (&self->field, value))                        \
     return;                                                        \
-  if (search)                                                      \
-    reset_search_text (self);                                      \
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);    \
 }
 
-DEFINE_STRING_ACCESSORS (id, PROP_ID, TRUE)
-DEFINE_STRING_ACCESSORS (name, PROP_NAME, TRUE)
-DEFINE_STRING_ACCESSORS (description, PROP_DESCRIPTION, TRUE)
-DEFINE_STRING_ACCESSORS (region, PROP_REGION, TRUE)
-DEFINE_STRING_ACCESSORS (etag, PROP_ETAG, FALSE)
+DEFINE_STRING_ACCESSORS (id, PROP_ID)
+DEFINE_STRING_ACCESSORS (name, PROP_NAME)
+DEFINE_STRING_ACCESSORS (description, PROP_DESCRIPTION)
+DEFINE_STRING_ACCESSORS (region, PROP_REGION)
+DEFINE_STRING_ACCESSORS (etag, PROP_ETAG)
 
 #undef DEFINE_STRING_ACCESSORS
 
@@ -518,7 +490,6 @@ pm_policy_set_policy_type (PmPolicy     *self,
     spelling = self->type_string;
   if (pm_set_string (&self->type_string, spelling))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TYPE_STRING]);
-  reset_search_text (self);
 }
 
 const char *
@@ -545,7 +516,6 @@ pm_policy_set_type_string (PmPolicy   *self,
       self->policy_type = type;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLICY_TYPE]);
     }
-  reset_search_text (self);
 }
 
 gboolean
@@ -594,8 +564,6 @@ pm_policy_get_rules (PmPolicy *self)
       g_ptr_array_add (items, pm_rule_new_from_fields (&fields));
     }
   g_list_store_splice (store, 0, 0, items->pdata, items->len);
-  for (guint i = 0; i < items->len; i++)
-    g_signal_connect_object (items->pdata[i], "notify", G_CALLBACK (rule_notify_cb), self, 0);
   self->rule_items = items;
   g_signal_connect (store, "items-changed", G_CALLBACK (rules_items_changed_cb), self);
   g_atomic_pointer_set (&self->rules, store);
@@ -628,7 +596,6 @@ pm_policy_set_rule_pack (PmPolicy   *self,
 
   g_clear_pointer (&self->pack, pm_rule_pack_unref);
   self->pack = pm_rule_pack_ref (pack);
-  reset_search_text (self);
   if (self->n_rules != pm_rule_pack_get_length (pack))
     {
       self->n_rules = pm_rule_pack_get_length (pack);
@@ -765,84 +732,42 @@ pm_policy_get_extra (PmPolicy *self)
   return self->extra;
 }
 
-static void
-append_search (GString    *text,
-               const char *value)
+gboolean
+pm_policy_contains_text (PmPolicy   *self,
+                         const char *word)
 {
-  if (value == NULL || value[0] == '\0')
-    return;
-  if (text->len > 0)
-    g_string_append_c (text, '\n');
-  g_string_append (text, value);
-}
-
-static gboolean
-is_ascii (const char *text,
-          gsize       len)
-{
-  for (gsize i = 0; i < len; i++)
-    if ((guchar) text[i] >= 0x80 || text[i] == '\0')
-      return FALSE;
-  return TRUE;
-}
-
-const char *
-pm_policy_get_search_text (PmPolicy *self)
-{
-  g_autoptr(GString) text = NULL;
-  char *cached;
-  char *built;
   guint n;
 
-  g_return_val_if_fail (PM_IS_POLICY (self), NULL);
+  g_return_val_if_fail (PM_IS_POLICY (self), FALSE);
+  g_return_val_if_fail (word != NULL, FALSE);
 
-  /* A store's worker builds it while the policy may be shown (and
-   * searched) already: whoever finishes first sets it. */
-  cached = g_atomic_pointer_get (&self->search_text);
-  if (cached != NULL)
-    return cached;
+  if (*word == '\0')
+    return TRUE;
+  if (pm_search_text_contains (self->name, word) ||
+      pm_search_text_contains (self->description, word) ||
+      pm_search_text_contains (self->id, word) ||
+      pm_search_text_contains (self->region, word) ||
+      pm_search_text_contains (self->type_string, word) ||
+      pm_search_text_contains (pm_policy_type_get_label (self->policy_type), word))
+    return TRUE;
 
-  text = g_string_new (NULL);
-  append_search (text, self->name);
-  append_search (text, self->description);
-  append_search (text, self->id);
-  append_search (text, self->region);
-  append_search (text, self->type_string);
-  append_search (text, pm_policy_type_get_label (self->policy_type));
-
+  /* A large organization's rules are searched where they are packed: a
+   * lowercased copy of them all was half the size of the packs again. */
+  if (g_atomic_pointer_get (&self->rules) == NULL)
+    return pm_rule_pack_contains (self->pack, word);
   n = count_rules (self);
   for (guint i = 0; i < n; i++)
     {
       PmRuleFields rule;
 
       pm_policy_get_rule_fields (self, i, &rule);
-      append_search (text, rule.id);
-      append_search (text, rule.description);
-      append_search (text, rule.source);
-      append_search (text, rule.azure_endpoint_name);
-      append_search (text, rule.azure_endpoint_guid);
-      append_search (text, rule.egress_target);
+      if (pm_search_text_contains (rule.id, word) ||
+          pm_search_text_contains (rule.description, word) ||
+          pm_search_text_contains (rule.source, word) ||
+          pm_search_text_contains (rule.azure_endpoint_name, word) ||
+          pm_search_text_contains (rule.azure_endpoint_guid, word) ||
+          pm_search_text_contains (rule.egress_target, word))
+        return TRUE;
     }
-
-  /* Replies may carry anything; search works on what is valid text. Most
-   * is ASCII, lowercased in place (g_utf8_strdown() took most of the time
-   * of building a large organization's search texts). */
-  if (is_ascii (text->str, text->len))
-    {
-      gsize len = text->len;
-
-      for (gsize i = 0; i < len; i++)
-        text->str[i] = g_ascii_tolower (text->str[i]);
-      /* A GString's buffer is up to twice its length: keep the text only. */
-      built = g_realloc (g_string_free (g_steal_pointer (&text), FALSE), len + 1);
-    }
-  else
-    {
-      g_autofree char *valid = g_utf8_make_valid (text->str, text->len);
-
-      built = g_utf8_strdown (valid, -1);
-    }
-  if (!g_atomic_pointer_compare_and_exchange (&self->search_text, NULL, built))
-    g_free (built);
-  return g_atomic_pointer_get (&self->search_text);
+  return FALSE;
 }

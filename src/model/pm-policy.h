@@ -80,8 +80,11 @@ gboolean      pm_policy_has_associations_info (PmPolicy     *self);
 
 JsonObject   *pm_policy_get_extra            (PmPolicy      *self);   /* never NULL */
 
-/* Lowercased text for search as you type: name, description, rule sources,
- * endpoint names and GUIDs, ids. Cached; reset on change. */
-const char   *pm_policy_get_search_text      (PmPolicy      *self);
+/* Search as you type: whether the name, description, id, region, type or
+ * one of the rules' ids, descriptions, sources, endpoint names and GUIDs or
+ * egress targets contains word, compared lowercased. word is lowercased
+ * (g_utf8_strdown()); an empty one is in every policy. */
+gboolean      pm_policy_contains_text        (PmPolicy      *self,
+                                              const char    *word);
 
 G_END_DECLS

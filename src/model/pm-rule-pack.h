@@ -55,6 +55,17 @@ void        pm_rule_pack_get        (PmRulePack         *pack,
                                      guint               i,
                                      PmRuleFields       *out);
 
+/* Search as you type, without a lowercased copy of every rule: word is
+ * lowercased (g_utf8_strdown()) and not empty. Whether one of the pack's
+ * strings contains it, compared lowercased (ASCII ones without a copy;
+ * others as valid UTF-8, lowercased when the pack was sealed). */
+gboolean    pm_rule_pack_contains   (PmRulePack         *pack,
+                                     const char         *word);
+/* The same for one string (nullable); one that is not ASCII is lowercased
+ * for the call. */
+gboolean    pm_search_text_contains (const char         *text,
+                                     const char         *word);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PmRulePack, pm_rule_pack_unref)
 
 G_END_DECLS

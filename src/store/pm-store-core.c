@@ -477,21 +477,6 @@ diff_worker (GTask        *task,
   DiffData *dd = task_data;
   GPtrArray *ops = pm_store_core_diff (dd->klass, dd->old_items, dd->old_keys, dd->new_items, NULL);
 
-  /* The policies page's search reads every policy's search text at the
-   * first keystroke: build it here, off the main thread, for the policies
-   * the list will hold: those added, and those a first load put in place as
-   * they were read (the others have theirs already). */
-  for (guint i = 0; ops != NULL && i < ops->len; i++)
-    {
-      const PmStoreOp *op = ops->pdata[i];
-
-      for (guint j = 0; j < op->added->len; j++)
-        if (PM_IS_POLICY (op->added->pdata[j]))
-          pm_policy_get_search_text (op->added->pdata[j]);
-    }
-  for (guint i = 0; i < dd->old_items->len; i++)
-    if (PM_IS_POLICY (dd->old_items->pdata[i]))
-      pm_policy_get_search_text (dd->old_items->pdata[i]);
   g_task_return_pointer (task, ops, (GDestroyNotify) g_ptr_array_unref);
 }
 

@@ -74,11 +74,10 @@ policy_matches (gpointer item,
     return FALSE;
   if (self->search != NULL && *self->search != '\0')
     {
-      const char *text = pm_policy_get_search_text (policy);
       g_auto(GStrv) words = g_strsplit_set (self->search, " \t", -1);
 
       for (guint i = 0; words[i] != NULL; i++)
-        if (*words[i] != '\0' && (text == NULL || strstr (text, words[i]) == NULL))
+        if (!pm_policy_contains_text (policy, words[i]))
           return FALSE;
     }
   return TRUE;

@@ -144,7 +144,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
             g_autoptr(JsonNode) patch = pm_json_write_policy_patch (policy);
             g_assert_nonnull (patch);
             check_policy_round_trip (policy, flavour);
-            (void) pm_policy_get_search_text (policy);
+            (void) pm_policy_contains_text (policy, "a");
+            (void) pm_policy_contains_text (policy, "\xc3\xa4");
           }
       }
       break;
