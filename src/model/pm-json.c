@@ -1520,7 +1520,7 @@ parse_with (JsonParser  *parser,
 {
   g_autoptr(GError) local_error = NULL;
   const char *data;
-  const char *end;
+  const char *end = NULL;
   gsize size = 0;
   JsonNode *root;
 
@@ -1536,7 +1536,7 @@ parse_with (JsonParser  *parser,
       g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE,
                    /* No G_GSIZE_FORMAT here: xgettext cannot read macros in a message. */
                    _("The document is not valid UTF-8 text (at byte %lu)"),
-                   (unsigned long) (end - data));
+                   (unsigned long) (end != NULL ? end - data : 0));
       return NULL;
     }
   if (!nesting_ok (data, size))

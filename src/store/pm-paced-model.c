@@ -14,9 +14,12 @@
  * first couple of hundred rows when their items arrive (about a millisecond
  * each, and as much again to measure them, right after the step), after
  * which items cost next to nothing. The first step is small, so that what
- * comes first shows at once; a change no larger is passed on at once. */
+ * comes first shows at once. A change of a few items (an edit, a short
+ * list) is passed on at once, unless another was within the frame: a list
+ * read in batches is paced like one large change. */
 #define STEP_BUDGET_US 3500
 #define FIRST_STEP     8
+#define SMALL_CHANGE   16
 #define MAX_STEP       4096
 #define FRAME_US       17000
 #define ROW_US         50     /* an item costing this much made a row */
@@ -42,6 +45,7 @@ struct _PmPacedModel
   guint       step;      /* added items the next step may tell */
   guint       pause_ms;  /* before the next step */
   guint       source;
+  gint64      told_us;   /* when the views were last told of a change */
 };
 
 static void pm_paced_model_list_model_init (GListModelInterface *iface);
@@ -113,6 +117,7 @@ tell (PmPacedModel *self,
   for (guint k = 0; k < count; k++)
     g_ptr_array_insert (self->shown, position + k, g_object_ref (change->added->pdata[offset + k]));
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, count);
+  self->told_us = g_get_monotonic_time ();
 }
 
 /* Tells up to self->step added items (and any removals on the way), then
@@ -208,7 +213,7 @@ on_items_changed (GListModel   *model,
     {
       /* A small change (a policy edited, added or gone; a short list) at
        * once, as the store made it. */
-      if (added <= FIRST_STEP)
+      if (added <= SMALL_CHANGE && g_get_monotonic_time () - self->told_us >= FRAME_US)
         {
           tell (self, change, 0, added);
           change_free (change);

@@ -542,7 +542,10 @@ on_bulk_policy_chosen (GtkWidget *page,
                        gpointer   item,
                        gboolean   apply)
 {
-  g_autoptr(PmBulkOp) op = pm_entities_page_apply_to_selected (PM_ENTITIES_PAGE (page), item, apply);
+  PmBulkOp *op = pm_entities_page_apply_to_selected (PM_ENTITIES_PAGE (page), item, apply);
+
+  /* The operation keeps itself alive until it is done. */
+  g_clear_object (&op);
 }
 
 static void

@@ -740,7 +740,10 @@ on_bulk_entity_chosen (GtkWidget *page,
                        gpointer   item,
                        gboolean   apply)
 {
-  g_autoptr(PmBulkOp) op = pm_policies_page_apply_selected (PM_POLICIES_PAGE (page), item, apply);
+  PmBulkOp *op = pm_policies_page_apply_selected (PM_POLICIES_PAGE (page), item, apply);
+
+  /* The operation keeps itself alive until it is done. */
+  g_clear_object (&op);
 }
 
 static void
