@@ -44,6 +44,7 @@ struct _PmPoliciesPage
   GtkPopoverMenu     *row_menu;      /* one for every row, built when first opened */
   GtkWidget          *row_menu_button;  /* weak: the row button it was opened from */
   char               *search;        /* lowercased */
+  GStrv               search_words;  /* search, split at spaces (no empty words) */
   PmPolicyType        type_filter;
   char               *region_filter;
   gboolean            updating_filters;
@@ -72,14 +73,9 @@ policy_matches (gpointer item,
     return FALSE;
   if (self->region_filter != NULL && g_strcmp0 (pm_policy_get_region (policy), self->region_filter) != 0)
     return FALSE;
-  if (self->search != NULL && *self->search != '\0')
-    {
-      g_auto(GStrv) words = g_strsplit_set (self->search, " \t", -1);
-
-      for (guint i = 0; words[i] != NULL; i++)
-        if (!pm_policy_contains_text (policy, words[i]))
-          return FALSE;
-    }
+  for (guint i = 0; self->search_words != NULL && self->search_words[i] != NULL; i++)
+    if (!pm_policy_contains_text (policy, self->search_words[i]))
+      return FALSE;
   return TRUE;
 }
 
@@ -110,19 +106,66 @@ update_state (PmPoliciesPage *self)
 }
 
 static void
-refilter (PmPoliciesPage *self)
+refilter_as (PmPoliciesPage  *self,
+             GtkFilterChange  change)
 {
   if (self->filter != NULL)
-    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+    gtk_filter_changed (GTK_FILTER (self->filter), change);
   update_state (self);
+}
+
+static void
+refilter (PmPoliciesPage *self)
+{
+  refilter_as (self, GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+/* Whether every policy that matches now still matched before, that is,
+ * every word of before is within a word of now (typing on, or adding a
+ * word): then only the policies shown need checking again. */
+static gboolean
+words_narrow (GStrv before,
+              GStrv now)
+{
+  for (guint i = 0; before != NULL && before[i] != NULL; i++)
+    {
+      gboolean within = FALSE;
+
+      for (guint j = 0; now != NULL && now[j] != NULL && !within; j++)
+        within = strstr (now[j], before[i]) != NULL;
+      if (!within)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static void
 on_search_changed (PmPoliciesPage *self)
 {
+  g_auto(GStrv) before = g_steal_pointer (&self->search_words);
+  g_autoptr(GPtrArray) words = g_ptr_array_new ();
+  g_auto(GStrv) split = NULL;
+  GtkFilterChange change;
+
   g_free (self->search);
   self->search = g_utf8_strdown (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
-  refilter (self);
+  split = g_strsplit_set (self->search, " \t", -1);
+  for (guint i = 0; split[i] != NULL; i++)
+    if (*split[i] != '\0')
+      g_ptr_array_add (words, g_strdup (split[i]));
+  g_ptr_array_add (words, NULL);
+  self->search_words = (GStrv) g_ptr_array_free (g_steal_pointer (&words), FALSE);
+
+  if (g_strv_equal ((const char * const *) (before ? before : (GStrv) (const char *[]) { NULL }),
+                    (const char * const *) self->search_words))
+    return;
+  if (words_narrow (before, self->search_words))
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (words_narrow (self->search_words, before))
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  else
+    change = GTK_FILTER_CHANGE_DIFFERENT;
+  refilter_as (self, change);
 }
 
 static void
@@ -305,50 +348,48 @@ typedef struct
   const char *property;
   ColumnKind  kind;
   gboolean    expand;
+  int         nat_chars;  /* the cell's natural width, in characters */
 } ColumnSpec;
 
 static const ColumnSpec column_specs[] = {
-  { "name",       N_("Name"),             "name",               COLUMN_TEXT,  TRUE },
-  { "type",       N_("Type"),             "policy-type",        COLUMN_TYPE,  FALSE },
-  { "region",     N_("Region"),           "region",             COLUMN_TEXT,  FALSE },
-  { "rules",      N_("Rules"),            "n-rules",            COLUMN_COUNT, FALSE },
-  { "default",    N_("Apply by default"), "include-by-default", COLUMN_BOOL,  FALSE },
-  { "associated", N_("Applied to"),       "n-associations",     COLUMN_COUNT, FALSE },
-  { "menu",       "",                     NULL,                 COLUMN_MENU,  FALSE },
+  { "name",       N_("Name"),             "name",               COLUMN_TEXT,  TRUE,  28 },
+  { "type",       N_("Type"),             "policy-type",        COLUMN_TYPE,  FALSE, 18 },
+  { "region",     N_("Region"),           "region",             COLUMN_TEXT,  FALSE, 16 },
+  { "rules",      N_("Rules"),            "n-rules",            COLUMN_COUNT, FALSE, 5 },
+  { "default",    N_("Apply by default"), "include-by-default", COLUMN_BOOL,  FALSE, 4 },
+  { "associated", N_("Applied to"),       "n-associations",     COLUMN_COUNT, FALSE, 5 },
+  { "menu",       "",                     NULL,                 COLUMN_MENU,  FALSE, 0 },
 };
 
-static gboolean
-transform_cell (GBinding     *binding,
-                const GValue *from,
-                GValue       *to,
-                gpointer      user_data)
+/* A cell's text. Store items never change in place (an edit replaces the
+ * item), so a cell is set once per bind: a GBinding per cell was a good
+ * part of what building and rebinding a row cost. */
+static char *
+cell_text (PmPolicy         *policy,
+           const ColumnSpec *spec)
 {
-  const ColumnSpec *spec = user_data;
-
   switch (spec->kind)
     {
     case COLUMN_TEXT:
-      g_value_set_string (to, g_value_get_string (from) ? g_value_get_string (from) : "");
-      break;
+      {
+        g_autofree char *text = NULL;
+
+        g_object_get (policy, spec->property, &text, NULL);
+        return text != NULL ? g_steal_pointer (&text) : g_strdup ("");
+      }
     case COLUMN_TYPE:
-      g_value_set_string (to, pm_policy_type_get_label (g_value_get_enum (from)));
-      break;
+      return g_strdup (pm_policy_type_get_label (pm_policy_get_policy_type (policy)));
     case COLUMN_COUNT:
-      if (G_VALUE_HOLDS_UINT (from))
-        g_value_take_string (to, g_strdup_printf ("%u", g_value_get_uint (from)));
-      else if (g_value_get_int (from) < 0)
-        g_value_set_string (to, "—");
-      else
-        g_value_take_string (to, g_strdup_printf ("%d", g_value_get_int (from)));
-      break;
+      if (g_str_equal (spec->property, "n-rules"))
+        return g_strdup_printf ("%u", pm_policy_get_n_rules (policy));
+      return pm_policy_get_n_associations (policy) < 0
+             ? g_strdup ("—") : g_strdup_printf ("%d", pm_policy_get_n_associations (policy));
     case COLUMN_BOOL:
-      g_value_set_string (to, g_value_get_boolean (from) ? _("Yes") : _("No"));
-      break;
+      return g_strdup (pm_policy_get_include_by_default (policy) ? _("Yes") : _("No"));
     case COLUMN_MENU:
     default:
-      return FALSE;
+      return NULL;
     }
-  return TRUE;
 }
 
 static void
@@ -440,7 +481,7 @@ bind_cell (GtkSignalListItemFactory *factory,
 {
   PmPolicy *policy = gtk_list_item_get_item (item);
   GtkWidget *child = gtk_list_item_get_child (item);
-  GBinding *binding;
+  g_autofree char *text = NULL;
 
   if (spec->kind == COLUMN_MENU)
     {
@@ -450,20 +491,8 @@ bind_cell (GtkSignalListItemFactory *factory,
       return;
     }
 
-  binding = g_object_bind_property_full (policy, spec->property, child, "label", G_BINDING_SYNC_CREATE,
-                                         transform_cell, NULL, (gpointer) spec, NULL);
-  g_object_set_data (G_OBJECT (item), "binding", binding);
-}
-
-static void
-unbind_cell (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             const ColumnSpec         *spec)
-{
-  GBinding *binding = g_object_steal_data (G_OBJECT (item), "binding");
-
-  if (binding != NULL)
-    g_binding_unbind (binding);
+  text = cell_text (policy, spec);
+  gtk_label_set_label (GTK_LABEL (child), text);
 }
 
 static int
@@ -507,7 +536,6 @@ setup_columns (PmPoliciesPage *self)
 
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) spec);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) spec);
-      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), (gpointer) spec);
       column = gtk_column_view_column_new (*spec->title ? _(spec->title) : "", factory);
       gtk_column_view_column_set_expand (column, spec->expand);
       gtk_column_view_column_set_resizable (column, spec->kind != COLUMN_MENU);
@@ -812,6 +840,7 @@ pm_policies_page_finalize (GObject *object)
   g_clear_pointer (&self->columns, g_hash_table_unref);
   g_clear_object (&self->region_model);
   g_clear_pointer (&self->search, g_free);
+  g_clear_pointer (&self->search_words, g_strfreev);
   g_clear_pointer (&self->region_filter, g_free);
   G_OBJECT_CLASS (pm_policies_page_parent_class)->finalize (object);
 }
