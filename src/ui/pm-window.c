@@ -390,7 +390,11 @@ present_now (PmWindow *self)
 {
   g_clear_handle_id (&self->present_source, g_source_remove);
   if (self->present_store != NULL)
-    g_signal_handlers_disconnect_by_data (self->present_store, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->present_store, self);
+      /* The list waited for the window: it shows what it holds now. */
+      set_pages_session (self);
+    }
   g_clear_object (&self->present_store);
   gtk_window_present (GTK_WINDOW (self));
 }
@@ -415,7 +419,13 @@ on_present_store_changed (PmWindow *self)
 /* Presents the window once the account it opens has listed its policies,
  * or after PRESENT_WAIT_MS: a list that comes at once (the sandbox) is in
  * the first frame instead of a loading page drawn, laid out and replaced a
- * frame later, and a slower one shows its loading page. */
+ * frame later, and a slower one shows its loading page.
+ *
+ * Meanwhile the policies page does not have the session: its hidden list
+ * would build rows for the items as they arrive, and the store, pacing its
+ * steps for the frames that lay such rows out (one step per frame period),
+ * would list the sandbox 15 ms after it has fetched it. The page gets the
+ * session, loaded or not, when the window is presented. */
 #define PRESENT_WAIT_MS 200
 
 void
@@ -434,6 +444,7 @@ pm_window_present_when_listed (PmWindow *self)
   if (self->present_store != NULL)
     return;
   self->present_store = g_object_ref (store);
+  pm_policies_page_set_session (PM_POLICIES_PAGE (self->policies_page), NULL);
   g_signal_connect_swapped (store, "notify::loading", G_CALLBACK (on_present_store_changed), self);
   self->present_source = g_timeout_add (PRESENT_WAIT_MS, present_timeout_cb, self);
 }
