@@ -77,6 +77,42 @@ static const struct {
   { "wizard", "network-wired-symbolic", N_("Private connection wizard") },
 };
 
+/* Main pages */
+
+static void
+hide_other_pages (GtkStack *stack)
+{
+  GtkWidget *shown = gtk_stack_get_visible_child (stack);
+
+  for (GtkWidget *page = gtk_widget_get_first_child (GTK_WIDGET (stack));
+       page != NULL; page = gtk_widget_get_next_sibling (page))
+    if (page != shown)
+      gtk_widget_set_visible (page, FALSE);
+}
+
+static void
+on_main_transition_running (GtkStack *stack)
+{
+  if (!gtk_stack_get_transition_running (stack))
+    hide_other_pages (stack);
+}
+
+/* Shows one of the main stack's pages (welcome, opening, error, main) and
+ * hides the others once the cross-fade is over: GTK computes the style of
+ * every visible widget when a window is shown, hidden stack pages
+ * included, and these took a third of it. */
+static void
+show_main_page (PmWindow   *self,
+                const char *name)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (self->main_stack, name);
+
+  gtk_widget_set_visible (page, TRUE);
+  gtk_stack_set_visible_child (self->main_stack, page);
+  if (!gtk_stack_get_transition_running (self->main_stack))
+    hide_other_pages (self->main_stack);
+}
+
 /* Sections */
 
 static const char *
@@ -372,7 +408,7 @@ set_session (PmWindow  *self,
 
       pm_profile_list_set_last_id (self->profiles, profile_id);
       gtk_window_set_default_widget (GTK_WINDOW (self), NULL);
-      gtk_stack_set_visible_child_name (self->main_stack, "main");
+      show_main_page (self, "main");
       pm_session_refresh (session);
       if (sandbox && g_strcmp0 (g_getenv ("PM_BENCH_FIRST_FRAME"), "1") == 0)
         gtk_widget_add_tick_callback (GTK_WIDGET (self), bench_tick, NULL, NULL);
@@ -470,7 +506,7 @@ show_error (PmWindow   *self,
   adw_status_page_set_description (self->error_page, description);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), can_retry);
   gtk_widget_set_visible (GTK_WIDGET (self->edit_account_button), can_edit);
-  gtk_stack_set_visible_child_name (self->main_stack, "error");
+  show_main_page (self, "error");
 }
 
 void
@@ -642,7 +678,7 @@ pm_window_open_profile (PmWindow   *self,
   g_free (self->profile_id);
   self->profile_id = g_steal_pointer (&id);
   adw_status_page_set_title (self->opening_page, pm_profile_get_name (profile));
-  gtk_stack_set_visible_child_name (self->main_stack, "opening");
+  show_main_page (self, "opening");
 
   pm_keyring_lookup_async (self->profile_id, self->open_cancellable, lookup_key_cb, g_object_ref (self));
 }
@@ -654,7 +690,7 @@ pm_window_show_welcome (PmWindow *self)
 
   set_session (self, NULL, NULL);
   g_clear_pointer (&self->profile_id, g_free);
-  gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+  show_main_page (self, "welcome");
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->try_sandbox_button));
   gtk_widget_grab_focus (GTK_WIDGET (self->try_sandbox_button));
 }
@@ -1030,13 +1066,15 @@ pm_window_init (PmWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  g_signal_connect (self->main_stack, "notify::transition-running",
+                    G_CALLBACK (on_main_transition_running), NULL);
   build_sections (self);
   build_profile_menu (self);
   g_signal_connect_object (self->settings, "changed::refresh-interval",
                            G_CALLBACK (restart_refresh_timer), self, G_CONNECT_SWAPPED);
 
   gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), FALSE);
-  gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+  show_main_page (self, "welcome");
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->try_sandbox_button));
   update_titles (self);
 }
