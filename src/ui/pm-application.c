@@ -203,6 +203,18 @@ static const GActionEntry app_actions[] = {
   { "about", about_activated },
 };
 
+/* The HTTP client's first request looks up the system's proxy settings,
+ * which loads GIO's proxy modules (and libproxy) on the main thread: the
+ * sandbox's first request waited for them after the window was built.
+ * Loaded in a thread while the window is built, they are there when the
+ * first request is made. */
+static gpointer
+load_proxy_resolver (gpointer data)
+{
+  g_proxy_resolver_get_default ();
+  return NULL;
+}
+
 static gpointer
 read_icon_theme (gpointer data)
 {
@@ -258,6 +270,7 @@ pm_application_startup (GApplication *app)
 
   gtk_window_set_default_icon_name (APP_ID);
   reread_icon_theme ();
+  g_thread_unref (g_thread_new ("pm-proxy", load_proxy_resolver, NULL));
 }
 
 static void
