@@ -27,13 +27,9 @@ struct _PmWindow
   AdwApplicationWindow  parent_instance;
 
   /* template */
+  GMenuModel           *primary_menu;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
-  AdwStatusPage        *error_page;
-  AdwStatusPage        *opening_page;
-  GtkButton            *retry_button;
-  GtkButton            *edit_account_button;
-  GtkButton            *try_sandbox_button;
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar;
   GtkWidget            *content;
@@ -56,6 +52,13 @@ struct _PmWindow
   guint                 refresh_source;
   guint                 present_source;
   PmPolicyStore        *present_store;   /* presented once it lists policies */
+
+  /* pm-window-pages.ui, built when first shown */
+  AdwStatusPage        *error_page;
+  AdwStatusPage        *opening_page;
+  GtkButton            *retry_button;
+  GtkButton            *edit_account_button;
+  GtkButton            *try_sandbox_button;
 
   GtkWidget            *entities_row_label;
   GtkWidget            *policies_page;
@@ -97,6 +100,43 @@ on_main_transition_running (GtkStack *stack)
     hide_other_pages (stack);
 }
 
+/* The welcome, opening and error pages are built when first shown: a start
+ * that opens the sandbox or an account's last session shows none of them,
+ * and building them was half of the window's template. */
+static GtkWidget *
+ensure_main_page (PmWindow   *self,
+                  const char *name)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (self->main_stack, name);
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *ids[] = { name, NULL };
+
+  if (page != NULL)
+    return page;
+
+  builder = gtk_builder_new ();
+  gtk_builder_expose_object (builder, "primary_menu", G_OBJECT (self->primary_menu));
+  /* Compiled in, like the template: a failure is a bug in the build. */
+  if (!gtk_builder_add_objects_from_resource (builder, PM_RESOURCE_PREFIX "/pm-window-pages.ui",
+                                              ids, &error))
+    g_error ("pm-window-pages.ui: %s", error->message);
+
+  if (g_str_equal (name, "welcome"))
+    self->try_sandbox_button = GTK_BUTTON (gtk_builder_get_object (builder, "try_sandbox_button"));
+  else if (g_str_equal (name, "opening"))
+    self->opening_page = ADW_STATUS_PAGE (gtk_builder_get_object (builder, "opening_page"));
+  else if (g_str_equal (name, "error"))
+    {
+      self->error_page = ADW_STATUS_PAGE (gtk_builder_get_object (builder, "error_page"));
+      self->retry_button = GTK_BUTTON (gtk_builder_get_object (builder, "retry_button"));
+      self->edit_account_button = GTK_BUTTON (gtk_builder_get_object (builder, "edit_account_button"));
+    }
+  page = GTK_WIDGET (gtk_builder_get_object (builder, name));
+  gtk_stack_add_named (self->main_stack, page, name);
+  return page;
+}
+
 /* Shows one of the main stack's pages (welcome, opening, error, main) and
  * hides the others once the cross-fade is over: GTK computes the style of
  * every visible widget when a window is shown, hidden stack pages
@@ -105,7 +145,7 @@ static void
 show_main_page (PmWindow   *self,
                 const char *name)
 {
-  GtkWidget *page = gtk_stack_get_child_by_name (self->main_stack, name);
+  GtkWidget *page = ensure_main_page (self, name);
 
   gtk_widget_set_visible (page, TRUE);
   gtk_stack_set_visible_child (self->main_stack, page);
@@ -502,6 +542,7 @@ show_error (PmWindow   *self,
 {
   /* Whatever was open before is not what the window shows any more. */
   set_session (self, NULL, NULL);
+  ensure_main_page (self, "error");
   adw_status_page_set_title (self->error_page, title);
   adw_status_page_set_description (self->error_page, description);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), can_retry);
@@ -677,6 +718,7 @@ pm_window_open_profile (PmWindow   *self,
   id = g_strdup (profile_id);
   g_free (self->profile_id);
   self->profile_id = g_steal_pointer (&id);
+  ensure_main_page (self, "opening");
   adw_status_page_set_title (self->opening_page, pm_profile_get_name (profile));
   show_main_page (self, "opening");
 
@@ -693,6 +735,21 @@ pm_window_show_welcome (PmWindow *self)
   show_main_page (self, "welcome");
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->try_sandbox_button));
   gtk_widget_grab_focus (GTK_WIDGET (self->try_sandbox_button));
+}
+
+/* A window shown before anything was opened in it welcomes. */
+static void
+ensure_view (PmWindow *self)
+{
+  if (gtk_stack_get_visible_child (self->main_stack) == NULL)
+    pm_window_show_welcome (self);
+}
+
+static void
+pm_window_show (GtkWidget *widget)
+{
+  ensure_view (PM_WINDOW (widget));
+  GTK_WIDGET_CLASS (pm_window_parent_class)->show (widget);
 }
 
 void
@@ -722,6 +779,7 @@ pm_window_get_view (PmWindow *self)
 {
   g_return_val_if_fail (PM_IS_WINDOW (self), NULL);
 
+  ensure_view (self);
   return gtk_stack_get_visible_child_name (self->main_stack);
 }
 
@@ -952,6 +1010,8 @@ pm_window_dispose (GObject *object)
   g_clear_weak_pointer (&self->error_toast);
 
   self->policies_page = self->entities_page = self->claims_page = self->wizard_page = NULL;
+  self->error_page = self->opening_page = NULL;
+  self->retry_button = self->edit_account_button = self->try_sandbox_button = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_WINDOW);
 
@@ -978,16 +1038,13 @@ pm_window_class_init (PmWindowClass *klass)
 
   object_class->dispose = pm_window_dispose;
   object_class->finalize = pm_window_finalize;
+  widget_class->show = pm_window_show;
   window_class->close_request = pm_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, PM_RESOURCE_PREFIX "/pm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, main_stack);
-  gtk_widget_class_bind_template_child (widget_class, PmWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, PmWindow, opening_page);
-  gtk_widget_class_bind_template_child (widget_class, PmWindow, retry_button);
-  gtk_widget_class_bind_template_child (widget_class, PmWindow, edit_account_button);
-  gtk_widget_class_bind_template_child (widget_class, PmWindow, try_sandbox_button);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, content);
@@ -1074,8 +1131,6 @@ pm_window_init (PmWindow *self)
                            G_CALLBACK (restart_refresh_timer), self, G_CONNECT_SWAPPED);
 
   gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), FALSE);
-  show_main_page (self, "welcome");
-  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->try_sandbox_button));
   update_titles (self);
 }
 
