@@ -15,6 +15,7 @@
 #include "pm-policies-page.h"
 #include "pm-profile.h"
 #include "pm-profile-dialog.h"
+#include "pm-stack-page.h"
 #include "pm-window.h"
 #include "pm-wizard-page.h"
 
@@ -82,24 +83,6 @@ static const struct {
 
 /* Main pages */
 
-static void
-hide_other_pages (GtkStack *stack)
-{
-  GtkWidget *shown = gtk_stack_get_visible_child (stack);
-
-  for (GtkWidget *page = gtk_widget_get_first_child (GTK_WIDGET (stack));
-       page != NULL; page = gtk_widget_get_next_sibling (page))
-    if (page != shown)
-      gtk_widget_set_visible (page, FALSE);
-}
-
-static void
-on_main_transition_running (GtkStack *stack)
-{
-  if (!gtk_stack_get_transition_running (stack))
-    hide_other_pages (stack);
-}
-
 /* The welcome, opening and error pages are built when first shown: a start
  * that opens the sandbox or an account's last session shows none of them,
  * and building them was half of the window's template. */
@@ -137,20 +120,14 @@ ensure_main_page (PmWindow   *self,
   return page;
 }
 
-/* Shows one of the main stack's pages (welcome, opening, error, main) and
- * hides the others once the cross-fade is over: GTK computes the style of
- * every visible widget when a window is shown, hidden stack pages
- * included, and these took a third of it. */
+/* Shows one of the main stack's pages (welcome, opening, error, main), the
+ * others hidden: their styles were a third of the sandbox window's. */
 static void
 show_main_page (PmWindow   *self,
                 const char *name)
 {
-  GtkWidget *page = ensure_main_page (self, name);
-
-  gtk_widget_set_visible (page, TRUE);
-  gtk_stack_set_visible_child (self->main_stack, page);
-  if (!gtk_stack_get_transition_running (self->main_stack))
-    hide_other_pages (self->main_stack);
+  ensure_main_page (self, name);
+  pm_stack_page_show (self->main_stack, name);
 }
 
 /* Sections */
@@ -1123,8 +1100,6 @@ pm_window_init (PmWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  g_signal_connect (self->main_stack, "notify::transition-running",
-                    G_CALLBACK (on_main_transition_running), NULL);
   build_sections (self);
   build_profile_menu (self);
   g_signal_connect_object (self->settings, "changed::refresh-interval",
