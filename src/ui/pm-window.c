@@ -38,6 +38,7 @@ struct _PmWindow
   AdwWindowTitle       *sidebar_title;
   AdwWindowTitle       *content_title;
   GtkMenuButton        *profile_button;
+  GtkMenuButton        *primary_menu_button;
   GtkWidget            *sandbox_badge;
   GtkWidget            *sandbox_pill;
   GtkStack             *content_stack;
@@ -1029,6 +1030,7 @@ pm_window_class_init (PmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, profile_button);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sandbox_badge);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sandbox_pill);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, content_stack);
@@ -1047,6 +1049,25 @@ pm_window_class_init (PmWindowClass *klass)
 }
 
 static void
+create_menu_popup (GtkMenuButton *button,
+                   gpointer       menu)
+{
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, menu);
+}
+
+/* A menu button's popover is built when the menu is first opened: a
+ * GtkMenuButton given its menu builds the popover and every item at once,
+ * for a menu most starts never open. */
+static void
+set_menu_when_opened (GtkMenuButton *button,
+                      GMenuModel    *menu)
+{
+  gtk_menu_button_set_create_popup_func (button, create_menu_popup,
+                                         g_object_ref (menu), g_object_unref);
+}
+
+static void
 build_profile_menu (PmWindow *self)
 {
   g_autoptr(GMenu) menu = g_menu_new ();
@@ -1057,7 +1078,7 @@ build_profile_menu (PmWindow *self)
   g_menu_append (manage, _("_Add Account…"), "win.add-account");
   g_menu_append (manage, _("_Manage Accounts…"), "app.preferences");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (manage));
-  gtk_menu_button_set_menu_model (self->profile_button, G_MENU_MODEL (menu));
+  set_menu_when_opened (self->profile_button, G_MENU_MODEL (menu));
 
   rebuild_profiles_menu (self);
   g_signal_connect_swapped (self->profiles, "items-changed", G_CALLBACK (on_profiles_changed), self);
@@ -1102,6 +1123,7 @@ pm_window_init (PmWindow *self)
 
   build_sections (self);
   build_profile_menu (self);
+  set_menu_when_opened (self->primary_menu_button, self->primary_menu);
   g_signal_connect_object (self->settings, "changed::refresh-interval",
                            G_CALLBACK (restart_refresh_timer), self, G_CONNECT_SWAPPED);
 
