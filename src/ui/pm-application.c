@@ -203,6 +203,44 @@ static const GActionEntry app_actions[] = {
   { "about", about_activated },
 };
 
+/* The HTTP client's first request looks up the system's proxy settings,
+ * which loads GIO's proxy modules (and libproxy) on the main thread: the
+ * sandbox's first request waited for them after the window was built.
+ * Loaded in a thread while the window is built, they are there when the
+ * first request is made. */
+static gpointer
+load_proxy_resolver (gpointer data)
+{
+  g_proxy_resolver_get_default ();
+  return NULL;
+}
+
+static gpointer
+read_icon_theme (gpointer data)
+{
+  g_autoptr(GtkIconTheme) theme = data;
+
+  gtk_icon_theme_has_icon (theme, "open-menu-symbolic");
+  return NULL;
+}
+
+/* GTK starts reading the display's icon theme in a thread when it opens
+ * the display, but GtkApplication's start-up then adds the icon folder of
+ * our resources to that theme, which drops what was read: the first window
+ * read the themes again on the main thread while it was being shown. Read
+ * them again in a thread while the window is built (GtkIconTheme allows
+ * lookups from any thread once it is set up on the main thread). */
+static void
+reread_icon_theme (void)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+
+  if (display == NULL)
+    return;
+  g_thread_unref (g_thread_new ("pm-icon-theme", read_icon_theme,
+                                g_object_ref (gtk_icon_theme_get_for_display (display))));
+}
+
 static void
 pm_application_startup (GApplication *app)
 {
@@ -231,6 +269,8 @@ pm_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
 
   gtk_window_set_default_icon_name (APP_ID);
+  reread_icon_theme ();
+  g_thread_unref (g_thread_new ("pm-proxy", load_proxy_resolver, NULL));
 }
 
 static void

@@ -12,6 +12,7 @@
 #include "pm-paced-model.h"
 #include "pm-policies-page.h"
 #include "pm-policy-actions.h"
+#include "pm-stack-page.h"
 
 struct _PmPoliciesPage
 {
@@ -93,7 +94,7 @@ update_state (PmPoliciesPage *self)
 
       adw_status_page_set_description (self->error_status, text);
     }
-  gtk_stack_set_visible_child_name (self->stack, state);
+  pm_stack_page_show (self->stack, state);
 
   if (total == 0)
     count = g_strdup ("");

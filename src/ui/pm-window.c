@@ -15,6 +15,7 @@
 #include "pm-policies-page.h"
 #include "pm-profile.h"
 #include "pm-profile-dialog.h"
+#include "pm-stack-page.h"
 #include "pm-window.h"
 #include "pm-wizard-page.h"
 
@@ -27,13 +28,9 @@ struct _PmWindow
   AdwApplicationWindow  parent_instance;
 
   /* template */
+  GMenuModel           *primary_menu;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
-  AdwStatusPage        *error_page;
-  AdwStatusPage        *opening_page;
-  GtkButton            *retry_button;
-  GtkButton            *edit_account_button;
-  GtkButton            *try_sandbox_button;
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar;
   GtkWidget            *content;
@@ -41,6 +38,7 @@ struct _PmWindow
   AdwWindowTitle       *sidebar_title;
   AdwWindowTitle       *content_title;
   GtkMenuButton        *profile_button;
+  GtkMenuButton        *primary_menu_button;
   GtkWidget            *sandbox_badge;
   GtkWidget            *sandbox_pill;
   GtkStack             *content_stack;
@@ -56,6 +54,13 @@ struct _PmWindow
   guint                 refresh_source;
   guint                 present_source;
   PmPolicyStore        *present_store;   /* presented once it lists policies */
+
+  /* pm-window-pages.ui, built when first shown */
+  AdwStatusPage        *error_page;
+  AdwStatusPage        *opening_page;
+  GtkButton            *retry_button;
+  GtkButton            *edit_account_button;
+  GtkButton            *try_sandbox_button;
 
   GtkWidget            *entities_row_label;
   GtkWidget            *policies_page;
@@ -76,6 +81,55 @@ static const struct {
   { "claims", "emblem-shared-symbolic", N_("Private connection IDs") },
   { "wizard", "network-wired-symbolic", N_("Private connection wizard") },
 };
+
+/* Main pages */
+
+/* The welcome, opening and error pages are built when first shown: a start
+ * that opens the sandbox or an account's last session shows none of them,
+ * and building them was half of the window's template. */
+static GtkWidget *
+ensure_main_page (PmWindow   *self,
+                  const char *name)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (self->main_stack, name);
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *ids[] = { name, NULL };
+
+  if (page != NULL)
+    return page;
+
+  builder = gtk_builder_new ();
+  gtk_builder_expose_object (builder, "primary_menu", G_OBJECT (self->primary_menu));
+  /* Compiled in, like the template: a failure is a bug in the build. */
+  if (!gtk_builder_add_objects_from_resource (builder, PM_RESOURCE_PREFIX "/pm-window-pages.ui",
+                                              ids, &error))
+    g_error ("pm-window-pages.ui: %s", error->message);
+
+  if (g_str_equal (name, "welcome"))
+    self->try_sandbox_button = GTK_BUTTON (gtk_builder_get_object (builder, "try_sandbox_button"));
+  else if (g_str_equal (name, "opening"))
+    self->opening_page = ADW_STATUS_PAGE (gtk_builder_get_object (builder, "opening_page"));
+  else if (g_str_equal (name, "error"))
+    {
+      self->error_page = ADW_STATUS_PAGE (gtk_builder_get_object (builder, "error_page"));
+      self->retry_button = GTK_BUTTON (gtk_builder_get_object (builder, "retry_button"));
+      self->edit_account_button = GTK_BUTTON (gtk_builder_get_object (builder, "edit_account_button"));
+    }
+  page = GTK_WIDGET (gtk_builder_get_object (builder, name));
+  gtk_stack_add_named (self->main_stack, page, name);
+  return page;
+}
+
+/* Shows one of the main stack's pages (welcome, opening, error, main), the
+ * others hidden: their styles were a third of the sandbox window's. */
+static void
+show_main_page (PmWindow   *self,
+                const char *name)
+{
+  ensure_main_page (self, name);
+  pm_stack_page_show (self->main_stack, name);
+}
 
 /* Sections */
 
@@ -372,7 +426,7 @@ set_session (PmWindow  *self,
 
       pm_profile_list_set_last_id (self->profiles, profile_id);
       gtk_window_set_default_widget (GTK_WINDOW (self), NULL);
-      gtk_stack_set_visible_child_name (self->main_stack, "main");
+      show_main_page (self, "main");
       pm_session_refresh (session);
       if (sandbox && g_strcmp0 (g_getenv ("PM_BENCH_FIRST_FRAME"), "1") == 0)
         gtk_widget_add_tick_callback (GTK_WIDGET (self), bench_tick, NULL, NULL);
@@ -390,7 +444,11 @@ present_now (PmWindow *self)
 {
   g_clear_handle_id (&self->present_source, g_source_remove);
   if (self->present_store != NULL)
-    g_signal_handlers_disconnect_by_data (self->present_store, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->present_store, self);
+      /* The list waited for the window: it shows what it holds now. */
+      set_pages_session (self);
+    }
   g_clear_object (&self->present_store);
   gtk_window_present (GTK_WINDOW (self));
 }
@@ -415,7 +473,13 @@ on_present_store_changed (PmWindow *self)
 /* Presents the window once the account it opens has listed its policies,
  * or after PRESENT_WAIT_MS: a list that comes at once (the sandbox) is in
  * the first frame instead of a loading page drawn, laid out and replaced a
- * frame later, and a slower one shows its loading page. */
+ * frame later, and a slower one shows its loading page.
+ *
+ * Meanwhile the policies page does not have the session: its hidden list
+ * would build rows for the items as they arrive, and the store, pacing its
+ * steps for the frames that lay such rows out (one step per frame period),
+ * would list the sandbox 15 ms after it has fetched it. The page gets the
+ * session, loaded or not, when the window is presented. */
 #define PRESENT_WAIT_MS 200
 
 void
@@ -434,6 +498,7 @@ pm_window_present_when_listed (PmWindow *self)
   if (self->present_store != NULL)
     return;
   self->present_store = g_object_ref (store);
+  pm_policies_page_set_session (PM_POLICIES_PAGE (self->policies_page), NULL);
   g_signal_connect_swapped (store, "notify::loading", G_CALLBACK (on_present_store_changed), self);
   self->present_source = g_timeout_add (PRESENT_WAIT_MS, present_timeout_cb, self);
 }
@@ -455,11 +520,12 @@ show_error (PmWindow   *self,
 {
   /* Whatever was open before is not what the window shows any more. */
   set_session (self, NULL, NULL);
+  ensure_main_page (self, "error");
   adw_status_page_set_title (self->error_page, title);
   adw_status_page_set_description (self->error_page, description);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), can_retry);
   gtk_widget_set_visible (GTK_WIDGET (self->edit_account_button), can_edit);
-  gtk_stack_set_visible_child_name (self->main_stack, "error");
+  show_main_page (self, "error");
 }
 
 void
@@ -630,8 +696,9 @@ pm_window_open_profile (PmWindow   *self,
   id = g_strdup (profile_id);
   g_free (self->profile_id);
   self->profile_id = g_steal_pointer (&id);
+  ensure_main_page (self, "opening");
   adw_status_page_set_title (self->opening_page, pm_profile_get_name (profile));
-  gtk_stack_set_visible_child_name (self->main_stack, "opening");
+  show_main_page (self, "opening");
 
   pm_keyring_lookup_async (self->profile_id, self->open_cancellable, lookup_key_cb, g_object_ref (self));
 }
@@ -643,9 +710,24 @@ pm_window_show_welcome (PmWindow *self)
 
   set_session (self, NULL, NULL);
   g_clear_pointer (&self->profile_id, g_free);
-  gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+  show_main_page (self, "welcome");
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->try_sandbox_button));
   gtk_widget_grab_focus (GTK_WIDGET (self->try_sandbox_button));
+}
+
+/* A window shown before anything was opened in it welcomes. */
+static void
+ensure_view (PmWindow *self)
+{
+  if (gtk_stack_get_visible_child (self->main_stack) == NULL)
+    pm_window_show_welcome (self);
+}
+
+static void
+pm_window_show (GtkWidget *widget)
+{
+  ensure_view (PM_WINDOW (widget));
+  GTK_WIDGET_CLASS (pm_window_parent_class)->show (widget);
 }
 
 void
@@ -675,6 +757,7 @@ pm_window_get_view (PmWindow *self)
 {
   g_return_val_if_fail (PM_IS_WINDOW (self), NULL);
 
+  ensure_view (self);
   return gtk_stack_get_visible_child_name (self->main_stack);
 }
 
@@ -905,6 +988,8 @@ pm_window_dispose (GObject *object)
   g_clear_weak_pointer (&self->error_toast);
 
   self->policies_page = self->entities_page = self->claims_page = self->wizard_page = NULL;
+  self->error_page = self->opening_page = NULL;
+  self->retry_button = self->edit_account_button = self->try_sandbox_button = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_WINDOW);
 
@@ -931,16 +1016,13 @@ pm_window_class_init (PmWindowClass *klass)
 
   object_class->dispose = pm_window_dispose;
   object_class->finalize = pm_window_finalize;
+  widget_class->show = pm_window_show;
   window_class->close_request = pm_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, PM_RESOURCE_PREFIX "/pm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, main_stack);
-  gtk_widget_class_bind_template_child (widget_class, PmWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, PmWindow, opening_page);
-  gtk_widget_class_bind_template_child (widget_class, PmWindow, retry_button);
-  gtk_widget_class_bind_template_child (widget_class, PmWindow, edit_account_button);
-  gtk_widget_class_bind_template_child (widget_class, PmWindow, try_sandbox_button);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, content);
@@ -948,6 +1030,7 @@ pm_window_class_init (PmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, profile_button);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sandbox_badge);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sandbox_pill);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, content_stack);
@@ -966,6 +1049,25 @@ pm_window_class_init (PmWindowClass *klass)
 }
 
 static void
+create_menu_popup (GtkMenuButton *button,
+                   gpointer       menu)
+{
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, menu);
+}
+
+/* A menu button's popover is built when the menu is first opened: a
+ * GtkMenuButton given its menu builds the popover and every item at once,
+ * for a menu most starts never open. */
+static void
+set_menu_when_opened (GtkMenuButton *button,
+                      GMenuModel    *menu)
+{
+  gtk_menu_button_set_create_popup_func (button, create_menu_popup,
+                                         g_object_ref (menu), g_object_unref);
+}
+
+static void
 build_profile_menu (PmWindow *self)
 {
   g_autoptr(GMenu) menu = g_menu_new ();
@@ -976,7 +1078,7 @@ build_profile_menu (PmWindow *self)
   g_menu_append (manage, _("_Add Account…"), "win.add-account");
   g_menu_append (manage, _("_Manage Accounts…"), "app.preferences");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (manage));
-  gtk_menu_button_set_menu_model (self->profile_button, G_MENU_MODEL (menu));
+  set_menu_when_opened (self->profile_button, G_MENU_MODEL (menu));
 
   rebuild_profiles_menu (self);
   g_signal_connect_swapped (self->profiles, "items-changed", G_CALLBACK (on_profiles_changed), self);
@@ -1021,12 +1123,11 @@ pm_window_init (PmWindow *self)
 
   build_sections (self);
   build_profile_menu (self);
+  set_menu_when_opened (self->primary_menu_button, self->primary_menu);
   g_signal_connect_object (self->settings, "changed::refresh-interval",
                            G_CALLBACK (restart_refresh_timer), self, G_CONNECT_SWAPPED);
 
   gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), FALSE);
-  gtk_stack_set_visible_child_name (self->main_stack, "welcome");
-  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->try_sandbox_button));
   update_titles (self);
 }
 
