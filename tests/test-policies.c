@@ -311,10 +311,8 @@ static GtkWidget *
 find_label (GtkWidget  *root,
             const char *text)
 {
-  const char *shown = GTK_IS_LABEL (root) ? gtk_label_get_label (GTK_LABEL (root))
-                      : GTK_IS_INSCRIPTION (root) ? gtk_inscription_get_text (GTK_INSCRIPTION (root)) : NULL;
-
-  if (g_strcmp0 (shown, text) == 0 && gtk_widget_get_mapped (root))
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0
+      && gtk_widget_get_mapped (root))
     return root;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
     {

@@ -349,17 +349,16 @@ typedef struct
   const char *property;
   ColumnKind  kind;
   gboolean    expand;
-  int         nat_chars;  /* the cell's natural width, in characters */
 } ColumnSpec;
 
 static const ColumnSpec column_specs[] = {
-  { "name",       N_("Name"),             "name",               COLUMN_TEXT,  TRUE,  28 },
-  { "type",       N_("Type"),             "policy-type",        COLUMN_TYPE,  FALSE, 18 },
-  { "region",     N_("Region"),           "region",             COLUMN_TEXT,  FALSE, 16 },
-  { "rules",      N_("Rules"),            "n-rules",            COLUMN_COUNT, FALSE, 5 },
-  { "default",    N_("Apply by default"), "include-by-default", COLUMN_BOOL,  FALSE, 4 },
-  { "associated", N_("Applied to"),       "n-associations",     COLUMN_COUNT, FALSE, 5 },
-  { "menu",       "",                     NULL,                 COLUMN_MENU,  FALSE, 0 },
+  { "name",       N_("Name"),             "name",               COLUMN_TEXT,  TRUE },
+  { "type",       N_("Type"),             "policy-type",        COLUMN_TYPE,  FALSE },
+  { "region",     N_("Region"),           "region",             COLUMN_TEXT,  FALSE },
+  { "rules",      N_("Rules"),            "n-rules",            COLUMN_COUNT, FALSE },
+  { "default",    N_("Apply by default"), "include-by-default", COLUMN_BOOL,  FALSE },
+  { "associated", N_("Applied to"),       "n-associations",     COLUMN_COUNT, FALSE },
+  { "menu",       "",                     NULL,                 COLUMN_MENU,  FALSE },
 };
 
 /* A cell's text. Store items never change in place (an edit replaces the
