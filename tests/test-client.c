@@ -292,89 +292,6 @@ test_list (Fixture       *f,
     g_assert_cmpstr (pm_policy_get_region (g_ptr_array_index (regional, i)), ==, "eu-west-1");
 }
 
-/* What a listing told of its items as it read them. */
-typedef struct
-{
-  GPtrArray *told;        /* every item told of, in order */
-  guint      batches;
-  gboolean   finished;    /* the listing's callback ran */
-  gboolean   told_late;   /* items told of after it */
-  guint      destroyed;
-} Told;
-
-static void
-on_items_told (GPtrArray *items,
-               gpointer   user_data)
-{
-  Told *told = user_data;
-
-  g_assert_cmpuint (items->len, >, 0);
-  told->batches++;
-  if (told->finished)
-    told->told_late = TRUE;
-  for (guint i = 0; i < items->len; i++)
-    g_ptr_array_add (told->told, g_object_ref (items->pdata[i]));
-}
-
-static void
-on_told_destroyed (gpointer user_data)
-{
-  ((Told *) user_data)->destroyed++;
-}
-
-static void
-on_listed_with_items (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  Told *told = user_data;
-  GAsyncResult **slot = g_object_get_data (G_OBJECT (source), "test-slot");
-
-  told->finished = TRUE;
-  *slot = g_object_ref (result);
-}
-
-/* Hosted and ECE tell of a list's policies as they are read: the same
- * objects the finished list holds, in its order, before it is finished.
- * Serverless tells of none (a policy's projects are known only at the end). */
-static void
-test_list_with_items (Fixture       *f,
-                      gconstpointer  data)
-{
-  Told told = { g_ptr_array_new_with_free_func (g_object_unref), 0, FALSE, FALSE, 0 };
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GPtrArray) policies = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_object_set_data (G_OBJECT (f->api), "test-slot", &result);
-  pm_api_list_policies_with_items_async (f->api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS,
-                                         on_items_told, &told, on_told_destroyed,
-                                         NULL, on_listed_with_items, &told);
-  policies = pm_api_list_policies_finish (f->api, pm_test_wait (&result), &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (policies->len, ==, count_policies (f));
-  /* Let anything still queued run: nothing may be told after the end. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_false (told.told_late);
-
-  if (serverless (f))
-    g_assert_cmpuint (told.told->len, ==, 0);
-  else
-    {
-      g_assert_cmpuint (told.batches, >=, 1);
-      g_assert_cmpuint (told.told->len, >=, 1);
-      g_assert_cmpuint (told.told->len, <=, policies->len);
-      for (guint i = 0; i < told.told->len; i++)
-        g_assert_true (told.told->pdata[i] == policies->pdata[i]);
-    }
-  /* items_data is let go once, when the listing is done with it. */
-  g_clear_pointer (&policies, g_ptr_array_unref);
-  g_clear_object (&result);
-  g_assert_cmpuint (told.destroyed, ==, 1);
-  g_ptr_array_unref (told.told);
-}
-
 static void
 test_show (Fixture       *f,
            gconstpointer  data)
@@ -1475,7 +1392,6 @@ main (int   argc,
       PmFlavour fl = flavours[i].flavour;
 
       add_for (n, fl, "list", test_list);
-      add_for (n, fl, "list-with-items", test_list_with_items);
       add_for (n, fl, "show", test_show);
       add_for (n, fl, "create-update-delete", test_create_update_delete);
       add_for (n, fl, "create-invalid", test_create_invalid);

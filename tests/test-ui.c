@@ -1109,8 +1109,8 @@ test_paced_load_keeps_selection (void)
   g_signal_connect (model, "items-changed", G_CALLBACK (count_changes), &n_changes);
   pm_policy_store_refresh_async (store, NULL, NULL, NULL);
 
-  /* The first policies are listed while the rest are still to come (read,
-   * or told to the list). */
+  /* The first policies are listed while the rest are still to come (the
+   * list is told of them a step at a time). */
   pm_test_wait_until (page_has_items, page, 30000);
   g_assert_true (pm_policy_store_get_loading (store) || pm_policies_page_get_pending (page));
   g_assert_cmpuint (g_list_model_get_n_items (model), <, 300);

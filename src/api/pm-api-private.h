@@ -29,11 +29,9 @@ void      pm_api_call_async        (PmHttp              *http,
 /* A GET whose reply (a large list) is read straight from its bytes by func
  * in a worker thread, never held as one tree; finish with
  * pm_api_call_finish(). */
-typedef gpointer (*PmApiReadBytesFunc) (GBytes         *bytes,
-                                        PmFlavour       flavour,
-                                        PmJsonItemFunc  item_func,   /* nullable: a list's items as read */
-                                        gpointer        item_data,
-                                        GError        **error);
+typedef gpointer (*PmApiReadBytesFunc) (GBytes    *bytes,
+                                        PmFlavour  flavour,
+                                        GError   **error);
 void      pm_api_call_list_async   (PmHttp              *http,
                                     const char          *path,
                                     PmApiReadBytesFunc   func,
@@ -42,19 +40,6 @@ void      pm_api_call_list_async   (PmHttp              *http,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data);
-/* The same, telling items_func of the list's items as func reads them
- * (items_destroy frees items_data when the call is done). */
-void      pm_api_call_list_items_async (PmHttp              *http,
-                                        const char          *path,
-                                        PmApiReadBytesFunc   func,
-                                        PmFlavour            flavour,
-                                        GDestroyNotify       result_free,
-                                        PmApiItemsFunc       items_func,
-                                        gpointer             items_data,
-                                        GDestroyNotify       items_destroy,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data);
 gpointer  pm_api_call_finish       (GAsyncResult        *result,
                                     char               **etag_out,
                                     GError             **error);
@@ -71,8 +56,7 @@ gboolean   pm_api_propagate_boolean (PmApi *self, GAsyncResult *result, GError *
 
 /* Readers for pm_api_call_async. */
 gpointer  pm_api_read_policy       (JsonNode *node, PmFlavour flavour, GError **error);
-gpointer  pm_api_read_policy_list_bytes (GBytes *bytes, PmFlavour flavour, PmJsonItemFunc item_func,
-                                         gpointer item_data, GError **error);
+gpointer  pm_api_read_policy_list_bytes (GBytes *bytes, PmFlavour flavour, GError **error);
 
 /* A path segment escaped for a URL. */
 char     *pm_api_escape            (const char *segment);

@@ -77,21 +77,6 @@ pm_api_list_policies_async (PmApi               *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  pm_api_list_policies_with_items_async (self, region, flags, NULL, NULL, NULL,
-                                         cancellable, callback, user_data);
-}
-
-void
-pm_api_list_policies_with_items_async (PmApi               *self,
-                                       const char          *region,
-                                       PmApiListFlags       flags,
-                                       PmApiItemsFunc       items_func,
-                                       gpointer             items_data,
-                                       GDestroyNotify       items_destroy,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
-{
   PmApiInterface *iface;
 
   g_return_if_fail (PM_IS_API (self));
@@ -100,13 +85,10 @@ pm_api_list_policies_with_items_async (PmApi               *self,
   iface = PM_API_GET_IFACE (self);
   if (iface->list_policies_async == NULL)
     {
-      if (items_destroy != NULL)
-        items_destroy (items_data);
       report_unsupported (self, callback, user_data, pm_api_list_policies_async);
       return;
     }
-  iface->list_policies_async (self, region, flags, items_func, items_data, items_destroy,
-                              cancellable, callback, user_data);
+  iface->list_policies_async (self, region, flags, cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -599,14 +581,6 @@ typedef struct
 {
   PmApiReadFunc  func;
   PmApiReadBytesFunc bytes_func;
-  /* A list's items told of as they are read: the batch being made (the
-   * reading thread's alone) and when the last one left. */
-  PmApiItemsFunc items_func;
-  gpointer       items_data;
-  GDestroyNotify items_destroy;
-  GTask         *task;        /* the call's own, not a reference */
-  GPtrArray     *batch;
-  gint64         batch_sent_us;
   PmFlavour      flavour;
   GDestroyNotify result_free;
   JsonNode      *node;
@@ -623,9 +597,6 @@ call_free (gpointer data)
 {
   Call *call = data;
 
-  if (call->items_destroy != NULL)
-    call->items_destroy (call->items_data);
-  g_clear_pointer (&call->batch, g_ptr_array_unref);
   g_clear_pointer (&call->node, json_node_unref);
   g_clear_pointer (&call->body, json_node_unref);
   g_free (call->etag);
@@ -902,7 +873,6 @@ call_task_new (PmHttp              *http,
   call->method = g_ascii_strup (method, -1);
   call->path = g_strdup (path);
   g_task_set_task_data (task, call, call_free);
-  call->task = task;
   *call_out = call;
   return task;
 }
@@ -929,77 +899,14 @@ pm_api_call_async (PmHttp              *http,
   pm_http_request_async (http, method, path, body, if_match, cancellable, on_call_reply, task);
 }
 
-/* Items read are sent to the caller's context in batches of what was read
- * in this long: the first few at once, then about one batch a frame. */
-#define ITEMS_BATCH_US 4000
-
-typedef struct
-{
-  GTask     *task;     /* the call's, a reference */
-  GPtrArray *items;
-} ItemsBatch;
-
-static void
-items_batch_free (gpointer data)
-{
-  ItemsBatch *batch = data;
-
-  g_object_unref (batch->task);
-  g_ptr_array_unref (batch->items);
-  g_free (batch);
-}
-
-static gboolean
-deliver_items (gpointer data)
-{
-  ItemsBatch *batch = data;
-  Call *call = g_task_get_task_data (batch->task);
-
-  if (!g_task_get_completed (batch->task))
-    call->items_func (batch->items, call->items_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-send_items (Call *call)
-{
-  ItemsBatch *batch = g_new0 (ItemsBatch, 1);
-
-  batch->task = g_object_ref (call->task);
-  batch->items = g_steal_pointer (&call->batch);
-  call->batch_sent_us = g_get_monotonic_time ();
-  g_main_context_invoke_full (g_task_get_context (call->task), G_PRIORITY_DEFAULT,
-                              deliver_items, batch, items_batch_free);
-}
-
-/* In the reading thread. */
-static void
-on_item_read (gpointer item,
-              gpointer data)
-{
-  Call *call = data;
-
-  if (call->batch == NULL)
-    call->batch = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (call->batch, g_object_ref (item));
-  if (g_get_monotonic_time () - call->batch_sent_us >= ITEMS_BATCH_US)
-    send_items (call);
-}
-
 static gpointer
 read_bytes (GBytes   *bytes,
             gpointer  data,
             GError  **error)
 {
   Call *call = data;
-  gpointer result;
 
-  call->batch_sent_us = 0;
-  result = call->bytes_func (bytes, call->flavour,
-                             call->items_func != NULL ? on_item_read : NULL, call, error);
-  /* The rest come with the list itself. */
-  g_clear_pointer (&call->batch, g_ptr_array_unref);
-  return result;
+  return call->bytes_func (bytes, call->flavour, error);
 }
 
 void
@@ -1012,30 +919,10 @@ pm_api_call_list_async (PmHttp              *http,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  pm_api_call_list_items_async (http, path, func, flavour, result_free, NULL, NULL, NULL,
-                                cancellable, callback, user_data);
-}
-
-void
-pm_api_call_list_items_async (PmHttp              *http,
-                              const char          *path,
-                              PmApiReadBytesFunc   func,
-                              PmFlavour            flavour,
-                              GDestroyNotify       result_free,
-                              PmApiItemsFunc       items_func,
-                              gpointer             items_data,
-                              GDestroyNotify       items_destroy,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
   Call *call;
   GTask *task = call_task_new (http, "GET", path, flavour, result_free, cancellable, callback, user_data, &call);
 
   call->bytes_func = func;
-  call->items_func = items_func;
-  call->items_data = items_data;
-  call->items_destroy = items_destroy;
   /* call lives as long as the task, which the request holds. */
   pm_http_request_read_async (http, "GET", path, NULL, NULL, read_bytes, call, result_free,
                               cancellable, on_call_reply, task);
@@ -1139,13 +1026,11 @@ pm_api_read_policy (JsonNode  *node,
 }
 
 gpointer
-pm_api_read_policy_list_bytes (GBytes         *bytes,
-                               PmFlavour       flavour,
-                               PmJsonItemFunc  item_func,
-                               gpointer        item_data,
-                               GError        **error)
+pm_api_read_policy_list_bytes (GBytes     *bytes,
+                               PmFlavour   flavour,
+                               GError    **error)
 {
-  return pm_json_read_policy_list_bytes_full (bytes, flavour, NULL, item_func, item_data, error);
+  return pm_json_read_policy_list_bytes (bytes, flavour, NULL, error);
 }
 
 char *

@@ -24,23 +24,13 @@ typedef enum {
   PM_API_LIST_INCLUDE_ASSOCIATIONS = 1 << 0,
 } PmApiListFlags;
 
-/* A list's items as they are read, before the list is finished: called in
- * the listing's main context, in the list's order, with batches of new
- * references. What the finished list holds is what counts (an item told of
- * here may not be in it, or be read again as another object). */
-typedef void (*PmApiItemsFunc) (GPtrArray *items,
-                                gpointer   user_data);
-
 struct _PmApiInterface
 {
   GTypeInterface parent_iface;
 
   PmFlavour  (*get_flavour)            (PmApi *self);
 
-  /* items_func may be NULL, and may never be called: an implementation
-   * tells of items early only where it reads them whole and in order. */
   void       (*list_policies_async)    (PmApi *self, const char *region, PmApiListFlags flags,
-                                        PmApiItemsFunc items_func, gpointer items_data, GDestroyNotify items_destroy,
                                         GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
   GPtrArray *(*list_policies_finish)   (PmApi *self, GAsyncResult *result, GError **error);
 
@@ -105,14 +95,6 @@ gboolean   pm_api_supports_metadata       (PmApi *self);   /* Serverless only */
  * Serverless: derived from the projects). Serverless follows next_page. */
 void       pm_api_list_policies_async     (PmApi *self, const char *region, PmApiListFlags flags,
                                            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-/* The same, telling items_func of the policies as they are read (Hosted
- * and ECE; Serverless policies are complete only with every project
- * listed). items_destroy frees items_data once nothing more is told. Finish
- * with pm_api_list_policies_finish(). */
-void       pm_api_list_policies_with_items_async (PmApi *self, const char *region, PmApiListFlags flags,
-                                                  PmApiItemsFunc items_func, gpointer items_data,
-                                                  GDestroyNotify items_destroy, GCancellable *cancellable,
-                                                  GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *pm_api_list_policies_finish    (PmApi *self, GAsyncResult *result, GError **error);
 void       pm_api_get_policy_async        (PmApi *self, const char *id, GCancellable *cancellable,
                                            GAsyncReadyCallback callback, gpointer user_data);

@@ -154,11 +154,9 @@ read_associations (JsonNode  *node,
 }
 
 static gpointer
-read_deployments (GBytes          *bytes,
-                  PmFlavour        flavour,
-                  PmJsonItemFunc   item_func,
-                  gpointer         item_data,
-                  GError         **error)
+read_deployments (GBytes    *bytes,
+                  PmFlavour  flavour,
+                  GError   **error)
 {
   return pm_json_read_deployments_bytes (bytes, error);
 }
@@ -207,9 +205,6 @@ static void
 pm_ruleset_api_list_policies_async (PmApi               *api,
                                     const char          *region,
                                     PmApiListFlags       flags,
-                                    PmApiItemsFunc       items_func,
-                                    gpointer             items_data,
-                                    GDestroyNotify       items_destroy,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
@@ -222,10 +217,9 @@ pm_ruleset_api_list_policies_async (PmApi               *api,
                        (flags & PM_API_LIST_INCLUDE_ASSOCIATIONS) ? "true" : "false");
   pm_api_append_query (path, "region", region);
 
-  pm_api_call_list_items_async (self->http, path->str,
-                                pm_api_read_policy_list_bytes, self->flavour, (GDestroyNotify) g_ptr_array_unref,
-                                items_func, items_data, items_destroy,
-                                cancellable, pm_api_forward_array, task);
+  pm_api_call_list_async (self->http, path->str,
+                          pm_api_read_policy_list_bytes, self->flavour, (GDestroyNotify) g_ptr_array_unref,
+                          cancellable, pm_api_forward_array, task);
 }
 
 static void

@@ -179,11 +179,9 @@ page_free (gpointer data)
 }
 
 static gpointer
-read_policy_page_bytes (GBytes         *bytes,
-                        PmFlavour       flavour,
-                        PmJsonItemFunc  item_func,
-                        gpointer        item_data,
-                        GError        **error)
+read_policy_page_bytes (GBytes    *bytes,
+                        PmFlavour  flavour,
+                        GError   **error)
 {
   Page *page = g_new0 (Page, 1);
 
@@ -194,11 +192,9 @@ read_policy_page_bytes (GBytes         *bytes,
 }
 
 static gpointer
-read_project_page_bytes (GBytes         *bytes,
-                         PmFlavour       flavour,
-                         PmJsonItemFunc  item_func,
-                         gpointer        item_data,
-                         GError        **error)
+read_project_page_bytes (GBytes    *bytes,
+                         PmFlavour  flavour,
+                         GError   **error)
 {
   Page *page = g_new0 (Page, 1);
 
@@ -711,9 +707,6 @@ static void
 pm_serverless_api_list_policies_async (PmApi               *api,
                                        const char          *region,
                                        PmApiListFlags       flags,
-                                       PmApiItemsFunc       items_func,
-                                       gpointer             items_data,
-                                       GDestroyNotify       items_destroy,
                                        GCancellable        *cancellable,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
@@ -722,10 +715,6 @@ pm_serverless_api_list_policies_async (PmApi               *api,
   GTask *task = new_task (self, cancellable, callback, user_data, pm_serverless_api_list_policies_async);
   ListPolicies *list = g_new0 (ListPolicies, 1);
 
-  /* A policy's projects are known only once every project is listed: no
-   * policy is told of before the list is done. */
-  if (items_destroy != NULL)
-    items_destroy (items_data);
   g_task_set_task_data (task, list, list_policies_free);
   list->pending = 1;
   if (flags & PM_API_LIST_INCLUDE_ASSOCIATIONS)

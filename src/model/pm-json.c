@@ -1606,8 +1606,6 @@ typedef struct
   gboolean        root_array;  /* or the root itself is the list */
   StreamReadFunc  read;
   gpointer        data;
-  PmJsonItemFunc  item_func;   /* nullable: told of the first array's items as they come */
-  gpointer        item_data;
   GPtrArray      *arrays;      /* of ArrayRead: arrays at the list's place, the last one being read */
   guint           depth;       /* arrays open */
 } ListStream;
@@ -1658,13 +1656,7 @@ on_array_element (JsonParser *parser,
       gpointer item = ls->read (element, prefix, ls->data, &ar->error);
 
       if (item != NULL)
-        {
-          g_ptr_array_add (ar->items, item);
-          /* Which array is the list is known once the root is: the first
-           * one is, in every reply the APIs give. */
-          if (ls->item_func != NULL && ar == g_ptr_array_index (ls->arrays, 0))
-            ls->item_func (item, ls->item_data);
-        }
+        g_ptr_array_add (ar->items, item);
     }
   json_array_remove_element (array, last);
 }
@@ -1681,14 +1673,12 @@ parse_list (GBytes          *bytes,
             gboolean         root_array,
             StreamReadFunc   read,
             gpointer         data,
-            PmJsonItemFunc   item_func,
-            gpointer         item_data,
             GPtrArray      **items_out,
             GError         **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GPtrArray) arrays = g_ptr_array_new_with_free_func (array_read_free);
-  ListStream ls = { member, root_array, read, data, item_func, item_data, arrays, 0 };
+  ListStream ls = { member, root_array, read, data, arrays, 0 };
   JsonArray *list = NULL;
   JsonNode *root;
 
@@ -1741,17 +1731,6 @@ pm_json_read_policy_list_bytes (GBytes     *bytes,
                                 char      **next_page_out,
                                 GError    **error)
 {
-  return pm_json_read_policy_list_bytes_full (bytes, flavour, next_page_out, NULL, NULL, error);
-}
-
-GPtrArray *
-pm_json_read_policy_list_bytes_full (GBytes          *bytes,
-                                     PmFlavour        flavour,
-                                     char           **next_page_out,
-                                     PmJsonItemFunc   item_func,
-                                     gpointer         item_data,
-                                     GError         **error)
-{
   gboolean serverless = flavour == PM_FLAVOUR_SERVERLESS;
   const char *member = serverless ? "items" : "rulesets";
   g_autoptr(GPtrArray) items = NULL;
@@ -1762,8 +1741,7 @@ pm_json_read_policy_list_bytes_full (GBytes          *bytes,
 
   if (next_page_out != NULL)
     *next_page_out = NULL;
-  root = parse_list (bytes, member, FALSE, stream_read_policy, GINT_TO_POINTER (flavour),
-                     item_func, item_data, &items, error);
+  root = parse_list (bytes, member, FALSE, stream_read_policy, GINT_TO_POINTER (flavour), &items, error);
   if (root == NULL)
     return NULL;
   if ((object = require_object (root, serverless ? "TrafficFilterList" : "TrafficFilterRulesets", error)) == NULL)
@@ -1818,8 +1796,7 @@ pm_json_read_deployments_bytes (GBytes  *bytes,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) root = NULL;
 
-  root = parse_list (bytes, "deployments", TRUE, stream_read_plain, (gpointer) read_deployment,
-                     NULL, NULL, &items, error);
+  root = parse_list (bytes, "deployments", TRUE, stream_read_plain, (gpointer) read_deployment, &items, error);
   if (root == NULL)
     return NULL;
   if (!JSON_NODE_HOLDS_ARRAY (root))
@@ -1852,8 +1829,7 @@ pm_json_read_project_list_bytes (GBytes  *bytes,
 
   if (next_page_out != NULL)
     *next_page_out = NULL;
-  root = parse_list (bytes, "items", FALSE, stream_read_plain, (gpointer) read_project,
-                     NULL, NULL, &items, error);
+  root = parse_list (bytes, "items", FALSE, stream_read_plain, (gpointer) read_project, &items, error);
   if (root == NULL)
     return NULL;
   if ((object = require_object (root, "project list", error)) == NULL)

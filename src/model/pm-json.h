@@ -36,20 +36,6 @@ GPtrArray  *pm_json_read_policy_list_bytes (GBytes       *bytes,
                                             PmFlavour     flavour,
                                             char        **next_page_out,  /* nullable */
                                             GError      **error);
-/* Called in the reading thread with each item of a list as soon as it is
- * read, before the whole list is: a reference the list keeps too. An item
- * seen so may still end up outside the list (the reply turns out not to be
- * one after all): the list returned is what counts. */
-typedef void (*PmJsonItemFunc) (gpointer item,
-                                gpointer user_data);
-/* pm_json_read_policy_list_bytes(), calling item_func (when not NULL) with
- * each policy as it is read. */
-GPtrArray  *pm_json_read_policy_list_bytes_full (GBytes         *bytes,
-                                                 PmFlavour       flavour,
-                                                 char          **next_page_out,  /* nullable */
-                                                 PmJsonItemFunc  item_func,
-                                                 gpointer        item_data,
-                                                 GError        **error);
 /* Hosted/ECE: TrafficFilterRulesetRequest with the policy's extras (for POST
  * and PUT). Serverless: CreateTrafficFilterRequest. */
 JsonNode   *pm_json_write_policy_request   (PmPolicy     *policy);

@@ -51,26 +51,11 @@ policy_list_async (PmApi               *api,
   pm_api_list_policies_async (api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS, cancellable, callback, user_data);
 }
 
-static void
-policy_list_items_async (PmApi               *api,
-                         PmApiItemsFunc       items_func,
-                         gpointer             items_data,
-                         GDestroyNotify       items_destroy,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
-{
-  pm_api_list_policies_with_items_async (api, NULL, PM_API_LIST_INCLUDE_ASSOCIATIONS,
-                                         items_func, items_data, items_destroy,
-                                         cancellable, callback, user_data);
-}
-
 static const PmStoreCoreClass policy_core_class = {
   .dup_key = policy_dup_key,
   .equal = policy_equal,
   .list_async = policy_list_async,
   .list_finish = pm_api_list_policies_finish,
-  .list_items_async = policy_list_items_async,
 };
 
 static GType

@@ -401,20 +401,13 @@ pm_store_core_get_item (PmStoreCore *core,
 
 /* Refresh */
 
-typedef struct _Stream Stream;
-
 typedef struct
 {
   PmStoreCore  *core;        /* alive while the task holds its owner */
   GCancellable *inner;       /* what the API call and supersession use */
   GCancellable *outer;       /* the caller's */
   gulong        outer_handler;
-  Stream       *stream;      /* a first load's items as they are read, or NULL */
 } RefreshData;
-
-static void stream_free (Stream *stream);
-static void stream_roll_back (PmStoreCore *core,
-                              Stream      *stream);
 
 typedef struct
 {
@@ -436,7 +429,6 @@ refresh_data_free (gpointer data)
     g_cancellable_disconnect (rd->outer, rd->outer_handler);
   g_clear_object (&rd->outer);
   g_clear_object (&rd->inner);
-  g_clear_pointer (&rd->stream, stream_free);
   g_free (rd);
 }
 
@@ -537,8 +529,6 @@ finish_current (PmStoreCore  *core,
   g_clear_object (&core->current_cancellable);
 
   g_object_freeze_notify (core->owner);
-  if (error != NULL)
-    stream_roll_back (core, ((RefreshData *) g_task_get_task_data (task))->stream);
   if (error == NULL)
     {
       set_error (core, NULL);
@@ -560,106 +550,6 @@ return_superseded (GTask *task)
 {
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                            "%s", _("A newer refresh replaced this one."));
-}
-
-/* A first load's items as they are read */
-
-/* The items a first load is told of before its list is finished are put in
- * place at once, while the rest of a large reply is still being read: the
- * list views above start building their rows then, not after the whole
- * reply is in. Once the list is, the usual diff finds them in place (the
- * same objects) and adds the rest. */
-struct _Stream
-{
-  GHashTable *keys;        /* of the items put in place, to keep a key's first */
-  guint64     generation;  /* the list's after the last batch */
-  guint       added;
-  gboolean    stopped;
-};
-
-static void
-stream_free (Stream *stream)
-{
-  g_clear_pointer (&stream->keys, g_hash_table_unref);
-  g_free (stream);
-}
-
-static Stream *
-stream_new (PmStoreCore *core)
-{
-  Stream *stream = g_new0 (Stream, 1);
-
-  stream->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  stream->generation = core->generation;
-  return stream;
-}
-
-/* No more batches: the whole list is in, or the refresh is over. */
-static void
-stream_stop (Stream *stream)
-{
-  if (stream != NULL)
-    stream->stopped = TRUE;
-}
-
-/* A refresh that failed takes back what it put in place, unless the app
- * changed the list since. */
-static void
-stream_roll_back (PmStoreCore *core,
-                  Stream      *stream)
-{
-  guint n = core->items->len;
-
-  stream_stop (stream);
-  if (stream == NULL || stream->added == 0 || core->generation != stream->generation || n == 0)
-    return;
-  g_ptr_array_set_size (core->items, 0);
-  g_ptr_array_set_size (core->keys, 0);
-  core->generation++;
-  g_list_model_items_changed (G_LIST_MODEL (core->owner), 0, n, 0);
-}
-
-/* PmApiItemsFunc: a batch of the list's items, read so far. */
-static void
-on_stream_items (GPtrArray *items,
-                 gpointer   user_data)
-{
-  GTask *task = user_data;
-  RefreshData *rd = g_task_get_task_data (task);
-  PmStoreCore *core = rd->core;
-  Stream *stream = rd->stream;
-  guint position = core->items->len;
-  guint added = 0;
-
-  if (stream->stopped || core->current != task || g_cancellable_is_cancelled (rd->inner))
-    return;
-  /* The app changed the list: the rest waits for the whole list's diff. */
-  if (core->generation != stream->generation)
-    {
-      stream_stop (stream);
-      return;
-    }
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      char *key = core->klass->dup_key (items->pdata[i]);
-
-      if (key == NULL || g_hash_table_contains (stream->keys, key))
-        {
-          g_free (key);
-          continue;
-        }
-      g_ptr_array_add (core->items, g_object_ref (items->pdata[i]));
-      g_ptr_array_add (core->keys, g_strdup (key));
-      g_hash_table_add (stream->keys, key);
-      added++;
-    }
-  if (added == 0)
-    return;
-  stream->added += added;
-  core->generation++;
-  stream->generation = core->generation;
-  g_list_model_items_changed (G_LIST_MODEL (core->owner), position, 0, added);
 }
 
 static void
@@ -715,7 +605,6 @@ list_cb (GObject      *source,
   DiffData *dd;
 
   items = core->klass->list_finish (PM_API (source), result, &error);
-  stream_stop (rd->stream);
 
   if (core->current != task)
     {
@@ -782,16 +671,6 @@ pm_store_core_refresh_async (PmStoreCore         *core,
   core->current_cancellable = g_object_ref (rd->inner);
   set_loading (core, TRUE);
 
-  /* A first load (nothing in place yet) shows items as they are read. */
-  if (core->klass->list_items_async != NULL && core->items->len == 0)
-    {
-      GTask *items_task = g_object_ref (task);
-
-      rd->stream = stream_new (core);
-      core->klass->list_items_async (core->api, on_stream_items, items_task, g_object_unref,
-                                     rd->inner, list_cb, g_steal_pointer (&task));
-      return;
-    }
   core->klass->list_async (core->api, rd->inner, list_cb, g_steal_pointer (&task));
 }
 

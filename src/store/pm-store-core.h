@@ -34,16 +34,6 @@ typedef struct
   GPtrArray*(*list_finish) (PmApi               *api,
                             GAsyncResult        *result,
                             GError             **error);
-  /* Optional: list_async, telling items_func of the items as they are read
-   * (finished with list_finish). A first load puts them in place while the
-   * rest of a large reply is still being read. */
-  void      (*list_items_async) (PmApi               *api,
-                                 PmApiItemsFunc       items_func,
-                                 gpointer             items_data,
-                                 GDestroyNotify       items_destroy,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data);
 } PmStoreCoreClass;
 
 typedef struct

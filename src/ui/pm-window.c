@@ -475,11 +475,11 @@ on_present_store_changed (PmWindow *self)
  * the first frame instead of a loading page drawn, laid out and replaced a
  * frame later, and a slower one shows its loading page.
  *
- * Meanwhile the policies page does not have the session: its hidden list
- * would build rows for the items as they arrive, and the store, pacing its
- * steps for the frames that lay such rows out (one step per frame period),
- * would list the sandbox 15 ms after it has fetched it. The page gets the
- * session, loaded or not, when the window is presented. */
+ * Meanwhile the policies page does not have the session. It gets it,
+ * loaded or not, when the window is presented: the list is then told of
+ * what the store holds in one go (a short list at once, a long one from its
+ * first step), in time for the first frame, rather than as the items came
+ * into a window nobody saw yet. */
 #define PRESENT_WAIT_MS 200
 
 void
