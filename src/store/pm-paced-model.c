@@ -18,7 +18,7 @@
  * list) is passed on at once, unless another was within the frame: a list
  * read in batches is paced like one large change. */
 #define STEP_BUDGET_US 3500
-#define FIRST_STEP     8
+#define FIRST_STEP     4
 #define SMALL_CHANGE   16
 #define MAX_STEP       4096
 #define FRAME_US       17000
