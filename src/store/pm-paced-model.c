@@ -11,13 +11,14 @@
 /* A large change applied at once made the list views build hundreds of
  * rows in one main-loop iteration. It is passed on in steps, each sized
  * from the one before to take about STEP_BUDGET_US: a list view builds its
- * first couple of hundred rows when their items arrive (about a millisecond
- * each, and as much again to measure them, right after the step), after
- * which items cost next to nothing. The first step is small, so that what
- * comes first shows at once. A change of a few items (an edit, a short
- * list) is passed on at once, unless another was within the frame: a list
- * read in batches is paced like one large change. */
-#define STEP_BUDGET_US 3500
+ * first couple of hundred rows when their items arrive (about half a
+ * millisecond each), and measures and lays them out in the next frame,
+ * which costs several times that; after those rows, items cost next to
+ * nothing. The first step is small, so that what comes first shows at
+ * once. A change of a few items (an edit, a short list) is passed on at
+ * once, unless another was within the frame: a burst of changes is paced
+ * like one large change. */
+#define STEP_BUDGET_US 2500
 #define FIRST_STEP     4
 #define SMALL_CHANGE   16
 #define MAX_STEP       4096

@@ -15,7 +15,7 @@ G_DECLARE_FINAL_TYPE (PmPacedModel, pm_paced_model, PM, PACED_MODEL, GObject)
 
 /* Mirrors a GListModel (a store) for the list views above it. A small change
  * is passed on at once; a large one (a first load of hundreds of items) in
- * steps, in idles below the redraw priority, each sized to take about 3.5 ms
+ * steps, in idles below the redraw priority, each sized to take about 2.5 ms
  * of its views' work, so that a list view builds its rows over several
  * frames instead of stalling one. The store itself holds the whole list at
  * once; only what the views see lags, by a few frames.
