@@ -10,7 +10,6 @@
 #include <malloc.h>
 #endif
 
-#include "pm-policy.h"
 #include "pm-store-core.h"
 
 /* Ops */
