@@ -663,6 +663,23 @@ entities_listed (gpointer data)
   return !pm_entities_page_get_pending (data);
 }
 
+static gboolean
+any_transition_running (GtkWidget *root)
+{
+  if (GTK_IS_STACK (root) && gtk_stack_get_transition_running (GTK_STACK (root)))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    if (any_transition_running (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+transitions_done (gpointer data)
+{
+  return !any_transition_running (data);
+}
+
 /* Every section fits the 360 px the metainfo promises (display_length),
  * with the sidebar folded away: no page holds the window wider. */
 static void
@@ -694,6 +711,9 @@ test_narrow_pages (void)
 
       pm_window_show_section (window, sections[i]);
       gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      /* Measured once shown: while a stack crossfades, the page it leaves
+       * is measured too (pm_stack_page_show hides it only after). */
+      pm_test_wait_until (transitions_done, content, 10000);
       gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
       g_test_message ("%s: at least %d px", sections[i], minimum);
       g_assert_cmpint (minimum, <=, 360);
