@@ -208,20 +208,34 @@ static const GActionEntry app_actions[] = {
  * sandbox's first request waited for them after the window was built.
  * Loaded in a thread while the window is built, they are there when the
  * first request is made. */
-static gpointer
-load_proxy_resolver (gpointer data)
+static void
+load_proxy_resolver (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
 {
   g_proxy_resolver_get_default ();
-  return NULL;
 }
 
-static gpointer
-read_icon_theme (gpointer data)
+static void
+read_icon_theme (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
 {
-  g_autoptr(GtkIconTheme) theme = data;
+  gtk_icon_theme_has_icon (task_data, "open-menu-symbolic");
+}
 
-  gtk_icon_theme_has_icon (theme, "open-menu-symbolic");
-  return NULL;
+/* Start-up work that needs no answer, in GIO's worker threads. */
+static void
+run_in_thread (GTaskThreadFunc func,
+               gpointer        data,
+               GDestroyNotify  data_free)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  g_task_set_task_data (task, data, data_free);
+  g_task_run_in_thread (task, func);
 }
 
 /* GTK starts reading the display's icon theme in a thread when it opens
@@ -237,8 +251,7 @@ reread_icon_theme (void)
 
   if (display == NULL)
     return;
-  g_thread_unref (g_thread_new ("pm-icon-theme", read_icon_theme,
-                                g_object_ref (gtk_icon_theme_get_for_display (display))));
+  run_in_thread (read_icon_theme, g_object_ref (gtk_icon_theme_get_for_display (display)), g_object_unref);
 }
 
 static void
@@ -270,7 +283,7 @@ pm_application_startup (GApplication *app)
 
   gtk_window_set_default_icon_name (APP_ID);
   reread_icon_theme ();
-  g_thread_unref (g_thread_new ("pm-proxy", load_proxy_resolver, NULL));
+  run_in_thread (load_proxy_resolver, NULL, NULL);
 }
 
 static void
