@@ -45,7 +45,7 @@ struct _PmPoliciesPage
   GtkPopoverMenu     *row_menu;      /* one for every row, built when first opened */
   GtkWidget          *row_menu_button;  /* weak: the row button it was opened from */
   char               *search;        /* lowercased */
-  GStrv               search_words;  /* search, split at spaces (no empty words) */
+  GStrv               search_words;  /* search, split at spaces (no empty words); never NULL */
   PmPolicyType        type_filter;
   char               *region_filter;
   gboolean            updating_filters;
@@ -74,7 +74,7 @@ policy_matches (gpointer item,
     return FALSE;
   if (self->region_filter != NULL && g_strcmp0 (pm_policy_get_region (policy), self->region_filter) != 0)
     return FALSE;
-  for (guint i = 0; self->search_words != NULL && self->search_words[i] != NULL; i++)
+  for (guint i = 0; self->search_words[i] != NULL; i++)
     if (!pm_policy_contains_text (policy, self->search_words[i]))
       return FALSE;
   return TRUE;
@@ -128,11 +128,11 @@ static gboolean
 words_narrow (GStrv before,
               GStrv now)
 {
-  for (guint i = 0; before != NULL && before[i] != NULL; i++)
+  for (guint i = 0; before[i] != NULL; i++)
     {
       gboolean within = FALSE;
 
-      for (guint j = 0; now != NULL && now[j] != NULL && !within; j++)
+      for (guint j = 0; now[j] != NULL && !within; j++)
         within = strstr (now[j], before[i]) != NULL;
       if (!within)
         return FALSE;
@@ -157,8 +157,7 @@ on_search_changed (PmPoliciesPage *self)
   g_ptr_array_add (words, NULL);
   self->search_words = (GStrv) g_ptr_array_free (g_steal_pointer (&words), FALSE);
 
-  if (g_strv_equal ((const char * const *) (before ? before : (GStrv) (const char *[]) { NULL }),
-                    (const char * const *) self->search_words))
+  if (g_strv_equal ((const char * const *) before, (const char * const *) self->search_words))
     return;
   if (words_narrow (before, self->search_words))
     change = GTK_FILTER_CHANGE_MORE_STRICT;
@@ -893,6 +892,7 @@ pm_policies_page_init (PmPoliciesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->search_words = g_new0 (char *, 1);
   self->types = g_array_new (FALSE, FALSE, sizeof (PmPolicyType));
   self->columns = g_hash_table_new (g_str_hash, g_str_equal);
   self->region_model = gtk_string_list_new ((const char * const[]) { _("All regions"), NULL });
