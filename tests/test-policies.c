@@ -21,6 +21,7 @@
 #include "pm-sandbox.h"
 #include "pm-screenshots.h"
 #include "pm-test-api.h"
+#include "pm-text-cell.h"
 #include "pm-test-util.h"
 
 #define WAIT_MS 15000
@@ -311,8 +312,10 @@ static GtkWidget *
 find_label (GtkWidget  *root,
             const char *text)
 {
-  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0
-      && gtk_widget_get_mapped (root))
+  const char *shown = GTK_IS_LABEL (root) ? gtk_label_get_label (GTK_LABEL (root))
+                      : PM_IS_TEXT_CELL (root) ? pm_text_cell_get_text (PM_TEXT_CELL (root)) : NULL;
+
+  if (g_strcmp0 (shown, text) == 0 && gtk_widget_get_mapped (root))
     return root;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
     {

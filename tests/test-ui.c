@@ -22,6 +22,7 @@
 #include "pm-profile-dialog.h"
 #include "pm-sandbox.h"
 #include "pm-test-util.h"
+#include "pm-text-cell.h"
 #include "pm-window.h"
 
 static PmApplication *app;
@@ -1171,6 +1172,89 @@ test_paced_load_keeps_selection (void)
   pm_sandbox_stop (sandbox);
 }
 
+static gboolean
+widget_is_drawn (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+/* Once restyled (at the next frame), the cell is laid out taller. */
+static gboolean
+widget_grew (gpointer data)
+{
+  int *height = g_object_get_data (data, "height-before");
+
+  return gtk_widget_get_height (data) > *height * 3 / 2;
+}
+
+/* A list's text cell is sized by its font, not its text (a column view
+ * measures every row it keeps: see pm-text-cell.c), one line as high as a
+ * label's, and read by a screen reader as its text. */
+static void
+test_text_cell (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *cell = pm_text_cell_new (10, 0.0f);
+  GtkWidget *wide = pm_text_cell_new (20, 1.0f);
+  GtkWidget *label = gtk_label_new ("Office networks");
+  int min, nat, nat_wide, height, label_height, min_after, nat_after, height_after;
+
+  gtk_box_append (GTK_BOX (box), cell);
+  gtk_box_append (GTK_BOX (box), wide);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+  pm_test_wait_until (widget_is_drawn, cell, 10000);
+
+  g_assert_cmpstr (pm_text_cell_get_text (PM_TEXT_CELL (cell)), ==, "");
+  gtk_widget_measure (cell, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  gtk_widget_measure (wide, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &nat_wide, NULL, NULL);
+  gtk_widget_measure (cell, GTK_ORIENTATION_VERTICAL, -1, NULL, &height, NULL, NULL);
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, -1, NULL, &label_height, NULL, NULL);
+  /* Room for an ellipsis at least; twice the characters, twice the width. */
+  g_assert_cmpint (min, >, 0);
+  g_assert_cmpint (nat, >, 5 * min);
+  g_assert_cmpint (ABS (nat_wide - 2 * nat), <=, 2);
+  g_assert_cmpint (ABS (height - label_height), <=, 3);
+
+  /* A text far longer than the cell changes nothing of its size (it is
+   * ellipsized when drawn), and is its accessible name. */
+  pm_text_cell_set_text (PM_TEXT_CELL (cell), "A name much longer than the ten characters the column asks for");
+  g_assert_cmpstr (pm_text_cell_get_text (PM_TEXT_CELL (cell)), ==,
+                   "A name much longer than the ten characters the column asks for");
+  gtk_widget_measure (cell, GTK_ORIENTATION_HORIZONTAL, -1, &min_after, &nat_after, NULL, NULL);
+  gtk_widget_measure (cell, GTK_ORIENTATION_VERTICAL, -1, NULL, &height_after, NULL, NULL);
+  g_assert_cmpint (min_after, ==, min);
+  g_assert_cmpint (nat_after, ==, nat);
+  g_assert_cmpint (height_after, ==, height);
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_ROLE_LABEL);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "A name much longer than the ten characters the column asks for");
+  pm_text_cell_set_text (PM_TEXT_CELL (cell), NULL);
+  g_assert_cmpstr (pm_text_cell_get_text (PM_TEXT_CELL (cell)), ==, "");
+
+  /* A larger font: a taller, wider cell. */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+    int bigger_nat, bigger_height;
+
+    gtk_css_provider_load_from_data (css, ".big { font-size: 200%; }", -1);
+    gtk_style_context_add_provider_for_display (gtk_widget_get_display (cell), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    gtk_widget_add_css_class (cell, "big");
+    g_object_set_data (G_OBJECT (cell), "height-before", &height);
+    pm_test_wait_until (widget_grew, cell, 10000);
+    gtk_widget_measure (cell, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &bigger_nat, NULL, NULL);
+    gtk_widget_measure (cell, GTK_ORIENTATION_VERTICAL, -1, NULL, &bigger_height, NULL, NULL);
+    g_assert_cmpint (bigger_nat, >, nat * 3 / 2);
+    g_assert_cmpint (bigger_height, >, height * 3 / 2);
+    gtk_style_context_remove_provider_for_display (gtk_widget_get_display (cell), GTK_STYLE_PROVIDER (css));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1206,6 +1290,7 @@ main (int   argc,
   g_test_add_func ("/ui/narrow-pages", test_narrow_pages);
   g_test_add_func ("/ui/error-text", test_error_text);
   g_test_add_func ("/ui/paced-load-keeps-selection", test_paced_load_keeps_selection);
+  g_test_add_func ("/ui/text-cell", test_text_cell);
 
   ret = g_test_run ();
   g_clear_object (&app);

@@ -13,6 +13,7 @@
 #include "pm-policies-page.h"
 #include "pm-policy-actions.h"
 #include "pm-stack-page.h"
+#include "pm-text-cell.h"
 
 struct _PmPoliciesPage
 {
@@ -348,17 +349,34 @@ typedef struct
   const char *property;
   ColumnKind  kind;
   gboolean    expand;
+  guint       width_chars;  /* a text cell's natural width; 0: its longest text */
 } ColumnSpec;
 
 static const ColumnSpec column_specs[] = {
-  { "name",       N_("Name"),             "name",               COLUMN_TEXT,  TRUE },
-  { "type",       N_("Type"),             "policy-type",        COLUMN_TYPE,  FALSE },
-  { "region",     N_("Region"),           "region",             COLUMN_TEXT,  FALSE },
-  { "rules",      N_("Rules"),            "n-rules",            COLUMN_COUNT, FALSE },
-  { "default",    N_("Apply by default"), "include-by-default", COLUMN_BOOL,  FALSE },
-  { "associated", N_("Applied to"),       "n-associations",     COLUMN_COUNT, FALSE },
-  { "menu",       "",                     NULL,                 COLUMN_MENU,  FALSE },
+  { "name",       N_("Name"),             "name",               COLUMN_TEXT,  TRUE,  26 },
+  { "type",       N_("Type"),             "policy-type",        COLUMN_TYPE,  FALSE, 0 },
+  { "region",     N_("Region"),           "region",             COLUMN_TEXT,  FALSE, 16 },
+  { "rules",      N_("Rules"),            "n-rules",            COLUMN_COUNT, FALSE, 5 },
+  { "default",    N_("Apply by default"), "include-by-default", COLUMN_BOOL,  FALSE, 0 },
+  { "associated", N_("Applied to"),       "n-associations",     COLUMN_COUNT, FALSE, 5 },
+  { "menu",       "",                     NULL,                 COLUMN_MENU,  FALSE, 0 },
 };
+
+/* The width a column's text cells ask for, in characters: the types' and
+ * the yes/no cells' longest text (in the user's language), the others' set
+ * width (a text cell is measured without its text). */
+static guint
+column_width_chars (const ColumnSpec *spec)
+{
+  guint chars = spec->width_chars;
+
+  if (spec->kind == COLUMN_TYPE)
+    for (guint i = 0; i < G_N_ELEMENTS (all_types); i++)
+      chars = MAX (chars, (guint) g_utf8_strlen (pm_policy_type_get_label (all_types[i]), -1));
+  else if (spec->kind == COLUMN_BOOL)
+    chars = MAX ((guint) g_utf8_strlen (_("Yes"), -1), (guint) g_utf8_strlen (_("No"), -1));
+  return chars;
+}
 
 /* A cell's text. Store items never change in place (an edit replaces the
  * item), so a cell is set once per bind: a GBinding per cell was a good
@@ -464,9 +482,8 @@ setup_cell (GtkSignalListItemFactory *factory,
     }
   else
     {
-      child = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (child), spec->kind == COLUMN_COUNT ? 1.0 : 0.0);
-      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+      /* Not a GtkLabel: see pm-text-cell.c. */
+      child = pm_text_cell_new (column_width_chars (spec), spec->kind == COLUMN_COUNT ? 1.0f : 0.0f);
       if (spec->kind == COLUMN_COUNT)
         gtk_widget_add_css_class (child, "numeric");
     }
@@ -491,7 +508,7 @@ bind_cell (GtkSignalListItemFactory *factory,
     }
 
   text = cell_text (policy, spec);
-  gtk_label_set_label (GTK_LABEL (child), text);
+  pm_text_cell_set_text (PM_TEXT_CELL (child), text);
 }
 
 static int
