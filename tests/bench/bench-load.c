@@ -350,6 +350,8 @@ main (int   argc,
 
   pm_application_register_resources ();
   app = adw_application_new ("io.github.perimeter.BenchLoad", G_APPLICATION_NON_UNIQUE);
+  /* The app's stylesheet and icons, as the page has them in the app. */
+  g_application_set_resource_base_path (G_APPLICATION (app), "/io/github/perimeter/Perimeter");
   g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
   return g_application_run (G_APPLICATION (app), 1, argv);
 }
