@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "pm-paced-model.h"
+#include "pm-slot-model.h"
 #include "pm-policy-store.h"
 #include "pm-entity-store.h"
 #include "pm-claim-store.h"
@@ -997,6 +998,194 @@ test_entities_and_claims_through_sandbox (void)
   g_assert_true (pm_entity_store_lookup (entities, pm_entity_get_id (first)) == first);
 }
 
+/* PmSlotModel */
+
+static GObject *
+numbered (guint n)
+{
+  GObject *object = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_object_set_data (object, "n", GUINT_TO_POINTER (n));
+  return object;
+}
+
+static void
+store_append_numbered (GListStore *store,
+                       guint       from,
+                       guint       to)
+{
+  for (guint i = from; i < to; i++)
+    {
+      g_autoptr(GObject) object = numbered (i);
+
+      g_list_store_append (store, object);
+    }
+}
+
+static gpointer
+slot_at (PmSlotModel *slots,
+         guint        position)
+{
+  g_autoptr(PmSlot) slot = g_list_model_get_item (G_LIST_MODEL (slots), position);
+
+  return slot;
+}
+
+/* The first slots show the store's items, in order; any after them, none. */
+static void
+assert_slots_show (PmSlotModel *slots,
+                   GListStore  *store)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  g_assert_cmpuint (pm_slot_model_get_n_listed (slots), ==, n);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), >=, n);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (slots)); i++)
+    {
+      g_autoptr(GObject) item = i < n ? g_list_model_get_item (G_LIST_MODEL (store), i) : NULL;
+
+      g_assert_true (pm_slot_get_item (slot_at (slots, i)) == (gpointer) item);
+    }
+}
+
+static void
+record_slots_changed (PmSlotModel *slots,
+                      guint        position,
+                      guint        n,
+                      GArray      *changes)
+{
+  Change change = { position, n, 0 };
+
+  g_array_append_val (changes, change);
+}
+
+static void
+count_item_notify (GObject    *slot,
+                   GParamSpec *pspec,
+                   guint      *count)
+{
+  (*count)++;
+}
+
+static gboolean
+slots_settled (gpointer data)
+{
+  return !pm_slot_model_get_pending (data);
+}
+
+/* The slots stay put while the items they show change: a list view above
+ * keeps its rows. Only the model's length changes its slots. */
+static void
+test_slot_model (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (G_TYPE_OBJECT);
+  g_autoptr(PmSlotModel) slots = NULL;
+  g_autoptr(Watch) watch = NULL;
+  g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+  g_autoptr(GObject) inserted = numbered (100);
+  g_autoptr(GObject) replacement = numbered (200);
+  guint notes_first = 0, notes_fifth = 0;
+
+  store_append_numbered (store, 0, 10);
+  slots = pm_slot_model_new (G_LIST_MODEL (store));
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (slots)) == PM_TYPE_SLOT);
+  g_assert_true (pm_slot_model_get_model (slots) == G_LIST_MODEL (store));
+  assert_slots_show (slots, store);
+  watch = watch_new (slots);
+  g_signal_connect (slots, "slots-changed", G_CALLBACK (record_slots_changed), changed);
+  for (guint i = 0; i < 10; i++)
+    g_ptr_array_add (kept, slot_at (slots, i));
+  g_signal_connect (slot_at (slots, 0), "notify::item", G_CALLBACK (count_item_notify), &notes_first);
+  g_signal_connect (slot_at (slots, 5), "notify::item", G_CALLBACK (count_item_notify), &notes_fifth);
+
+  /* An item inserted: the slots from there on show the next item, and one
+   * slot is added at the end (all of them "changed"). */
+  g_list_store_insert (store, 3, inserted);
+  assert_slots_show (slots, store);
+  assert_replica (watch);
+  g_assert_cmpuint (watch->signals->len, ==, 1);
+  g_assert_cmpuint (g_array_index (watch->signals, Change, 0).position, ==, 10);
+  g_assert_cmpuint (g_array_index (watch->signals, Change, 0).removed, ==, 0);
+  g_assert_cmpuint (g_array_index (watch->signals, Change, 0).added, ==, 1);
+  for (guint i = 0; i < 10; i++)
+    g_assert_true (slot_at (slots, i) == kept->pdata[i]);
+  g_assert_cmpuint (notes_first, ==, 0);
+  g_assert_cmpuint (notes_fifth, ==, 1);
+  g_assert_cmpuint (changed->len, ==, 1);
+  g_assert_cmpuint (g_array_index (changed, Change, 0).position, ==, 3);
+  g_assert_cmpuint (g_array_index (changed, Change, 0).removed, ==, 8);
+
+  /* An item replaced in place: that slot only. */
+  g_list_store_splice (store, 5, 1, (gpointer *) &replacement, 1);
+  assert_slots_show (slots, store);
+  g_assert_cmpuint (watch->signals->len, ==, 1);
+  g_assert_cmpuint (notes_fifth, ==, 2);
+  g_assert_cmpuint (changed->len, ==, 2);
+  g_assert_cmpuint (g_array_index (changed, Change, 1).position, ==, 5);
+  g_assert_cmpuint (g_array_index (changed, Change, 1).removed, ==, 1);
+
+  /* A few gone: their slots go at once, from the end. */
+  g_list_store_splice (store, 0, 2, NULL, 0);
+  assert_slots_show (slots, store);
+  assert_replica (watch);
+  g_assert_false (pm_slot_model_get_pending (slots));
+  g_assert_cmpuint (g_array_index (watch->signals, Change, watch->signals->len - 1).position, ==, 9);
+  g_assert_cmpuint (g_array_index (watch->signals, Change, watch->signals->len - 1).removed, ==, 2);
+  g_assert_true (slot_at (slots, 0) == kept->pdata[0]);
+
+  /* Many gone, with fewer left than fill the screen: their slots go at
+   * once (they would be on screen, empty). */
+  store_append_numbered (store, 10, 100);
+  pm_slot_model_set_visible_end (slots, 10);
+  g_list_store_splice (store, 5, g_list_model_get_n_items (G_LIST_MODEL (store)) - 5, NULL, 0);
+  assert_slots_show (slots, store);
+  assert_replica (watch);
+  g_assert_false (pm_slot_model_get_pending (slots));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 5);
+
+  /* Many gone, with enough left to fill the screen: the slots past it
+   * are emptied and go later... */
+  store_append_numbered (store, 10, 100);
+  pm_slot_model_set_visible_end (slots, 3);
+  g_list_store_splice (store, 5, g_list_model_get_n_items (G_LIST_MODEL (store)) - 5, NULL, 0);
+  assert_slots_show (slots, store);
+  assert_replica (watch);
+  g_assert_true (pm_slot_model_get_pending (slots));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 95);
+  g_assert_null (pm_slot_get_item (slot_at (slots, 5)));
+  /* ...unless the list grows back into them first. */
+  store_append_numbered (store, 300, 320);
+  assert_slots_show (slots, store);
+  assert_replica (watch);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 95);
+  pm_test_wait_until (slots_settled, slots, 10000);
+  assert_slots_show (slots, store);
+  assert_replica (watch);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 25);
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (slot_at (slots, i) == kept->pdata[i]);
+
+  /* An empty list the view does not show: every slot goes later. */
+  pm_slot_model_set_empty_hidden (slots, TRUE);
+  g_list_store_remove_all (store);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 25);
+  g_assert_true (pm_slot_model_get_pending (slots));
+  assert_slots_show (slots, store);
+  pm_test_wait_until (slots_settled, slots, 10000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 0);
+  assert_replica (watch);
+
+  /* Another model: its items, in the same slots. */
+  store_append_numbered (store, 0, 30);
+  pm_slot_model_set_model (slots, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 0);
+  g_assert_false (pm_slot_model_get_pending (slots));
+  pm_slot_model_set_model (slots, G_LIST_MODEL (store));
+  assert_slots_show (slots, store);
+  assert_replica (watch);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1016,6 +1205,7 @@ main (int   argc,
   g_test_add_func ("/store/sandbox/superseded", test_refresh_superseded);
   g_test_add_func ("/store/sandbox/paced-model", test_paced_model);
   g_test_add_func ("/store/paced-model-changes-meanwhile", test_paced_model_changes_meanwhile);
+  g_test_add_func ("/store/slot-model", test_slot_model);
   g_test_add_func ("/store/sandbox/cancelled", test_refresh_cancelled);
   g_test_add_func ("/store/sandbox/upsert-during-refresh", test_upsert_during_refresh);
   g_test_add_func ("/store/sandbox/error", test_refresh_error);
