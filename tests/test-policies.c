@@ -563,6 +563,89 @@ test_search (gconstpointer data)
   fixture_free (f);
 }
 
+static guint
+position_in (GListModel *model,
+             gpointer    item)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GObject) other = g_list_model_get_item (model, i);
+
+      if (other == item)
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+/* The rows stay while a search changes the policies they show (see
+ * PmSlotModel): the cells show the policies found, and the selection
+ * follows policies, not rows. */
+static void
+test_search_rows (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  GListModel *model = pm_policies_page_get_model (f->page);
+  GtkWidget *view = find_type (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW);
+  GtkSelectionModel *rows = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
+  PmPolicy *office = store_policy (f, "Office networks");
+  PmPolicy *other = NULL;
+  g_autoptr(GPtrArray) selected = NULL;
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  pm_policies_page_sort_by (f->page, "name", GTK_SORT_ASCENDING);
+  for (guint i = 0; i < g_list_model_get_n_items (model) && other == NULL; i++)
+    {
+      g_autoptr(PmPolicy) policy = g_list_model_get_item (model, i);
+
+      if (!pm_policy_contains_text (policy, "office"))
+        other = policy;
+    }
+  g_assert_nonnull (other);
+  g_assert_true (pm_policies_page_select (f->page, pm_policy_get_id (office), FALSE));
+  g_assert_true (pm_policies_page_select (f->page, pm_policy_get_id (other), TRUE));
+  selected = pm_policies_page_dup_selected (f->page);
+  g_assert_cmpuint (selected->len, ==, 2);
+  g_clear_pointer (&selected, g_ptr_array_unref);
+
+  /* Searched: the policy found is shown and still selected, in its new
+   * row; the one searched out is neither. */
+  pm_policies_page_set_search_text (f->page, "office");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, state_count_mentioning (f, "office"));
+  g_assert_nonnull (find_label (GTK_WIDGET (f->page), "Office networks"));
+  g_assert_null (find_label (GTK_WIDGET (f->page), pm_policy_get_name (other)));
+  selected = pm_policies_page_dup_selected (f->page);
+  g_assert_cmpuint (selected->len, ==, 1);
+  g_assert_true (selected->pdata[0] == office);
+  g_clear_pointer (&selected, g_ptr_array_unref);
+  g_assert_true (gtk_selection_model_is_selected (rows, position_in (model, office)));
+  g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (f->page), "policies.apply-selected")));
+
+  /* Cleared: every policy again, the one searched out not selected. */
+  pm_policies_page_set_search_text (f->page, "");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_nonnull (find_label (GTK_WIDGET (f->page), pm_policy_get_name (other)));
+  selected = pm_policies_page_dup_selected (f->page);
+  g_assert_cmpuint (selected->len, ==, 1);
+  g_assert_true (selected->pdata[0] == office);
+  g_clear_pointer (&selected, g_ptr_array_unref);
+  g_assert_true (gtk_selection_model_is_selected (rows, position_in (model, office)));
+  g_assert_false (gtk_selection_model_is_selected (rows, position_in (model, other)));
+
+  /* A new order moves the policies, not the selection off them. */
+  pm_policies_page_sort_by (f->page, "name", GTK_SORT_DESCENDING);
+  g_assert_true (gtk_selection_model_is_selected (rows, position_in (model, office)));
+  g_assert_false (gtk_selection_model_is_selected (rows, position_in (model, other)));
+
+  /* Nothing found, nothing selected: Apply to… has nothing to act on. */
+  pm_policies_page_set_search_text (f->page, "no policy says this");
+  selected = pm_policies_page_dup_selected (f->page);
+  g_assert_cmpuint (selected->len, ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (f->page), "policies.apply-selected")));
+
+  fixture_free (f);
+}
+
 /* Tests: loading, failing, empty */
 
 static void
@@ -2502,8 +2585,10 @@ main (int   argc,
         continue;
       {
         g_autofree char *states = g_strdup_printf ("/policies/%s/loading-error-empty", n);
+        g_autofree char *search_rows = g_strdup_printf ("/policies/%s/search-keeps-rows-and-selection", n);
 
         g_test_add_data_func (states, flavour, test_states);
+        g_test_add_data_func (search_rows, flavour, test_search_rows);
       }
       g_test_add_data_func (invalid, flavour, test_invalid);
       g_test_add_data_func (api_error, flavour, test_api_error);

@@ -1051,6 +1051,24 @@ count_changes (GListModel *model,
   (*n_changes)++;
 }
 
+/* A mapped text cell showing text. */
+static GtkWidget *
+find_cell (GtkWidget  *root,
+           const char *text)
+{
+  if (PM_IS_TEXT_CELL (root) && g_str_equal (pm_text_cell_get_text (PM_TEXT_CELL (root)), text)
+      && gtk_widget_get_mapped (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_cell (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 page_has_items (gpointer data)
 {
@@ -1164,6 +1182,30 @@ test_paced_load_keeps_selection (void)
   g_assert_nonnull (pm_policy_store_lookup (store, g_variant_get_string (target, NULL)));
   gtk_popover_popdown (GTK_POPOVER (menu));
   g_assert_false (gtk_widget_get_visible (menu));
+
+  /* A search that leaves more than a screenful: the rows past the screen
+   * are emptied, and dropped over the next frames (the page is pending
+   * meanwhile); the rows on screen show what was found. */
+  pm_policies_page_set_search_text (page, "policy 02");
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 30);
+  g_assert_cmpuint (g_list_model_get_n_items (model), <, 280);
+  g_assert_true (pm_policies_page_get_pending (page));
+  gtk_test_widget_wait_for_draw (window);
+  {
+    g_autoptr(PmPolicy) found = g_list_model_get_item (model, 0);
+
+    g_assert_nonnull (find_cell (GTK_WIDGET (page), pm_policy_get_name (found)));
+  }
+  g_assert_null (find_cell (GTK_WIDGET (page), pm_policy_get_name (first)));
+  pm_test_wait_until (page_listed, page, 30000);
+  /* One found: the rows not needed go at once (they would be on screen,
+   * empty). */
+  pm_policies_page_set_search_text (page, "policy 0042");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_false (pm_policies_page_get_pending (page));
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_nonnull (find_cell (GTK_WIDGET (page), "Generated policy 0042"));
+  pm_policies_page_set_search_text (page, "");
 
   g_signal_handlers_disconnect_by_func (model, count_changes, &n_changes);
   pm_policies_page_set_session (page, NULL);

@@ -6,12 +6,14 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "pm-bulk-op.h"
 #include "pm-error-text.h"
 #include "pm-paced-model.h"
 #include "pm-policies-page.h"
 #include "pm-policy-actions.h"
+#include "pm-slot-model.h"
 #include "pm-stack-page.h"
 #include "pm-text-cell.h"
 
@@ -29,6 +31,8 @@ struct _PmPoliciesPage
   GtkStack           *stack;
   AdwStatusPage      *error_status;
   AdwStatusPage      *empty_status;
+  AdwStatusPage      *no_results_status;
+  GtkIconPaintable   *no_results_icon;  /* looked up ahead: see warm_no_results_icon () */
   GtkColumnView      *column_view;
 
   PmSession          *session;
@@ -37,7 +41,10 @@ struct _PmPoliciesPage
   GtkCustomFilter    *filter;
   GtkFilterListModel *filter_model;
   GtkSortListModel   *sort_model;
+  PmSlotModel        *slots;         /* the sorted list, as the rows show it */
   GtkMultiSelection  *selection;
+  GHashTable         *selected;      /* PmPolicy → itself: the selection, by policy */
+  gboolean            syncing_selection;
   GtkProgressBar     *bulk_progress;
   GtkStringList      *region_model;
   GArray             *types;         /* PmPolicyType per type_dropdown item after "All" */
@@ -167,6 +174,24 @@ on_search_changed (PmPoliciesPage *self)
   else
     change = GTK_FILTER_CHANGE_DIFFERENT;
   refilter_as (self, change);
+}
+
+/* The icon of the page shown when nothing matches is an SVG at 128 px:
+ * the first time it was drawn, librsvg was loaded and ran on the keystroke
+ * that found nothing (~20 ms). Looked up as the search opens, GTK loads it
+ * in a worker thread (GTK_ICON_LOOKUP_PRELOAD) and keeps it for the page. */
+static void
+warm_no_results_icon (PmPoliciesPage *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  g_autoptr(GIcon) icon = NULL;
+
+  if (self->no_results_icon != NULL || !gtk_search_bar_get_search_mode (self->search_bar))
+    return;
+  icon = g_themed_icon_new (adw_status_page_get_icon_name (self->no_results_status));
+  self->no_results_icon = gtk_icon_theme_lookup_by_gicon (gtk_icon_theme_get_for_display (gtk_widget_get_display (widget)),
+                                                          icon, 128, gtk_widget_get_scale_factor (widget),
+                                                          gtk_widget_get_direction (widget), GTK_ICON_LOOKUP_PRELOAD);
 }
 
 static void
@@ -426,7 +451,7 @@ on_row_menu_clicked (GtkButton   *button,
                      GtkListItem *item)
 {
   PmPoliciesPage *self = PM_POLICIES_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (button), PM_TYPE_POLICIES_PAGE));
-  PmPolicy *policy = gtk_list_item_get_item (item);
+  PmPolicy *policy = pm_slot_get_item (gtk_list_item_get_item (item));
   g_autoptr(GMenu) menu = g_menu_new ();
   g_autoptr(GMenuItem) edit = g_menu_item_new (_("_Edit…"), NULL);
   g_autoptr(GMenuItem) remove = g_menu_item_new (_("_Delete…"), NULL);
@@ -487,18 +512,27 @@ setup_cell (GtkSignalListItemFactory *factory,
       if (spec->kind == COLUMN_COUNT)
         gtk_widget_add_css_class (child, "numeric");
     }
+  g_object_set_data (G_OBJECT (item), "pm-column", (gpointer) spec);
   gtk_list_item_set_child (item, child);
 }
 
+/* Shows the policy of the row's slot: when the slot is given another
+ * policy (a search, a sort), the row stays and its cells change. */
 static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           const ColumnSpec         *spec)
+show_cell (GtkListItem *item)
 {
-  PmPolicy *policy = gtk_list_item_get_item (item);
+  const ColumnSpec *spec = g_object_get_data (G_OBJECT (item), "pm-column");
+  PmPolicy *policy = pm_slot_get_item (gtk_list_item_get_item (item));
   GtkWidget *child = gtk_list_item_get_child (item);
   g_autofree char *text = NULL;
 
+  /* An emptied slot, about to go (see pm-slot-model.h). */
+  if (policy == NULL)
+    {
+      if (spec->kind != COLUMN_MENU)
+        pm_text_cell_set_text (PM_TEXT_CELL (child), NULL);
+      return;
+    }
   if (spec->kind == COLUMN_MENU)
     {
       g_autofree char *label = g_strdup_printf (_("Actions for %s"), pm_policy_get_name (policy));
@@ -509,6 +543,23 @@ bind_cell (GtkSignalListItemFactory *factory,
 
   text = cell_text (policy, spec);
   pm_text_cell_set_text (PM_TEXT_CELL (child), text);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           const ColumnSpec         *spec)
+{
+  show_cell (item);
+  g_signal_connect_swapped (gtk_list_item_get_item (item), "notify::item", G_CALLBACK (show_cell), item);
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             const ColumnSpec         *spec)
+{
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), show_cell, item);
 }
 
 static int
@@ -552,6 +603,7 @@ setup_columns (PmPoliciesPage *self)
 
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) spec);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) spec);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), (gpointer) spec);
       column = gtk_column_view_column_new (*spec->title ? _(spec->title) : "", factory);
       gtk_column_view_column_set_expand (column, spec->expand);
       gtk_column_view_column_set_resizable (column, spec->kind != COLUMN_MENU);
@@ -718,6 +770,128 @@ update_selection_actions (PmPoliciesPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "policies.detach-selected", any);
 }
 
+static PmPolicy *
+slot_policy (PmPoliciesPage *self,
+             guint           position)
+{
+  g_autoptr(PmSlot) slot = g_list_model_get_item (G_LIST_MODEL (self->slots), position);
+
+  return slot != NULL ? pm_slot_get_item (slot) : NULL;
+}
+
+/* The selection is kept by policy: the rows' slots change policies under
+ * it (a search, a sort), and a selected policy stays selected where it
+ * goes. */
+static void
+on_selection_changed (PmPoliciesPage *self,
+                      guint           position,
+                      guint           n_items)
+{
+  if (!self->syncing_selection && self->slots != NULL)
+    for (guint i = position; i < position + n_items; i++)
+      {
+        PmPolicy *policy = slot_policy (self, i);
+
+        if (policy == NULL)
+          continue;
+        if (gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), i))
+          g_hash_table_add (self->selected, g_object_ref (policy));
+        else
+          g_hash_table_remove (self->selected, policy);
+      }
+  update_selection_actions (self);
+}
+
+/* A policy no longer listed (searched out, gone) is no longer selected
+ * (Apply to… acts on what is selected: never on what is not shown). */
+static void
+forget_unlisted (PmPoliciesPage *self)
+{
+  g_autoptr(GHashTable) listed = NULL;
+  GHashTableIter iter;
+  gpointer policy;
+  guint n;
+
+  if (g_hash_table_size (self->selected) == 0)
+    return;
+  n = self->slots != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->slots)) : 0;
+  listed = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < n; i++)
+    if (slot_policy (self, i) != NULL)
+      g_hash_table_add (listed, slot_policy (self, i));
+  g_hash_table_iter_init (&iter, self->selected);
+  while (g_hash_table_iter_next (&iter, &policy, NULL))
+    if (!g_hash_table_contains (listed, policy))
+      g_hash_table_iter_remove (&iter);
+}
+
+static void
+on_slots_changed (PmPoliciesPage *self,
+                  guint           position,
+                  guint           n_items)
+{
+  g_autoptr(GtkBitset) selected = gtk_bitset_new_empty ();
+  g_autoptr(GtkBitset) mask = gtk_bitset_new_range (position, n_items);
+
+  forget_unlisted (self);
+  if (g_hash_table_size (self->selected) > 0)
+    for (guint i = position; i < position + n_items; i++)
+      if (g_hash_table_contains (self->selected, slot_policy (self, i)))
+        gtk_bitset_add (selected, i);
+  self->syncing_selection = TRUE;
+  gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), selected, mask);
+  self->syncing_selection = FALSE;
+  update_selection_actions (self);
+}
+
+/* The rows past this one are off screen (with a margin): when a search
+ * shortens the list, their slots can go over the next frames. */
+static void
+update_visible_end (PmPoliciesPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+  guint n = self->slots != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->slots)) : 0;
+  double row_height;
+
+  if (n == 0)
+    return;
+  if (adjustment == NULL || gtk_adjustment_get_upper (adjustment) <= 0)
+    {
+      pm_slot_model_set_visible_end (self->slots, G_MAXUINT);
+      return;
+    }
+  row_height = MAX (gtk_adjustment_get_upper (adjustment) / n, 1.0);
+  pm_slot_model_set_visible_end (self->slots, (guint) MIN (ceil ((gtk_adjustment_get_value (adjustment)
+                                                                  + gtk_adjustment_get_page_size (adjustment))
+                                                                 / row_height) + 4, G_MAXUINT));
+}
+
+static void
+watch_scrolling (PmPoliciesPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+
+  g_return_if_fail (adjustment != NULL);
+  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (update_visible_end), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (update_visible_end), self, G_CONNECT_SWAPPED);
+}
+
+static void
+on_slots_items_changed (PmPoliciesPage *self,
+                        guint           position,
+                        guint           removed,
+                        guint           added)
+{
+  /* Removed rows take their selection with them, without a word from
+   * the selection model. */
+  if (removed > 0)
+    {
+      forget_unlisted (self);
+      update_selection_actions (self);
+    }
+  update_visible_end (self);
+}
+
 GPtrArray *
 pm_policies_page_dup_selected (PmPoliciesPage *self)
 {
@@ -728,11 +902,14 @@ pm_policies_page_dup_selected (PmPoliciesPage *self)
 
   g_return_val_if_fail (PM_IS_POLICIES_PAGE (self), policies);
 
+  if (self->slots == NULL)
+    return policies;
   selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position);
        ok;
        ok = gtk_bitset_iter_next (&iter, &position))
-    g_ptr_array_add (policies, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+    if (slot_policy (self, position) != NULL)
+      g_ptr_array_add (policies, g_object_ref (slot_policy (self, position)));
   return policies;
 }
 
@@ -741,11 +918,12 @@ pm_policies_page_select (PmPoliciesPage *self,
                          const char     *id,
                          gboolean        extend)
 {
-  GListModel *model = G_LIST_MODEL (self->selection);
+  GListModel *model;
 
   g_return_val_if_fail (PM_IS_POLICIES_PAGE (self), FALSE);
 
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+  model = G_LIST_MODEL (self->sort_model);
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(PmPolicy) policy = g_list_model_get_item (model, i);
 
@@ -843,6 +1021,8 @@ pm_policies_page_dispose (GObject *object)
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_POLICIES_PAGE);
   g_clear_object (&self->selection);
+  g_clear_pointer (&self->selected, g_hash_table_unref);
+  g_clear_object (&self->no_results_icon);
   g_clear_object (&self->filter);
   G_OBJECT_CLASS (pm_policies_page_parent_class)->dispose (object);
 }
@@ -878,6 +1058,7 @@ pm_policies_page_class_init (PmPoliciesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, type_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, region_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, no_results_status);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, stack);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, error_status);
@@ -921,18 +1102,21 @@ pm_policies_page_init (PmPoliciesPage *self)
   /* Ctrl/Shift-click and Ctrl+A select several, for Apply to… and Detach from…. */
   self->selection = gtk_multi_selection_new (NULL);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (update_selection_actions), self);
+  self->selected = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self);
   update_selection_actions (self);
 
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
+  g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled", G_CALLBACK (warm_no_results_icon), self);
   g_signal_connect_swapped (self->type_dropdown, "notify::selected", G_CALLBACK (on_type_selected), self);
   g_signal_connect_swapped (self->region_dropdown, "notify::selected", G_CALLBACK (on_region_selected), self);
   name_dropdown (self->type_dropdown, N_("Policy type filter"));
   name_dropdown (self->region_dropdown, N_("Region filter"));
   g_signal_connect (self->column_view, "activate", G_CALLBACK (on_activate), self);
+  watch_scrolling (self);
   update_state (self);
 }
 
@@ -961,8 +1145,13 @@ pm_policies_page_set_session (PmPoliciesPage *self,
     g_signal_handlers_disconnect_by_data (self->filter_model, self);
   if (self->paced != NULL)
     g_signal_handlers_disconnect_by_data (self->paced, self);
+  if (self->slots != NULL)
+    g_signal_handlers_disconnect_by_data (self->slots, self);
   if (self->selection != NULL)
     gtk_multi_selection_set_model (self->selection, NULL);
+  if (self->selected != NULL)
+    g_hash_table_remove_all (self->selected);
+  g_clear_object (&self->slots);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->paced);
@@ -979,7 +1168,13 @@ pm_policies_page_set_session (PmPoliciesPage *self,
                                                       g_object_ref (GTK_FILTER (self->filter)));
       self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
                                                   g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-      gtk_multi_selection_set_model (self->selection, G_LIST_MODEL (self->sort_model));
+      /* The rows show slots, which the sorted list fills: see pm-slot-model.c. */
+      self->slots = pm_slot_model_new (G_LIST_MODEL (self->sort_model));
+      /* An empty list is not shown: a status page is. */
+      pm_slot_model_set_empty_hidden (self->slots, TRUE);
+      gtk_multi_selection_set_model (self->selection, G_LIST_MODEL (self->slots));
+      g_signal_connect_swapped (self->slots, "slots-changed", G_CALLBACK (on_slots_changed), self);
+      g_signal_connect_swapped (self->slots, "items-changed", G_CALLBACK (on_slots_items_changed), self);
       g_signal_connect_swapped (self->store, "items-changed", G_CALLBACK (on_store_changed), self);
       g_signal_connect_swapped (self->store, "notify::loading", G_CALLBACK (update_state), self);
       g_signal_connect_swapped (self->store, "notify::error", G_CALLBACK (update_state), self);
@@ -1004,7 +1199,8 @@ gboolean
 pm_policies_page_get_pending (PmPoliciesPage *self)
 {
   g_return_val_if_fail (PM_IS_POLICIES_PAGE (self), FALSE);
-  return self->paced != NULL && pm_paced_model_get_pending (self->paced);
+  return (self->paced != NULL && pm_paced_model_get_pending (self->paced))
+         || (self->slots != NULL && pm_slot_model_get_pending (self->slots));
 }
 
 GListModel *
