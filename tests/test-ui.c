@@ -1220,13 +1220,22 @@ widget_is_drawn (gpointer data)
   return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
 }
 
-/* Once restyled (at the next frame), the cell is laid out taller. */
+/* Once restyled (at the next frame), the cell is laid out taller... */
 static gboolean
 widget_grew (gpointer data)
 {
   int *height = g_object_get_data (data, "height-before");
 
   return gtk_widget_get_height (data) > *height * 3 / 2;
+}
+
+/* ...or as high as before. */
+static gboolean
+widget_shrank_back (gpointer data)
+{
+  int *height = g_object_get_data (data, "height-before");
+
+  return gtk_widget_get_height (data) <= *height;
 }
 
 /* A list's text cell is sized by its font, not its text (a column view
@@ -1275,6 +1284,20 @@ test_text_cell (void)
                                        "A name much longer than the ten characters the column asks for");
   pm_text_cell_set_text (PM_TEXT_CELL (cell), NULL);
   g_assert_cmpstr (pm_text_cell_get_text (PM_TEXT_CELL (cell)), ==, "");
+
+  /* A larger interface font (Settings): a taller cell. */
+  {
+    GtkSettings *settings = gtk_widget_get_settings (cell);
+    g_autofree char *font = NULL;
+
+    g_object_get (settings, "gtk-font-name", &font, NULL);
+    g_object_set (settings, "gtk-font-name", "Sans 24", NULL);
+    g_object_set_data (G_OBJECT (cell), "height-before", &height);
+    pm_test_wait_until (widget_grew, cell, 10000);
+    gtk_settings_reset_property (settings, "gtk-font-name");
+    g_object_set (settings, "gtk-font-name", font, NULL);
+    pm_test_wait_until (widget_shrank_back, cell, 10000);
+  }
 
   /* A larger font: a taller, wider cell. */
   {

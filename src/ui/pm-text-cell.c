@@ -134,6 +134,23 @@ pm_text_cell_snapshot (GtkWidget   *widget,
   gtk_snapshot_restore (snapshot);
 }
 
+/* The interface font or its rendering changed: measured and laid out
+ * again (a change of the widget's CSS font queues that by itself). */
+static void
+pm_text_cell_system_setting_changed (GtkWidget        *widget,
+                                     GtkSystemSetting  setting)
+{
+  PmTextCell *self = PM_TEXT_CELL (widget);
+
+  GTK_WIDGET_CLASS (pm_text_cell_parent_class)->system_setting_changed (widget, setting);
+  if (setting == GTK_SYSTEM_SETTING_FONT_NAME || setting == GTK_SYSTEM_SETTING_FONT_CONFIG
+      || setting == GTK_SYSTEM_SETTING_DPI)
+    {
+      g_clear_object (&self->layout);
+      gtk_widget_queue_resize (widget);
+    }
+}
+
 static void
 pm_text_cell_dispose (GObject *object)
 {
@@ -162,6 +179,7 @@ pm_text_cell_class_init (PmTextCellClass *klass)
   object_class->finalize = pm_text_cell_finalize;
   widget_class->measure = pm_text_cell_measure;
   widget_class->snapshot = pm_text_cell_snapshot;
+  widget_class->system_setting_changed = pm_text_cell_system_setting_changed;
 
   /* Styled as a label (the theme's colours, .numeric, .dim-label), and
    * read as one. */
