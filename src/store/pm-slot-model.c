@@ -105,7 +105,8 @@ slot_set_item (PmSlot  *self,
  * again), then dropped a step per frame. */
 #define TRAIL_AT_ONCE   16     /* fewer spare slots than this go at once */
 #define TRAIL_DELAY_MS  250    /* after the last change */
-#define TRAIL_BUDGET_US 3000
+#define TRAIL_BUDGET_US 3000   /* a step */
+#define TRAIL_CHUNK     8      /* slots dropped at a time within a step */
 #define FRAME_MS        16
 
 struct _PmSlotModel
@@ -117,7 +118,6 @@ struct _PmSlotModel
   guint       n_listed;     /* slots showing an item of the model */
   guint       visible_end;  /* slots from here on are not on screen */
   gboolean    empty_hidden; /* the view is not shown when the list is empty */
-  guint       trail_step;   /* spare slots the next step drops */
   guint       trail_source;
 };
 
@@ -183,7 +183,9 @@ remove_slots (PmSlotModel *self,
   g_list_model_items_changed (G_LIST_MODEL (self), position, n, 0);
 }
 
-/* Drops the spare slots TRAIL_DELAY_MS after the last change (or stops). */
+/* Drops the spare slots TRAIL_DELAY_MS after the last change, or from the
+ * next frame on when the view is hidden (an empty list: no search grows
+ * back into it soon, the list comes back with another load); or stops. */
 static void
 set_trail (PmSlotModel *self,
            gboolean     trail)
@@ -193,35 +195,37 @@ set_trail (PmSlotModel *self,
   g_clear_handle_id (&self->trail_source, g_source_remove);
   if (trail)
     {
-      self->trail_step = TRAIL_AT_ONCE;
-      self->trail_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, TRAIL_DELAY_MS, trail_cb, self, NULL);
+      guint delay = self->n_listed == 0 && self->empty_hidden ? FRAME_MS : TRAIL_DELAY_MS;
+
+      self->trail_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, delay, trail_cb, self, NULL);
     }
   if (trail != was_pending)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
 }
 
-/* Drops a step of spare slots from the end, sized from what the last
- * step cost (spare slots past the rows a view keeps cost nothing), and
- * the next a frame later. */
+/* Drops spare slots from the end, a few at a time, until the step's
+ * budget is spent, then goes on a frame later: slots past the rows a view
+ * keeps cost next to nothing, the others a row each, and a step sized from
+ * cheap ones would stall on dear ones. */
 static gboolean
 trail_cb (gpointer user_data)
 {
   PmSlotModel *self = user_data;
-  guint spare = self->slots->len - self->n_listed;
-  guint n = MIN (self->trail_step, spare);
   gint64 start = g_get_monotonic_time ();
-  gint64 elapsed;
 
   self->trail_source = 0;
-  remove_slots (self, self->slots->len - n, n);
-  if (n == spare)
+  do
     {
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
-      return G_SOURCE_REMOVE;
+      guint n = MIN (TRAIL_CHUNK, self->slots->len - self->n_listed);
+
+      remove_slots (self, self->slots->len - n, n);
     }
-  elapsed = MAX (g_get_monotonic_time () - start, 1);
-  self->trail_step = CLAMP ((guint64) n * TRAIL_BUDGET_US / elapsed, 1, (guint64) self->trail_step * 4);
-  self->trail_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, FRAME_MS, trail_cb, self, NULL);
+  while (self->slots->len > self->n_listed && g_get_monotonic_time () - start < TRAIL_BUDGET_US);
+
+  if (self->slots->len == self->n_listed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+  else
+    self->trail_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, FRAME_MS, trail_cb, self, NULL);
   return G_SOURCE_REMOVE;
 }
 
