@@ -1085,6 +1085,22 @@ static const struct
   [PM_FLAVOUR_SERVERLESS] = { "Tokyo office", "Tokyo SIEM", "will have no network security policy left" },
 };
 
+/* The entities page's Policies column counts what pm_entity_dup_policies ()
+ * finds (it reads the policies once per change, not once per row). */
+static void
+assert_policy_counts (Fixture *f)
+{
+  GListModel *entities = G_LIST_MODEL (pm_session_get_entities (f->session));
+
+  for (guint i = 0; i < g_list_model_get_n_items (entities); i++)
+    {
+      g_autoptr(PmEntity) entity = g_list_model_get_item (entities, i);
+      g_autoptr(GPtrArray) held = pm_entity_dup_policies (f->session, entity);
+
+      g_assert_cmpuint (pm_entities_page_count_policies (f->entities, entity), ==, held->len);
+    }
+}
+
 static void
 test_associate (gconstpointer data)
 {
@@ -1128,12 +1144,15 @@ test_associate (gconstpointer data)
   g_set_object (&policy, store_policy (f, policy_name));
   g_set_object (&entity, store_entity (f, entity_name));
   g_assert_true (pm_entities_page_select (f->entities, pm_entity_get_id (entity)));
+  assert_policy_counts (f);
   {
     guint before = g_list_model_get_n_items (pm_entities_page_get_policies (f->entities));
 
     pm_entities_page_apply_policy (f->entities, policy);
     wait_holder (f, policy, entity, TRUE);
     g_assert_cmpuint (g_list_model_get_n_items (pm_entities_page_get_policies (f->entities)), ==, before + 1);
+    g_assert_cmpuint (pm_entities_page_count_policies (f->entities, store_entity (f, entity_name)), ==, before + 1);
+    assert_policy_counts (f);
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->entities), "entities.remove-policy", "s",
                                                pm_policy_get_id (policy)));

@@ -37,6 +37,8 @@ struct _PmEntitiesPage
   GtkProgressBar     *bulk_progress;
   GListStore         *policies;      /* of PmPolicy: the selected entity's */
   GHashTable         *count_labels;  /* GtkLabel → PmEntity (bound cells) */
+  GHashTable         *holders;       /* entity id → ids of the policies associated with it */
+  GHashTable         *policy_ids;    /* the account's policies' ids; both NULL: to be built */
   char               *selected_id;
 };
 
@@ -50,13 +52,82 @@ selected_entity (PmEntitiesPage *self)
   return pm_entity_store_lookup (self->store, self->selected_id);
 }
 
+/* Which policies name which entity, read once per change of the policies:
+ * counting a row's policies by going through every policy's associations
+ * (pm_entity_dup_policies), for each of the ~200 rows a column view keeps,
+ * stalled the page 20-80 ms whenever the policies changed. */
+static void
+ensure_holders (PmEntitiesPage *self)
+{
+  GListModel *policies;
+  guint n;
+
+  if (self->holders != NULL || self->session == NULL)
+    return;
+  self->holders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
+  self->policy_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  policies = G_LIST_MODEL (pm_session_get_policies (self->session));
+  n = g_list_model_get_n_items (policies);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PmPolicy) policy = g_list_model_get_item (policies, i);
+      GListModel *associations = pm_policy_get_associations (policy);
+      const char *id = pm_policy_get_id (policy);
+
+      g_hash_table_add (self->policy_ids, g_strdup (id));
+      for (guint j = 0; j < g_list_model_get_n_items (associations); j++)
+        {
+          g_autoptr(PmAssociation) association = g_list_model_get_item (associations, j);
+          const char *entity_id = pm_association_get_entity_id (association);
+          GHashTable *held;
+
+          if (entity_id == NULL)
+            continue;
+          held = g_hash_table_lookup (self->holders, entity_id);
+          if (held == NULL)
+            {
+              held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+              g_hash_table_insert (self->holders, g_strdup (entity_id), held);
+            }
+          g_hash_table_add (held, g_strdup (id));
+        }
+    }
+}
+
+static void
+forget_holders (PmEntitiesPage *self)
+{
+  g_clear_pointer (&self->holders, g_hash_table_unref);
+  g_clear_pointer (&self->policy_ids, g_hash_table_unref);
+}
+
+/* As pm_entity_dup_policies ()->len: the policies associated with the
+ * entity, and those the entity names (a Serverless project lists its
+ * traffic filters), each once. */
 static guint
 count_policies (PmEntitiesPage *self,
                 PmEntity       *entity)
 {
-  g_autoptr(GPtrArray) policies = pm_entity_dup_policies (self->session, entity);
+  const char * const *named = pm_entity_get_policy_ids (entity);
+  GHashTable *held;
+  guint count;
 
-  return policies->len;
+  ensure_holders (self);
+  if (self->holders == NULL)
+    return 0;
+  held = g_hash_table_lookup (self->holders, pm_entity_get_id (entity));
+  count = held != NULL ? g_hash_table_size (held) : 0;
+  for (guint i = 0; named != NULL && named[i] != NULL; i++)
+    {
+      gboolean again = FALSE;
+
+      for (guint j = 0; j < i && !again; j++)
+        again = g_str_equal (named[j], named[i]);
+      if (!again && g_hash_table_contains (self->policy_ids, named[i])
+          && (held == NULL || !g_hash_table_contains (held, named[i])))
+        count++;
+    }
+  return count;
 }
 
 static void
@@ -218,6 +289,7 @@ on_policies_changed (PmEntitiesPage *self)
   GHashTableIter iter;
   gpointer label, entity;
 
+  forget_holders (self);
   g_hash_table_iter_init (&iter, self->count_labels);
   while (g_hash_table_iter_next (&iter, &label, &entity))
     set_count_label (self, label, entity);
@@ -590,6 +662,7 @@ pm_entities_page_finalize (GObject *object)
 
   g_clear_object (&self->policies);
   g_clear_pointer (&self->count_labels, g_hash_table_unref);
+  forget_holders (self);
   g_clear_pointer (&self->selected_id, g_free);
   G_OBJECT_CLASS (pm_entities_page_parent_class)->finalize (object);
 }
@@ -682,6 +755,7 @@ pm_entities_page_set_session (PmEntitiesPage *self,
   if (self->selection != NULL)
     gtk_multi_selection_set_model (self->selection, NULL);
   g_hash_table_remove_all (self->count_labels);
+  forget_holders (self);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->paced);
   g_clear_object (&self->store);
@@ -708,6 +782,16 @@ pm_entities_page_set_session (PmEntitiesPage *self,
   if (self->policies != NULL)
     update_detail (self);
   update_state (self);
+}
+
+guint
+pm_entities_page_count_policies (PmEntitiesPage *self,
+                                 PmEntity       *entity)
+{
+  g_return_val_if_fail (PM_IS_ENTITIES_PAGE (self), 0);
+  g_return_val_if_fail (PM_IS_ENTITY (entity), 0);
+
+  return count_policies (self, entity);
 }
 
 gboolean

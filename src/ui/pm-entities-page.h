@@ -30,6 +30,9 @@ void            pm_entities_page_set_session  (PmEntitiesPage *self,
 GListModel     *pm_entities_page_get_model    (PmEntitiesPage *self);
 /* The store holds items the list has not been told of yet. */
 gboolean        pm_entities_page_get_pending  (PmEntitiesPage *self);
+/* What the Policies column shows for @entity. */
+guint           pm_entities_page_count_policies (PmEntitiesPage *self,
+                                                 PmEntity       *entity);
 /* Select an entity by id; FALSE when it is not in the list. */
 gboolean        pm_entities_page_select       (PmEntitiesPage *self,
                                                const char     *id);
