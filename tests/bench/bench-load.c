@@ -291,7 +291,6 @@ on_activate (GtkApplication *app)
   PmPoliciesPage *page = pm_policies_page_new ();
   g_autoptr(PmSession) session = NULL;
   GdkFrameClock *clock;
-  gboolean painted;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), GTK_WIDGET (page));
@@ -302,12 +301,8 @@ on_activate (GtkApplication *app)
   /* The window's first frame (a fresh 1200×800 surface painted whole, the
    * page's fonts and icons loaded) is drawn after it is mapped: let it be
    * painted before the loads are measured, it is not theirs. */
+  wait_painted (window);
   clock = gtk_widget_get_frame_clock (window);
-  painted = FALSE;
-  g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (on_painted), &painted);
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handlers_disconnect_by_func (clock, on_painted, &painted);
 
   g_signal_connect (clock, "update", G_CALLBACK (on_frame_update), NULL);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_frame_after_paint), NULL);
