@@ -1135,6 +1135,47 @@ got_reply (gpointer data)
   return *(GAsyncResult **) data != NULL;
 }
 
+/* pm_sandbox_begin_in_thread returns at once and the sandbox makes its
+ * organization on its own thread; pm_sandbox_wait_started returns once it
+ * listens, or with the reason it could not. */
+static void
+test_begin_then_wait (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmSandbox) taken = NULL;
+  g_autoptr(PmSandbox) idle = NULL;
+
+  sandbox = pm_sandbox_new ();
+  g_object_set (sandbox, "api-key", KEY, "empty", TRUE, "scale", "24,2,10", NULL);
+  pm_sandbox_begin_in_thread (sandbox, 0);
+  g_assert_true (pm_sandbox_wait_started (sandbox, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (pm_sandbox_get_port (sandbox), >, 0);
+  /* Waiting again is harmless. */
+  g_assert_true (pm_sandbox_wait_started (sandbox, &error));
+  {
+    g_autoptr(Resp) resp = call ("GET", RULESETS, NULL);
+
+    g_assert_cmpuint (resp->status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (resp), "rulesets")), ==, 24);
+  }
+
+  /* A port in use: the wait says so, and the sandbox can be dropped. */
+  taken = pm_sandbox_new ();
+  pm_sandbox_begin_in_thread (taken, pm_sandbox_get_port (sandbox));
+  g_assert_false (pm_sandbox_wait_started (taken, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpuint (pm_sandbox_get_port (taken), ==, 0);
+
+  /* Stopped without ever being waited for: no hang, no leak. */
+  idle = pm_sandbox_new ();
+  pm_sandbox_begin_in_thread (idle, 0);
+  pm_sandbox_stop (idle);
+
+  stop_sandbox ();
+}
+
 static void
 test_start_on_context (void)
 {
@@ -1494,6 +1535,7 @@ main (int   argc,
   g_test_add_func ("/sandbox/faults/consistency", test_faults_consistency);
   g_test_add_func ("/sandbox/state-and-scale", test_state_and_scale);
   g_test_add_func ("/sandbox/start-on-context", test_start_on_context);
+  g_test_add_func ("/sandbox/begin-then-wait", test_begin_then_wait);
   g_test_add_func ("/sandbox/seed-examples", test_seed_examples);
   g_test_add_func ("/sandbox/binary", test_binary);
 

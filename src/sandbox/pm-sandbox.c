@@ -468,6 +468,11 @@ serve_thread (gpointer data)
   gboolean ok;
 
   g_main_context_push_thread_default (self->context);
+  /* The organization is made here too, not on the thread that started the
+   * sandbox: reading the region tables alone is a few milliseconds. */
+  g_mutex_lock (&self->mutex);
+  ensure_state_locked (self);
+  g_mutex_unlock (&self->mutex);
   ok = listen_here (self, self->port, &error);
   g_mutex_lock (&self->mutex);
   self->start_error = error;
@@ -501,23 +506,29 @@ pm_sandbox_start (PmSandbox  *self,
   return TRUE;
 }
 
-gboolean
-pm_sandbox_start_in_thread (PmSandbox  *self,
-                            guint16     port,
-                            GError    **error)
+void
+pm_sandbox_begin_in_thread (PmSandbox *self,
+                            guint16    port)
 {
-  g_return_val_if_fail (PM_IS_SANDBOX (self), FALSE);
-  g_return_val_if_fail (self->server == NULL && self->thread == NULL, FALSE);
+  g_return_if_fail (PM_IS_SANDBOX (self));
+  g_return_if_fail (self->server == NULL && self->thread == NULL);
 
-  g_mutex_lock (&self->mutex);
-  ensure_state_locked (self);
   self->ready = FALSE;
-  g_mutex_unlock (&self->mutex);
-
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->port = port;
   self->thread = g_thread_new ("pm-sandbox", serve_thread, self);
+}
+
+gboolean
+pm_sandbox_wait_started (PmSandbox  *self,
+                         GError    **error)
+{
+  g_return_val_if_fail (PM_IS_SANDBOX (self), FALSE);
+  g_return_val_if_fail (self->thread != NULL || self->server != NULL, FALSE);
+
+  if (self->thread == NULL)
+    return TRUE;   /* pm_sandbox_start: started when it returned */
 
   g_mutex_lock (&self->mutex);
   while (!self->ready)
@@ -534,6 +545,18 @@ pm_sandbox_start_in_thread (PmSandbox  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+pm_sandbox_start_in_thread (PmSandbox  *self,
+                            guint16     port,
+                            GError    **error)
+{
+  g_return_val_if_fail (PM_IS_SANDBOX (self), FALSE);
+  g_return_val_if_fail (self->server == NULL && self->thread == NULL, FALSE);
+
+  pm_sandbox_begin_in_thread (self, port);
+  return pm_sandbox_wait_started (self, error);
 }
 
 static gboolean

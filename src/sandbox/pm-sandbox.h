@@ -75,6 +75,14 @@ gboolean   pm_sandbox_start               (PmSandbox  *self,
 gboolean   pm_sandbox_start_in_thread     (PmSandbox  *self,
                                            guint16     port,
                                            GError    **error);
+/* pm_sandbox_start_in_thread in two steps, so that the caller can go on
+ * while the sandbox makes its organization and starts listening: begin,
+ * then wait until it listens (or failed to). A stopped sandbox that was
+ * never waited for reports nothing. */
+void       pm_sandbox_begin_in_thread     (PmSandbox  *self,
+                                           guint16     port);
+gboolean   pm_sandbox_wait_started        (PmSandbox  *self,
+                                           GError    **error);
 void       pm_sandbox_stop                (PmSandbox  *self);
 guint16    pm_sandbox_get_port            (PmSandbox  *self);
 char      *pm_sandbox_dup_base_url        (PmSandbox  *self);  /* "http://127.0.0.1:PORT" */

@@ -18,6 +18,7 @@ struct _PmApplication
   AdwApplication  parent_instance;
 
   PmSandbox      *sandbox;
+  gboolean        sandbox_started;
   char           *screenshot_dir;
   gboolean        start_sandbox;
 };
@@ -95,6 +96,10 @@ pm_application_handle_local_options (GApplication *app,
           return 0;
         }
       self->start_sandbox = TRUE;
+      /* GTK's start-up takes a while: the sandbox makes its organization
+       * and starts listening meanwhile, on its own thread. */
+      self->sandbox = pm_sandbox_new ();
+      pm_sandbox_begin_in_thread (self->sandbox, 0);
     }
 
   return -1;
@@ -330,7 +335,8 @@ pm_application_init (PmApplication *self)
                                             _("Manage Elastic Cloud network security policies."));
 }
 
-/* The in-process sandbox, started on first use and shared by every window. */
+/* The in-process sandbox, started on first use (or, with --sandbox, while
+ * GTK starts) and shared by every window. */
 PmSandbox *
 pm_application_get_sandbox (PmApplication  *self,
                             GError        **error)
@@ -339,11 +345,17 @@ pm_application_get_sandbox (PmApplication  *self,
 
   if (self->sandbox == NULL)
     {
-      g_autoptr(PmSandbox) sandbox = pm_sandbox_new ();
-
-      if (!pm_sandbox_start_in_thread (sandbox, 0, error))
-        return NULL;
-      self->sandbox = g_steal_pointer (&sandbox);
+      self->sandbox = pm_sandbox_new ();
+      pm_sandbox_begin_in_thread (self->sandbox, 0);
+    }
+  if (!self->sandbox_started)
+    {
+      if (!pm_sandbox_wait_started (self->sandbox, error))
+        {
+          g_clear_object (&self->sandbox);
+          return NULL;
+        }
+      self->sandbox_started = TRUE;
     }
 
   return self->sandbox;
