@@ -29,9 +29,7 @@ struct _PmPoliciesPage
   GtkSearchBar       *search_bar;
   GtkSearchEntry     *search_entry;
   GtkStack           *stack;
-  AdwStatusPage      *error_status;
-  AdwStatusPage      *empty_status;
-  AdwStatusPage      *no_results_status;
+  AdwStatusPage      *error_status;       /* NULL until first shown, as the others but the list */
   GtkIconPaintable   *no_results_icon;  /* looked up ahead: see warm_no_results_icon () */
   GtkColumnView      *column_view;
 
@@ -89,6 +87,34 @@ policy_matches (gpointer item,
   return TRUE;
 }
 
+/* The page for a state but the list, built from pm-policies-page-states.ui
+ * the first time it is needed: most starts show only the list. */
+static GtkWidget *
+ensure_state_page (PmPoliciesPage *self,
+                   const char     *name)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (self->stack, name);
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *ids[] = { name, NULL };
+
+  if (page != NULL)
+    return page;
+
+  builder = gtk_builder_new ();
+  /* Compiled in, like the template: a failure is a bug in the build. */
+  if (!gtk_builder_add_objects_from_resource (builder, PM_RESOURCE_PREFIX "/pm-policies-page-states.ui",
+                                              ids, &error))
+    g_error ("pm-policies-page-states.ui: %s", error->message);
+  page = GTK_WIDGET (gtk_builder_get_object (builder, name));
+  if (g_str_equal (name, "error"))
+    self->error_status = ADW_STATUS_PAGE (page);
+  /* Shown by pm_stack_page_show () when its turn comes. */
+  gtk_widget_set_visible (page, FALSE);
+  gtk_stack_add_named (self->stack, page, name);
+  return page;
+}
+
 static void
 update_state (PmPoliciesPage *self)
 {
@@ -97,13 +123,19 @@ update_state (PmPoliciesPage *self)
   guint total = self->store ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
   g_autofree char *count = NULL;
 
-  if (g_str_equal (state, "error"))
+  /* With no account the window shows a page of its own, not this one:
+   * nothing to build for it. */
+  if (self->store != NULL)
     {
-      g_autofree char *text = pm_error_text_describe (pm_policy_store_get_error (self->store));
+      ensure_state_page (self, state);
+      if (g_str_equal (state, "error"))
+        {
+          g_autofree char *text = pm_error_text_describe (pm_policy_store_get_error (self->store));
 
-      adw_status_page_set_description (self->error_status, text);
+          adw_status_page_set_description (self->error_status, text);
+        }
+      pm_stack_page_show (self->stack, state);
     }
-  pm_stack_page_show (self->stack, state);
 
   if (total == 0)
     count = g_strdup ("");
@@ -189,7 +221,7 @@ warm_no_results_icon (PmPoliciesPage *self)
 
   if (self->no_results_icon != NULL || !gtk_search_bar_get_search_mode (self->search_bar))
     return;
-  icon = g_themed_icon_new (adw_status_page_get_icon_name (self->no_results_status));
+  icon = g_themed_icon_new (adw_status_page_get_icon_name (ADW_STATUS_PAGE (ensure_state_page (self, "no-results"))));
   self->no_results_icon = gtk_icon_theme_lookup_by_gicon (gtk_icon_theme_get_for_display (gtk_widget_get_display (widget)),
                                                           icon, 128, gtk_widget_get_scale_factor (widget),
                                                           gtk_widget_get_direction (widget), GTK_ICON_LOOKUP_PRELOAD);
@@ -1066,11 +1098,8 @@ pm_policies_page_class_init (PmPoliciesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, type_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, region_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_bar);
-  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, no_results_status);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, stack);
-  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, error_status);
-  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, empty_status);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, bulk_progress);
 
