@@ -123,9 +123,10 @@ update_state (PmPoliciesPage *self)
   guint total = self->store ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
   g_autofree char *count = NULL;
 
-  /* With no account the window shows a page of its own, not this one:
-   * nothing to build for it. */
-  if (self->store != NULL)
+  /* With no account the window shows a page of its own, not this one; and
+   * a page not shown yet is built when it is (see pm_policies_page_map). */
+  if (self->store != NULL
+      && (gtk_widget_get_mapped (GTK_WIDGET (self)) || gtk_stack_get_child_by_name (self->stack, state) != NULL))
     {
       ensure_state_page (self, state);
       if (g_str_equal (state, "error"))
@@ -1025,6 +1026,14 @@ bulk_action (GtkWidget  *widget,
 /* Object */
 
 static void
+pm_policies_page_map (GtkWidget *widget)
+{
+  /* Before the children are mapped: the stack maps the page it shows. */
+  update_state (PM_POLICIES_PAGE (widget));
+  GTK_WIDGET_CLASS (pm_policies_page_parent_class)->map (widget);
+}
+
+static void
 pm_policies_page_size_allocate (GtkWidget *widget,
                                 int        width,
                                 int        height,
@@ -1089,6 +1098,7 @@ pm_policies_page_class_init (PmPoliciesPageClass *klass)
 
   object_class->dispose = pm_policies_page_dispose;
   object_class->finalize = pm_policies_page_finalize;
+  widget_class->map = pm_policies_page_map;
   widget_class->size_allocate = pm_policies_page_size_allocate;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/perimeter/Perimeter/pm-policies-page.ui");
