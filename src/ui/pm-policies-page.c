@@ -370,22 +370,32 @@ update_regions (PmPoliciesPage *self)
     }
 }
 
+/* The type filter offers the types of the session's flavour, from "All
+ * types". Its items are rebuilt only when they change: a drop-down given a
+ * new model builds its popover's rows again, about a millisecond, and the
+ * page is given its session more than once as a window opens. */
 static void
 setup_types (PmPoliciesPage *self)
 {
-  g_autoptr(GtkStringList) labels = gtk_string_list_new ((const char * const[]) { _("All types"), NULL });
+  g_autoptr(GArray) types = g_array_new (FALSE, FALSE, sizeof (PmPolicyType));
   PmFlavour flavour = self->session ? pm_session_get_flavour (self->session) : PM_FLAVOUR_HOSTED;
 
-  g_array_set_size (self->types, 0);
   for (guint i = 0; i < G_N_ELEMENTS (all_types); i++)
-    {
-      if (!pm_flavour_supports_type (flavour, all_types[i]))
-        continue;
-      g_array_append_val (self->types, all_types[i]);
-      gtk_string_list_append (labels, pm_policy_type_get_label (all_types[i]));
-    }
+    if (pm_flavour_supports_type (flavour, all_types[i]))
+      g_array_append_val (types, all_types[i]);
+
   self->updating_filters = TRUE;
-  gtk_drop_down_set_model (self->type_dropdown, G_LIST_MODEL (labels));
+  if (gtk_drop_down_get_model (self->type_dropdown) == NULL || types->len != self->types->len
+      || memcmp (types->data, self->types->data, types->len * sizeof (PmPolicyType)) != 0)
+    {
+      g_autoptr(GtkStringList) labels = gtk_string_list_new ((const char * const[]) { _("All types"), NULL });
+
+      for (guint i = 0; i < types->len; i++)
+        gtk_string_list_append (labels, pm_policy_type_get_label (g_array_index (types, PmPolicyType, i)));
+      g_array_set_size (self->types, 0);
+      g_array_append_vals (self->types, types->data, types->len);
+      gtk_drop_down_set_model (self->type_dropdown, G_LIST_MODEL (labels));
+    }
   gtk_drop_down_set_selected (self->type_dropdown, 0);
   self->updating_filters = FALSE;
   self->type_filter = PM_POLICY_TYPE_UNKNOWN;
