@@ -88,6 +88,17 @@ stores_settled (gpointer data)
          && !pm_policy_store_get_loading (store) && !pm_policies_page_get_pending (f->page);
 }
 
+static GtkWidget *find_label (GtkWidget  *root,
+                              const char *text);
+
+static gboolean
+loading_page_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return find_label (GTK_WIDGET (f->page), "Loading Policies") != NULL;
+}
+
 /* fault: injected before the first load; empty: no demo data. */
 static Fixture *
 fixture_new_full (PmFlavour   flavour,
@@ -134,6 +145,9 @@ fixture_new_full (PmFlavour   flavour,
   gtk_window_present (f->window);
 
   g_assert_cmpstr (pm_policies_page_get_state (f->page), ==, "loading");
+  /* The page was given its session while hidden: the loading page is
+   * built, and shown, as the page is. */
+  pm_test_wait_until (loading_page_shown, f, WAIT_MS);
   pm_session_refresh (f->session);
   pm_test_wait_until (fault != NULL ? stores_settled : stores_loaded, f, WAIT_MS);
   return f;

@@ -115,18 +115,19 @@ ensure_state_page (PmPoliciesPage *self,
   return page;
 }
 
+/* shown: the page is shown or about to be. With no account the window
+ * shows a page of its own, not this one; and a state's page is built only
+ * once the page is shown (see pm_policies_page_map ()). */
 static void
-update_state (PmPoliciesPage *self)
+update_state_shown (PmPoliciesPage *self,
+                    gboolean        shown_page)
 {
   const char *state = pm_policies_page_get_state (self);
   guint shown = self->filter_model ? g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) : 0;
   guint total = self->store ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
   g_autofree char *count = NULL;
 
-  /* With no account the window shows a page of its own, not this one; and
-   * a page not shown yet is built when it is (see pm_policies_page_map). */
-  if (self->store != NULL
-      && (gtk_widget_get_mapped (GTK_WIDGET (self)) || gtk_stack_get_child_by_name (self->stack, state) != NULL))
+  if (self->store != NULL && (shown_page || gtk_stack_get_child_by_name (self->stack, state) != NULL))
     {
       ensure_state_page (self, state);
       if (g_str_equal (state, "error"))
@@ -146,6 +147,12 @@ update_state (PmPoliciesPage *self)
     count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u policy", "%u of %u policies", total),
                              shown, total);
   gtk_label_set_label (self->count_label, count);
+}
+
+static void
+update_state (PmPoliciesPage *self)
+{
+  update_state_shown (self, gtk_widget_get_mapped (GTK_WIDGET (self)));
 }
 
 static void
@@ -1039,7 +1046,7 @@ static void
 pm_policies_page_map (GtkWidget *widget)
 {
   /* Before the children are mapped: the stack maps the page it shows. */
-  update_state (PM_POLICIES_PAGE (widget));
+  update_state_shown (PM_POLICIES_PAGE (widget), TRUE);
   GTK_WIDGET_CLASS (pm_policies_page_parent_class)->map (widget);
 }
 
