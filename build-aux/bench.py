@@ -182,10 +182,10 @@ def main():
             app_frames, bare_frames = [], []
             app_env = dict(env, PM_BENCH_FIRST_FRAME="1")
             # A start takes a fraction of a second and varies by tens of
-            # milliseconds from one to the next: three times as many runs as
-            # the loads (at least 9 in a full run), the app's and the bare
-            # window's in turn.
-            for _ in range(args.runs * 3):
+            # milliseconds from one to the next (the floor's median by 15 %
+            # between runs of 9): six times as many runs as the loads (at
+            # least 18 in a full run), the app's and the bare window's in turn.
+            for _ in range(args.runs * 6):
                 bare_frames.append(first_frame_ms([f"{args.build}/tests/bench/bench-bare"], env))
                 app_frames.append(first_frame_ms([f"{args.build}/src/perimeter", "--sandbox"], app_env))
             report("start-up to populated first frame", statistics.median(app_frames), "ms",
