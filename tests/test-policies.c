@@ -577,6 +577,86 @@ test_search (gconstpointer data)
   fixture_free (f);
 }
 
+/* The filters are menu buttons whose menus are built when first opened:
+ * one radio item per type the flavour offers and per region the policies
+ * use, each setting the filter, which the button then shows. */
+static void
+test_filter_menus (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  GListModel *model = pm_policies_page_get_model (f->page);
+  guint total = g_list_model_get_n_items (model);
+  GtkWidget *region_button = find_label (GTK_WIDGET (f->page), "All regions");
+  GtkWidget *type_button = find_label (GTK_WIDGET (f->page), "All types");
+  GMenuModel *menu;
+  g_autoptr(GHashTable) regions = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_assert_nonnull (region_button);
+  g_assert_nonnull (type_button);
+  region_button = gtk_widget_get_ancestor (region_button, GTK_TYPE_MENU_BUTTON);
+  type_button = gtk_widget_get_ancestor (type_button, GTK_TYPE_MENU_BUTTON);
+  /* Nothing is built until a menu is opened. */
+  g_assert_null (gtk_menu_button_get_popover (GTK_MENU_BUTTON (region_button)));
+  g_assert_null (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (region_button)));
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (region_button));
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (region_button));
+  g_assert_nonnull (menu);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PmPolicy) policy = g_list_model_get_item (model, i);
+
+      if (pm_policy_get_region (policy) != NULL && *pm_policy_get_region (policy) != '\0')
+        g_hash_table_add (regions, (gpointer) pm_policy_get_region (policy));
+    }
+  /* "All regions", then each region once, sorted. */
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, g_hash_table_size (regions) + 1);
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET,
+                                                                          G_VARIANT_TYPE_STRING);
+      g_autofree char *action = NULL;
+
+      g_assert_true (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+      g_assert_cmpstr (action, ==, "filter.region");
+      g_assert_nonnull (target);
+      if (i == 0)
+        g_assert_cmpstr (g_variant_get_string (target, NULL), ==, "");
+      else
+        g_assert_true (g_hash_table_contains (regions, g_variant_get_string (target, NULL)));
+    }
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (region_button));
+
+  /* What a radio item does: the filter, and the button shows it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "filter.region", "s", "us-east-1"));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, state_count (f, "region", "us-east-1"));
+  g_assert_nonnull (find_label (region_button, "us-east-1"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "filter.type", "u", (guint32) PM_POLICY_TYPE_VPCE));
+  g_assert_nonnull (find_label (type_button, pm_policy_type_get_label (PM_POLICY_TYPE_VPCE)));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+
+  /* The type menu offers the flavour's types after "All types". */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (type_button));
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (type_button));
+  g_assert_nonnull (menu);
+  {
+    int n = 1;
+
+    for (PmPolicyType t = PM_POLICY_TYPE_IP; t <= PM_POLICY_TYPE_GCP_PSC; t++)
+      n += pm_flavour_supports_type (f->flavour, t);
+    g_assert_cmpint (g_menu_model_get_n_items (menu), ==, n);
+  }
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (type_button));
+
+  /* A region no policy uses shows them all. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "filter.type", "u", (guint32) PM_POLICY_TYPE_UNKNOWN));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "filter.region", "s", "mars-north-1"));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, total);
+  g_assert_nonnull (find_label (region_button, "All regions"));
+
+  fixture_free (f);
+}
+
 static guint
 position_in (GListModel *model,
              gpointer    item)
@@ -2659,6 +2739,8 @@ main (int   argc,
   g_test_add_data_func ("/policies/serverless/if-match-conflict", NULL, test_conflict);
   g_test_add_data_func ("/policies/hosted/my-networks-preferences", GINT_TO_POINTER (PM_FLAVOUR_HOSTED),
                         test_my_networks_preferences);
+  g_test_add_data_func ("/policies/hosted/filter-menus", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_filter_menus);
+  g_test_add_data_func ("/policies/serverless/filter-menus", GINT_TO_POINTER (PM_FLAVOUR_SERVERLESS), test_filter_menus);
   g_test_add_data_func ("/policies/hosted/controls-named", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_named);
   g_test_add_data_func ("/policies/hosted/screenshots", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_screenshots);
   g_test_add_data_func ("/policies/serverless/screenshots", GINT_TO_POINTER (PM_FLAVOUR_SERVERLESS), test_screenshots);

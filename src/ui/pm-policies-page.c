@@ -24,8 +24,12 @@ struct _PmPoliciesPage
   AdwToastOverlay    *toast_overlay;
   GtkToggleButton    *search_button;
   GtkLabel           *count_label;
-  GtkDropDown        *type_dropdown;
-  GtkDropDown        *region_dropdown;
+  GtkMenuButton      *type_button;
+  GtkLabel           *type_label;
+  GtkMenuButton      *region_button;
+  GtkLabel           *region_label;
+  GMenu              *type_menu;     /* NULL until the type filter is first opened */
+  GMenu              *region_menu;   /* likewise */
   GtkSearchBar       *search_bar;
   GtkSearchEntry     *search_entry;
   GtkStack           *stack;
@@ -45,8 +49,8 @@ struct _PmPoliciesPage
   GHashTable         *selected;      /* PmPolicy → itself: the selection, by policy */
   gboolean            syncing_selection;
   GtkProgressBar     *bulk_progress;
-  GtkStringList      *region_model;
-  GArray             *types;         /* PmPolicyType per type_dropdown item after "All" */
+  GPtrArray          *regions;       /* the regions policies use, sorted: the region filter's items */
+  GArray             *types;         /* PmPolicyType: the type filter's items after "All types" */
   GHashTable         *columns;       /* name → GtkColumnViewColumn */
   PmPolicyEditor     *editor;
   GtkPopoverMenu     *row_menu;      /* one for every row, built when first opened */
@@ -55,7 +59,6 @@ struct _PmPoliciesPage
   GStrv               search_words;  /* search, split at spaces (no empty words); never NULL */
   PmPolicyType        type_filter;
   char               *region_filter;
-  gboolean            updating_filters;
 };
 
 G_DEFINE_FINAL_TYPE (PmPoliciesPage, pm_policies_page, ADW_TYPE_BIN)
@@ -235,88 +238,197 @@ warm_no_results_icon (PmPoliciesPage *self)
                                                           gtk_widget_get_direction (widget), GTK_ICON_LOOKUP_PRELOAD);
 }
 
-static void
-on_type_selected (PmPoliciesPage *self)
+/* The filters: menu buttons with radio items, the menus built when first
+ * opened. The actions' states are the filters: filter.type, a PmPolicyType
+ * (PM_POLICY_TYPE_UNKNOWN for all), and filter.region, a region ("" for all). */
+
+/* A menu item shows a region as it is: its underscores are not mnemonics. */
+static GMenuItem *
+filter_item (const char *label,
+             const char *action,
+             GVariant   *target)
 {
-  guint selected = gtk_drop_down_get_selected (self->type_dropdown);
+  g_autofree char *escaped = NULL;
+  GString *text = g_string_new (NULL);
+  GMenuItem *item;
 
-  if (self->updating_filters)
-    return;
-  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected > self->types->len)
-    self->type_filter = PM_POLICY_TYPE_UNKNOWN;
-  else
-    self->type_filter = g_array_index (self->types, PmPolicyType, selected - 1);
-  refilter (self);
-}
-
-static void
-on_region_selected (PmPoliciesPage *self)
-{
-  guint selected = gtk_drop_down_get_selected (self->region_dropdown);
-
-  if (self->updating_filters)
-    return;
-  g_clear_pointer (&self->region_filter, g_free);
-  if (selected != 0 && selected != GTK_INVALID_LIST_POSITION)
-    self->region_filter = g_strdup (gtk_string_list_get_string (self->region_model, selected));
-  refilter (self);
-}
-
-/* GTK 4.8 names a drop-down's button (what takes focus) by its type only:
- * name it after the filter and the value it shows. */
-static void
-update_dropdown_name (GtkDropDown *dropdown,
-                      GParamSpec  *pspec,
-                      const char  *filter_name)
-{
-  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
-  g_autofree char *name = NULL;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
+  for (const char *p = label; *p != '\0'; p++)
     {
-      if (!GTK_IS_TOGGLE_BUTTON (child))
-        continue;
-      /* Translators: a filter's name and the value it is set to, e.g. "Region filter: us-east-1" */
-      name = item ? g_strdup_printf (_("%s: %s"), _(filter_name), gtk_string_object_get_string (item))
-                  : g_strdup (_(filter_name));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      if (*p == '_')
+        g_string_append_c (text, '_');
+      g_string_append_c (text, *p);
+    }
+  escaped = g_string_free (text, FALSE);
+  item = g_menu_item_new (escaped, NULL);
+  g_menu_item_set_action_and_target_value (item, action, target);
+  return item;
+}
+
+static void
+fill_type_menu (PmPoliciesPage *self)
+{
+  g_autoptr(GMenuItem) all = filter_item (_("All types"), "filter.type", g_variant_new_uint32 (PM_POLICY_TYPE_UNKNOWN));
+
+  g_menu_remove_all (self->type_menu);
+  g_menu_append_item (self->type_menu, all);
+  for (guint i = 0; i < self->types->len; i++)
+    {
+      PmPolicyType type = g_array_index (self->types, PmPolicyType, i);
+      g_autoptr(GMenuItem) item = filter_item (pm_policy_type_get_label (type), "filter.type", g_variant_new_uint32 (type));
+
+      g_menu_append_item (self->type_menu, item);
     }
 }
 
 static void
-setup_dropdown_item (GtkSignalListItemFactory *factory,
-                     GtkListItem              *item)
+fill_region_menu (PmPoliciesPage *self)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  g_autoptr(GMenuItem) all = filter_item (_("All regions"), "filter.region", g_variant_new_string (""));
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
+  g_menu_remove_all (self->region_menu);
+  g_menu_append_item (self->region_menu, all);
+  for (guint i = 0; i < self->regions->len; i++)
+    {
+      g_autoptr(GMenuItem) item = filter_item (self->regions->pdata[i], "filter.region",
+                                               g_variant_new_string (self->regions->pdata[i]));
+
+      g_menu_append_item (self->region_menu, item);
+    }
 }
 
 static void
-bind_dropdown_item (GtkSignalListItemFactory *factory,
-                    GtkListItem              *item)
+create_type_menu (GtkMenuButton *button,
+                  gpointer       data)
 {
-  GtkStringObject *string = gtk_list_item_get_item (item);
+  PmPoliciesPage *self = data;
 
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), gtk_string_object_get_string (string));
+  if (self->type_menu != NULL)
+    return;
+  self->type_menu = g_menu_new ();
+  fill_type_menu (self);
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (self->type_menu));
 }
 
-/* Labels that ellipsize, so a long region or type does not widen the page. */
 static void
-name_dropdown (GtkDropDown *dropdown,
-               const char  *filter_name)
+create_region_menu (GtkMenuButton *button,
+                    gpointer       data)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  PmPoliciesPage *self = data;
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_dropdown_item), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_dropdown_item), NULL);
-  gtk_drop_down_set_factory (dropdown, factory);
-  g_signal_connect (dropdown, "notify::selected-item", G_CALLBACK (update_dropdown_name), (gpointer) filter_name);
-  update_dropdown_name (dropdown, NULL, filter_name);
+  if (self->region_menu != NULL)
+    return;
+  self->region_menu = g_menu_new ();
+  fill_region_menu (self);
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (self->region_menu));
+}
+
+/* The button shows the filter's value. The menu button and its button
+ * (what takes focus) are named after the filter and its value: GTK 4.8
+ * names them by their type, and by what they show. */
+static void
+show_filter (GtkMenuButton *button,
+             GtkLabel      *label,
+             const char    *filter_name,
+             const char    *value)
+{
+  g_autofree char *name = NULL;
+
+  gtk_label_set_label (label, value);
+  /* Translators: a filter's name and the value it is set to, e.g. "Region filter: us-east-1" */
+  name = g_strdup_printf (_("%s: %s"), filter_name, value);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (button));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+static GAction *
+filter_action (PmPoliciesPage *self,
+               const char     *name)
+{
+  GActionGroup *group = G_ACTION_GROUP (g_object_get_data (G_OBJECT (self), "pm-filter-actions"));
+
+  return g_action_map_lookup_action (G_ACTION_MAP (group), name);
+}
+
+/* Sets the type filter (one the flavour does not offer: all types), and
+ * refilters when asked and the filter changed. */
+static void
+apply_type_filter (PmPoliciesPage *self,
+                   PmPolicyType    type,
+                   gboolean        refilter_now)
+{
+  gboolean offered = FALSE;
+
+  for (guint i = 0; i < self->types->len; i++)
+    if (g_array_index (self->types, PmPolicyType, i) == type)
+      offered = TRUE;
+  if (!offered)
+    type = PM_POLICY_TYPE_UNKNOWN;
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (filter_action (self, "type")), g_variant_new_uint32 (type));
+  show_filter (self->type_button, self->type_label, _("Policy type filter"),
+               type == PM_POLICY_TYPE_UNKNOWN ? _("All types") : pm_policy_type_get_label (type));
+  if (type == self->type_filter)
+    return;
+  self->type_filter = type;
+  if (refilter_now)
+    refilter (self);
+}
+
+/* Sets the region filter (one no policy uses: all regions), likewise. */
+static void
+apply_region_filter (PmPoliciesPage *self,
+                     const char     *region,
+                     gboolean        refilter_now)
+{
+  if (region != NULL && !g_ptr_array_find_with_equal_func (self->regions, region, g_str_equal, NULL))
+    region = NULL;
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (filter_action (self, "region")), g_variant_new_string (region ? region : ""));
+  show_filter (self->region_button, self->region_label, _("Region filter"), region ? region : _("All regions"));
+  if (g_strcmp0 (region, self->region_filter) == 0)
+    return;
+  g_free (self->region_filter);
+  self->region_filter = g_strdup (region);
+  if (refilter_now)
+    refilter (self);
+}
+
+static void
+change_type_filter (GSimpleAction *action,
+                    GVariant      *value,
+                    gpointer       data)
+{
+  apply_type_filter (data, g_variant_get_uint32 (value), TRUE);
+}
+
+static void
+change_region_filter (GSimpleAction *action,
+                      GVariant      *value,
+                      gpointer       data)
+{
+  const char *region = g_variant_get_string (value, NULL);
+
+  apply_region_filter (data, *region != '\0' ? region : NULL, TRUE);
+}
+
+static void
+setup_filters (PmPoliciesPage *self)
+{
+  const GActionEntry entries[] = {
+    { "type", NULL, "u", "uint32 0", change_type_filter },
+    { "region", NULL, "s", "''", change_region_filter },
+  };
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+
+  g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "filter", G_ACTION_GROUP (group));
+  g_object_set_data_full (G_OBJECT (self), "pm-filter-actions", g_steal_pointer (&group), g_object_unref);
+  gtk_menu_button_set_create_popup_func (self->type_button, create_type_menu, self, NULL);
+  gtk_menu_button_set_create_popup_func (self->region_button, create_region_menu, self, NULL);
 }
 
 static int
@@ -333,10 +445,9 @@ update_regions (PmPoliciesPage *self)
   g_autoptr(GPtrArray) regions = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   guint n = self->store ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
-  guint old = g_list_model_get_n_items (G_LIST_MODEL (self->region_model));
-  guint selected = 0;
+  guint i;
 
-  for (guint i = 0; i < n; i++)
+  for (i = 0; i < n; i++)
     {
       g_autoptr(PmPolicy) policy = g_list_model_get_item (G_LIST_MODEL (self->store), i);
       const char *region = pm_policy_get_region (policy);
@@ -348,64 +459,40 @@ update_regions (PmPoliciesPage *self)
     }
   g_ptr_array_sort (regions, compare_strings);
 
-  /* A refresh is applied in many small steps: leave the drop-down alone
-   * when its regions stay the same. */
-  if (old == regions->len + 1)
+  /* A refresh is applied in many small steps: leave the filter alone when
+   * its regions stay the same. */
+  if (regions->len == self->regions->len)
     {
-      guint i;
-
       for (i = 0; i < regions->len; i++)
-        if (g_strcmp0 (regions->pdata[i], gtk_string_list_get_string (self->region_model, i + 1)) != 0)
+        if (g_strcmp0 (regions->pdata[i], self->regions->pdata[i]) != 0)
           break;
       if (i == regions->len)
         return;
     }
-  g_ptr_array_add (regions, NULL);
 
-  for (guint i = 0; regions->pdata[i] != NULL; i++)
-    if (g_strcmp0 (regions->pdata[i], self->region_filter) == 0)
-      selected = i + 1;
-
-  self->updating_filters = TRUE;
-  gtk_string_list_splice (self->region_model, 1, old - 1, (const char * const *) regions->pdata);
-  gtk_drop_down_set_selected (self->region_dropdown, selected);
-  self->updating_filters = FALSE;
-  if (selected == 0 && self->region_filter != NULL)
-    {
-      g_clear_pointer (&self->region_filter, g_free);
-      refilter (self);
-    }
+  g_ptr_array_unref (self->regions);
+  self->regions = g_steal_pointer (&regions);
+  if (self->region_menu != NULL)
+    fill_region_menu (self);
+  /* A region no policy uses any more: all regions. */
+  apply_region_filter (self, self->region_filter, TRUE);
 }
 
 /* The type filter offers the types of the session's flavour, from "All
- * types". Its items are rebuilt only when they change: a drop-down given a
- * new model builds its popover's rows again, about a millisecond, and the
- * page is given its session more than once as a window opens. */
+ * types"; a new session shows them all. */
 static void
 setup_types (PmPoliciesPage *self)
 {
-  g_autoptr(GArray) types = g_array_new (FALSE, FALSE, sizeof (PmPolicyType));
   PmFlavour flavour = self->session ? pm_session_get_flavour (self->session) : PM_FLAVOUR_HOSTED;
 
+  g_array_set_size (self->types, 0);
   for (guint i = 0; i < G_N_ELEMENTS (all_types); i++)
     if (pm_flavour_supports_type (flavour, all_types[i]))
-      g_array_append_val (types, all_types[i]);
-
-  self->updating_filters = TRUE;
-  if (gtk_drop_down_get_model (self->type_dropdown) == NULL || types->len != self->types->len
-      || memcmp (types->data, self->types->data, types->len * sizeof (PmPolicyType)) != 0)
-    {
-      g_autoptr(GtkStringList) labels = gtk_string_list_new ((const char * const[]) { _("All types"), NULL });
-
-      for (guint i = 0; i < types->len; i++)
-        gtk_string_list_append (labels, pm_policy_type_get_label (g_array_index (types, PmPolicyType, i)));
-      g_array_set_size (self->types, 0);
-      g_array_append_vals (self->types, types->data, types->len);
-      gtk_drop_down_set_model (self->type_dropdown, G_LIST_MODEL (labels));
-    }
-  gtk_drop_down_set_selected (self->type_dropdown, 0);
-  self->updating_filters = FALSE;
+      g_array_append_val (self->types, all_types[i]);
+  if (self->type_menu != NULL)
+    fill_type_menu (self);
   self->type_filter = PM_POLICY_TYPE_UNKNOWN;
+  apply_type_filter (self, PM_POLICY_TYPE_UNKNOWN, FALSE);
 }
 
 /* Columns */
@@ -1100,7 +1187,9 @@ pm_policies_page_finalize (GObject *object)
 
   g_clear_pointer (&self->types, g_array_unref);
   g_clear_pointer (&self->columns, g_hash_table_unref);
-  g_clear_object (&self->region_model);
+  g_clear_pointer (&self->regions, g_ptr_array_unref);
+  g_clear_object (&self->type_menu);
+  g_clear_object (&self->region_menu);
   g_clear_pointer (&self->search, g_free);
   g_clear_pointer (&self->search_words, g_strfreev);
   g_clear_pointer (&self->region_filter, g_free);
@@ -1122,8 +1211,10 @@ pm_policies_page_class_init (PmPoliciesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_button);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, count_label);
-  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, type_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, region_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, type_button);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, type_label);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, region_button);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, region_label);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_bar);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, stack);
@@ -1157,9 +1248,10 @@ pm_policies_page_init (PmPoliciesPage *self)
   self->search_words = g_new0 (char *, 1);
   self->types = g_array_new (FALSE, FALSE, sizeof (PmPolicyType));
   self->columns = g_hash_table_new (g_str_hash, g_str_equal);
-  self->region_model = gtk_string_list_new ((const char * const[]) { _("All regions"), NULL });
-  gtk_drop_down_set_model (self->region_dropdown, G_LIST_MODEL (self->region_model));
+  self->regions = g_ptr_array_new_with_free_func (g_free);
+  setup_filters (self);
   setup_types (self);
+  apply_region_filter (self, NULL, FALSE);
   setup_columns (self);
 
   self->filter = gtk_custom_filter_new (policy_matches, self, NULL);
@@ -1182,10 +1274,6 @@ pm_policies_page_init (PmPoliciesPage *self)
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled", G_CALLBACK (warm_no_results_icon), self);
-  g_signal_connect_swapped (self->type_dropdown, "notify::selected", G_CALLBACK (on_type_selected), self);
-  g_signal_connect_swapped (self->region_dropdown, "notify::selected", G_CALLBACK (on_region_selected), self);
-  name_dropdown (self->type_dropdown, N_("Policy type filter"));
-  name_dropdown (self->region_dropdown, N_("Region filter"));
   g_signal_connect (self->column_view, "activate", G_CALLBACK (on_activate), self);
   watch_scrolling (self);
   update_state (self);
@@ -1321,32 +1409,18 @@ void
 pm_policies_page_set_type_filter (PmPoliciesPage *self,
                                   PmPolicyType    type)
 {
-  guint selected = 0;
-
   g_return_if_fail (PM_IS_POLICIES_PAGE (self));
 
-  for (guint i = 0; i < self->types->len; i++)
-    if (g_array_index (self->types, PmPolicyType, i) == type)
-      selected = i + 1;
-  gtk_drop_down_set_selected (self->type_dropdown, selected);
+  apply_type_filter (self, type, TRUE);
 }
 
 void
 pm_policies_page_set_region_filter (PmPoliciesPage *self,
                                     const char     *region)
 {
-  guint n;
-
   g_return_if_fail (PM_IS_POLICIES_PAGE (self));
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->region_model));
-  for (guint i = 1; i < n; i++)
-    if (region != NULL && g_strcmp0 (gtk_string_list_get_string (self->region_model, i), region) == 0)
-      {
-        gtk_drop_down_set_selected (self->region_dropdown, i);
-        return;
-      }
-  gtk_drop_down_set_selected (self->region_dropdown, 0);
+  apply_region_filter (self, region, TRUE);
 }
 
 void
