@@ -92,6 +92,14 @@ static GtkWidget *find_label (GtkWidget  *root,
                               const char *text);
 
 static gboolean
+page_shows_no_results (gpointer data)
+{
+  Fixture *f = data;
+
+  return g_strcmp0 (pm_policies_page_get_state (f->page), "no-results") == 0;
+}
+
+static gboolean
 loading_page_shown (gpointer data)
 {
   Fixture *f = data;
@@ -571,8 +579,48 @@ test_search (gconstpointer data)
       pm_policies_page_set_search_text (f->page, "");
     }
 
-  /* Ctrl+F's action opens the search bar. */
+  /* Ctrl+F's action opens the search bar, its entry focused. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.search", NULL));
+  {
+    GtkWidget *bar = find_type (GTK_WIDGET (f->page), GTK_TYPE_SEARCH_BAR);
+    GtkWidget *entry = find_type (bar, GTK_TYPE_SEARCH_ENTRY);
+
+    g_assert_nonnull (entry);
+    g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (bar)));
+    g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), entry));
+  }
+
+  fixture_free (f);
+}
+
+/* The search entry is built when the search first opens, from the search
+ * button too, and takes the focus then. */
+static void
+test_search_opens (void)
+{
+  Fixture *f = fixture_new (PM_FLAVOUR_HOSTED);
+  GtkWidget *bar = find_type (GTK_WIDGET (f->page), GTK_TYPE_SEARCH_BAR);
+  GtkWidget *button;
+  GtkWidget *entry;
+
+  g_assert_nonnull (bar);
+  g_assert_null (find_type (bar, GTK_TYPE_SEARCH_ENTRY));
+  /* Clearing a search that never opened builds nothing. */
+  pm_policies_page_set_search_text (f->page, "");
+  g_assert_null (find_type (bar, GTK_TYPE_SEARCH_ENTRY));
+
+  button = find_type (GTK_WIDGET (f->page), GTK_TYPE_TOGGLE_BUTTON);
+  g_assert_nonnull (button);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+  entry = find_type (bar, GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (entry);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), entry));
+
+  /* Typed text filters the list. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "no policy says this");
+  pm_test_wait_until (page_shows_no_results, f, WAIT_MS);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), FALSE);
+  g_assert_false (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (bar)));
 
   fixture_free (f);
 }
@@ -2739,6 +2787,7 @@ main (int   argc,
   g_test_add_data_func ("/policies/serverless/if-match-conflict", NULL, test_conflict);
   g_test_add_data_func ("/policies/hosted/my-networks-preferences", GINT_TO_POINTER (PM_FLAVOUR_HOSTED),
                         test_my_networks_preferences);
+  g_test_add_func ("/policies/hosted/search-opens", test_search_opens);
   g_test_add_data_func ("/policies/hosted/filter-menus", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_filter_menus);
   g_test_add_data_func ("/policies/serverless/filter-menus", GINT_TO_POINTER (PM_FLAVOUR_SERVERLESS), test_filter_menus);
   g_test_add_data_func ("/policies/hosted/controls-named", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_named);

@@ -31,7 +31,7 @@ struct _PmPoliciesPage
   GMenu              *type_menu;     /* NULL until the type filter is first opened */
   GMenu              *region_menu;   /* likewise */
   GtkSearchBar       *search_bar;
-  GtkSearchEntry     *search_entry;
+  GtkSearchEntry     *search_entry;  /* NULL until the search first opens */
   GtkStack           *stack;
   AdwStatusPage      *error_status;       /* NULL until first shown, as the others but the list */
   GtkIconPaintable   *no_results_icon;  /* looked up ahead: see warm_no_results_icon () */
@@ -201,7 +201,7 @@ on_search_changed (PmPoliciesPage *self)
   GtkFilterChange change;
 
   g_free (self->search);
-  self->search = g_utf8_strdown (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+  self->search = g_utf8_strdown (self->search_entry != NULL ? gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) : "", -1);
   split = g_strsplit_set (self->search, " \t", -1);
   for (guint i = 0; split[i] != NULL; i++)
     if (*split[i] != '\0')
@@ -829,6 +829,44 @@ new_action (GtkWidget  *widget,
     pm_policies_page_open_editor (self, NULL);
 }
 
+/* The search entry is built when the search first opens: most starts
+ * never search, and an entry (a GtkText, its class, its key bindings) was
+ * a sixth of the window's build, and measured while hidden. */
+static void
+ensure_search_entry (PmPoliciesPage *self)
+{
+  GtkWidget *clamp;
+  GtkWidget *entry;
+
+  if (self->search_entry != NULL)
+    return;
+  entry = gtk_search_entry_new ();
+  gtk_widget_set_hexpand (entry, TRUE);
+  g_object_set (entry, "placeholder-text", _("Names, descriptions, sources, endpoints, IDs"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search policies"), -1);
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 480);
+  adw_clamp_set_child (ADW_CLAMP (clamp), entry);
+  gtk_search_bar_set_child (self->search_bar, clamp);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (entry));
+  g_signal_connect_swapped (entry, "search-changed", G_CALLBACK (on_search_changed), self);
+  self->search_entry = GTK_SEARCH_ENTRY (entry);
+}
+
+static void
+on_search_mode_changed (PmPoliciesPage *self)
+{
+  if (!gtk_search_bar_get_search_mode (self->search_bar))
+    return;
+  if (self->search_entry == NULL)
+    {
+      ensure_search_entry (self);
+      /* The bar focuses its entry as it opens; this one came after. */
+      gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+    }
+  warm_no_results_icon (self);
+}
+
 static void
 search_action (GtkWidget  *widget,
                const char *action_name,
@@ -837,6 +875,7 @@ search_action (GtkWidget  *widget,
   PmPoliciesPage *self = PM_POLICIES_PAGE (widget);
 
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  ensure_search_entry (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
@@ -1216,7 +1255,6 @@ pm_policies_page_class_init (PmPoliciesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, region_button);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, region_label);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_bar);
-  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, stack);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, bulk_progress);
@@ -1271,9 +1309,7 @@ pm_policies_page_init (PmPoliciesPage *self)
 
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
-  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
-  g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled", G_CALLBACK (warm_no_results_icon), self);
+  g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled", G_CALLBACK (on_search_mode_changed), self);
   g_signal_connect (self->column_view, "activate", G_CALLBACK (on_activate), self);
   watch_scrolling (self);
   update_state (self);
@@ -1399,8 +1435,12 @@ pm_policies_page_set_search_text (PmPoliciesPage *self,
   g_return_if_fail (PM_IS_POLICIES_PAGE (self));
 
   if (text != NULL && *text != '\0')
-    gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
+    {
+      gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+      ensure_search_entry (self);
+    }
+  if (self->search_entry != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
   /* Apply now rather than after the entry's typing delay. */
   on_search_changed (self);
 }

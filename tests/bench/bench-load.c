@@ -239,18 +239,20 @@ pause_ms (guint ms)
 static void
 measure_search (GtkWidget *page)
 {
-  /* The page's own search entry, in its search bar: the region drop-down
-   * has a search entry too (and comes first). */
   GtkWidget *bar = find_widget (page, GTK_TYPE_SEARCH_BAR);
-  GtkWidget *entry = bar != NULL ? find_widget (bar, GTK_TYPE_SEARCH_ENTRY) : NULL;
+  GtkWidget *entry;
 
+  if (bar == NULL)
+    g_error ("the policies page has no search bar");
+  /* Opened first, as a user does (Ctrl+F, or the search button): the page
+   * builds its search entry then. */
+  gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (bar), TRUE);
+  entry = find_widget (bar, GTK_TYPE_SEARCH_ENTRY);
   if (entry == NULL)
-    g_error ("the policies page has no search entry");
+    g_error ("the policies page's search bar has no entry");
   /* search-changed as soon as the text changes, as after each pause in
    * typing, and only then (a delayed one would land in a later keystroke). */
   gtk_search_entry_set_search_delay (GTK_SEARCH_ENTRY (entry), 0);
-  /* Opened first, as a user does (Ctrl+F, or the search button). */
-  gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (bar), TRUE);
   /* A blinking cursor has a frame drawn every 16 ms: a keystroke would be
    * measured with the wait for its frame's turn. Without it, the frame a
    * key asks for starts at once. */
