@@ -244,8 +244,8 @@ measure_search (GtkWidget *page)
 
   if (bar == NULL)
     g_error ("the policies page has no search bar");
-  /* Opened first, as a user does (Ctrl+F, or the search button): the page
-   * builds its search entry then. */
+  /* Opened first, as a user does (Ctrl+F, or the search button); the page
+   * builds its entry after its first frame, or as the search opens. */
   gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (bar), TRUE);
   entry = find_widget (bar, GTK_TYPE_SEARCH_ENTRY);
   if (entry == NULL)
