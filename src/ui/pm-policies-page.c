@@ -99,23 +99,15 @@ ensure_state_page (PmPoliciesPage *self,
 {
   GtkWidget *page = gtk_stack_get_child_by_name (self->stack, name);
   g_autoptr(GtkBuilder) builder = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *ids[] = { name, NULL };
 
   if (page != NULL)
     return page;
 
   builder = gtk_builder_new ();
-  /* Compiled in, like the template: a failure is a bug in the build. */
-  if (!gtk_builder_add_objects_from_resource (builder, PM_RESOURCE_PREFIX "/pm-policies-page-states.ui",
-                                              ids, &error))
-    g_error ("pm-policies-page-states.ui: %s", error->message);
-  page = GTK_WIDGET (gtk_builder_get_object (builder, name));
+  page = pm_stack_page_add_from_resource (self->stack, builder,
+                                          PM_RESOURCE_PREFIX "/pm-policies-page-states.ui", name);
   if (g_str_equal (name, "error"))
     self->error_status = ADW_STATUS_PAGE (page);
-  /* Shown by pm_stack_page_show () when its turn comes. */
-  gtk_widget_set_visible (page, FALSE);
-  gtk_stack_add_named (self->stack, page, name);
   return page;
 }
 

@@ -46,3 +46,25 @@ pm_stack_page_show (GtkStack   *stack,
   if (!gtk_stack_get_transition_running (stack))
     hide_other_pages (stack);
 }
+
+GtkWidget *
+pm_stack_page_add_from_resource (GtkStack   *stack,
+                                 GtkBuilder *builder,
+                                 const char *resource,
+                                 const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  const char *ids[] = { name, NULL };
+  GtkWidget *page;
+
+  g_return_val_if_fail (GTK_IS_STACK (stack), NULL);
+  g_return_val_if_fail (GTK_IS_BUILDER (builder), NULL);
+  g_return_val_if_fail (resource != NULL && name != NULL, NULL);
+
+  if (!gtk_builder_add_objects_from_resource (builder, resource, ids, &error))
+    g_error ("%s: %s", resource, error->message);
+  page = GTK_WIDGET (gtk_builder_get_object (builder, name));
+  gtk_widget_set_visible (page, FALSE);
+  gtk_stack_add_named (stack, page, name);
+  return page;
+}

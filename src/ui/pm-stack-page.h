@@ -16,4 +16,15 @@ G_BEGIN_DECLS
 void pm_stack_page_show (GtkStack   *stack,
                          const char *name);
 
+/* Builds the object @name of @resource (a .ui file in the app's resources)
+ * with @builder, where the caller may have exposed objects it refers to,
+ * and adds it to @stack as its page @name, hidden until shown: pages most
+ * starts never show are built when first needed. The builder then holds
+ * the page's other objects. A file that does not build is a bug in the
+ * build: it aborts. */
+GtkWidget *pm_stack_page_add_from_resource (GtkStack   *stack,
+                                            GtkBuilder *builder,
+                                            const char *resource,
+                                            const char *name);
+
 G_END_DECLS

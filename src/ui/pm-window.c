@@ -93,19 +93,14 @@ ensure_main_page (PmWindow   *self,
 {
   GtkWidget *page = gtk_stack_get_child_by_name (self->main_stack, name);
   g_autoptr(GtkBuilder) builder = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *ids[] = { name, NULL };
 
   if (page != NULL)
     return page;
 
   builder = gtk_builder_new ();
   gtk_builder_expose_object (builder, "primary_menu", G_OBJECT (self->primary_menu));
-  /* Compiled in, like the template: a failure is a bug in the build. */
-  if (!gtk_builder_add_objects_from_resource (builder, PM_RESOURCE_PREFIX "/pm-window-pages.ui",
-                                              ids, &error))
-    g_error ("pm-window-pages.ui: %s", error->message);
-
+  page = pm_stack_page_add_from_resource (self->main_stack, builder,
+                                          PM_RESOURCE_PREFIX "/pm-window-pages.ui", name);
   if (g_str_equal (name, "welcome"))
     self->try_sandbox_button = GTK_BUTTON (gtk_builder_get_object (builder, "try_sandbox_button"));
   else if (g_str_equal (name, "opening"))
@@ -116,8 +111,6 @@ ensure_main_page (PmWindow   *self,
       self->retry_button = GTK_BUTTON (gtk_builder_get_object (builder, "retry_button"));
       self->edit_account_button = GTK_BUTTON (gtk_builder_get_object (builder, "edit_account_button"));
     }
-  page = GTK_WIDGET (gtk_builder_get_object (builder, name));
-  gtk_stack_add_named (self->main_stack, page, name);
   return page;
 }
 
