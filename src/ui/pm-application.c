@@ -18,7 +18,6 @@ struct _PmApplication
   AdwApplication  parent_instance;
 
   PmSandbox      *sandbox;
-  gboolean        sandbox_started;
   char           *screenshot_dir;
   gboolean        start_sandbox;
 };
@@ -348,14 +347,11 @@ pm_application_get_sandbox (PmApplication  *self,
       self->sandbox = pm_sandbox_new ();
       pm_sandbox_begin_in_thread (self->sandbox, 0);
     }
-  if (!self->sandbox_started)
+  /* Returns at once when it already listens. */
+  if (!pm_sandbox_wait_started (self->sandbox, error))
     {
-      if (!pm_sandbox_wait_started (self->sandbox, error))
-        {
-          g_clear_object (&self->sandbox);
-          return NULL;
-        }
-      self->sandbox_started = TRUE;
+      g_clear_object (&self->sandbox);
+      return NULL;
     }
 
   return self->sandbox;

@@ -30,11 +30,11 @@ struct _PmPoliciesPage
   GtkLabel           *region_label;
   GMenu              *type_menu;     /* NULL until the type filter is first opened */
   GMenu              *region_menu;   /* likewise */
+  GSimpleActionGroup *filter_actions;  /* "filter": type and region, see setup_filters () */
   GtkSearchBar       *search_bar;
   GtkSearchEntry     *search_entry;  /* NULL until after the first frame, or the search opens */
   guint               entry_source;  /* builds it after the page is first shown */
   GtkStack           *stack;
-  AdwStatusPage      *error_status;       /* NULL until first shown, as the others but the list */
   GtkIconPaintable   *no_results_icon;  /* looked up ahead: see warm_no_results_icon () */
   GtkColumnView      *column_view;
 
@@ -104,11 +104,8 @@ ensure_state_page (PmPoliciesPage *self,
     return page;
 
   builder = gtk_builder_new ();
-  page = pm_stack_page_add_from_resource (self->stack, builder,
+  return pm_stack_page_add_from_resource (self->stack, builder,
                                           PM_RESOURCE_PREFIX "/pm-policies-page-states.ui", name);
-  if (g_str_equal (name, "error"))
-    self->error_status = ADW_STATUS_PAGE (page);
-  return page;
 }
 
 /* shown: the page is shown or about to be. With no account the window
@@ -125,12 +122,13 @@ update_state_shown (PmPoliciesPage *self,
 
   if (self->store != NULL && (shown_page || gtk_stack_get_child_by_name (self->stack, state) != NULL))
     {
-      ensure_state_page (self, state);
+      GtkWidget *page = ensure_state_page (self, state);
+
       if (g_str_equal (state, "error"))
         {
           g_autofree char *text = pm_error_text_describe (pm_policy_store_get_error (self->store));
 
-          adw_status_page_set_description (self->error_status, text);
+          adw_status_page_set_description (ADW_STATUS_PAGE (page), text);
         }
       pm_stack_page_show (self->stack, state);
     }
@@ -289,30 +287,23 @@ fill_region_menu (PmPoliciesPage *self)
     }
 }
 
+/* A filter's menu, built as it is first opened. */
 static void
-create_type_menu (GtkMenuButton *button,
-                  gpointer       data)
-{
-  PmPoliciesPage *self = data;
-
-  if (self->type_menu != NULL)
-    return;
-  self->type_menu = g_menu_new ();
-  fill_type_menu (self);
-  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (self->type_menu));
-}
-
-static void
-create_region_menu (GtkMenuButton *button,
+create_filter_menu (GtkMenuButton *button,
                     gpointer       data)
 {
   PmPoliciesPage *self = data;
+  gboolean types = button == self->type_button;
+  GMenu **menu = types ? &self->type_menu : &self->region_menu;
 
-  if (self->region_menu != NULL)
+  if (*menu != NULL)
     return;
-  self->region_menu = g_menu_new ();
-  fill_region_menu (self);
-  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (self->region_menu));
+  *menu = g_menu_new ();
+  if (types)
+    fill_type_menu (self);
+  else
+    fill_region_menu (self);
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (*menu));
 }
 
 /* The button shows the filter's value. The menu button and its button
@@ -337,13 +328,11 @@ show_filter (GtkMenuButton *button,
       gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
-static GAction *
+static GSimpleAction *
 filter_action (PmPoliciesPage *self,
                const char     *name)
 {
-  GActionGroup *group = G_ACTION_GROUP (g_object_get_data (G_OBJECT (self), "pm-filter-actions"));
-
-  return g_action_map_lookup_action (G_ACTION_MAP (group), name);
+  return G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->filter_actions), name));
 }
 
 /* Sets the type filter (one the flavour does not offer: all types), and
@@ -361,7 +350,7 @@ apply_type_filter (PmPoliciesPage *self,
   if (!offered)
     type = PM_POLICY_TYPE_UNKNOWN;
 
-  g_simple_action_set_state (G_SIMPLE_ACTION (filter_action (self, "type")), g_variant_new_uint32 (type));
+  g_simple_action_set_state (filter_action (self, "type"), g_variant_new_uint32 (type));
   show_filter (self->type_button, self->type_label, _("Policy type filter"),
                type == PM_POLICY_TYPE_UNKNOWN ? _("All types") : pm_policy_type_get_label (type));
   if (type == self->type_filter)
@@ -380,7 +369,7 @@ apply_region_filter (PmPoliciesPage *self,
   if (region != NULL && !g_ptr_array_find_with_equal_func (self->regions, region, g_str_equal, NULL))
     region = NULL;
 
-  g_simple_action_set_state (G_SIMPLE_ACTION (filter_action (self, "region")), g_variant_new_string (region ? region : ""));
+  g_simple_action_set_state (filter_action (self, "region"), g_variant_new_string (region ? region : ""));
   show_filter (self->region_button, self->region_label, _("Region filter"), region ? region : _("All regions"));
   if (g_strcmp0 (region, self->region_filter) == 0)
     return;
@@ -415,13 +404,12 @@ setup_filters (PmPoliciesPage *self)
     { "type", NULL, "u", "uint32 0", change_type_filter },
     { "region", NULL, "s", "''", change_region_filter },
   };
-  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
 
-  g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), self);
-  gtk_widget_insert_action_group (GTK_WIDGET (self), "filter", G_ACTION_GROUP (group));
-  g_object_set_data_full (G_OBJECT (self), "pm-filter-actions", g_steal_pointer (&group), g_object_unref);
-  gtk_menu_button_set_create_popup_func (self->type_button, create_type_menu, self, NULL);
-  gtk_menu_button_set_create_popup_func (self->region_button, create_region_menu, self, NULL);
+  self->filter_actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->filter_actions), entries, G_N_ELEMENTS (entries), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "filter", G_ACTION_GROUP (self->filter_actions));
+  gtk_menu_button_set_create_popup_func (self->type_button, create_filter_menu, self, NULL);
+  gtk_menu_button_set_create_popup_func (self->region_button, create_filter_menu, self, NULL);
 }
 
 static int
@@ -1241,6 +1229,7 @@ pm_policies_page_finalize (GObject *object)
   g_clear_pointer (&self->regions, g_ptr_array_unref);
   g_clear_object (&self->type_menu);
   g_clear_object (&self->region_menu);
+  g_clear_object (&self->filter_actions);
   g_clear_pointer (&self->search, g_free);
   g_clear_pointer (&self->search_words, g_strfreev);
   g_clear_pointer (&self->region_filter, g_free);
