@@ -69,11 +69,14 @@ def fetch_floor(url, paths, tmp, build):
 
 def run_kv(cmd, env=None, timeout=1800):
     try:
-        res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+        # With BENCH_GAPS set, bench-load's report of each stall goes to the terminal.
+        res = subprocess.run(cmd, stdout=subprocess.PIPE,
+                             stderr=None if os.environ.get("BENCH_GAPS") else subprocess.PIPE,
+                             text=True, env=env, timeout=timeout)
     except subprocess.TimeoutExpired:
         sys.exit(f"bench: {cmd[0]} did not finish within {timeout} s")
     if res.returncode != 0:
-        sys.exit(f"bench: {' '.join(cmd[:1])} failed:\n{res.stderr[-2000:]}")
+        sys.exit(f"bench: {' '.join(cmd[:1])} failed:\n{(res.stderr or '')[-2000:]}")
     values = {}
     for line in res.stdout.splitlines():
         parts = line.split()

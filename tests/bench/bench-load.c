@@ -11,8 +11,9 @@
  *   rows_recreated    items replaced by a refresh after one policy changed
  *   search_ms MS      one per keystroke of a search in the policies page, until
  *                     the frame showing its result is painted
- * With BENCH_GAPS set, each main-loop gap over 16 ms is also printed on
- * stderr as it happens (to tell which step stalls).
+ * With BENCH_GAPS=MS set, each main-loop gap over MS ms (16 if not a number) is also printed on
+ * stderr as it happens (to tell which step stalls), with how long the main
+ * thread ran and how long it waited for a CPU in it (its schedstat).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,16 +42,52 @@ static gint64 gap_max;
 static gboolean measuring_gaps;
 static gint64 frame_start;
 static guint frames_over_16;
+static guint64 measured_wait_ns;
+
+/* The main thread's time on a CPU and waiting for one, in ns. */
+static void
+read_schedstat (guint64 *run_ns,
+                guint64 *wait_ns)
+{
+  g_autofree char *text = NULL;
+  char *end;
+
+  *run_ns = *wait_ns = 0;
+  if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
+    return;
+  *run_ns = g_ascii_strtoull (text, &end, 10);
+  *wait_ns = g_ascii_strtoull (end, NULL, 10);
+}
 
 static gboolean
 on_tick (gpointer data)
 {
+  static gint64 report_gaps = -1;
+  static guint64 last_run_ns, last_wait_ns;
   gint64 now = g_get_monotonic_time ();
 
+  if (report_gaps == -1)
+    {
+      const char *value = g_getenv ("BENCH_GAPS");
+
+      report_gaps = value == NULL ? 0 : 1000 * (atoi (value) > 0 ? atoi (value) : 16);
+    }
   if (measuring_gaps && last_tick != 0)
     gap_max = MAX (gap_max, now - last_tick);
-  if (g_getenv ("BENCH_GAPS") && last_tick != 0 && now - last_tick > 16000)
-    g_printerr ("GAP %.1f ms\n", (now - last_tick) / 1000.0);
+  if (report_gaps)
+    {
+      guint64 run_ns, wait_ns;
+
+      read_schedstat (&run_ns, &wait_ns);
+      if (last_tick != 0 && now - last_tick > report_gaps)
+        g_printerr ("GAP %.1f ms%s from %.6f s (monotonic): on a CPU %.1f ms, waiting for one %.1f ms\n",
+                    (now - last_tick) / 1000.0, measuring_gaps ? " (measured)" : "", last_tick / 1e6, (run_ns - last_run_ns) / 1e6,
+                    (wait_ns - last_wait_ns) / 1e6);
+      if (measuring_gaps && last_tick != 0)
+        measured_wait_ns += wait_ns - last_wait_ns;
+      last_run_ns = run_ns;
+      last_wait_ns = wait_ns;
+    }
   last_tick = now;
   return G_SOURCE_CONTINUE;
 }
@@ -61,11 +98,33 @@ on_frame_update (GdkFrameClock *clock)
   frame_start = g_get_monotonic_time ();
 }
 
+static gint64 frame_layout, frame_paint;
+
+static void
+on_frame_layout (GdkFrameClock *clock)
+{
+  frame_layout = g_get_monotonic_time ();
+}
+
+static void
+on_frame_paint (GdkFrameClock *clock)
+{
+  frame_paint = g_get_monotonic_time ();
+}
+
 static void
 on_frame_after_paint (GdkFrameClock *clock)
 {
-  if (measuring_gaps && frame_start != 0 && g_get_monotonic_time () - frame_start > 16000)
+  gint64 now = g_get_monotonic_time ();
+  const char *report = g_getenv ("BENCH_GAPS");
+
+  if (measuring_gaps && frame_start != 0 && now - frame_start > 16000)
     frames_over_16++;
+  /* BENCH_GAPS: a long frame's parts, to tell a stall's frame from others. */
+  if (report != NULL && frame_start != 0 && now - frame_start > 1000 * MAX (atoi (report), 4) / 2)
+    g_printerr ("FRAME %.1f ms: update %.1f, layout %.1f, paint %.1f\n", (now - frame_start) / 1000.0,
+                (frame_layout - frame_start) / 1000.0, (frame_paint - frame_layout) / 1000.0,
+                (now - frame_paint) / 1000.0);
 }
 
 static long
@@ -307,6 +366,8 @@ on_activate (GtkApplication *app)
   clock = gtk_widget_get_frame_clock (window);
 
   g_signal_connect (clock, "update", G_CALLBACK (on_frame_update), NULL);
+  g_signal_connect (clock, "layout", G_CALLBACK (on_frame_layout), NULL);
+  g_signal_connect (clock, "paint", G_CALLBACK (on_frame_paint), NULL);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_frame_after_paint), NULL);
   g_timeout_add_full (G_PRIORITY_HIGH, 1, on_tick, NULL, NULL);
 
@@ -338,6 +399,8 @@ on_activate (GtkApplication *app)
         g_print ("peak_rss_kb %ld\n", read_status_kb ("VmHWM:"));
     }
   g_print ("gap_max_ms %.3f\nframes_over_16 %u\n", gap_max / 1000.0, frames_over_16);
+  if (g_getenv ("BENCH_GAPS") != NULL)
+    g_printerr ("The main thread waited %.1f ms for a CPU during the loads\n", measured_wait_ns / 1e6);
 
   /* Memory after the first refresh against after the last. */
   for (int i = 0; i < opt.refreshes; i++)
