@@ -1,12 +1,19 @@
-/* test-model.c: the model's objects: properties, notifications, copies
+/* test-model.c: the model's objects: properties, notifications, copies;
+ * and the worker threads they are read and compared in
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define _GNU_SOURCE  /* gettid () */
 #include "config.h"
 
 #include <locale.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
 
+#include "pm-background.h"
 #include "pm-enum-types.h"
 #include "pm-entity.h"
 #include "pm-link-claim.h"
@@ -556,6 +563,94 @@ test_link_claims (void)
   g_assert_false (pm_link_claim_equal (aws, gcp));
 }
 
+
+/* pm_background_run: the work runs in another thread, below the main
+ * thread's priority; the callback runs in the main context; the task's
+ * last reference (its source object) goes there too, even when the
+ * callback has dropped every other one before the worker let go. */
+typedef struct {
+  GThread *main_thread;
+  guint    done;
+  gint     finalized_in_main;
+  gint     finalized_elsewhere;  /* a worker's count: atomic */
+} Background;
+
+static Background background;
+
+typedef struct {
+  GThread *thread;
+  int      nice_value;
+} Ran;
+
+static void
+background_worker (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  Ran *ran = g_new0 (Ran, 1);
+
+  ran->thread = g_thread_self ();
+#ifdef __linux__
+  ran->nice_value = getpriority (PRIO_PROCESS, gettid ());
+#endif
+  g_task_return_pointer (task, ran, g_free);
+  /* Let the callback run (and drop its references) before this thread
+   * drops its own. */
+  g_usleep (20000);
+}
+
+static void
+background_finalized (gpointer  data,
+                      GObject  *where_the_object_was)
+{
+  if (g_thread_self () == background.main_thread)
+    background.finalized_in_main++;
+  else
+    {
+      g_atomic_int_inc (&background.finalized_elsewhere);
+      g_main_context_wakeup (NULL);
+    }
+}
+
+static void
+background_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree Ran *ran = g_task_propagate_pointer (G_TASK (result), &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_thread_self () == background.main_thread);
+  g_assert_true (ran->thread != background.main_thread);
+#ifdef __linux__
+  g_assert_cmpint (ran->nice_value, ==, MIN (getpriority (PRIO_PROCESS, gettid ()) + 10, 19));
+#endif
+  background.done++;
+}
+
+static void
+test_background_run (void)
+{
+  const guint n = 6;
+
+  background = (Background) { .main_thread = g_thread_self () };
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) source = g_object_new (G_TYPE_OBJECT, NULL);
+      g_autoptr(GTask) task = g_task_new (source, NULL, background_done, NULL);
+
+      g_object_weak_ref (source, background_finalized, NULL);
+      pm_background_run (task, background_worker);
+    }
+  while (background.finalized_in_main + g_atomic_int_get (&background.finalized_elsewhere) < (gint) n)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (background.done, ==, n);
+  g_assert_cmpint (g_atomic_int_get (&background.finalized_elsewhere), ==, 0);
+  g_assert_cmpint (background.finalized_in_main, ==, n);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -574,6 +669,7 @@ main (int   argc,
   g_test_add_func ("/model/policy-packed-fields", test_policy_packed_fields);
   g_test_add_func ("/model/entity", test_entity);
   g_test_add_func ("/model/link-claims", test_link_claims);
+  g_test_add_func ("/background/run", test_background_run);
 
   return g_test_run ();
 }

@@ -11,7 +11,11 @@
 
 #include <string.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <libsoup/soup.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#endif
 
 #include "pm-sandbox.h"
 #include "pm-test-util.h"
@@ -1135,9 +1139,42 @@ got_reply (gpointer data)
   return *(GAsyncResult **) data != NULL;
 }
 
+#ifdef __linux__
+/* The nice value of this process's thread called @name (-100 if none). */
+static int
+thread_nice (const char *name)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *stat_path = g_build_filename ("/proc/self/task", tid, "stat", NULL);
+      g_autofree char *comm = NULL;
+      g_autofree char *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *end;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL)
+          || !g_str_equal (g_strchomp (comm), name)
+          || !g_file_get_contents (stat_path, &stat, NULL, NULL)
+          || (end = strrchr (stat, ')')) == NULL)
+        continue;
+      /* After "(comm) ": state is field 3 of proc(5)'s stat, nice is 19. */
+      fields = g_strsplit (end + 2, " ", -1);
+      g_assert_cmpuint (g_strv_length (fields), >, 16);
+      return atoi (fields[16]);
+    }
+  return -100;
+}
+#endif
+
 /* pm_sandbox_begin_in_thread returns at once and the sandbox makes its
- * organization on its own thread; pm_sandbox_wait_started returns once it
- * listens, or with the reason it could not. */
+ * organization on its own thread, below the caller's priority (in the app
+ * it stands for a server elsewhere, and must not take a CPU from the main
+ * thread); pm_sandbox_wait_started returns once it listens, or with the
+ * reason it could not. */
 static void
 test_begin_then_wait (void)
 {
@@ -1151,6 +1188,9 @@ test_begin_then_wait (void)
   g_assert_true (pm_sandbox_wait_started (sandbox, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (pm_sandbox_get_port (sandbox), >, 0);
+#ifdef __linux__
+  g_assert_cmpint (thread_nice ("pm-sandbox"), ==, MIN (getpriority (PRIO_PROCESS, 0) + 10, 19));
+#endif
   /* Waiting again is harmless. */
   g_assert_true (pm_sandbox_wait_started (sandbox, &error));
   {

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pm-background.h"
 #include "pm-api.h"
 #include "pm-api-private.h"
 #include "pm-ruleset-api.h"
@@ -694,7 +695,7 @@ finish_with_node (GTask *task)
       g_object_unref (task);
       return;
     }
-  g_task_run_in_thread (task, read_thread);
+  pm_background_run (task, read_thread);
   g_object_unref (task);
 }
 
@@ -763,7 +764,7 @@ on_checked (GObject      *source,
   compare = g_task_new (NULL, g_task_get_cancellable (task), on_compared, task);
   g_task_set_source_tag (compare, compare_thread);
   g_task_set_task_data (compare, call, NULL);
-  g_task_run_in_thread (compare, compare_thread);
+  pm_background_run (compare, compare_thread);
 }
 
 /* Should a failed write be checked by reading back? */
@@ -848,7 +849,7 @@ on_call_reply (GObject      *source,
     }
 
   call->node = g_steal_pointer (&reply->body);
-  g_task_run_in_thread (task, read_thread);
+  pm_background_run (task, read_thread);
 }
 
 /* The task of a call (tagged pm_api_call_async, for pm_api_call_finish)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "pm-background.h"
 #include "pm-http.h"
 #include "pm-json.h"
 
@@ -893,7 +894,7 @@ handle_reply (GTask  *owned_task,
       parse_data->result_free = req->result_free;
     }
   g_task_set_task_data (parse, parse_data, parse_free);
-  g_task_run_in_thread (parse, parse_thread);
+  pm_background_run (parse, parse_thread);
 }
 
 static void
@@ -1128,7 +1129,7 @@ pm_http_request_read_async (PmHttp              *self,
       serialize = g_task_new (NULL, NULL, on_serialized, task);
       g_task_set_source_tag (serialize, serialize_thread);
       g_task_set_task_data (serialize, json_node_ref (body), (GDestroyNotify) json_node_unref);
-      g_task_run_in_thread (serialize, serialize_thread);
+      pm_background_run (serialize, serialize_thread);
       return;
     }
 

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pm-background.h"
 #include "pm-api-private.h"
 #include "pm-serverless-api.h"
 #include "pm-region.h"
@@ -662,7 +663,7 @@ list_policies_done (GTask *task)
     }
   if (list->projects != NULL)
     {
-      g_task_run_in_thread (task, associate_worker);
+      pm_background_run (task, associate_worker);
       return;
     }
   g_task_return_pointer (task, g_steal_pointer (&list->policies), (GDestroyNotify) g_ptr_array_unref);

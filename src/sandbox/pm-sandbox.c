@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "pm-background.h"
 #include "pm-sandbox.h"
 #include "pm-sandbox-private.h"
 
@@ -468,6 +469,10 @@ serve_thread (gpointer data)
   gboolean ok;
 
   g_main_context_push_thread_default (self->context);
+  /* In the app, the sandbox stands for a server elsewhere: it must not
+   * take a CPU from the app's main thread when both want one (its replies
+   * delayed the window being built). */
+  pm_background_lower_priority ();
   /* The organization is made here too, not on the thread that started the
    * sandbox: reading the region tables alone is a few milliseconds. */
   g_mutex_lock (&self->mutex);

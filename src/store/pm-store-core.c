@@ -10,6 +10,7 @@
 #include <malloc.h>
 #endif
 
+#include "pm-background.h"
 #include "pm-store-core.h"
 
 /* Ops */
@@ -513,7 +514,7 @@ release_in_thread (GPtrArray *old_items,
   g_ptr_array_add (both, new_items);
   g_task_set_source_tag (task, release_in_thread);
   g_task_set_task_data (task, both, (GDestroyNotify) g_ptr_array_unref);
-  g_task_run_in_thread (task, release_worker);
+  pm_background_run (task, release_worker);
 }
 
 /* Ends the refresh in flight (task is current): state first, then the task. */
@@ -630,7 +631,7 @@ list_cb (GObject      *source,
   diff_task = g_task_new (core->owner, NULL, diff_cb, g_steal_pointer (&task));
   g_task_set_source_tag (diff_task, list_cb);
   g_task_set_task_data (diff_task, dd, diff_data_free);
-  g_task_run_in_thread (diff_task, diff_worker);
+  pm_background_run (diff_task, diff_worker);
 }
 
 void
