@@ -868,40 +868,6 @@ test_cancel_in_flight (Fixture       *f,
   g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 2000);
 }
 
-/* A refresh's lists (and Serverless's pages) are asked for together: four
- * requests to one host are all on the wire before any is answered. */
-static void
-test_concurrent_requests (Fixture       *f,
-                          gconstpointer  data)
-{
-  g_autoptr(PmHttp) http = new_http (f);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  GAsyncResult *results[4] = { NULL, };
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/list/%u", i);
-
-      push (f, STEP_HANG, 0, NULL);
-      pm_http_request_async (http, "GET", path, NULL, NULL, cancellable, pm_test_result_cb, &results[i]);
-    }
-  while (f->hung->len < G_N_ELEMENTS (results) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_cmpuint (f->hung->len, ==, G_N_ELEMENTS (results));
-
-  g_cancellable_cancel (cancellable);
-  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      pm_test_wait (&results[i]);
-      g_assert_null (pm_http_request_finish (http, results[i], &error));
-      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-      g_clear_object (&results[i]);
-    }
-}
-
 /* This computer is reached directly, never through the system's proxy
  * (whose lookup costs a thread's round trip per connection); any other
  * host through the system's settings. */
@@ -1342,7 +1308,6 @@ main (int   argc,
   ADD ("errors/truncated-body", test_truncated_body);
   ADD ("timeout", test_timeout);
   ADD ("cancel/in-flight", test_cancel_in_flight);
-  ADD ("concurrent-requests", test_concurrent_requests);
   ADD ("cancel/during-backoff", test_cancel_during_backoff);
   ADD ("log/key-never-logged", test_key_never_logged);
   g_test_add_func ("/http/insecure-refused", test_insecure_refused);

@@ -21,10 +21,6 @@
 #define DEFAULT_MAX_TOTAL_MS   20000
 #define MAX_DELAY_MS           10000
 #define STATUS_TOO_MANY_REQUESTS 429
-/* libsoup's default is two: a refresh's three or four lists (and
- * Serverless's pages of each) waited for one another's connections. Six,
- * as browsers have. */
-#define MAX_CONNS_PER_HOST     6
 
 struct _PmHttp
 {
@@ -245,7 +241,7 @@ pm_http_new (const char  *base_url,
     self->base_url[--len] = '\0';
   self->api_key = g_strdup (api_key);
 
-  self->session = soup_session_new_with_options ("max-conns-per-host", MAX_CONNS_PER_HOST, NULL);
+  self->session = soup_session_new ();
   soup_session_set_user_agent (self->session, "Perimeter/" PACKAGE_VERSION);
   soup_session_set_timeout (self->session, self->timeout);
   soup_session_set_idle_timeout (self->session, self->timeout);
