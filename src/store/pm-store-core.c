@@ -514,7 +514,10 @@ release_in_thread (GPtrArray *old_items,
   g_ptr_array_add (both, new_items);
   g_task_set_source_tag (task, release_in_thread);
   g_task_set_task_data (task, both, (GDestroyNotify) g_ptr_array_unref);
-  pm_background_run (task, release_worker);
+  /* Not in pm_background_run()'s lowered threads: freeing and trimming
+   * hold the allocator's locks, which the main thread then waits for; a
+   * lowered thread holding them kept it waiting while other work ran. */
+  g_task_run_in_thread (task, release_worker);
 }
 
 /* Ends the refresh in flight (task is current): state first, then the task. */
