@@ -1,6 +1,6 @@
 /* pm-background.c: worker threads below the main thread
  *
- * Replies are parsed, and lists diffed and freed, in worker threads. In
+ * Replies are parsed, and lists read and diffed, in worker threads. In
  * GTask's own pool they ran at the main thread's priority, and the kernel
  * shares a CPU fairly: on a machine with two cores, two parses and the
  * display server left the main thread waiting for a CPU for 9 ms of a 21 ms
@@ -11,6 +11,11 @@
  *
  * The pool is exclusive, so that its threads are never lent to GLib's
  * shared ones: GIO's and GTK's own work there keeps its priority.
+ *
+ * Work that holds a lock the main thread takes does not belong here:
+ * freeing large lists and malloc_trim() hold the allocator's, and a
+ * lowered thread holding them left the main thread blocked while other
+ * work ran (the stores free their lists in GLib's pool).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

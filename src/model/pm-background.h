@@ -6,7 +6,8 @@ G_BEGIN_DECLS
 
 /* Runs @func for @task in a worker thread that yields the CPU to the main
  * thread: as g_task_run_in_thread(), for work nobody is watching happen
- * (parsing replies, diffing and freeing lists). The task's last reference
+ * (parsing replies, reading and diffing lists), and that holds no lock
+ * the main thread takes. The task's last reference
  * goes in its own main context, as with g_task_run_in_thread(). */
 void pm_background_run            (GTask           *task,
                                    GTaskThreadFunc  func);

@@ -470,8 +470,7 @@ serve_thread (gpointer data)
 
   g_main_context_push_thread_default (self->context);
   /* In the app, the sandbox stands for a server elsewhere: it must not
-   * take a CPU from the app's main thread when both want one (its replies
-   * delayed the window being built). */
+   * take a CPU from the app's main thread when both want one. */
   pm_background_lower_priority ();
   /* The organization is made here too, not on the thread that started the
    * sandbox: reading the region tables alone is a few milliseconds. */
