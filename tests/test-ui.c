@@ -1268,6 +1268,89 @@ widget_shrank_back (gpointer data)
 /* A list's text cell is sized by its font, not its text (a column view
  * measures every row it keeps: see pm-text-cell.c), one line as high as a
  * label's, and read by a screen reader as its text. */
+/* Every border node under @node, in @borders. */
+static void
+collect_borders (GskRenderNode *node,
+                 GPtrArray     *borders)
+{
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_BORDER_NODE:
+      g_ptr_array_add (borders, node);
+      break;
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        collect_borders (gsk_container_node_get_child (node, i), borders);
+      break;
+    case GSK_TRANSFORM_NODE:
+      collect_borders (gsk_transform_node_get_child (node), borders);
+      break;
+    case GSK_CLIP_NODE:
+      collect_borders (gsk_clip_node_get_child (node), borders);
+      break;
+    case GSK_ROUNDED_CLIP_NODE:
+      collect_borders (gsk_rounded_clip_node_get_child (node), borders);
+      break;
+    case GSK_OPACITY_NODE:
+      collect_borders (gsk_opacity_node_get_child (node), borders);
+      break;
+    case GSK_DEBUG_NODE:
+      collect_borders (gsk_debug_node_get_child (node), borders);
+      break;
+    default:
+      break;
+    }
+}
+
+/* A border whose sides differ in colour is drawn, in software, in four
+ * masked fills: Adwaita's transparent left border on a list's cells, the
+ * other sides taking the text's colour with no width, was half of what
+ * painting a long list cost. style.css gives each one colour: no cell or
+ * column title draws a border, and each row's separator is one fill. */
+static void
+test_list_borders (void)
+{
+  PmWindow *window;
+  GtkWidget *view;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GPtrArray) borders = g_ptr_array_new ();
+  GtkSnapshot *snapshot;
+  guint rows = 0;
+
+  reset_settings ();
+  window = pm_window_new (app);
+  pm_window_restore_last (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sandbox", NULL));
+  pm_test_wait_until (policies_loaded, window, 30000);
+  view = find_row (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW, NULL);
+  g_assert_nonnull (view);
+  pm_test_wait_until (widget_is_drawn, view, 10000);
+
+  paintable = gtk_widget_paintable_new (view);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (view), gtk_widget_get_height (view));
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  collect_borders (node, borders);
+
+  for (guint i = 0; i < borders->len; i++)
+    {
+      const GdkRGBA *colors = gsk_border_node_get_colors (borders->pdata[i]);
+      const float *widths = gsk_border_node_get_widths (borders->pdata[i]);
+
+      for (guint side = 1; side < 4; side++)
+        g_assert_true (gdk_rgba_equal (&colors[0], &colors[side]));
+      /* A row's separator: a line on one side. */
+      if (widths[0] + widths[1] + widths[2] + widths[3] > 0 && colors[0].alpha > 0)
+        rows++;
+    }
+  /* The separators are still drawn, between the sandbox's policies. */
+  g_assert_cmpuint (rows, >=, 5);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_text_cell (void)
 {
@@ -1383,6 +1466,7 @@ main (int   argc,
   g_test_add_func ("/ui/error-text", test_error_text);
   g_test_add_func ("/ui/paced-load-keeps-selection", test_paced_load_keeps_selection);
   g_test_add_func ("/ui/text-cell", test_text_cell);
+  g_test_add_func ("/ui/list-borders", test_list_borders);
 
   ret = g_test_run ();
   g_clear_object (&app);
