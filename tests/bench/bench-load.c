@@ -87,13 +87,23 @@ on_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A frame's phases: each of these runs after the other handlers of its
+ * phase's signal (connected after, and after GTK's own: the style is
+ * brought up to date after the update phase's handlers), as the phase
+ * ends. The frame starts with before-paint. */
+static gint64 frame_update, frame_layout, frame_paint;
+
 static void
-on_frame_update (GdkFrameClock *clock)
+on_frame_before_paint (GdkFrameClock *clock)
 {
   frame_start = g_get_monotonic_time ();
 }
 
-static gint64 frame_layout, frame_paint;
+static void
+on_frame_update (GdkFrameClock *clock)
+{
+  frame_update = g_get_monotonic_time ();
+}
 
 static void
 on_frame_layout (GdkFrameClock *clock)
@@ -114,11 +124,13 @@ on_frame_after_paint (GdkFrameClock *clock)
 
   if (measuring_gaps && frame_start != 0 && now - frame_start > 16000)
     frames_over_16++;
-  /* BENCH_GAPS: a long frame's parts, to tell a stall's frame from others. */
+  /* BENCH_GAPS: a long frame's parts, to tell a stall's frame from others
+   * (after: the frame's end, the window's frame counter and the display's
+   * reply included). */
   if (report_gap_us > 0 && frame_start != 0 && now - frame_start > report_gap_us / 2)
-    g_printerr ("FRAME %.1f ms: update %.1f, layout %.1f, paint %.1f\n", (now - frame_start) / 1000.0,
-                (frame_layout - frame_start) / 1000.0, (frame_paint - frame_layout) / 1000.0,
-                (now - frame_paint) / 1000.0);
+    g_printerr ("FRAME %.1f ms: update %.1f, layout %.1f, paint %.1f, after %.1f\n", (now - frame_start) / 1000.0,
+                (frame_update - frame_start) / 1000.0, (frame_layout - frame_update) / 1000.0,
+                (frame_paint - frame_layout) / 1000.0, (now - frame_paint) / 1000.0);
 }
 
 static long
@@ -359,10 +371,11 @@ on_activate (GtkApplication *app)
   wait_painted (window);
   clock = gtk_widget_get_frame_clock (window);
 
-  g_signal_connect (clock, "update", G_CALLBACK (on_frame_update), NULL);
-  g_signal_connect (clock, "layout", G_CALLBACK (on_frame_layout), NULL);
-  g_signal_connect (clock, "paint", G_CALLBACK (on_frame_paint), NULL);
-  g_signal_connect (clock, "after-paint", G_CALLBACK (on_frame_after_paint), NULL);
+  g_signal_connect (clock, "before-paint", G_CALLBACK (on_frame_before_paint), NULL);
+  g_signal_connect_after (clock, "update", G_CALLBACK (on_frame_update), NULL);
+  g_signal_connect_after (clock, "layout", G_CALLBACK (on_frame_layout), NULL);
+  g_signal_connect_after (clock, "paint", G_CALLBACK (on_frame_paint), NULL);
+  g_signal_connect_after (clock, "after-paint", G_CALLBACK (on_frame_after_paint), NULL);
   g_timeout_add_full (G_PRIORITY_HIGH, 1, on_tick, NULL, NULL);
 
   for (int run = 0; run < opt.runs; run++)
