@@ -9,6 +9,7 @@ Prints one line per metric, `name: value unit (floor value, ratio R)`, and
 `bench: N of M targets met`.
 """
 import argparse
+import ast
 import json
 import os
 import statistics
@@ -26,19 +27,19 @@ def start_accessibility():
     """Start the accessibility bus and its registry, as a desktop has them
     running. In the private D-Bus session here they were started on demand
     by the first app's first load, and a frame of it waited on that (run 1's
-    longest gap, 13.8-18.2 ms against 9.1-11.9 ms with them running)."""
+    longest gap, 11.1-18.2 ms against 9.1-11.9 ms with them running)."""
     try:
         reply = subprocess.run(
             ["gdbus", "call", "--session", "--dest", "org.a11y.Bus", "--object-path",
              "/org/a11y/bus", "--method", "org.a11y.Bus.GetAddress"],
             capture_output=True, text=True, timeout=10, check=True).stdout.strip()
-        address = reply[2:-3]  # ('ADDRESS',)
+        address = ast.literal_eval(reply)[0]  # ('ADDRESS',)
         subprocess.run(
             ["gdbus", "call", "--address", address, "--dest", "org.a11y.atspi.Registry",
              "--object-path", "/org/a11y/atspi/registry",
              "--method", "org.freedesktop.DBus.Peer.Ping"],
             capture_output=True, text=True, timeout=10, check=True)
-    except (OSError, subprocess.SubprocessError) as error:
+    except (OSError, subprocess.SubprocessError, ValueError, SyntaxError, IndexError) as error:
         print(f"bench: the accessibility bus could not be started first ({error}); "
               "the first load starts it", file=sys.stderr)
 

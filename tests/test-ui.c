@@ -1265,9 +1265,6 @@ widget_shrank_back (gpointer data)
   return gtk_widget_get_height (data) <= *height;
 }
 
-/* A list's text cell is sized by its font, not its text (a column view
- * measures every row it keeps: see pm-text-cell.c), one line as high as a
- * label's, and read by a screen reader as its text. */
 /* Every border node under @node, in @borders. */
 static void
 collect_borders (GskRenderNode *node,
@@ -1351,6 +1348,9 @@ test_list_borders (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A list's text cell is sized by its font, not its text (a column view
+ * measures every row it keeps: see pm-text-cell.c), one line as high as a
+ * label's, and read by a screen reader as its text. */
 static void
 test_text_cell (void)
 {
