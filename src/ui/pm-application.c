@@ -9,6 +9,7 @@
 
 #include "pm-application.h"
 #include "pm-application-private.h"
+#include "pm-font-warmup.h"
 #include "pm-preferences-window.h"
 #include "pm-screenshots.h"
 #include "pm-window.h"
@@ -277,6 +278,8 @@ pm_application_startup (GApplication *app)
   };
 
   pm_application_register_resources ();
+  /* While GTK starts, from the moment it has opened the display */
+  pm_font_warmup_start ();
 
   G_APPLICATION_CLASS (pm_application_parent_class)->startup (app);
 
