@@ -25,6 +25,7 @@
 
 #include "pm-api.h"
 #include "pm-application.h"
+#include "pm-font-warmup.h"
 #include "pm-policies-page.h"
 #include "pm-session.h"
 #include "pm-test-util.h"
@@ -460,5 +461,8 @@ main (int   argc,
   /* The app's stylesheet and icons, as the page has them in the app. */
   g_application_set_resource_base_path (G_APPLICATION (app), "/io/github/perimeter/Perimeter");
   g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
+  /* The interface font prepared while GTK starts, as the app's start-up
+   * does it (pm_application_startup). */
+  pm_font_warmup_start ();
   return g_application_run (G_APPLICATION (app), 1, argv);
 }
