@@ -3,7 +3,7 @@
  * The first frame lays out and draws the window's text, and the first time
  * a font shows a glyph FreeType loads and hints it and cairo renders it:
  * a good part of what start-up costs beyond a bare window (README,
- * Performance). GTK opens the display well before the window is built (the
+ * Benchmark). GTK opens the display well before the window is built (the
  * theme, the icon theme and libadwaita's style sheets come first); from
  * then on a worker thread lays out and draws the characters of our strings
  * in the interface font, regular and bold, with the options GTK gives its
@@ -200,6 +200,7 @@ warm_up (GTask        *task,
          GCancellable *cancellable)
 {
   pm_font_warmup_run (task_data);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
