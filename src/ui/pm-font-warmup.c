@@ -139,7 +139,7 @@ pm_font_warmup_new_context (GdkDisplay *display)
   else
     pango_font_description_set_family (font, "Sans");
   if (!(pango_font_description_get_set_fields (named) & PANGO_FONT_MASK_SIZE))
-    px = 10.0 * dpi / 72.0;
+    px = 10.0 * dpi / 72.0;  /* GTK's size when the setting names none: 10 pt */
   else if (pango_font_description_get_size_is_absolute (named))
     px = (double) pango_font_description_get_size (named) / PANGO_SCALE;
   else
