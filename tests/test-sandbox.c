@@ -1276,6 +1276,86 @@ test_start_on_context (void)
   stop_sandbox ();
 }
 
+#ifdef __linux__
+static guint
+open_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+typedef struct {
+  guint fds;
+} FdsAt;
+
+static gboolean
+fds_back_to (gpointer data)
+{
+  return open_fds () <= ((FdsAt *) data)->fds;
+}
+
+static guint
+get_status (SoupSession *session,
+            const char  *url)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", "ApiKey " KEY);
+  bytes = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  return soup_message_get_status (msg);
+}
+#endif
+
+/* A kept-alive connection serves request after request, and is closed on the
+ * sandbox's side too once its client closes it (libsoup 3.2 left every one
+ * open). */
+static void
+test_idle_connections (void)
+{
+#ifdef __linux__
+  g_autofree char *base = NULL, *url = NULL;
+  FdsAt before;
+
+  start_sandbox (TRUE, PM_SANDBOX_DEFAULT_PAGE_SIZE);
+  base = pm_sandbox_dup_base_url (sandbox);
+  url = g_strconcat (base, RULESETS, NULL);
+  before.fds = open_fds ();
+  {
+    g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 1, NULL);
+
+    for (guint i = 0; i < 3; i++)
+      g_assert_cmpuint (get_status (session, url), ==, 200);
+    /* One connection: the client's socket and the sandbox's. */
+    g_assert_cmpuint (open_fds (), ==, before.fds + 2);
+    /* Idle for a while, it is still there and still serves. */
+    g_usleep (200 * 1000);
+    g_assert_cmpuint (get_status (session, url), ==, 200);
+    g_assert_cmpuint (open_fds (), ==, before.fds + 2);
+  }
+  /* The session closed its connection: the sandbox closes its side. */
+  pm_test_wait_until (fds_back_to, &before, 5000);
+  /* Sessions that each open and close a connection leave nothing open. */
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autoptr(Resp) resp = call ("GET", RULESETS, NULL);
+
+      g_assert_cmpuint (resp->status, ==, 200);
+    }
+  pm_test_wait_until (fds_back_to, &before, 5000);
+  stop_sandbox ();
+#else
+  g_test_skip ("Counts open files in /proc");
+#endif
+}
+
 /* --- the seed documents' curl examples --- */
 
 typedef struct {
@@ -1576,6 +1656,7 @@ main (int   argc,
   g_test_add_func ("/sandbox/state-and-scale", test_state_and_scale);
   g_test_add_func ("/sandbox/start-on-context", test_start_on_context);
   g_test_add_func ("/sandbox/begin-then-wait", test_begin_then_wait);
+  g_test_add_func ("/sandbox/idle-connections", test_idle_connections);
   g_test_add_func ("/sandbox/seed-examples", test_seed_examples);
   g_test_add_func ("/sandbox/binary", test_binary);
 

@@ -36,6 +36,7 @@ struct _PmSandbox
   GMainLoop    *loop;
   GThread      *thread;
   GPtrArray    *pending;          /* Pending, replies not yet written */
+  GHashTable   *idle_clients;     /* GSocket → GSource, kept-alive between requests */
   guint16       port;
 
   GCond         ready_cond;
@@ -427,6 +428,65 @@ server_callback (SoupServer        *server,
     }
 }
 
+/* Kept-alive connections that their client closes between two requests.
+ * libsoup before 3.3 (Debian 12 has 3.2) left them open on its side
+ * (fixed upstream in libsoup commit d20c6601): every connection a client
+ * ever opened stayed in CLOSE_WAIT, some 115 per large Serverless load,
+ * towards the process's limit of open files. Between a reply
+ * and the next request the sandbox watches the socket itself and closes it
+ * once the client has gone (libsoup 3.2 still keeps its few objects for the
+ * connection, but no longer the socket). With a libsoup that closes it
+ * first, the watch finds it closed and stops. */
+static gboolean
+on_idle_client (GSocket      *socket,
+                GIOCondition  condition,
+                gpointer      user_data)
+{
+  PmSandbox *self = user_data;
+
+  /* Readable with nothing to read is the client's end of the stream; bytes
+   * are its next request, for libsoup to read. */
+  if (!g_socket_is_closed (socket)
+      && ((condition & (G_IO_HUP | G_IO_ERR)) != 0 || g_socket_get_available_bytes (socket) <= 0))
+    g_socket_close (socket, NULL);
+  g_hash_table_remove (self->idle_clients, socket);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_request_started (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    PmSandbox         *self)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_hash_table_remove (self->idle_clients, socket);
+}
+
+static void
+on_request_finished (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     PmSandbox         *self)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  GSource *source;
+
+  if (socket == NULL || g_socket_is_closed (socket) || g_hash_table_contains (self->idle_clients, socket))
+    return;
+  source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (source, G_SOURCE_FUNC (on_idle_client), self, NULL);
+  g_source_attach (source, self->context);
+  g_hash_table_insert (self->idle_clients, g_object_ref (socket), source);
+}
+
+static void
+idle_watch_free (GSource *source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
 static gboolean
 listen_here (PmSandbox *self,
              guint16    port,
@@ -435,14 +495,21 @@ listen_here (PmSandbox *self,
   g_autoptr(SoupServer) server = soup_server_new ("server-header", "perimeter-sandbox ", NULL);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
-  GSList *uris;
+  GSList *listeners;
+  g_autoptr(GSocketAddress) bound = NULL;
 
   soup_server_add_handler (server, NULL, server_callback, self, NULL);
   if (!soup_server_listen (server, address, 0, error))
     return FALSE;
-  uris = soup_server_get_uris (server);
-  self->port = uris ? g_uri_get_port (uris->data) : 0;
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  self->idle_clients = g_hash_table_new_full (NULL, NULL, g_object_unref, (GDestroyNotify) idle_watch_free);
+  g_signal_connect (server, "request-started", G_CALLBACK (on_request_started), self);
+  g_signal_connect (server, "request-finished", G_CALLBACK (on_request_finished), self);
+  /* The port chosen, from the socket: soup_server_get_uris() leaks an
+   * address in libsoup 3.2. */
+  listeners = soup_server_get_listeners (server);
+  bound = listeners ? g_socket_get_local_address (listeners->data, NULL) : NULL;
+  self->port = G_IS_INET_SOCKET_ADDRESS (bound) ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)) : 0;
+  g_slist_free (listeners);
   self->server = g_steal_pointer (&server);
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
   return TRUE;
@@ -452,6 +519,7 @@ static void
 teardown_here (PmSandbox *self)
 {
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->idle_clients, g_hash_table_unref);
   if (self->server)
     {
       soup_server_disconnect (self->server);
