@@ -1578,6 +1578,7 @@ test_binary (void)
 {
   const char *bin = g_getenv ("PM_SANDBOX_BIN");
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
@@ -1591,15 +1592,35 @@ test_binary (void)
       g_test_skip ("PM_SANDBOX_BIN is not set");
       return;
     }
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, bin, "--port", "0",
-                              "--api-key", "bin-key", "--page-size", "2", "--seed", "7",
-                              "--fault", "latency:1@DELETE", "--scale", "8,2,16", NULL);
+  g_subprocess_launcher_unsetenv (launcher, "G_SLICE");
+  process = g_subprocess_launcher_spawn (launcher, &error, bin, "--port", "0",
+                                         "--api-key", "bin-key", "--page-size", "2", "--seed", "7",
+                                         "--fault", "latency:1@DELETE", "--scale", "8,2,16", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
   g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+#ifdef __linux__
+  {
+    /* With GLib before 2.76 it started again to allocate with malloc (but
+     * not when built with AddressSanitizer). */
+    g_autofree char *path = g_strdup_printf ("/proc/%s/environ", g_subprocess_get_identifier (process));
+    g_autofree char *environment = NULL;
+    gsize length = 0;
+    gboolean malloc_set = FALSE;
+
+    g_assert_true (g_file_get_contents (path, &environment, &length, NULL));
+    for (const char *p = environment; p < environment + length; p += strlen (p) + 1)
+      malloc_set |= g_str_equal (p, "G_SLICE=always-malloc");
+#ifdef __SANITIZE_ADDRESS__
+    g_assert_false (malloc_set);
+#else
+    g_assert_true (malloc_set == (glib_check_version (2, 76, 0) != NULL));
+#endif
+  }
+#endif
   url = g_strconcat (line + strlen ("listening on "), FILTERS, NULL);
   msg = soup_message_new ("GET", url);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", "ApiKey bin-key");
