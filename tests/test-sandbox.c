@@ -1277,26 +1277,34 @@ test_start_on_context (void)
 }
 
 #ifdef __linux__
+/* This process's open sockets (GLib opens other files, such as eventfds,
+ * as it first needs them). */
 static guint
-open_fds (void)
+open_sockets (void)
 {
   g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const char *name;
   guint n = 0;
 
   g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/fd", name, NULL);
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      n += target != NULL && g_str_has_prefix (target, "socket:");
+    }
   return n;
 }
 
 typedef struct {
-  guint fds;
-} FdsAt;
+  guint sockets;
+} SocketsAt;
 
 static gboolean
-fds_back_to (gpointer data)
+sockets_back_to (gpointer data)
 {
-  return open_fds () <= ((FdsAt *) data)->fds;
+  return open_sockets () <= ((SocketsAt *) data)->sockets;
 }
 
 static guint
@@ -1322,26 +1330,26 @@ test_idle_connections (void)
 {
 #ifdef __linux__
   g_autofree char *base = NULL, *url = NULL;
-  FdsAt before;
+  SocketsAt before;
 
   start_sandbox (TRUE, PM_SANDBOX_DEFAULT_PAGE_SIZE);
   base = pm_sandbox_dup_base_url (sandbox);
   url = g_strconcat (base, RULESETS, NULL);
-  before.fds = open_fds ();
+  before.sockets = open_sockets ();
   {
     g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 1, NULL);
 
     for (guint i = 0; i < 3; i++)
       g_assert_cmpuint (get_status (session, url), ==, 200);
     /* One connection: the client's socket and the sandbox's. */
-    g_assert_cmpuint (open_fds (), ==, before.fds + 2);
+    g_assert_cmpuint (open_sockets (), ==, before.sockets + 2);
     /* Idle for a while, it is still there and still serves. */
     g_usleep (200 * 1000);
     g_assert_cmpuint (get_status (session, url), ==, 200);
-    g_assert_cmpuint (open_fds (), ==, before.fds + 2);
+    g_assert_cmpuint (open_sockets (), ==, before.sockets + 2);
   }
   /* The session closed its connection: the sandbox closes its side. */
-  pm_test_wait_until (fds_back_to, &before, 5000);
+  pm_test_wait_until (sockets_back_to, &before, 5000);
   /* Sessions that each open and close a connection leave nothing open. */
   for (guint i = 0; i < 8; i++)
     {
@@ -1349,7 +1357,7 @@ test_idle_connections (void)
 
       g_assert_cmpuint (resp->status, ==, 200);
     }
-  pm_test_wait_until (fds_back_to, &before, 5000);
+  pm_test_wait_until (sockets_back_to, &before, 5000);
   stop_sandbox ();
 #else
   g_test_skip ("Counts open files in /proc");
