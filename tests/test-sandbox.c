@@ -1628,6 +1628,18 @@ test_binary (void)
     g_assert_true (malloc_set == (glib_check_version (2, 76, 0) != NULL));
 #endif
   }
+  {
+    /* Started again by its own name: ps and killall still find it. */
+    g_autofree char *path = g_strdup_printf ("/proc/%s/comm", g_subprocess_get_identifier (process));
+    g_autofree char *comm = NULL;
+    g_autofree char *name = g_path_get_basename (bin);
+
+    g_assert_true (g_file_get_contents (path, &comm, NULL, NULL));
+    g_strchomp (comm);
+    /* The kernel keeps 15 bytes of it. */
+    g_assert_true (g_str_has_prefix (name, comm));
+    g_assert_cmpuint (strlen (comm), ==, MIN (strlen (name), 15));
+  }
 #endif
   url = g_strconcat (line + strlen ("listening on "), FILTERS, NULL);
   msg = soup_message_new ("GET", url);

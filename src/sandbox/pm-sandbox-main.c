@@ -63,8 +63,12 @@ main (int   argc,
 #if defined (__linux__) && !defined (__SANITIZE_ADDRESS__)
   if (glib_check_version (2, 76, 0) != NULL && g_getenv ("G_SLICE") == NULL)
     {
+      /* By its own path, not /proc/self/exe: the process is named after it. */
+      g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+
       g_setenv ("G_SLICE", "always-malloc", TRUE);
-      execv ("/proc/self/exe", argv);
+      if (self != NULL)
+        execv (self, argv);
       /* Not possible here: carry on with the slab allocator. */
     }
 #endif
