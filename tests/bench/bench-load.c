@@ -62,27 +62,49 @@ read_schedstat (guint64 *run_ns,
   *wait_ns = g_ascii_strtoull (end, NULL, 10);
 }
 
+/* The time the hypervisor took this machine's CPUs from it (steal), in
+ * /proc/stat's ticks (USER_HZ: 10 ms), over all CPUs. */
+static guint64
+read_steal_ticks (void)
+{
+  g_autofree char *text = NULL;
+  guint64 value = 0;
+
+  /* "cpu  user nice system idle iowait irq softirq steal ..." */
+  if (g_file_get_contents ("/proc/stat", &text, NULL, NULL) && g_str_has_prefix (text, "cpu "))
+    {
+      char *p = text + 4;
+
+      for (int field = 0; field < 8; field++)
+        value = g_ascii_strtoull (p, &p, 10);
+    }
+  return value;
+}
+
 static gboolean
 on_tick (gpointer data)
 {
-  static guint64 last_run_ns, last_wait_ns;
+  static guint64 last_run_ns, last_wait_ns, last_steal;
   gint64 now = g_get_monotonic_time ();
 
   if (measuring_gaps && last_tick != 0)
     gap_max = MAX (gap_max, now - last_tick);
   if (report_gap_us > 0)
     {
-      guint64 run_ns, wait_ns;
+      guint64 run_ns, wait_ns, steal;
 
       read_schedstat (&run_ns, &wait_ns);
+      steal = read_steal_ticks ();
       if (last_tick != 0 && now - last_tick > report_gap_us)
-        g_printerr ("GAP %.1f ms%s from %.6f s (monotonic): on a CPU %.1f ms, waiting for one %.1f ms\n",
+        g_printerr ("GAP %.1f ms%s from %.6f s (monotonic): on a CPU %.1f ms, waiting for one %.1f ms, "
+                    "the hypervisor's steal +%" G_GUINT64_FORMAT " ms (in 10 ms ticks, all CPUs)\n",
                     (now - last_tick) / 1000.0, measuring_gaps ? " (measured)" : "", last_tick / 1e6,
-                    (run_ns - last_run_ns) / 1e6, (wait_ns - last_wait_ns) / 1e6);
+                    (run_ns - last_run_ns) / 1e6, (wait_ns - last_wait_ns) / 1e6, (steal - last_steal) * 10);
       if (measuring_gaps && last_tick != 0)
         measured_wait_ns += wait_ns - last_wait_ns;
       last_run_ns = run_ns;
       last_wait_ns = wait_ns;
+      last_steal = steal;
     }
   last_tick = now;
   return G_SOURCE_CONTINUE;
