@@ -56,10 +56,9 @@ main (int   argc,
    * sandbox served each large load slower than the one before (a Serverless
    * organisation of 5,000 projects loaded in 1.7 s, then 2.1, 2.5 … 2.6 s by
    * the sixth; 1.4–1.6 s throughout with malloc). Its G_SLICE variable is
-   * read only at start:
-   * start again with it. Later GLibs always use malloc. Not under
-   * AddressSanitizer, which would then report the connections libsoup 3.2
-   * itself never frees (see on_idle_client() in pm-sandbox.c). */
+   * read only at start: start again with it. Later GLibs always use malloc.
+   * Not under AddressSanitizer, which would then report the connections
+   * libsoup 3.2 itself never frees (see on_idle_client() in pm-sandbox.c). */
 #if defined (__linux__) && !defined (__SANITIZE_ADDRESS__)
   if (glib_check_version (2, 76, 0) != NULL && g_getenv ("G_SLICE") == NULL)
     {

@@ -429,14 +429,14 @@ server_callback (SoupServer        *server,
 }
 
 /* Kept-alive connections that their client closes between two requests.
- * libsoup before 3.3 (Debian 12 has 3.2) left them open on its side
- * (fixed upstream in libsoup commit d20c6601): every connection a client
- * ever opened stayed in CLOSE_WAIT, some 115 per large Serverless load,
- * towards the process's limit of open files. Between a reply
- * and the next request the sandbox watches the socket itself and closes it
- * once the client has gone (libsoup 3.2 still keeps its few objects for the
- * connection, but no longer the socket). With a libsoup that closes it
- * first, the watch finds it closed and stops. */
+ * libsoup before 3.3 (Debian 12 has 3.2) left them open on its side (fixed
+ * upstream in libsoup commit d20c6601): every connection a client ever
+ * opened stayed in CLOSE_WAIT, some 115 per large Serverless load, towards
+ * the process's limit of open files. Between a reply and the next request
+ * the sandbox watches the socket itself and closes it once the client has
+ * gone (libsoup 3.2 still keeps its few objects for the connection, but no
+ * longer the socket). With a libsoup that closes it first, the watch finds
+ * it closed and stops. */
 static gboolean
 on_idle_client (GSocket      *socket,
                 GIOCondition  condition,
