@@ -34,8 +34,9 @@ struct _PmPoliciesPage
   GtkSearchBar       *search_bar;
   GtkSearchEntry     *search_entry;  /* NULL until after the first frame, or the search opens */
   guint               entry_source;  /* builds it after the page is first shown */
+  guint               fonts_source;  /* see warm_no_results_page () */
   GtkStack           *stack;
-  GtkIconPaintable   *no_results_icon;  /* looked up ahead: see warm_no_results_icon () */
+  GtkIconPaintable   *no_results_icon;  /* looked up ahead: see warm_no_results_page () */
   GtkColumnView      *column_view;
 
   PmSession          *session;
@@ -211,12 +212,25 @@ on_search_changed (PmPoliciesPage *self)
   refilter_as (self, change);
 }
 
-/* The icon of the page shown when nothing matches is an SVG at 128 px:
- * the first time it was drawn, librsvg was loaded and ran on the keystroke
- * that found nothing (~20 ms). Looked up as the search opens, GTK loads it
- * in a worker thread (GTK_ICON_LOOKUP_PRELOAD) and keeps it for the page. */
+static gboolean
+prepare_no_results_fonts_cb (gpointer data)
+{
+  PmPoliciesPage *self = data;
+
+  self->fonts_source = 0;
+  pm_stack_page_prepare_fonts (ensure_state_page (self, "no-results"));
+  return G_SOURCE_REMOVE;
+}
+
+/* The page shown when nothing matches, made ready as the search opens,
+ * for the keystroke that finds nothing. Its icon is an SVG at 128 px: the
+ * first time it was drawn, librsvg was loaded and ran in that keystroke
+ * (~20 ms); looked up now, GTK loads it in a worker thread
+ * (GTK_ICON_LOOKUP_PRELOAD) and keeps it for the page. Its title and
+ * description are in fonts of their own: set up (~2 ms) when the main
+ * loop is next idle. */
 static void
-warm_no_results_icon (PmPoliciesPage *self)
+warm_no_results_page (PmPoliciesPage *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   g_autoptr(GIcon) icon = NULL;
@@ -227,6 +241,7 @@ warm_no_results_icon (PmPoliciesPage *self)
   self->no_results_icon = gtk_icon_theme_lookup_by_gicon (gtk_icon_theme_get_for_display (gtk_widget_get_display (widget)),
                                                           icon, 128, gtk_widget_get_scale_factor (widget),
                                                           gtk_widget_get_direction (widget), GTK_ICON_LOOKUP_PRELOAD);
+  self->fonts_source = g_idle_add_full (G_PRIORITY_LOW, prepare_no_results_fonts_cb, self, NULL);
 }
 
 /* The filters: menu buttons with radio items, the menus built when first
@@ -846,7 +861,7 @@ on_search_mode_changed (PmPoliciesPage *self)
       /* The bar focuses its entry as it opens; this one came after. */
       gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
     }
-  warm_no_results_icon (self);
+  warm_no_results_page (self);
 }
 
 static void
@@ -1194,6 +1209,7 @@ pm_policies_page_dispose (GObject *object)
   PmPoliciesPage *self = PM_POLICIES_PAGE (object);
 
   g_clear_handle_id (&self->entry_source, g_source_remove);
+  g_clear_handle_id (&self->fonts_source, g_source_remove);
   pm_policies_page_set_session (self, NULL);
   if (self->slots != NULL)
     {

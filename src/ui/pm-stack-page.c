@@ -68,3 +68,20 @@ pm_stack_page_add_from_resource (GtkStack   *stack,
   gtk_stack_add_named (stack, page, name);
   return page;
 }
+
+void
+pm_stack_page_prepare_fonts (GtkWidget *page)
+{
+  g_return_if_fail (GTK_IS_WIDGET (page));
+
+  if (GTK_IS_LABEL (page))
+    {
+      /* The widget's Pango context has the font its style gives it (a
+       * hidden widget's style is computed when asked for). */
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (page, gtk_label_get_text (GTK_LABEL (page)));
+
+      pango_layout_get_extents (layout, NULL, NULL);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (page); child != NULL; child = gtk_widget_get_next_sibling (child))
+    pm_stack_page_prepare_fonts (child);
+}

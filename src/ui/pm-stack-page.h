@@ -27,4 +27,11 @@ GtkWidget *pm_stack_page_add_from_resource (GtkStack   *stack,
                                             const char *resource,
                                             const char *name);
 
+/* Lays out the texts of @page's labels (a hidden page, or one about to be
+ * shown) in the fonts the theme gives them, so that Pango has found and
+ * set up those fonts, and their glyphs' sizes, before the frame that first
+ * shows the page: a status page's title and description come in sizes no
+ * other widget uses (~2 ms the first time, in the frame of a keystroke). */
+void pm_stack_page_prepare_fonts (GtkWidget *page);
+
 G_END_DECLS
