@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <libsoup/soup.h>
 #ifdef __linux__
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #endif
 
@@ -1586,6 +1587,16 @@ test_seed_examples (void)
   stop_sandbox ();
 }
 
+/* In the child: it is sent SIGTERM when the test's process ends, an
+ * assertion that failed included (it would be left running otherwise). */
+static void
+end_with_test (gpointer data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
 static void
 test_binary (void)
 {
@@ -1606,6 +1617,7 @@ test_binary (void)
       return;
     }
   g_subprocess_launcher_unsetenv (launcher, "G_SLICE");
+  g_subprocess_launcher_set_child_setup (launcher, end_with_test, NULL, NULL);
   process = g_subprocess_launcher_spawn (launcher, &error, bin, "--port", "0",
                                          "--api-key", "bin-key", "--page-size", "2", "--seed", "7",
                                          "--fault", "latency:1@DELETE", "--scale", "8,2,16", NULL);
