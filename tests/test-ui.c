@@ -23,7 +23,12 @@
 #include "pm-sandbox.h"
 #include "pm-test-util.h"
 #include "pm-text-cell.h"
+#include "pm-tooltip.h"
 #include "pm-window.h"
+
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 static PmApplication *app;
 
@@ -1351,6 +1356,80 @@ test_list_borders (void)
 /* A list's text cell is sized by its font, not its text (a column view
  * measures every row it keeps: see pm-text-cell.c), one line as high as a
  * label's, and read by a screen reader as its text. */
+#ifdef GDK_WINDOWING_X11
+/* The serial of the next request to the X server: how many were made. */
+static gulong
+next_x_request (void)
+{
+  return XNextRequest (gdk_x11_display_get_xdisplay (gdk_display_get_default ()));
+}
+#endif
+
+/* A tooltip set quietly is set without asking the X server where the
+ * pointer is, which GTK does for a visible widget (two round trips); the
+ * widget stays as visible as it was. Building the main window, whose
+ * tooltips are set so, asks the server once (GtkWindow's own query for
+ * the pointer), not once for each tooltip. */
+static void
+test_tooltip_quiet (void)
+{
+#ifdef GDK_WINDOWING_X11
+  GtkWidget *window;
+  GtkWidget *box;
+  GtkWidget *plain;
+  GtkWidget *quiet;
+  GtkWidget *hidden;
+  gulong before;
+
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    {
+      g_test_skip ("not an X11 display");
+      return;
+    }
+  window = gtk_window_new ();
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  plain = gtk_button_new_from_icon_name ("view-refresh-symbolic");
+  quiet = gtk_button_new_from_icon_name ("view-refresh-symbolic");
+  hidden = gtk_button_new_from_icon_name ("view-refresh-symbolic");
+  gtk_widget_set_visible (hidden, FALSE);
+  gtk_box_append (GTK_BOX (box), plain);
+  gtk_box_append (GTK_BOX (box), quiet);
+  gtk_box_append (GTK_BOX (box), hidden);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+
+  /* What GTK does: it asks. */
+  before = next_x_request ();
+  gtk_widget_set_tooltip_text (plain, "Refresh");
+  g_assert_cmpuint (next_x_request (), >, before);
+
+  before = next_x_request ();
+  pm_tooltip_set_quietly (quiet, "Refresh");
+  pm_tooltip_set_quietly (hidden, "Refresh");
+  g_assert_cmpuint (next_x_request (), ==, before);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (quiet), ==, "Refresh");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (hidden), ==, "Refresh");
+  g_assert_true (gtk_widget_get_visible (quiet));
+  g_assert_false (gtk_widget_get_visible (hidden));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (quiet), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Refresh");
+
+  /* Shown, it is given its tooltip as GTK does, and stays shown. */
+  gtk_window_present (GTK_WINDOW (window));
+  pm_test_wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, quiet, 10000);
+  pm_tooltip_set_quietly (quiet, "Refresh the list");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (quiet), ==, "Refresh the list");
+  g_assert_true (gtk_widget_get_mapped (quiet));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  reset_settings ();
+  before = next_x_request ();
+  window = GTK_WIDGET (pm_window_new (app));
+  g_assert_cmpuint (next_x_request () - before, <=, 2);
+  gtk_window_destroy (GTK_WINDOW (window));
+#else
+  g_test_skip ("built without X11");
+#endif
+}
+
 static void
 test_text_cell (void)
 {
@@ -1466,6 +1545,7 @@ main (int   argc,
   g_test_add_func ("/ui/error-text", test_error_text);
   g_test_add_func ("/ui/paced-load-keeps-selection", test_paced_load_keeps_selection);
   g_test_add_func ("/ui/text-cell", test_text_cell);
+  g_test_add_func ("/ui/tooltip-quiet", test_tooltip_quiet);
   g_test_add_func ("/ui/list-borders", test_list_borders);
 
   ret = g_test_run ();

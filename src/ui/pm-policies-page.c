@@ -16,12 +16,16 @@
 #include "pm-slot-model.h"
 #include "pm-stack-page.h"
 #include "pm-text-cell.h"
+#include "pm-tooltip.h"
 
 struct _PmPoliciesPage
 {
   AdwBin              parent_instance;
 
   AdwToastOverlay    *toast_overlay;
+  GtkWidget          *new_button;
+  GtkWidget          *apply_button;
+  GtkWidget          *detach_button;
   GtkToggleButton    *search_button;
   GtkLabel           *count_label;
   GtkMenuButton      *type_button;
@@ -1265,6 +1269,9 @@ pm_policies_page_class_init (PmPoliciesPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/perimeter/Perimeter/pm-policies-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, new_button);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, apply_button);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, detach_button);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_button);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, type_button);
@@ -1299,6 +1306,12 @@ static void
 pm_policies_page_init (PmPoliciesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  pm_tooltip_set_quietly (self->new_button, _("Create a policy (Ctrl+N)"));
+  pm_tooltip_set_quietly (self->apply_button, _("Apply the selected policies to a deployment or project (Ctrl+Shift+A)"));
+  pm_tooltip_set_quietly (self->detach_button, _("Detach the selected policies from a deployment or project (Ctrl+Shift+D)"));
+  pm_tooltip_set_quietly (GTK_WIDGET (self->search_button), _("Search (Ctrl+F)"));
+  pm_tooltip_set_quietly (GTK_WIDGET (self->type_button), _("Show one type"));
+  pm_tooltip_set_quietly (GTK_WIDGET (self->region_button), _("Show one region"));
 
   self->search_words = g_new0 (char *, 1);
   self->types = g_array_new (FALSE, FALSE, sizeof (PmPolicyType));

@@ -16,6 +16,7 @@
 #include "pm-profile.h"
 #include "pm-profile-dialog.h"
 #include "pm-stack-page.h"
+#include "pm-tooltip.h"
 #include "pm-window.h"
 #include "pm-wizard-page.h"
 
@@ -39,6 +40,8 @@ struct _PmWindow
   AdwWindowTitle       *content_title;
   GtkMenuButton        *profile_button;
   GtkMenuButton        *primary_menu_button;
+  GtkWidget            *back_button;
+  GtkWidget            *refresh_button;
   GtkWidget            *sandbox_badge;
   GtkWidget            *sandbox_pill;
   GtkStack             *content_stack;
@@ -1024,6 +1027,8 @@ pm_window_class_init (PmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, profile_button);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, refresh_button);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sandbox_badge);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sandbox_pill);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, content_stack);
@@ -1102,6 +1107,12 @@ pm_window_init (PmWindow *self)
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  pm_tooltip_set_quietly (GTK_WIDGET (self->profile_button), _("Switch account"));
+  pm_tooltip_set_quietly (GTK_WIDGET (self->primary_menu_button), _("Main menu"));
+  pm_tooltip_set_quietly (self->back_button, _("Back to sections"));
+  pm_tooltip_set_quietly (self->sandbox_pill, _("You are working in the built-in sandbox: demo data, nothing is sent to Elastic"));
+  pm_tooltip_set_quietly (self->refresh_button, _("Refresh"));
+  pm_tooltip_set_quietly (GTK_WIDGET (self->busy_spinner), _("Loading"));
 
   self->settings = g_settings_new (APP_ID);
   self->profiles = pm_profile_list_new (self->settings);
