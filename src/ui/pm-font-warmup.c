@@ -200,6 +200,10 @@ warm_up (GTask        *task,
          GCancellable *cancellable)
 {
   pm_font_warmup_run (task_data);
+  /* Freed here: the font map's caches, freed where the task ends (the main
+   * thread), took 0.3 ms there just before the window was presented. The
+   * fonts stay in cairo's cache for the main thread's. */
+  g_object_unref (task_data);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -208,7 +212,8 @@ start_on (GdkDisplay *display)
 {
   g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
 
-  g_task_set_task_data (task, pm_font_warmup_new_context (display), g_object_unref);
+  /* The thread owns the context: see warm_up (). */
+  g_task_set_task_data (task, pm_font_warmup_new_context (display), NULL);
   g_task_run_in_thread (task, warm_up);
 }
 
