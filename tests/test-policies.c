@@ -349,6 +349,34 @@ find_label (GtkWidget  *root,
   return NULL;
 }
 
+/* The shown text cells of @root whose text is in @texts with less room
+ * than their text takes (in @checked, how many were looked at). */
+static guint
+count_cut_cells (GtkWidget  *root,
+                 GHashTable *texts,
+                 guint      *checked)
+{
+  guint cut = 0;
+
+  if (PM_IS_TEXT_CELL (root) && gtk_widget_get_mapped (root)
+      && g_hash_table_contains (texts, pm_text_cell_get_text (PM_TEXT_CELL (root))))
+    {
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (root, pm_text_cell_get_text (PM_TEXT_CELL (root)));
+      int width;
+
+      pango_layout_get_pixel_size (layout, &width, NULL);
+      (*checked)++;
+      if (gtk_widget_get_width (root) < width)
+        {
+          g_test_message ("cut: %s (%d px of %d)", pm_text_cell_get_text (PM_TEXT_CELL (root)), gtk_widget_get_width (root), width);
+          cut++;
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    cut += count_cut_cells (child, texts, checked);
+  return cut;
+}
+
 static GtkWidget *
 find_actionable (GtkWidget  *root,
                  const char *action)
@@ -494,6 +522,27 @@ test_list (gconstpointer data)
   g_assert_nonnull (find_label (GTK_WIDGET (f->page), "Office networks"));
   g_assert_nonnull (find_label (GTK_WIDGET (f->page), pm_policy_type_get_label (PM_POLICY_TYPE_IP)));
   g_assert_nonnull (find_label (GTK_WIDGET (f->page), json_object_get_string_member (office, "region")));
+
+  /* Each type and each region is shown whole: their columns are as wide
+   * as the widest type, and the widest region policies use (measured by
+   * the average character, "GCP Private Service Connect" and
+   * "azure-westeurope" were cut). */
+  {
+    g_autoptr(GHashTable) texts = g_hash_table_new (g_str_hash, g_str_equal);
+    GListModel *policies = G_LIST_MODEL (pm_session_get_policies (f->session));
+    guint checked = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (policies); i++)
+      {
+        g_autoptr(PmPolicy) each = g_list_model_get_item (policies, i);
+
+        g_hash_table_add (texts, (gpointer) pm_policy_type_get_label (pm_policy_get_policy_type (each)));
+        if (pm_policy_get_region (each) != NULL)
+          g_hash_table_add (texts, (gpointer) pm_policy_get_region (each));
+      }
+    g_assert_cmpuint (count_cut_cells (GTK_WIDGET (f->page), texts, &checked), ==, 0);
+    g_assert_cmpuint (checked, >=, 2 * g_list_model_get_n_items (policies));
+  }
 
   /* Sorting by name, both ways. */
   {

@@ -1471,6 +1471,29 @@ test_text_cell (void)
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_ROLE_LABEL);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "A name much longer than the ten characters the column asks for");
+  /* Fitted to texts wider than its characters: as wide as the widest of
+   * them (as a label showing it), the texts' own and not the ones shown;
+   * fitted to narrower ones, its characters' width again. */
+  {
+    g_autoptr(PmTextCellFit) fit = pm_text_cell_fit_new ();
+    const char *wide_texts[] = { "No", "GCP Private Service Connect", NULL };
+    const char *narrow_texts[] = { "No", NULL };
+    GtkWidget *sample = gtk_label_new ("GCP Private Service Connect");
+    int fitted, sample_nat;
+
+    gtk_box_append (GTK_BOX (box), sample);
+    gtk_widget_measure (sample, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &sample_nat, NULL, NULL);
+    pm_text_cell_fit_set_texts (fit, wide_texts);
+    pm_text_cell_set_fit (PM_TEXT_CELL (cell), fit);
+    gtk_widget_measure (cell, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &fitted, NULL, NULL);
+    g_assert_cmpint (sample_nat, >, nat);
+    g_assert_cmpint (ABS (fitted - sample_nat), <=, 1);
+    pm_text_cell_fit_set_texts (fit, narrow_texts);
+    gtk_widget_measure (cell, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &fitted, NULL, NULL);
+    g_assert_cmpint (fitted, ==, nat);
+    pm_text_cell_set_fit (PM_TEXT_CELL (cell), NULL);
+    gtk_box_remove (GTK_BOX (box), sample);
+  }
   pm_text_cell_set_text (PM_TEXT_CELL (cell), NULL);
   g_assert_cmpstr (pm_text_cell_get_text (PM_TEXT_CELL (cell)), ==, "");
 

@@ -58,6 +58,7 @@ struct _PmPoliciesPage
   GPtrArray          *regions;       /* the regions policies use, sorted: the region filter's items */
   GArray             *types;         /* PmPolicyType: the type filter's items after "All types" */
   GHashTable         *columns;       /* name → GtkColumnViewColumn */
+  PmTextCellFit      *region_fit;    /* the regions policies use: see update_regions () */
   PmPolicyEditor     *editor;
   GtkPopoverMenu     *row_menu;      /* one for every row, built when first opened */
   GtkWidget          *row_menu_button;  /* weak: the row button it was opened from */
@@ -472,6 +473,13 @@ update_regions (PmPoliciesPage *self)
 
   g_ptr_array_unref (self->regions);
   self->regions = g_steal_pointer (&regions);
+  {
+    g_autofree const char **texts = g_new0 (const char *, self->regions->len + 1);
+
+    for (i = 0; i < self->regions->len; i++)
+      texts[i] = self->regions->pdata[i];
+    pm_text_cell_fit_set_texts (self->region_fit, texts);
+  }
   if (self->region_menu != NULL)
     fill_region_menu (self);
   /* A region no policy uses any more: all regions. */
@@ -512,7 +520,7 @@ typedef struct
   const char *property;
   ColumnKind  kind;
   gboolean    expand;
-  guint       width_chars;  /* a text cell's natural width; 0: its longest text */
+  guint       width_chars;  /* a text cell's natural width at least (see column_fit ()) */
 } ColumnSpec;
 
 static const ColumnSpec column_specs[] = {
@@ -525,20 +533,31 @@ static const ColumnSpec column_specs[] = {
   { "menu",       "",                     NULL,                 COLUMN_MENU,  FALSE, 0 },
 };
 
-/* The width a column's text cells ask for, in characters: the types' and
- * the yes/no cells' longest text (in the user's language), the others' set
- * width (a text cell is measured without its text). */
-static guint
-column_width_chars (const ColumnSpec *spec)
+/* The texts a column's cells must fit, beside their width in characters:
+ * the types' and the yes/no cells' (in the user's language), and the
+ * regions policies use; none for the others. */
+static PmTextCellFit *
+column_fit (PmPoliciesPage   *self,
+            const ColumnSpec *spec)
 {
-  guint chars = spec->width_chars;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_null_terminated (0, NULL, TRUE);
+  PmTextCellFit *fit;
 
   if (spec->kind == COLUMN_TYPE)
     for (guint i = 0; i < G_N_ELEMENTS (all_types); i++)
-      chars = MAX (chars, (guint) g_utf8_strlen (pm_policy_type_get_label (all_types[i]), -1));
+      g_ptr_array_add (texts, (gpointer) pm_policy_type_get_label (all_types[i]));
   else if (spec->kind == COLUMN_BOOL)
-    chars = MAX ((guint) g_utf8_strlen (_("Yes"), -1), (guint) g_utf8_strlen (_("No"), -1));
-  return chars;
+    {
+      g_ptr_array_add (texts, _("Yes"));
+      g_ptr_array_add (texts, _("No"));
+    }
+  else if (g_str_equal (spec->name, "region"))
+    return g_object_ref (self->region_fit);
+  else
+    return NULL;
+  fit = pm_text_cell_fit_new ();
+  pm_text_cell_fit_set_texts (fit, (const char * const *) texts->pdata);
+  return fit;
 }
 
 /* A cell's text. Store items never change in place (an edit replaces the
@@ -625,6 +644,7 @@ setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             const ColumnSpec         *spec)
 {
+  PmTextCellFit *fit = g_object_get_data (G_OBJECT (factory), "pm-fit");
   GtkWidget *child;
 
   if (spec->kind == COLUMN_MENU)
@@ -646,7 +666,9 @@ setup_cell (GtkSignalListItemFactory *factory,
   else
     {
       /* Not a GtkLabel: see pm-text-cell.c. */
-      child = pm_text_cell_new (column_width_chars (spec), spec->kind == COLUMN_COUNT ? 1.0f : 0.0f);
+      child = pm_text_cell_new (spec->width_chars, spec->kind == COLUMN_COUNT ? 1.0f : 0.0f);
+      if (fit != NULL)
+        pm_text_cell_set_fit (PM_TEXT_CELL (child), fit);
       if (spec->kind == COLUMN_COUNT)
         gtk_widget_add_css_class (child, "numeric");
     }
@@ -737,8 +759,11 @@ setup_columns (PmPoliciesPage *self)
     {
       const ColumnSpec *spec = &column_specs[i];
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      PmTextCellFit *fit = column_fit (self, spec);
       GtkColumnViewColumn *column;
 
+      if (fit != NULL)
+        g_object_set_data_full (G_OBJECT (factory), "pm-fit", fit, g_object_unref);
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) spec);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) spec);
       g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), (gpointer) spec);
@@ -1246,6 +1271,7 @@ pm_policies_page_finalize (GObject *object)
 
   g_clear_pointer (&self->types, g_array_unref);
   g_clear_pointer (&self->columns, g_hash_table_unref);
+  g_clear_object (&self->region_fit);
   g_clear_pointer (&self->regions, g_ptr_array_unref);
   g_clear_object (&self->type_menu);
   g_clear_object (&self->region_menu);
@@ -1316,6 +1342,7 @@ pm_policies_page_init (PmPoliciesPage *self)
   self->search_words = g_new0 (char *, 1);
   self->types = g_array_new (FALSE, FALSE, sizeof (PmPolicyType));
   self->columns = g_hash_table_new (g_str_hash, g_str_equal);
+  self->region_fit = pm_text_cell_fit_new ();
   self->regions = g_ptr_array_new_with_free_func (g_free);
   setup_filters (self);
   setup_types (self);

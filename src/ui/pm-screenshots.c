@@ -248,7 +248,7 @@ pm_screenshots_run (PmApplication *app,
   shooter->app = app;
   shooter->dir = g_strdup (dir);
   shooter->main_window = pm_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (shooter->main_window), 1100, 700);
+  gtk_window_set_default_size (GTK_WINDOW (shooter->main_window), 1200, 720);
   pm_window_open_sandbox (shooter->main_window);
   gtk_window_present (GTK_WINDOW (shooter->main_window));
 

@@ -4,9 +4,12 @@
  * row it keeps (GTK 4.8 keeps about 200), so each label of a new row was
  * shaped when it was built, although only the rows on screen are drawn.
  * When a search replaced most rows, that shaping was half of what the
- * keystroke cost. A text cell is measured from its font's metrics alone
- * (one line high, a set number of characters wide), and lays its text out
- * only when it is drawn, ellipsized to the width it is given.
+ * keystroke cost. A text cell is measured without its text: one line of
+ * its font high, a set number of characters wide (by the font's average
+ * character), or as wide as the widest of its column's texts where the
+ * column has a known few (PmTextCellFit: laid out once for all its cells).
+ * It lays its own text out only when it is drawn, ellipsized to the width
+ * it is given.
  *
  * GtkInscription (GTK 4.8) has the same idea, but asks Pango for the font's
  * metrics at every measure, which shapes a sample text each time: the
@@ -27,9 +30,99 @@ struct _PmTextCell
   guint        width_chars;
   float        xalign;
   PangoLayout *layout;  /* made when first drawn */
+  PmTextCellFit *fit;   /* nullable */
 };
 
 G_DEFINE_FINAL_TYPE (PmTextCell, pm_text_cell, GTK_TYPE_WIDGET)
+
+struct _PmTextCellFit
+{
+  GObject               parent_instance;
+
+  GStrv                 texts;
+  /* The widest text's width, in Pango units, in the font it was last laid
+   * out in (NULL: to be laid out): every cell of a column has its list's. */
+  PangoFontDescription *font;
+  double                resolution;
+  int                   width;
+};
+
+G_DEFINE_FINAL_TYPE (PmTextCellFit, pm_text_cell_fit, G_TYPE_OBJECT)
+
+static guint fit_changed_signal;
+
+static void
+pm_text_cell_fit_finalize (GObject *object)
+{
+  PmTextCellFit *self = PM_TEXT_CELL_FIT (object);
+
+  g_strfreev (self->texts);
+  g_clear_pointer (&self->font, pango_font_description_free);
+  G_OBJECT_CLASS (pm_text_cell_fit_parent_class)->finalize (object);
+}
+
+static void
+pm_text_cell_fit_class_init (PmTextCellFitClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pm_text_cell_fit_finalize;
+  /* The texts changed: the cells are measured again. */
+  fit_changed_signal = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+pm_text_cell_fit_init (PmTextCellFit *self)
+{
+}
+
+PmTextCellFit *
+pm_text_cell_fit_new (void)
+{
+  return g_object_new (PM_TYPE_TEXT_CELL_FIT, NULL);
+}
+
+void
+pm_text_cell_fit_set_texts (PmTextCellFit      *self,
+                            const char * const *texts)
+{
+  g_return_if_fail (PM_IS_TEXT_CELL_FIT (self));
+
+  if (texts != NULL && self->texts != NULL && g_strv_equal (texts, (const char * const *) self->texts))
+    return;
+  g_strfreev (self->texts);
+  self->texts = g_strdupv ((char **) texts);
+  g_clear_pointer (&self->font, pango_font_description_free);
+  g_signal_emit (self, fit_changed_signal, 0);
+}
+
+/* The widest text's width in @context's font, in Pango units. */
+static int
+fit_get_width (PmTextCellFit *self,
+               PangoContext  *context)
+{
+  const PangoFontDescription *font = pango_context_get_font_description (context);
+  double resolution = pango_cairo_context_get_resolution (context);
+  g_autoptr(PangoLayout) layout = NULL;
+
+  if (self->font != NULL && self->resolution == resolution && pango_font_description_equal (self->font, font))
+    return self->width;
+
+  self->width = 0;
+  layout = pango_layout_new (context);
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  for (guint i = 0; self->texts != NULL && self->texts[i] != NULL; i++)
+    {
+      int width;
+
+      pango_layout_set_text (layout, self->texts[i], -1);
+      pango_layout_get_size (layout, &width, NULL);
+      self->width = MAX (self->width, width);
+    }
+  g_clear_pointer (&self->font, pango_font_description_free);
+  self->font = pango_font_description_copy (font);
+  self->resolution = resolution;
+  return self->width;
+}
 
 /* Font metrics, in Pango units, by font (and resolution): every cell of a
  * list shares a handful of fonts. */
@@ -43,14 +136,20 @@ typedef struct
 
 static GHashTable *metrics_cache;
 
-static const CellMetrics *
-get_metrics (PmTextCell *self)
+/* A widget's Pango context is made for it when first asked for: measured
+ * in its list's context, a cell that is never drawn never needs one (the
+ * theme gives cells their list's font). */
+static PangoContext *
+get_measuring_context (PmTextCell *self)
 {
-  /* A widget's Pango context is made for it when first asked for: measured
-   * in its list's context, a cell that is never drawn never needs one (the
-   * theme gives cells their list's font). */
   GtkWidget *list = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_COLUMN_VIEW);
-  PangoContext *context = gtk_widget_get_pango_context (list != NULL ? list : GTK_WIDGET (self));
+
+  return gtk_widget_get_pango_context (list != NULL ? list : GTK_WIDGET (self));
+}
+
+static const CellMetrics *
+get_metrics (PangoContext *context)
+{
   const PangoFontDescription *font = pango_context_get_font_description (context);
   double resolution = pango_cairo_context_get_resolution (context);
   CellMetrics *metrics;
@@ -85,13 +184,18 @@ pm_text_cell_measure (GtkWidget      *widget,
                       int            *natural_baseline)
 {
   PmTextCell *self = PM_TEXT_CELL (widget);
-  const CellMetrics *metrics = get_metrics (self);
+  PangoContext *context = get_measuring_context (self);
+  const CellMetrics *metrics = get_metrics (context);
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
+      int width = MAX (self->width_chars, 1) * metrics->char_width;
+
+      if (self->fit != NULL)
+        width = MAX (width, fit_get_width (self->fit, context));
       /* At least room for the ellipsis. */
       *minimum = PANGO_PIXELS_CEIL (metrics->char_width);
-      *natural = PANGO_PIXELS_CEIL (MAX (self->width_chars, 1) * metrics->char_width);
+      *natural = PANGO_PIXELS_CEIL (width);
     }
   else
     {
@@ -157,6 +261,7 @@ pm_text_cell_dispose (GObject *object)
   PmTextCell *self = PM_TEXT_CELL (object);
 
   g_clear_object (&self->layout);
+  pm_text_cell_set_fit (self, NULL);
   G_OBJECT_CLASS (pm_text_cell_parent_class)->dispose (object);
 }
 
@@ -203,6 +308,25 @@ pm_text_cell_new (guint width_chars,
   self->width_chars = width_chars;
   self->xalign = CLAMP (xalign, 0.0f, 1.0f);
   return GTK_WIDGET (self);
+}
+
+/* The cell asks for room for the widest of @fit's texts too (NULL: for
+ * its characters only). */
+void
+pm_text_cell_set_fit (PmTextCell    *self,
+                      PmTextCellFit *fit)
+{
+  g_return_if_fail (PM_IS_TEXT_CELL (self));
+  g_return_if_fail (fit == NULL || PM_IS_TEXT_CELL_FIT (fit));
+
+  if (self->fit == fit)
+    return;
+  if (self->fit != NULL)
+    g_signal_handlers_disconnect_by_data (self->fit, self);
+  g_set_object (&self->fit, fit);
+  if (fit != NULL)
+    g_signal_connect_swapped (fit, "changed", G_CALLBACK (gtk_widget_queue_resize), self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 const char *
