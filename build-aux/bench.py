@@ -187,6 +187,8 @@ def main():
             report("main-loop longest gap", gap, "ms", met=gap <= 16)
             frames = int(load["frames_over_16"][0])
             report("frames over 16 ms", frames, "frames", met=frames == 0)
+            refresh_gap = float(load["refresh_gap_max_ms"][0])
+            report("main-loop longest gap while refreshing", refresh_gap, "ms", met=refresh_gap <= 16)
 
             search = [float(x) for x in load.get("search_ms", [])]
             if not search:

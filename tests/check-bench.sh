@@ -13,6 +13,7 @@ metrics=(
   "load until the list holds every policy"
   "main-loop longest gap"
   "frames over 16 ms"
+  "main-loop longest gap while refreshing"
   "search per keystroke (median)"
   "search per keystroke (worst)"
   "serverless paged load ([0-9]+ pages)"
