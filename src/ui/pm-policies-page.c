@@ -55,7 +55,7 @@ struct _PmPoliciesPage
   GHashTable         *selected;      /* PmPolicy → itself: the selection, by policy */
   gboolean            syncing_selection;
   GtkProgressBar     *bulk_progress;
-  GPtrArray          *regions;       /* the regions policies use, sorted: the region filter's items */
+  GPtrArray          *regions;       /* the regions policies use, sorted, NULL-terminated: the region filter's items */
   GArray             *types;         /* PmPolicyType: the type filter's items after "All types" */
   GHashTable         *columns;       /* name → GtkColumnViewColumn */
   PmTextCellFit      *region_fit;    /* the regions policies use: see update_regions () */
@@ -443,7 +443,7 @@ compare_strings (gconstpointer a,
 static void
 update_regions (PmPoliciesPage *self)
 {
-  g_autoptr(GPtrArray) regions = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) regions = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   guint n = self->store ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
   guint i;
@@ -473,13 +473,7 @@ update_regions (PmPoliciesPage *self)
 
   g_ptr_array_unref (self->regions);
   self->regions = g_steal_pointer (&regions);
-  {
-    g_autofree const char **texts = g_new0 (const char *, self->regions->len + 1);
-
-    for (i = 0; i < self->regions->len; i++)
-      texts[i] = self->regions->pdata[i];
-    pm_text_cell_fit_set_texts (self->region_fit, texts);
-  }
+  pm_text_cell_fit_set_texts (self->region_fit, (const char * const *) self->regions->pdata);
   if (self->region_menu != NULL)
     fill_region_menu (self);
   /* A region no policy uses any more: all regions. */
@@ -1343,7 +1337,7 @@ pm_policies_page_init (PmPoliciesPage *self)
   self->types = g_array_new (FALSE, FALSE, sizeof (PmPolicyType));
   self->columns = g_hash_table_new (g_str_hash, g_str_equal);
   self->region_fit = pm_text_cell_fit_new ();
-  self->regions = g_ptr_array_new_with_free_func (g_free);
+  self->regions = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   setup_filters (self);
   setup_types (self);
   apply_region_filter (self, NULL, FALSE);
