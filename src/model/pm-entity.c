@@ -21,6 +21,7 @@ struct _PmEntity
   char *alias;
   char *etag;
   GStrv policy_ids;
+  char *oddity;      /* what the server sent that Perimeter would not, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (PmEntity, pm_entity, G_TYPE_OBJECT)
@@ -52,6 +53,7 @@ pm_entity_finalize (GObject *object)
   g_clear_pointer (&self->alias, g_free);
   g_clear_pointer (&self->etag, g_free);
   g_clear_pointer (&self->policy_ids, g_strfreev);
+  g_clear_pointer (&self->oddity, g_free);
 
   G_OBJECT_CLASS (pm_entity_parent_class)->finalize (object);
 }
@@ -191,6 +193,7 @@ pm_entity_copy (PmEntity *self)
   copy->etag = g_strdup (self->etag);
   g_strfreev (copy->policy_ids);
   copy->policy_ids = g_strdupv (self->policy_ids);
+  copy->oddity = g_strdup (self->oddity);
   return copy;
 }
 
@@ -210,6 +213,7 @@ pm_entity_equal (PmEntity *a,
          g_strcmp0 (a->region, b->region) == 0 &&
          g_strcmp0 (a->alias, b->alias) == 0 &&
          g_strcmp0 (a->etag, b->etag) == 0 &&
+         g_strcmp0 (a->oddity, b->oddity) == 0 &&
          g_strv_equal ((const char * const *) a->policy_ids, (const char * const *) b->policy_ids);
 }
 
@@ -307,4 +311,21 @@ pm_entity_set_policy_ids (PmEntity           *self,
   self->policy_ids = g_strdupv ((char **) ids);
   if (old_n != g_strv_length (self->policy_ids))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_POLICIES]);
+}
+
+const char *
+pm_entity_get_oddity (PmEntity *self)
+{
+  g_return_val_if_fail (PM_IS_ENTITY (self), NULL);
+
+  return self->oddity;
+}
+
+void
+pm_entity_set_oddity (PmEntity   *self,
+                      const char *oddity)
+{
+  g_return_if_fail (PM_IS_ENTITY (self));
+
+  pm_set_string (&self->oddity, oddity);
 }

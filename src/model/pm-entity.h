@@ -45,4 +45,13 @@ const char * const *pm_entity_get_policy_ids (PmEntity    *self);
 void          pm_entity_set_policy_ids      (PmEntity     *self,
                                              const char * const *ids);
 
+/* Lenient in: what the server sent of this deployment or project that
+ * Perimeter would not send itself, in words, or NULL. A project whose
+ * policy list did not read whole ("traffic_filters") has one, and its
+ * associations are not changed from Perimeter: a PATCH of the list would
+ * lose what could not be read. */
+const char   *pm_entity_get_oddity          (PmEntity     *self);
+void          pm_entity_set_oddity          (PmEntity     *self,
+                                             const char   *oddity);
+
 G_END_DECLS

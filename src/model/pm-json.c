@@ -15,6 +15,7 @@
 
 #include "pm-json.h"
 #include "pm-model-private.h"
+#include "pm-validate.h"
 
 #define MAX_DEPTH 512
 
@@ -243,6 +244,23 @@ has_extras (JsonObject         *from,
   return FALSE;
 }
 
+/* Whether one of the known members is there as null (which the readers
+ * take for absent, and a writer would leave out). */
+static gboolean
+has_null_member (JsonObject         *object,
+                 const char * const *known)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &member))
+    if (JSON_NODE_HOLDS_NULL (member) && g_strv_contains (known, name))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 keep_extras (JsonObject         *from,
              const char * const *known,
@@ -285,6 +303,8 @@ typedef struct
   GArray       *ports;          /* of guint; fields.ports points into it */
   JsonObject   *extra;
   JsonObject   *egress_extra;
+  JsonObject   *raw;            /* a reference, when the rule is kept as it came */
+  gboolean      reply;          /* read from a reply: odd values are kept, not refused */
 } RuleRead;
 
 static void
@@ -299,11 +319,14 @@ static void
 rule_read_reset (RuleRead *r)
 {
   GArray *ports = r->ports;
+  gboolean reply = r->reply;
 
   g_clear_pointer (&r->extra, json_object_unref);
   g_clear_pointer (&r->egress_extra, json_object_unref);
+  g_clear_pointer (&r->raw, json_object_unref);
   memset (r, 0, sizeof *r);
   r->ports = ports;
+  r->reply = reply;
   g_array_set_size (r->ports, 0);
 }
 
@@ -342,7 +365,7 @@ read_egress (RuleRead    *r,
       guint port;
 
       if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_INT64 ||
-          json_node_get_int (element) < 0 || json_node_get_int (element) > 65535)
+          json_node_get_int (element) < (r->reply ? 1 : 0) || json_node_get_int (element) > 65535)
         {
           g_autofree char *member = g_strdup_printf ("ports[%u]", i);
           set_shape_error (error, egress_prefix, member, SHAPE_NOT_PORT);
@@ -405,6 +428,11 @@ read_rule_fields (JsonNode    *node,
     }
 
   known = serverless ? serverless_rule_members : hosted_rule_members;
+  if (r->reply && has_null_member (object, known))
+    {
+      g_set_error_literal (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE, "null");
+      return FALSE;
+    }
   if (has_extras (object, known))
     {
       r->extra = json_object_new ();
@@ -415,6 +443,7 @@ read_rule_fields (JsonNode    *node,
   r->fields.n_ports = r->ports->len;
   r->fields.extra = r->extra;
   r->fields.egress_extra = r->egress_extra;
+  r->fields.raw = r->raw;
   /* As pm_rule_has_egress() would say of the rule. */
   r->fields.has_egress = r->fields.has_egress || r->fields.n_ports > 0 || r->egress_extra != NULL ||
                          (r->fields.egress_target != NULL && r->fields.egress_target[0] != '\0');
@@ -437,11 +466,258 @@ read_rule (JsonNode    *node,
   return rule;
 }
 
+/* ---- lenient reading of replies ----------------------------------------- */
+
+/* Lenient in, strict out: a reply's element with a value Perimeter would
+ * not send itself (a port out of range, a number where text belongs, an
+ * unknown protocol, a null) is not refused. It is read as far as it can be
+ * for display, the rest is kept as it came and written back unchanged, and
+ * what is odd is said in words. Only a policy without an id, which nothing
+ * can refer to, is left out (PM_JSON_ERROR_NO_ID). */
+
+/* What kind of JSON value node is, for messages. */
+static const char *
+describe_kind (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return _("null");
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return _("an object");
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return _("a list");
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return _("text");
+    case G_TYPE_BOOLEAN:
+      return _("true or false");
+    default:
+      return _("a number");
+    }
+}
+
+/* The value as JSON, cut short for a message or a label. */
+static char *
+value_text (JsonNode *node)
+{
+  g_autofree char *text = NULL;
+
+  if (node == NULL)
+    return g_strdup ("null");
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    text = g_strdup_printf ("“%s”", json_node_get_string (node));
+  else
+    text = json_to_string (node, FALSE);
+  if (g_utf8_strlen (text, -1) > 40)
+    {
+      g_autofree char *cut = g_utf8_substring (text, 0, 39);
+
+      return g_strconcat (cut, "…", NULL);
+    }
+  return g_steal_pointer (&text);
+}
+
+static void
+add_not_text (GPtrArray  *problems,
+              const char *member,
+              JsonNode   *node)
+{
+  g_autofree char *text = value_text (node);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    g_ptr_array_add (problems, g_strdup_printf (_("“%s” is null"), member));
+  else
+    g_ptr_array_add (problems, g_strdup_printf (_("“%s” is %s (%s), not text"),
+                                                member, describe_kind (node), text));
+}
+
+/* A string member as far as it reads: NULL when absent or not text (then
+ * said in problems, unless absent). */
+static const char *
+lenient_member_string (JsonObject *object,
+                       const char *member,
+                       GPtrArray  *problems)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  add_not_text (problems, member, node);
+  return NULL;
+}
+
+static void
+lenient_egress (RuleRead   *r,
+                JsonNode   *node,
+                GPtrArray  *problems)
+{
+  JsonObject *egress;
+  JsonNode *ports;
+  const char *protocol;
+
+  r->fields.has_egress = TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_ptr_array_add (problems, g_strdup_printf (_("“egress_rule” is %s, not an object"), describe_kind (node)));
+      return;
+    }
+  egress = json_node_get_object (node);
+  if (has_extras (egress, egress_members))
+    {
+      r->egress_extra = json_object_new ();
+      keep_extras (egress, egress_members, r->egress_extra);
+    }
+  r->fields.egress_target = lenient_member_string (egress, "target", problems);
+  if (!json_object_has_member (egress, "target"))
+    g_ptr_array_add (problems, g_strdup (_("“egress_rule” has no target")));
+  if ((protocol = lenient_member_string (egress, "protocol", problems)) != NULL &&
+      !pm_egress_protocol_from_string (protocol, &r->fields.egress_protocol))
+    g_ptr_array_add (problems, g_strdup_printf (_("Protocol “%s” is not all, tcp or udp"), protocol));
+  if ((ports = json_object_get_member (egress, "ports")) == NULL)
+    return;
+  if (!JSON_NODE_HOLDS_ARRAY (ports))
+    {
+      g_ptr_array_add (problems, g_strdup_printf (_("“ports” is %s, not a list"), describe_kind (ports)));
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (ports)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (ports), i);
+      g_autofree char *text = value_text (element);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_INT64)
+        g_ptr_array_add (problems, g_strdup_printf (_("Port %s is not a whole number"), text));
+      else if (json_node_get_int (element) < 1 || json_node_get_int (element) > 65535)
+        g_ptr_array_add (problems, g_strdup_printf (_("Port %s is outside 1–65535"), text));
+      else
+        {
+          guint port = (guint) json_node_get_int (element);
+
+          g_array_append_val (r->ports, port);
+        }
+    }
+}
+
+/* Reads what it can of a rule the strict reader refused into r (reset),
+ * keeping the whole rule as it came (r->raw). FALSE when node is not an
+ * object: nothing of it can be shown as a rule. */
+static gboolean
+lenient_rule_fields (JsonNode   *node,
+                     PmFlavour   flavour,
+                     RuleRead   *r,
+                     GPtrArray  *problems)
+{
+  gboolean serverless = flavour == PM_FLAVOUR_SERVERLESS;
+  const char * const *known;
+  JsonObject *object;
+  JsonNode *egress;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  object = json_node_get_object (node);
+
+  r->fields.egress_protocol = PM_EGRESS_PROTOCOL_ALL;
+  if (!serverless)
+    r->fields.id = lenient_member_string (object, "id", problems);
+  r->fields.description = lenient_member_string (object, "description", problems);
+  r->fields.source = lenient_member_string (object, "source", problems);
+  r->fields.azure_endpoint_name = lenient_member_string (object, "azure_endpoint_name", problems);
+  r->fields.azure_endpoint_guid = lenient_member_string (object, "azure_endpoint_guid", problems);
+  if (!serverless && (egress = json_object_get_member (object, "egress_rule")) != NULL)
+    lenient_egress (r, egress, problems);
+
+  known = serverless ? serverless_rule_members : hosted_rule_members;
+  if (has_extras (object, known))
+    {
+      r->extra = json_object_new ();
+      keep_extras (object, known, r->extra);
+    }
+
+  r->raw = json_object_ref (object);
+  r->fields.ports = (const guint *) (gpointer) r->ports->data;
+  r->fields.n_ports = r->ports->len;
+  r->fields.extra = r->extra;
+  r->fields.egress_extra = r->egress_extra;
+  r->fields.raw = r->raw;
+  return TRUE;
+}
+
+/* The problems as one sentence about a rule. */
+static char *
+rule_oddity_text (GPtrArray *problems)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const char *problem = g_ptr_array_index (problems, i);
+
+      if (i == 0)
+        {
+          /* Capitalized as the start of a sentence. */
+          g_string_append_unichar (text, g_unichar_toupper (g_utf8_get_char (problem)));
+          g_string_append (text, g_utf8_next_char (problem));
+        }
+      else
+        g_string_append_printf (text, "; %s", problem);
+    }
+  if (text->len == 0)
+    g_string_append (text, _("It holds a value Perimeter would not send"));
+  /* TRANSLATORS: follows what is odd about a rule the server sent. */
+  g_string_append (text, _("; Perimeter keeps this rule as it is"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+add_rule_oddity (GPtrArray *oddities,
+                 guint      index,
+                 GPtrArray *problems)
+{
+  g_autofree char *text = rule_oddity_text (problems);
+
+  /* TRANSLATORS: "Rule 3: Port 0 is outside 1–65535; Perimeter keeps this rule as it is" */
+  g_ptr_array_add (oddities, g_strdup_printf (_("Rule %u: %s"), index + 1, text));
+}
+
+char *
+pm_json_dup_rule_oddity (PmRule       *rule,
+                         PmPolicyType  type,
+                         PmFlavour     flavour)
+{
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  RuleRead r;
+
+  g_return_val_if_fail (PM_IS_RULE (rule), NULL);
+
+  if (pm_rule_get_raw (rule) == NULL)
+    return NULL;
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), pm_rule_get_raw (rule));
+
+    rule_read_init (&r);
+    lenient_rule_fields (node, flavour, &r, problems);
+    rule_read_clear (&r);
+  }
+  /* It reads, but holds what its type does not take. */
+  if (problems->len == 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!pm_validate_rule (rule, type, &error))
+        g_ptr_array_add (problems, g_strdup (error->message));
+    }
+  return rule_oddity_text (problems);
+}
+
 /* The rules array of a policy, packed. */
 static PmRulePack *
 read_rule_pack (JsonArray   *rules,
                 PmFlavour    flavour,
                 const char  *prefix,
+                GPtrArray   *oddities,
+                gboolean    *keep_all,
                 GError     **error)
 {
   guint n = rules != NULL ? json_array_get_length (rules) : 0;
@@ -449,6 +725,7 @@ read_rule_pack (JsonArray   *rules,
   RuleRead r;
 
   rule_read_init (&r);
+  r.reply = oddities != NULL;
   for (guint i = 0; i < n; i++)
     {
       JsonNode *element = json_array_get_element (rules, i);
@@ -458,7 +735,22 @@ read_rule_pack (JsonArray   *rules,
        * for a rule that does not read: printing one for each of tens of
        * thousands of rules was a good part of reading them. */
       rule_read_reset (&r);
-      if (!read_rule_fields (element, flavour, "", &r, &local_error))
+      if (!read_rule_fields (element, flavour, "", &r, &local_error) && oddities != NULL)
+        {
+          g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+
+          rule_read_reset (&r);
+          if (!lenient_rule_fields (element, flavour, &r, problems))
+            {
+              /* Not an object: the policy keeps its rules as they came. */
+              g_ptr_array_add (oddities, g_strdup_printf (_("Rule %u is %s, not an object; Perimeter keeps the rules as they are"),
+                                                          i + 1, describe_kind (element)));
+              *keep_all = TRUE;
+              continue;
+            }
+          add_rule_oddity (oddities, i, problems);
+        }
+      else if (local_error != NULL)
         {
           g_autofree char *rule_prefix = prefix ? g_strdup_printf ("%s.rules[%u]", prefix, i)
                                                 : g_strdup_printf ("rules[%u]", i);
@@ -506,9 +798,19 @@ write_rule (const PmRuleFields *rule,
   gboolean uses_source = unknown || type == PM_POLICY_TYPE_IP ||
                          type == PM_POLICY_TYPE_VPCE || type == PM_POLICY_TYPE_GCP_PSC;
   gboolean uses_azure = unknown || type == PM_POLICY_TYPE_AZURE_PRIVATE_ENDPOINT;
-  JsonObject *object = json_object_new ();
+  JsonObject *object;
   JsonNode *node;
 
+  /* Kept as the server sent it: written back as it came. */
+  if (rule->raw != NULL)
+    {
+      object = pm_json_object_deep_copy (rule->raw);
+      node = json_node_init_object (json_node_alloc (), object);
+      json_object_unref (object);
+      return node;
+    }
+
+  object = json_object_new ();
   if (!serverless && rule->id != NULL)
     json_object_set_string_member (object, "id", rule->id);
   if (rule->description != NULL)
@@ -554,6 +856,23 @@ pm_json_write_rule (PmRule       *rule,
 
   pm_rule_get_fields (rule, &fields);
   return write_rule (&fields, type, PM_FLAVOUR_HOSTED);
+}
+
+void
+pm_json_keep_rule_as_is (PmRule       *rule,
+                         PmPolicyType  type,
+                         PmFlavour     flavour)
+{
+  PmRuleFields fields;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_if_fail (PM_IS_RULE (rule));
+
+  if (pm_rule_get_raw (rule) != NULL)
+    return;
+  pm_rule_get_fields (rule, &fields);
+  node = write_rule (&fields, type, flavour);
+  pm_rule_keep_as_is (rule, json_node_get_object (node));
 }
 
 /* ---- associations ------------------------------------------------------- */
@@ -602,11 +921,18 @@ read_elements (JsonArray        *array,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       g_autofree char *element_prefix = g_strdup_printf ("%s[%u]", prefix, i);
-      gpointer element = read (json_array_get_element (array, i), element_prefix, error);
+      g_autoptr(GError) local_error = NULL;
+      gpointer element = read (json_array_get_element (array, i), element_prefix, &local_error);
 
-      if (element == NULL)
-        return NULL;
-      g_ptr_array_add (result, element);
+      if (element != NULL)
+        g_ptr_array_add (result, element);
+      else if (g_error_matches (local_error, PM_JSON_ERROR, PM_JSON_ERROR_NO_ID))
+        g_debug ("%s left out: %s", element_prefix, local_error->message);
+      else
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
     }
   return g_steal_pointer (&result);
 }
@@ -659,6 +985,193 @@ pm_json_write_association (PmAssociation *association)
 
 /* ---- policies ----------------------------------------------------------- */
 
+/* Hosted/ECE associations and their total, into policy. With oddities
+ * (a reply), an association that does not read is left out and said, and
+ * an odd total ignored and said. */
+static gboolean
+read_policy_associations (PmPolicy    *policy,
+                          JsonObject  *object,
+                          const char  *prefix,
+                          GPtrArray   *oddities,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) associations = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonArray *array;
+  gboolean has_total = FALSE;
+  gint64 total = -1;
+
+  array = read_array (object, prefix, "associations", FALSE, &local_error);
+  if (local_error != NULL && oddities == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (local_error != NULL)
+    g_ptr_array_add (oddities, g_strdup_printf (_("Its associations are %s, not a list; Perimeter does not show them"),
+                                                describe_kind (json_object_get_member (object, "associations"))));
+  if (array != NULL)
+    {
+      g_autofree char *assoc_prefix = field_name (prefix, "associations");
+
+      associations = g_ptr_array_new_full (json_array_get_length (array), g_object_unref);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *element_prefix = g_strdup_printf ("%s[%u]", assoc_prefix, i);
+          g_autoptr(GError) element_error = NULL;
+          PmAssociation *association = read_association (json_array_get_element (array, i), element_prefix,
+                                                         oddities != NULL ? &element_error : error);
+
+          if (association != NULL)
+            g_ptr_array_add (associations, association);
+          else if (oddities == NULL)
+            return FALSE;
+          else
+            g_ptr_array_add (oddities, g_strdup_printf (_("Association %u is left out: %s"), i + 1, element_error->message));
+        }
+    }
+  g_clear_error (&local_error);
+  if (!read_int (object, prefix, "total_associations", 0, G_MAXINT, &has_total, &total,
+                 oddities != NULL ? &local_error : error))
+    {
+      g_autofree char *text = NULL;
+
+      if (oddities == NULL)
+        return FALSE;
+      text = value_text (json_object_get_member (object, "total_associations"));
+      g_ptr_array_add (oddities, g_strdup_printf (_("Its total of associations, %s, is not a count; Perimeter counts the ones it sees"), text));
+      has_total = FALSE;
+    }
+  if (associations != NULL || has_total)
+    {
+      if (associations == NULL)
+        associations = g_ptr_array_new_with_free_func (g_object_unref);
+      pm_policy_set_associations (policy, associations, has_total ? (int) total : -1);
+    }
+  return TRUE;
+}
+
+/* A top-level text member of a reply: its text, or, when it is something
+ * else, the value kept as it came and shown as JSON. */
+static void
+lenient_policy_string (PmPolicy    *policy,
+                       JsonObject  *object,
+                       const char  *member,
+                       const char  *label,
+                       gboolean     required,
+                       GPtrArray   *oddities,
+                       void       (*set) (PmPolicy *, const char *))
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autofree char *text = NULL;
+
+  if (node == NULL)
+    {
+      if (required)
+        /* TRANSLATORS: %s is a field, as "name" or "region" */
+        g_ptr_array_add (oddities, g_strdup_printf (_("It has no %s"), label));
+      return;
+    }
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      set (policy, json_node_get_string (node));
+      return;
+    }
+  text = value_text (node);
+  if (JSON_NODE_HOLDS_NULL (node))
+    /* TRANSLATORS: %s is a field, as "name" or "region" */
+    g_ptr_array_add (oddities, g_strdup_printf (_("Its %s is null; Perimeter keeps it as it is"), label));
+  else
+    /* TRANSLATORS: "Its name is a number (42), not text; …" */
+    g_ptr_array_add (oddities, g_strdup_printf (_("Its %s is %s (%s), not text; Perimeter keeps it as it is"),
+                                                label, describe_kind (node), text));
+  if (!JSON_NODE_HOLDS_NULL (node))
+    set (policy, text);
+  pm_policy_keep_member (policy, member, node);
+}
+
+/* What strict reading would refuse of a reply's policy: each member read
+ * as far as it goes, the rest kept as it came. NULL and
+ * PM_JSON_ERROR_NO_ID when there is no id to know it by. */
+static PmPolicy *
+lenient_read_policy (JsonObject  *object,
+                     PmFlavour    flavour,
+                     GPtrArray   *oddities,
+                     GError     **error)
+{
+  gboolean serverless = flavour == PM_FLAVOUR_SERVERLESS;
+  g_autoptr(PmPolicy) policy = NULL;
+  JsonNode *node;
+
+  node = json_object_get_member (object, "id");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
+      *json_node_get_string (node) == '\0')
+    {
+      g_set_error_literal (error, PM_JSON_ERROR, PM_JSON_ERROR_NO_ID, _("It has no id"));
+      return NULL;
+    }
+
+  policy = pm_policy_new (flavour, PM_POLICY_TYPE_UNKNOWN);
+  pm_policy_set_id (policy, json_node_get_string (node));
+  lenient_policy_string (policy, object, "name", _("name"), TRUE, oddities, pm_policy_set_name);
+  lenient_policy_string (policy, object, "description", _("description"), FALSE, oddities, pm_policy_set_description);
+  lenient_policy_string (policy, object, "type", _("type"), TRUE, oddities, pm_policy_set_type_string);
+  lenient_policy_string (policy, object, "region", _("region"), TRUE, oddities, pm_policy_set_region);
+
+  node = json_object_get_member (object, "include_by_default");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    pm_policy_set_include_by_default (policy, json_node_get_boolean (node));
+  else if (node != NULL)
+    {
+      g_autofree char *text = value_text (node);
+
+      g_ptr_array_add (oddities, g_strdup_printf (_("“include_by_default” is %s, not true or false; Perimeter keeps it as it is"), text));
+      pm_policy_keep_member (policy, "include_by_default", node);
+    }
+
+  node = json_object_get_member (object, "rules");
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      gboolean keep_all = FALSE;
+      g_autoptr(PmRulePack) pack = read_rule_pack (json_node_get_array (node), flavour, NULL,
+                                                   oddities, &keep_all, NULL);
+
+      pm_policy_set_rule_pack (policy, pack);
+      if (keep_all)
+        pm_policy_keep_member (policy, "rules", node);
+    }
+  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      g_ptr_array_add (oddities, g_strdup_printf (_("Its rules are %s, not a list; Perimeter keeps them as they are"),
+                                                  describe_kind (node)));
+      pm_policy_keep_member (policy, "rules", node);
+    }
+
+  if (!serverless)
+    read_policy_associations (policy, object, NULL, oddities, NULL);
+
+  keep_extras (object, serverless ? serverless_policy_members : hosted_policy_members,
+               pm_policy_get_extra (policy));
+  return g_steal_pointer (&policy);
+}
+
+/* What a policy read without fault may still hold that Perimeter would not
+ * send itself. */
+static void
+check_read_policy (PmPolicy  *policy,
+                   GPtrArray *oddities)
+{
+  const char *name = pm_policy_get_name (policy);
+  const char *type = pm_policy_get_type_string (policy);
+
+  if (name != NULL && *name == '\0' && (pm_policy_peek_kept (policy) == NULL ||
+                                        !json_object_has_member (pm_policy_peek_kept (policy), "name")))
+    g_ptr_array_add (oddities, g_strdup (_("Its name is empty")));
+  if (pm_policy_get_policy_type (policy) == PM_POLICY_TYPE_UNKNOWN && type != NULL)
+    g_ptr_array_add (oddities, g_strdup_printf (_("Its type “%s” is not one Perimeter knows; Perimeter shows it but cannot edit it"),
+                                                type));
+}
+
 static PmPolicy *
 read_policy (JsonNode    *node,
              PmFlavour    flavour,
@@ -667,33 +1180,45 @@ read_policy (JsonNode    *node,
              GError     **error)
 {
   gboolean serverless = flavour == PM_FLAVOUR_SERVERLESS;
+  /* Only replies have ids: those are read leniently. */
+  gboolean reply = require_id;
+  g_autoptr(GPtrArray) oddities = reply ? g_ptr_array_new_null_terminated (0, g_free, TRUE) : NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(PmPolicy) policy = NULL;
   const char *id, *name, *description, *type, *region;
   gboolean include_by_default = FALSE;
+  gboolean keep_all = FALSE;
   JsonObject *object;
-  JsonArray *rules;
+  JsonArray *rules = NULL;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+      g_set_error (error, PM_JSON_ERROR, reply ? PM_JSON_ERROR_NO_ID : PM_JSON_ERROR_SHAPE,
                    _("Field “%s” must be an object"), prefix ? prefix : "policy");
       return NULL;
     }
   object = json_node_get_object (node);
 
-  if (!read_string (object, prefix, "id", require_id, &id, error) ||
-      !read_string (object, prefix, "name", TRUE, &name, error) ||
-      !read_string (object, prefix, "description", FALSE, &description, error) ||
-      !read_string (object, prefix, "type", TRUE, &type, error) ||
-      !read_string (object, prefix, "region", TRUE, &region, error) ||
-      !read_boolean (object, prefix, "include_by_default", &include_by_default, error))
-    return NULL;
-  rules = read_array (object, prefix, "rules", FALSE, &local_error);
-  if (local_error != NULL)
+  if (!read_string (object, prefix, "id", require_id, &id, &local_error) ||
+      !read_string (object, prefix, "name", TRUE, &name, &local_error) ||
+      !read_string (object, prefix, "description", FALSE, &description, &local_error) ||
+      !read_string (object, prefix, "type", TRUE, &type, &local_error) ||
+      !read_string (object, prefix, "region", TRUE, &region, &local_error) ||
+      !read_boolean (object, prefix, "include_by_default", &include_by_default, &local_error) ||
+      (reply && has_null_member (object, serverless ? serverless_policy_members : hosted_policy_members)) ||
+      ((rules = read_array (object, prefix, "rules", FALSE, &local_error)) == NULL && local_error != NULL))
     {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
+      if (!reply)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      policy = lenient_read_policy (object, flavour, oddities, error);
+      if (policy == NULL)
+        return NULL;
+      check_read_policy (policy, oddities);
+      pm_policy_set_oddities (policy, (GStrv) g_ptr_array_free (g_steal_pointer (&oddities), FALSE));
+      return g_steal_pointer (&policy);
     }
 
   policy = pm_policy_new (flavour, PM_POLICY_TYPE_UNKNOWN);
@@ -705,45 +1230,25 @@ read_policy (JsonNode    *node,
   pm_policy_set_include_by_default (policy, include_by_default);
 
   {
-    g_autoptr(PmRulePack) pack = read_rule_pack (rules, flavour, prefix, error);
+    g_autoptr(PmRulePack) pack = read_rule_pack (rules, flavour, prefix, oddities, &keep_all, error);
 
     if (pack == NULL)
       return NULL;
     pm_policy_set_rule_pack (policy, pack);
+    if (keep_all)
+      pm_policy_keep_member (policy, "rules", json_object_get_member (object, "rules"));
   }
 
-  if (!serverless)
-    {
-      g_autoptr(GPtrArray) associations = NULL;
-      JsonArray *array;
-      gboolean has_total;
-      gint64 total = -1;
-
-      array = read_array (object, prefix, "associations", FALSE, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      if (array != NULL)
-        {
-          g_autofree char *assoc_prefix = field_name (prefix, "associations");
-
-          if ((associations = read_elements (array, assoc_prefix, (ReadElementFunc) read_association, error)) == NULL)
-            return NULL;
-        }
-      if (!read_int (object, prefix, "total_associations", 0, G_MAXINT, &has_total, &total, error))
-        return NULL;
-      if (associations != NULL || has_total)
-        {
-          if (associations == NULL)
-            associations = g_ptr_array_new_with_free_func (g_object_unref);
-          pm_policy_set_associations (policy, associations, has_total ? (int) total : -1);
-        }
-    }
+  if (!serverless && !read_policy_associations (policy, object, prefix, oddities, error))
+    return NULL;
 
   keep_extras (object, serverless ? serverless_policy_members : hosted_policy_members,
                pm_policy_get_extra (policy));
+  if (reply)
+    {
+      check_read_policy (policy, oddities);
+      pm_policy_set_oddities (policy, (GStrv) g_ptr_array_free (g_steal_pointer (&oddities), FALSE));
+    }
   return g_steal_pointer (&policy);
 }
 
@@ -794,11 +1299,18 @@ pm_json_read_policy_list (JsonNode   *node,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       g_autofree char *prefix = g_strdup_printf ("%s[%u]", member, i);
-      PmPolicy *policy = read_policy (json_array_get_element (array, i), flavour, TRUE, prefix, error);
+      g_autoptr(GError) element_error = NULL;
+      PmPolicy *policy = read_policy (json_array_get_element (array, i), flavour, TRUE, prefix, &element_error);
 
-      if (policy == NULL)
-        return NULL;
-      g_ptr_array_add (result, policy);
+      if (policy != NULL)
+        g_ptr_array_add (result, policy);
+      else if (g_error_matches (element_error, PM_JSON_ERROR, PM_JSON_ERROR_NO_ID))
+        g_debug ("%s left out: %s", prefix, element_error->message);
+      else
+        {
+          g_propagate_error (error, g_steal_pointer (&element_error));
+          return NULL;
+        }
     }
   if (next_page_out != NULL && next_page != NULL && *next_page != '\0')
     *next_page_out = g_strdup (next_page);
@@ -822,6 +1334,26 @@ write_rules (PmPolicy *policy)
   return array;
 }
 
+/* The members the policy keeps as the server sent them, in place of what
+ * its fields would give (only those in members, when not NULL). */
+static void
+write_kept (JsonObject         *object,
+            PmPolicy           *policy,
+            const char * const *members)
+{
+  JsonObject *kept = pm_policy_peek_kept (policy);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  if (kept == NULL)
+    return;
+  json_object_iter_init (&iter, kept);
+  while (json_object_iter_next (&iter, &name, &member))
+    if (members == NULL || g_strv_contains (members, name))
+      json_object_set_member (object, name, pm_json_node_deep_copy (member));
+}
+
 static JsonObject *
 write_policy_body (PmPolicy *policy)
 {
@@ -837,6 +1369,7 @@ write_policy_body (PmPolicy *policy)
   json_object_set_boolean_member (object, "include_by_default", pm_policy_get_include_by_default (policy));
   json_object_set_string_member (object, "region", region ? region : "");
   json_object_set_array_member (object, "rules", write_rules (policy));
+  write_kept (object, policy, NULL);
   return object;
 }
 
@@ -892,6 +1425,7 @@ pm_json_write_policy (PmPolicy *policy)
 JsonNode *
 pm_json_write_policy_patch (PmPolicy *policy)
 {
+  static const char * const patch_members[] = { "name", "description", "include_by_default", "rules", NULL };
   JsonObject *object;
   JsonNode *node;
   const char *name;
@@ -905,6 +1439,7 @@ pm_json_write_policy_patch (PmPolicy *policy)
     json_object_set_string_member (object, "description", pm_policy_get_description (policy));
   json_object_set_boolean_member (object, "include_by_default", pm_policy_get_include_by_default (policy));
   json_object_set_array_member (object, "rules", write_rules (policy));
+  write_kept (object, policy, patch_members);
   node = json_node_init_object (json_node_alloc (), object);
   json_object_unref (object);
   return node;
@@ -1063,25 +1598,66 @@ lenient_object (JsonObject *object,
   return json_node_get_object (node);
 }
 
+/* A reply element's id: NULL and PM_JSON_ERROR_NO_ID when it has none,
+ * for nothing can then refer to it. */
+static const char *
+reply_id (JsonObject  *object,
+          const char  *prefix,
+          GError     **error)
+{
+  const char *id = lenient_string (object, "id");
+
+  if (id == NULL || *id == '\0')
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_NO_ID, _("Field “%s” is missing"),
+                   prefix != NULL ? prefix : "id");
+      return NULL;
+    }
+  return id;
+}
+
+/* An entity's name, as text: when it is not text, the value as JSON (or
+ * the id when there is none) and, in *oddity, why. */
+static char *
+lenient_entity_name (JsonObject  *object,
+                     const char  *member,
+                     const char  *id,
+                     char       **oddity)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      *oddity = g_strdup (_("It has no name; Perimeter shows its id"));
+      return g_strdup (id);
+    }
+  *oddity = g_strdup_printf (_("Its name is %s, not text"), describe_kind (node));
+  return value_text (node);
+}
+
 static PmEntity *
 read_deployment (JsonNode    *node,
                  const char  *prefix,
                  GError     **error)
 {
-  const char *id, *name, *region, *alias;
+  g_autofree char *oddity = NULL;
+  g_autofree char *name = NULL;
+  const char *id, *region, *alias;
   JsonObject *object, *resource, *metadata;
   PmEntity *entity;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_NO_ID,
                    _("Field “%s” must be an object"), prefix);
       return NULL;
     }
   object = json_node_get_object (node);
-  if (!read_string (object, prefix, "id", TRUE, &id, error) ||
-      !read_string (object, prefix, "name", TRUE, &name, error))
+  if ((id = reply_id (object, prefix, error)) == NULL)
     return NULL;
+  name = lenient_entity_name (object, "name", id, &oddity);
 
   resource = find_elasticsearch_resource (object);
   region = lenient_string (resource, "region");
@@ -1090,6 +1666,7 @@ read_deployment (JsonNode    *node,
   metadata = lenient_object (lenient_object (resource, "info"), "metadata");
 
   entity = pm_entity_new (PM_ENTITY_KIND_DEPLOYMENT, "deployment", id, name, region);
+  pm_entity_set_oddity (entity, oddity);
   alias = lenient_string (object, "alias");
   if (alias != NULL && *alias != '\0')
     pm_entity_set_alias (entity, alias);
@@ -1173,34 +1750,76 @@ read_traffic_filter_ids (JsonObject  *object,
   return TRUE;
 }
 
+/* A reply's traffic_filters as far as they read: the ids of the elements
+ * that have one. FALSE when one does not (or the member is no list): then
+ * the list is not whole. */
+static gboolean
+lenient_traffic_filter_ids (JsonObject *object,
+                            GStrv      *ids_out)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *node = json_object_get_member (object, "traffic_filters");
+  gboolean whole = TRUE;
+  JsonArray *array;
+
+  *ids_out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *id = JSON_NODE_HOLDS_OBJECT (element) ? lenient_string (json_node_get_object (element), "id") : NULL;
+
+      if (id != NULL && *id != '\0')
+        g_strv_builder_add (builder, id);
+      else
+        whole = FALSE;
+    }
+  *ids_out = g_strv_builder_end (builder);
+  return whole;
+}
+
 static PmEntity *
 read_project (JsonNode    *node,
               const char  *prefix,
               GError     **error)
 {
   g_auto(GStrv) ids = NULL;
-  const char *id, *name, *type, *region, *alias;
+  g_autofree char *oddity = NULL;
+  g_autofree char *name = NULL;
+  const char *id, *type, *region, *alias;
   JsonObject *object;
   PmEntity *entity;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_SHAPE,
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_NO_ID,
                    _("Field “%s” must be an object"), prefix ? prefix : "project");
       return NULL;
     }
   object = json_node_get_object (node);
-  if (!read_string (object, prefix, "id", TRUE, &id, error) ||
-      !read_string (object, prefix, "name", TRUE, &name, error) ||
-      !read_string (object, prefix, "type", TRUE, &type, error) ||
-      !read_string (object, prefix, "region_id", TRUE, &region, error) ||
-      !read_string (object, prefix, "alias", FALSE, &alias, error) ||
-      !read_traffic_filter_ids (object, prefix, &ids, error))
+  if ((id = reply_id (object, prefix, error)) == NULL)
     return NULL;
+  name = lenient_entity_name (object, "name", id, &oddity);
+  type = lenient_string (object, "type");
+  region = lenient_string (object, "region_id");
+  alias = lenient_string (object, "alias");
+  if (!lenient_traffic_filter_ids (object, &ids))
+    {
+      g_free (oddity);
+      oddity = g_strdup (_("Its list of policies holds entries Perimeter cannot read; "
+                           "change its policies in the Elastic Cloud console"));
+    }
+  else if (oddity == NULL && (type == NULL || region == NULL))
+    oddity = g_strdup (type == NULL ? _("It has no project type") : _("It has no region"));
 
-  entity = pm_entity_new (PM_ENTITY_KIND_PROJECT, type, id, name, region);
+  entity = pm_entity_new (PM_ENTITY_KIND_PROJECT, type ? type : "", id, name, region);
   pm_entity_set_alias (entity, alias);
   pm_entity_set_policy_ids (entity, (const char * const *) ids);
+  pm_entity_set_oddity (entity, oddity);
   /* Nor a project's whole tree: its PATCH sends only traffic_filters, built
    * from the policy ids. */
   return entity;
@@ -1310,6 +1929,51 @@ read_claim (JsonNode    *node,
   return NULL;
 }
 
+/* A claim of a reply: one whose region is odd is shown with it as JSON;
+ * one with no link id and no Azure endpoint cannot be known: left out. */
+static PmLinkClaim *
+lenient_read_claim (JsonNode    *node,
+                    const char  *prefix,
+                    GError     **error)
+{
+  g_autofree char *region_text = NULL;
+  const char *region, *link_id, *name, *guid;
+  PmLinkClaim *claim;
+  JsonObject *object;
+  JsonNode *region_node;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_NO_ID, _("Field “%s” must be an object"), prefix);
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  link_id = lenient_string (object, "link_id");
+  name = lenient_string (object, "azure_endpoint_name");
+  guid = lenient_string (object, "azure_endpoint_guid");
+  if (link_id == NULL && name == NULL && guid == NULL)
+    {
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_NO_ID,
+                   _("Field “%s” has no link id and no Azure endpoint"), prefix);
+      return NULL;
+    }
+  region = lenient_string (object, "region");
+  region_node = json_object_get_member (object, "region");
+  if (region == NULL && region_node != NULL)
+    region = region_text = value_text (region_node);
+  claim = link_id != NULL ? pm_link_claim_new_link_id (region ? region : "", link_id)
+                          : pm_link_claim_new_azure (region ? region : "", name, guid);
+  if (region_node == NULL || JSON_NODE_HOLDS_NULL (region_node))
+    pm_link_claim_set_oddity (claim, _("It has no region"));
+  else if (region_text != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Its region is %s, not text"), describe_kind (region_node));
+
+      pm_link_claim_set_oddity (claim, text);
+    }
+  return claim;
+}
+
 PmLinkClaim *
 pm_json_read_claim (JsonNode  *node,
                     GError   **error)
@@ -1333,7 +1997,7 @@ pm_json_read_claims (JsonNode  *node,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  return read_elements (array, "claimed_link_ids", (ReadElementFunc) read_claim, error);
+  return read_elements (array, "claimed_link_ids", (ReadElementFunc) lenient_read_claim, error);
 }
 
 JsonNode *
@@ -1657,6 +2321,12 @@ on_array_element (JsonParser *parser,
 
       if (item != NULL)
         g_ptr_array_add (ar->items, item);
+      else if (g_error_matches (ar->error, PM_JSON_ERROR, PM_JSON_ERROR_NO_ID))
+        {
+          /* Lenient in: only what nothing can refer to is left out. */
+          g_debug ("%s left out: %s", prefix, ar->error->message);
+          g_clear_error (&ar->error);
+        }
     }
   json_array_remove_element (array, last);
 }

@@ -18,6 +18,8 @@ GQuark pm_json_error_quark (void);
 typedef enum {
   PM_JSON_ERROR_PARSE,
   PM_JSON_ERROR_SHAPE,
+  /* An element of a reply that cannot be known by anything: left out. */
+  PM_JSON_ERROR_NO_ID,
 } PmJsonError;
 
 /* TrafficFilterRulesetInfo (Hosted/ECE) or TrafficFilterInfo (Serverless). */
@@ -62,6 +64,18 @@ JsonNode   *pm_json_write_rule             (PmRule       *rule,
                                             PmPolicyType  type);
 PmRule     *pm_json_read_rule              (JsonNode     *node,
                                             GError      **error);
+
+/* Lenient in (see pm_policy_get_oddities()): a rule kept as the server
+ * sent it (pm_rule_get_raw()), what is odd about it in one sentence;
+ * NULL for a rule that is not kept. */
+char       *pm_json_dup_rule_oddity        (PmRule       *rule,
+                                            PmPolicyType  type,
+                                            PmFlavour     flavour);
+/* Keep a rule that reads but holds a value Perimeter would not send (a
+ * source its type does not take) exactly as it is, until it is changed. */
+void        pm_json_keep_rule_as_is        (PmRule       *rule,
+                                            PmPolicyType  type,
+                                            PmFlavour     flavour);
 
 /* RulesetAssociations {associations, total_associations}. */
 GPtrArray  *pm_json_read_associations      (JsonNode     *node,

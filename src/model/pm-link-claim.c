@@ -16,6 +16,7 @@ struct _PmLinkClaim
   char *link_id;
   char *azure_endpoint_name;
   char *azure_endpoint_guid;
+  char *oddity;
 };
 
 G_DEFINE_FINAL_TYPE (PmLinkClaim, pm_link_claim, G_TYPE_OBJECT)
@@ -41,6 +42,7 @@ pm_link_claim_finalize (GObject *object)
   g_clear_pointer (&self->link_id, g_free);
   g_clear_pointer (&self->azure_endpoint_name, g_free);
   g_clear_pointer (&self->azure_endpoint_guid, g_free);
+  g_clear_pointer (&self->oddity, g_free);
 
   G_OBJECT_CLASS (pm_link_claim_parent_class)->finalize (object);
 }
@@ -234,4 +236,22 @@ pm_link_claim_dup_display_id (PmLinkClaim *self)
   return g_strdup_printf ("%s (%s)",
                           self->azure_endpoint_name ? self->azure_endpoint_name : "",
                           self->azure_endpoint_guid ? self->azure_endpoint_guid : "");
+}
+
+const char *
+pm_link_claim_get_oddity (PmLinkClaim *self)
+{
+  g_return_val_if_fail (PM_IS_LINK_CLAIM (self), NULL);
+
+  return self->oddity;
+}
+
+void
+pm_link_claim_set_oddity (PmLinkClaim *self,
+                          const char  *oddity)
+{
+  g_return_if_fail (PM_IS_LINK_CLAIM (self));
+
+  g_free (self->oddity);
+  self->oddity = g_strdup (oddity);
 }

@@ -28,4 +28,10 @@ gboolean     pm_link_claim_equal             (PmLinkClaim *a,
                                               PmLinkClaim *b);
 char        *pm_link_claim_dup_display_id    (PmLinkClaim *self);  /* link id, or "name (guid)" */
 
+/* Lenient in: what the server sent of this claim that Perimeter would not
+ * send itself, in words, or NULL. */
+const char  *pm_link_claim_get_oddity        (PmLinkClaim *self);
+void         pm_link_claim_set_oddity        (PmLinkClaim *self,
+                                              const char  *oddity);
+
 G_END_DECLS

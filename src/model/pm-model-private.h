@@ -111,6 +111,16 @@ void      pm_policy_get_rule_fields (PmPolicy        *self,
 void      pm_policy_set_rule_pack   (PmPolicy        *self,
                                      PmRulePack      *pack);
 
+/* Takes oddities (NULL-terminated; NULL or empty for none). */
+void        pm_policy_set_oddities (PmPolicy   *self,
+                                    GStrv       oddities);
+/* Keep a top-level member as the server sent it (a copy of value): the
+ * writers put it in place of the field until the field is set. */
+void        pm_policy_keep_member  (PmPolicy   *self,
+                                    const char *member,
+                                    JsonNode   *value);
+JsonObject *pm_policy_peek_kept    (PmPolicy   *self);   /* nullable */
+
 /* Give a region read from metadata (named by its id) a display name. */
 void pm_region_adopt_name (PmRegion   *self,
                            const char *name);

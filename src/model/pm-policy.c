@@ -44,6 +44,12 @@ struct _PmPolicy
   gboolean has_associations_info;
 
   JsonObject *extra;
+
+  /* Lenient in: members the server sent with values Perimeter would not
+   * send (a name that is a number, include_by_default "yes"), each written
+   * back as it came until its field is set; and what is odd, in words. */
+  JsonObject *kept;    /* NULL when none */
+  GStrv oddities;      /* NULL when none */
 };
 
 G_DEFINE_FINAL_TYPE (PmPolicy, pm_policy, G_TYPE_OBJECT)
@@ -137,6 +143,8 @@ pm_policy_finalize (GObject *object)
   g_clear_pointer (&self->rule_items, g_ptr_array_unref);
   g_clear_pointer (&self->association_items, g_ptr_array_unref);
   g_clear_pointer (&self->extra, json_object_unref);
+  g_clear_pointer (&self->kept, json_object_unref);
+  g_clear_pointer (&self->oddities, g_strfreev);
 
   G_OBJECT_CLASS (pm_policy_parent_class)->finalize (object);
 }
@@ -340,6 +348,9 @@ pm_policy_copy (PmPolicy *self)
 
   json_object_unref (copy->extra);
   copy->extra = pm_json_object_deep_copy (self->extra);
+  if (self->kept != NULL)
+    copy->kept = pm_json_object_deep_copy (self->kept);
+  copy->oddities = g_strdupv (self->oddities);
 
   return copy;
 }
@@ -423,7 +434,17 @@ pm_policy_equal (PmPolicy *a,
          rules_equal (a, b) &&
          items_equal (a->association_items, b->association_items,
                       (gboolean (*) (gpointer, gpointer)) pm_association_equal) &&
-         pm_json_object_equal (a->extra, b->extra);
+         pm_json_object_equal (a->extra, b->extra) &&
+         pm_json_object_equal (a->kept, b->kept);
+}
+
+/* The member was set: from now on it is written from its field. */
+static void
+unkeep (PmPolicy   *self,
+        const char *member)
+{
+  if (self->kept != NULL && json_object_has_member (self->kept, member))
+    json_object_remove_member (self->kept, member);
 }
 
 #define DEFINE_STRING_ACCESSORS(field, prop)                       \
@@ -441,6 +462,7 @@ pm_policy_set_##field (PmPolicy   *self,                           \
   g_return_if_fail (PM_IS_POLICY (self));                          \
   if (!pm_set_string (&self->field, value))                        \
     return;                                                        \
+  unkeep (self, #field);                                           \
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);    \
 }
 
@@ -489,7 +511,10 @@ pm_policy_set_policy_type (PmPolicy     *self,
       pm_policy_type_from_api (self->type_string, self->flavour) == PM_POLICY_TYPE_UNKNOWN)
     spelling = self->type_string;
   if (pm_set_string (&self->type_string, spelling))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TYPE_STRING]);
+    {
+      unkeep (self, "type");
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TYPE_STRING]);
+    }
 }
 
 const char *
@@ -510,7 +535,10 @@ pm_policy_set_type_string (PmPolicy   *self,
 
   type = pm_policy_type_from_api (type_string, self->flavour);
   if (pm_set_string (&self->type_string, type_string))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TYPE_STRING]);
+    {
+      unkeep (self, "type");
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TYPE_STRING]);
+    }
   if (self->policy_type != type)
     {
       self->policy_type = type;
@@ -536,6 +564,7 @@ pm_policy_set_include_by_default (PmPolicy *self,
   if (self->include_by_default == include_by_default)
     return;
   self->include_by_default = include_by_default;
+  unkeep (self, "include_by_default");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INCLUDE_BY_DEFAULT]);
 }
 
@@ -770,4 +799,52 @@ pm_policy_contains_text (PmPolicy   *self,
         return TRUE;
     }
   return FALSE;
+}
+
+const char * const *
+pm_policy_get_oddities (PmPolicy *self)
+{
+  g_return_val_if_fail (PM_IS_POLICY (self), NULL);
+
+  return (const char * const *) self->oddities;
+}
+
+void
+pm_policy_set_oddities (PmPolicy *self,
+                        GStrv     oddities)
+{
+  g_return_if_fail (PM_IS_POLICY (self));
+
+  g_clear_pointer (&self->oddities, g_strfreev);
+  self->oddities = oddities != NULL && oddities[0] != NULL ? oddities : NULL;
+  if (self->oddities == NULL)
+    g_strfreev (oddities);
+}
+
+JsonObject *
+pm_policy_peek_kept (PmPolicy *self)
+{
+  g_return_val_if_fail (PM_IS_POLICY (self), NULL);
+
+  return self->kept;
+}
+
+void
+pm_policy_keep_member (PmPolicy   *self,
+                       const char *member,
+                       JsonNode   *value)
+{
+  g_return_if_fail (PM_IS_POLICY (self));
+
+  if (self->kept == NULL)
+    self->kept = json_object_new ();
+  json_object_set_member (self->kept, member, pm_json_node_deep_copy (value));
+}
+
+gboolean
+pm_policy_get_rules_kept (PmPolicy *self)
+{
+  g_return_val_if_fail (PM_IS_POLICY (self), FALSE);
+
+  return self->kept != NULL && json_object_has_member (self->kept, "rules");
 }

@@ -80,6 +80,15 @@ gboolean      pm_policy_has_associations_info (PmPolicy     *self);
 
 JsonObject   *pm_policy_get_extra            (PmPolicy      *self);   /* never NULL */
 
+/* What the server sent that Perimeter would not send itself, in words
+ * ("Port 0 is outside 1–65535; …"), one sentence each, as found when the
+ * policy was read; NULL when nothing was odd. Such values are shown, kept
+ * and written back as they came unless the user changes them. */
+const char * const *pm_policy_get_oddities   (PmPolicy      *self);
+/* Whether the policy's rules are kept whole as the server sent them (one
+ * of them is not a rule Perimeter can read): they cannot be changed here. */
+gboolean      pm_policy_get_rules_kept       (PmPolicy      *self);
+
 /* Search as you type: whether the name, description, id, region, type or
  * one of the rules' ids, descriptions, sources, endpoint names and GUIDs or
  * egress targets contains word, compared lowercased. word is lowercased

@@ -42,6 +42,7 @@ typedef struct
   guint32 n_ports;
   guint32 extra;                /* index into extras, or NO_EXTRA */
   guint32 egress_extra;
+  guint32 raw;
 } PackedMore;
 
 struct _PmRulePack
@@ -152,7 +153,7 @@ pm_rule_pack_append (PmRulePack         *pack,
                      const PmRuleFields *fields)
 {
   PackedRule rule = { 0, };
-  PackedMore more = { 0, 0, 0, NO_EXTRA, NO_EXTRA };
+  PackedMore more = { 0, 0, 0, NO_EXTRA, NO_EXTRA, NO_EXTRA };
 
   g_return_if_fail (pack != NULL);
   g_return_if_fail (fields != NULL);
@@ -177,7 +178,8 @@ pm_rule_pack_append (PmRulePack         *pack,
     }
   more.extra = add_extra (pack, fields->extra);
   more.egress_extra = add_extra (pack, fields->egress_extra);
-  if (more.n_ports > 0 || more.extra != NO_EXTRA || more.egress_extra != NO_EXTRA)
+  more.raw = add_extra (pack, fields->raw);
+  if (more.n_ports > 0 || more.extra != NO_EXTRA || more.egress_extra != NO_EXTRA || more.raw != NO_EXTRA)
     {
       if (pack->more == NULL)
         pack->more = g_array_new (FALSE, FALSE, sizeof (PackedMore));
@@ -284,6 +286,7 @@ pm_rule_pack_get (PmRulePack   *pack,
   out->ports = NULL;
   out->extra = NULL;
   out->egress_extra = NULL;
+  out->raw = NULL;
   if (rule->has_more)
     {
       /* Added in the order of the rules: found by bisection. */
@@ -295,6 +298,7 @@ pm_rule_pack_get (PmRulePack   *pack,
       out->ports = more->n_ports > 0 ? &g_array_index (pack->ports, guint, more->ports) : NULL;
       out->extra = more->extra == NO_EXTRA ? NULL : pack->extras->pdata[more->extra];
       out->egress_extra = more->egress_extra == NO_EXTRA ? NULL : pack->extras->pdata[more->egress_extra];
+      out->raw = more->raw == NO_EXTRA ? NULL : pack->extras->pdata[more->raw];
     }
 }
 
@@ -313,7 +317,8 @@ pm_rule_fields_equal (const PmRuleFields *a,
          a->n_ports == b->n_ports &&
          (a->n_ports == 0 || memcmp (a->ports, b->ports, a->n_ports * sizeof (guint)) == 0) &&
          pm_json_object_equal (a->extra, b->extra) &&
-         pm_json_object_equal (a->egress_extra, b->egress_extra);
+         pm_json_object_equal (a->egress_extra, b->egress_extra) &&
+         pm_json_object_equal (a->raw, b->raw);
 }
 
 /* ---- search ------------------------------------------------------------- */

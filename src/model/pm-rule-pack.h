@@ -27,6 +27,10 @@ typedef struct
   guint             n_ports;
   JsonObject       *extra;
   JsonObject       *egress_extra;
+  /* The rule as the server sent it, when it holds a value Perimeter would
+   * not send itself (a port out of range, a number for a string…): kept,
+   * and written back as it is, until someone changes the rule. */
+  JsonObject       *raw;
 } PmRuleFields;
 
 gboolean pm_rule_fields_equal (const PmRuleFields *a,

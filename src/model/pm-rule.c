@@ -29,6 +29,7 @@ struct _PmRule
 
   JsonObject *extra;
   JsonObject *egress_extra;
+  JsonObject *raw;      /* as the server sent it, while kept (see "kept") */
 };
 
 G_DEFINE_FINAL_TYPE (PmRule, pm_rule, G_TYPE_OBJECT)
@@ -43,6 +44,7 @@ enum {
   PROP_EGRESS_TARGET,
   PROP_EGRESS_PROTOCOL,
   PROP_EGRESS_PORTS,
+  PROP_KEPT,
   N_PROPS
 };
 
@@ -62,6 +64,7 @@ pm_rule_finalize (GObject *object)
   g_clear_pointer (&self->ports, g_array_unref);
   g_clear_pointer (&self->extra, json_object_unref);
   g_clear_pointer (&self->egress_extra, json_object_unref);
+  g_clear_pointer (&self->raw, json_object_unref);
 
   G_OBJECT_CLASS (pm_rule_parent_class)->finalize (object);
 }
@@ -99,6 +102,9 @@ pm_rule_get_property (GObject    *object,
       break;
     case PROP_EGRESS_PORTS:
       g_value_take_string (value, pm_rule_dup_ports_text (self));
+      break;
+    case PROP_KEPT:
+      g_value_set_boolean (value, self->raw != NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -181,6 +187,8 @@ pm_rule_class_init (PmRuleClass *klass)
     g_param_spec_enum ("egress-protocol", NULL, NULL,
                        PM_TYPE_EGRESS_PROTOCOL, PM_EGRESS_PROTOCOL_ALL, flags);
   properties[PROP_EGRESS_PORTS] = g_param_spec_string ("egress-ports", NULL, NULL, NULL, flags);
+  properties[PROP_KEPT] = g_param_spec_boolean ("kept", NULL, NULL, FALSE,
+                                                G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -227,6 +235,8 @@ pm_rule_copy (PmRule *self)
     copy->extra = pm_json_object_deep_copy (self->extra);
   if (!extra_is_empty (self->egress_extra))
     copy->egress_extra = pm_json_object_deep_copy (self->egress_extra);
+  if (self->raw != NULL)
+    copy->raw = pm_json_object_deep_copy (self->raw);
 
   return copy;
 }
@@ -265,6 +275,7 @@ pm_rule_get_fields (PmRule       *self,
   out->n_ports = self->ports->len;
   out->extra = extra_is_empty (self->extra) ? NULL : self->extra;
   out->egress_extra = extra_is_empty (self->egress_extra) ? NULL : self->egress_extra;
+  out->raw = self->raw;
 }
 
 PmRule *
@@ -286,7 +297,23 @@ pm_rule_new_from_fields (const PmRuleFields *fields)
     rule->extra = pm_json_object_deep_copy (fields->extra);
   if (!extra_is_empty (fields->egress_extra))
     rule->egress_extra = pm_json_object_deep_copy (fields->egress_extra);
+  if (fields->raw != NULL)
+    rule->raw = pm_json_object_deep_copy (fields->raw);
   return rule;
+}
+
+/* A field changed: notify it, and the rule is no longer the one the server
+ * sent, so it is written from its fields (and validated) from now on. */
+static void
+changed (PmRule *self,
+         guint   prop)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  if (self->raw != NULL)
+    {
+      g_clear_pointer (&self->raw, json_object_unref);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEPT]);
+    }
 }
 
 #define DEFINE_STRING_ACCESSORS(field, prop)                     \
@@ -303,7 +330,7 @@ pm_rule_set_##field (PmRule     *self,                           \
 {                                                                \
   g_return_if_fail (PM_IS_RULE (self));                          \
   if (pm_set_string (&self->field, value))                       \
-    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]); \
+    changed (self, prop);                                        \
 }
 
 DEFINE_STRING_ACCESSORS (id, PROP_ID)
@@ -349,7 +376,7 @@ pm_rule_set_egress_target (PmRule     *self,
   g_return_if_fail (PM_IS_RULE (self));
 
   if (pm_set_string (&self->egress_target, target))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EGRESS_TARGET]);
+    changed (self, PROP_EGRESS_TARGET);
 }
 
 PmEgressProtocol
@@ -370,7 +397,7 @@ pm_rule_set_egress_protocol (PmRule           *self,
   if (self->egress_protocol == protocol)
     return;
   self->egress_protocol = protocol;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EGRESS_PROTOCOL]);
+  changed (self, PROP_EGRESS_PROTOCOL);
 }
 
 const GArray *
@@ -395,7 +422,7 @@ pm_rule_set_ports (PmRule      *self,
   g_array_set_size (self->ports, 0);
   if (n_ports > 0)
     g_array_append_vals (self->ports, ports, n_ports);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EGRESS_PORTS]);
+  changed (self, PROP_EGRESS_PORTS);
 }
 
 char *
@@ -495,4 +522,32 @@ pm_rule_peek_egress_extra (PmRule *self)
   g_return_val_if_fail (PM_IS_RULE (self), NULL);
 
   return self->egress_extra;
+}
+
+gboolean
+pm_rule_get_kept (PmRule *self)
+{
+  g_return_val_if_fail (PM_IS_RULE (self), FALSE);
+
+  return self->raw != NULL;
+}
+
+JsonObject *
+pm_rule_get_raw (PmRule *self)
+{
+  g_return_val_if_fail (PM_IS_RULE (self), NULL);
+
+  return self->raw;
+}
+
+void
+pm_rule_keep_as_is (PmRule     *self,
+                    JsonObject *raw)
+{
+  g_return_if_fail (PM_IS_RULE (self));
+  g_return_if_fail (raw != NULL);
+
+  g_clear_pointer (&self->raw, json_object_unref);
+  self->raw = pm_json_object_deep_copy (raw);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEPT]);
 }

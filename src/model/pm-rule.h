@@ -67,4 +67,14 @@ JsonObject       *pm_rule_get_egress_extra      (PmRule           *self);
 void              pm_rule_set_has_egress        (PmRule           *self,
                                                  gboolean          has_egress);
 
+/* "kept": the rule holds a value Perimeter would not send itself (a port
+ * out of range, a number where text belongs, a source its policy type does
+ * not take) and has not been changed since it was read. Such a rule is
+ * shown, skipped by validation and written back exactly as raw, the rule as
+ * the server sent it; changing any field ends it. */
+gboolean          pm_rule_get_kept              (PmRule           *self);
+JsonObject       *pm_rule_get_raw               (PmRule           *self);   /* nullable */
+void              pm_rule_keep_as_is            (PmRule           *self,
+                                                 JsonObject       *raw);
+
 G_END_DECLS

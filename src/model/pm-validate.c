@@ -911,6 +911,9 @@ pm_validate_policy (PmPolicy        *policy,
       const char *field;
       gpointer first;
 
+      /* Kept as the server sent it: going back unchanged, not ours to refuse. */
+      if (pm_rule_get_kept (rule))
+        continue;
       if (!validate_rule_field (rule, type, &field, &error))
         {
           add_issue (issues, g_strdup_printf ("rules[%u].%s", i, field), (int) i,

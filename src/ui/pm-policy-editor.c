@@ -29,6 +29,7 @@ struct _PmPolicyEditor
   GtkSpinner       *spinner;
   GtkLabel         *error_label;
   GtkLabel         *problems_label;
+  GtkLabel         *kept_label;
   AdwComboRow      *type_row;
   GtkWidget        *name_row;
   GtkWidget        *name_message_row;
@@ -42,6 +43,7 @@ struct _PmPolicyEditor
   GtkLabel         *region_message;
   GtkSwitch        *include_switch;
   GtkLabel         *rules_message;
+  GtkWidget        *rules_group;
   GtkBox           *rules_box;
   GtkWidget        *applied_group;
   GtkListBox       *applied_list;
@@ -219,9 +221,69 @@ update_sensitivity (PmPolicyEditor *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete", !self->is_new && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.add-association", !self->is_new && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.add-rule",
-                                 pm_policy_get_n_rules (self->policy) < PM_MAX_RULES_PER_POLICY);
+                                 pm_policy_get_n_rules (self->policy) < PM_MAX_RULES_PER_POLICY
+                                 && !pm_policy_get_rules_kept (self->policy));
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
   gtk_spinner_set_spinning (self->spinner, self->busy);
+}
+
+/* Lenient in, strict out */
+
+/* Whether a field holds what the server sent and the user has not changed:
+ * going back as it came, it is not the user's to fix (the rules keep their
+ * own, see pm_rule_get_kept()). */
+static gboolean
+kept_unchanged (PmPolicyEditor *self,
+                const char     *field)
+{
+  if (self->is_new || self->pristine == NULL)
+    return FALSE;
+  if (g_str_equal (field, "name"))
+    return g_strcmp0 (pm_policy_get_name (self->policy), pm_policy_get_name (self->pristine)) == 0;
+  if (g_str_equal (field, "description"))
+    return g_strcmp0 (pm_policy_get_description (self->policy), pm_policy_get_description (self->pristine)) == 0;
+  if (g_str_equal (field, "region"))
+    return g_strcmp0 (pm_policy_get_region (self->policy), pm_policy_get_region (self->pristine)) == 0;
+  return FALSE;
+}
+
+/* Rules that read but hold what Perimeter would not send (a source their
+ * type does not take) are kept as they are until changed. */
+static void
+keep_odd_rules (PmPolicyEditor *self)
+{
+  GListModel *rules = pm_policy_get_rules (self->policy);
+  PmPolicyType type = pm_policy_get_policy_type (self->policy);
+
+  if (type == PM_POLICY_TYPE_UNKNOWN)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (rules); i++)
+    {
+      g_autoptr(PmRule) rule = g_list_model_get_item (rules, i);
+
+      if (!pm_rule_get_kept (rule) && !pm_validate_rule (rule, type, NULL))
+        pm_json_keep_rule_as_is (rule, type, pm_policy_get_flavour (self->policy));
+    }
+}
+
+/* What the policy holds that Perimeter keeps as it came: what was odd when
+ * it was read, and the fields the user has left alone that would not pass. */
+static void
+show_kept (PmPolicyEditor *self,
+           GPtrArray      *kept)
+{
+  const char * const *oddities = self->original ? pm_policy_get_oddities (self->original) : NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; oddities != NULL && oddities[i] != NULL; i++)
+    g_string_append_printf (text, "\n• %s", oddities[i]);
+  for (guint i = 0; i < kept->len; i++)
+    g_string_append_printf (text, "\n• %s", (const char *) g_ptr_array_index (kept, i));
+  if (text->len > 0)
+    g_string_prepend (text, _("The server sent values Perimeter would not send itself. "
+                              "They go back as they came unless you change them:"));
+  gtk_label_set_label (self->kept_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->kept_label), text->len > 0);
 }
 
 /* Validation as the user types */
@@ -230,6 +292,7 @@ static void
 revalidate (PmPolicyEditor *self)
 {
   g_autoptr(GPtrArray) issues = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
   g_autoptr(GString) problems = g_string_new (NULL);
   guint n = 0;
 
@@ -242,6 +305,11 @@ revalidate (PmPolicyEditor *self)
     {
       PmValidationIssue *issue = g_ptr_array_index (issues, i);
 
+      if (kept_unchanged (self, issue->field))
+        {
+          g_ptr_array_add (kept, issue->error->message);
+          continue;
+        }
       mark_field (self, issue->field, issue->error->message, FALSE);
       if (n++ > 0)
         g_string_append_c (problems, '\n');
@@ -259,6 +327,7 @@ revalidate (PmPolicyEditor *self)
       g_string_append (problems, local);
     }
 
+  show_kept (self, kept);
   g_clear_pointer (&self->problems, g_free);
   g_clear_pointer (&self->save_reason, g_free);
   if (n > 0)
@@ -332,7 +401,8 @@ static GtkWidget *
 create_rule_row (PmPolicyEditor *self,
                  PmRule         *rule)
 {
-  GtkWidget *row = pm_rule_row_new (rule, pm_policy_get_policy_type (self->policy));
+  GtkWidget *row = pm_rule_row_new (rule, pm_policy_get_policy_type (self->policy),
+                                    pm_policy_get_flavour (self->policy));
 
   g_signal_connect (row, "changed", G_CALLBACK (on_rule_changed), self);
   g_signal_connect (row, "split-sources", G_CALLBACK (on_split_sources), self);
@@ -1414,6 +1484,7 @@ pm_policy_editor_class_init (PmPolicyEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmPolicyEditor, save_button);
   gtk_widget_class_bind_template_child (widget_class, PmPolicyEditor, spinner);
   gtk_widget_class_bind_template_child (widget_class, PmPolicyEditor, error_label);
+  gtk_widget_class_bind_template_child (widget_class, PmPolicyEditor, kept_label);
   gtk_widget_class_bind_template_child (widget_class, PmPolicyEditor, problems_label);
   gtk_widget_class_bind_template_child (widget_class, PmPolicyEditor, type_row);
   gtk_widget_class_bind_template_child (widget_class, PmPolicyEditor, name_row);
@@ -1428,6 +1499,7 @@ pm_policy_editor_class_init (PmPolicyEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmPolicyEditor, region_message);
   gtk_widget_class_bind_template_child (widget_class, PmPolicyEditor, include_switch);
   gtk_widget_class_bind_template_child (widget_class, PmPolicyEditor, rules_message);
+  gtk_widget_class_bind_template_child (widget_class, PmPolicyEditor, rules_group);
   gtk_widget_class_bind_template_child (widget_class, PmPolicyEditor, rules_box);
   gtk_widget_class_bind_template_child (widget_class, PmPolicyEditor, applied_group);
   gtk_widget_class_bind_template_child (widget_class, PmPolicyEditor, applied_list);
@@ -1513,7 +1585,11 @@ pm_policy_editor_new (GtkWidget *parent,
 
   gtk_button_set_label (GTK_BUTTON (self->save_button), self->is_new ? _("_Create") : _("_Save"));
   g_signal_connect (pm_policy_get_rules (self->policy), "items-changed", G_CALLBACK (on_rules_changed), self);
+  if (!self->is_new)
+    keep_odd_rules (self);
   load_fields (self);
+  /* What could not be read of them would be lost by a change. */
+  gtk_widget_set_sensitive (self->rules_group, !pm_policy_get_rules_kept (self->policy));
   self->pristine = pm_policy_copy (self->policy);
 
   gtk_widget_set_visible (self->applied_group, !self->is_new);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pm-json.h"
 #include "pm-rule-row.h"
 #include "pm-validate.h"
 
@@ -25,6 +26,7 @@ struct _PmRuleRow
   AdwBin        parent_instance;
 
   GtkLabel     *title_label;
+  GtkLabel     *kept_label;
   GtkButton    *up_button;
   GtkButton    *down_button;
   GtkButton    *remove_button;
@@ -32,6 +34,7 @@ struct _PmRuleRow
 
   PmRule       *rule;
   PmPolicyType  type;
+  PmFlavour     flavour;
   GPtrArray    *field_info;   /* of Field */
   char         *local_problem;
   guint         index;
@@ -285,6 +288,16 @@ build_fields (PmRuleRow *self)
   self->updating = FALSE;
 }
 
+/* A rule kept as the server sent it says so, and why, until it is changed. */
+static void
+update_kept (PmRuleRow *self)
+{
+  g_autofree char *text = pm_json_dup_rule_oddity (self->rule, self->type, self->flavour);
+
+  gtk_label_set_label (self->kept_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->kept_label), text != NULL);
+}
+
 static void
 pm_rule_row_dispose (GObject *object)
 {
@@ -322,6 +335,7 @@ pm_rule_row_class_init (PmRuleRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/perimeter/Perimeter/pm-rule-row.ui");
   gtk_widget_class_bind_template_child (widget_class, PmRuleRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, PmRuleRow, kept_label);
   gtk_widget_class_bind_template_child (widget_class, PmRuleRow, up_button);
   gtk_widget_class_bind_template_child (widget_class, PmRuleRow, down_button);
   gtk_widget_class_bind_template_child (widget_class, PmRuleRow, remove_button);
@@ -337,7 +351,8 @@ pm_rule_row_init (PmRuleRow *self)
 
 GtkWidget *
 pm_rule_row_new (PmRule       *rule,
-                 PmPolicyType  type)
+                 PmPolicyType  type,
+                 PmFlavour     flavour)
 {
   PmRuleRow *self;
 
@@ -346,7 +361,10 @@ pm_rule_row_new (PmRule       *rule,
   self = g_object_new (PM_TYPE_RULE_ROW, NULL);
   self->rule = g_object_ref (rule);
   self->type = type;
+  self->flavour = flavour;
   build_fields (self);
+  update_kept (self);
+  g_signal_connect_object (rule, "notify::kept", G_CALLBACK (update_kept), self, G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
 }
 

@@ -22,7 +22,8 @@ G_DECLARE_FINAL_TYPE (PmRuleRow, pm_rule_row, PM, RULE_ROW, AdwBin)
  * sources were pasted into the source field; the first stays here). */
 
 GtkWidget  *pm_rule_row_new           (PmRule       *rule,
-                                       PmPolicyType  type);
+                                       PmPolicyType  type,
+                                       PmFlavour     flavour);
 PmRule     *pm_rule_row_get_rule      (PmRuleRow    *self);
 void        pm_rule_row_set_position  (PmRuleRow    *self,
                                        guint         index,
