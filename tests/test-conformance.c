@@ -15,12 +15,12 @@
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
-#include <signal.h>
 
 #include "pm-api.h"
 #include "pm-json.h"
 #include "pm-sandbox.h"
 #include "pm-test-api.h"
+#include "pm-test-prism.h"
 #include "pm-test-util.h"
 
 #define API_KEY "conformance-key"
@@ -54,138 +54,10 @@ static Fixture fx;
 
 enum { SPEC_HOSTED, SPEC_SERVERLESS };
 
-/* Prism ignores Swagger 2's basePath: fold it into every path. */
-static char *
-write_folded_swagger (void)
-{
-  g_autofree char *src = g_build_filename (pm_test_shared_dir (), "specs",
-                                           "elastic-cloud-api.swagger.json", NULL);
-  g_autofree char *dst = g_build_filename (fx.tmpdir, "elastic-cloud-api.json", NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) folded = json_object_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  JsonObject *root, *paths;
-  const char *base;
-  GList *members;
-
-  json_parser_load_from_file (parser, src, &error);
-  g_assert_no_error (error);
-  root = json_node_get_object (json_parser_get_root (parser));
-  base = json_object_get_string_member (root, "basePath");
-  paths = json_object_get_object_member (root, "paths");
-  members = json_object_get_members (paths);
-  for (GList *l = members; l; l = l->next)
-    {
-      g_autofree char *path = g_strconcat (base, l->data, NULL);
-      json_object_set_member (folded, path, json_node_copy (json_object_get_member (paths, l->data)));
-    }
-  g_list_free (members);
-  json_object_set_object_member (root, "paths", g_steal_pointer (&folded));
-  json_object_set_string_member (root, "basePath", "/");
-
-  json_generator_set_root (generator, json_parser_get_root (parser));
-  json_generator_to_file (generator, dst, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&dst);
-}
-
-/* Prism 5 reads an absent optional deepObject query parameter as {} and then
- * refuses it for ProjectTags' minProperties: 1, so every project listing
- * would be "invalid". Give the `tags` query parameters a copy of ProjectTags
- * without that bound; replies and every other schema stay as published. */
-static char *
-write_patched_serverless_spec (void)
-{
-  g_autofree char *src = g_build_filename (pm_test_shared_dir (), "specs",
-                                           "elastic-cloud-serverless-api.openapi.yml", NULL);
-  g_autofree char *dst = g_build_filename (fx.tmpdir, "elastic-cloud-serverless-api.yml", NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GString) out = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *ref = "$ref: '#/components/schemas/ProjectTags'";
-  const char *schema_anchor = "\n    ProjectTags:\n";
-  const char *pos;
-  guint replaced = 0;
-
-  g_file_get_contents (src, &text, NULL, &error);
-  g_assert_no_error (error);
-  out = g_string_new (text);
-  pos = out->str;
-  while ((pos = strstr (pos, "- name: tags\n")) != NULL)
-    {
-      char *at = strstr (pos, ref);
-      gsize offset;
-
-      g_assert_nonnull (at);
-      offset = at - out->str;
-      g_string_erase (out, offset, strlen (ref));
-      g_string_insert (out, offset, "$ref: '#/components/schemas/PerimeterQueryTags'");
-      pos = out->str + offset;
-      replaced++;
-    }
-  g_assert_cmpuint (replaced, >, 0);
-  pos = strstr (out->str, schema_anchor);
-  g_assert_nonnull (pos);
-  g_string_insert (out, pos - out->str + 1,
-                   "    PerimeterQueryTags:\n"
-                   "      type: object\n"
-                   "      additionalProperties:\n"
-                   "        $ref: '#/components/schemas/ProjectTagValue'\n"
-                   "      maxProperties: 64\n");
-  g_file_set_contents (dst, out->str, out->len, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&dst);
-}
-
 static char *
 prism_log_path (guint spec)
 {
   return g_build_filename (fx.tmpdir, spec == SPEC_SERVERLESS ? "prism-serverless.log" : "prism-hosted.log", NULL);
-}
-
-static GSubprocess *
-spawn_prism (const char *spec,
-             const char *upstream,
-             guint16     port,
-             const char *log_path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *port_text = g_strdup_printf ("%u", port);
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  GSubprocess *process;
-
-  /* Prism is a Node program: keep our sanitizer settings out of it. Its
-   * log goes to a file, shown when it answers with a server error. */
-  g_subprocess_launcher_unsetenv (launcher, "LD_PRELOAD");
-  g_subprocess_launcher_set_stdout_file_path (launcher, log_path);
-  process = g_subprocess_launcher_spawn (launcher, &error,
-                                         "prism", "proxy", spec, upstream, "--errors",
-                                         "-h", "127.0.0.1", "-p", port_text, NULL);
-  g_assert_no_error (error);
-  return process;
-}
-
-static gboolean
-port_answers (guint16 port)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
-  return connection != NULL;
-}
-
-static void
-wait_for_prism (guint i)
-{
-  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
-
-  while (!port_answers (fx.port[i]))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (200 * 1000);
-    }
 }
 
 static gboolean
@@ -660,17 +532,16 @@ setup_fixture (void)
   g_assert_no_error (error);
   upstream = pm_sandbox_dup_base_url (fx.sandbox);
 
-  hosted_spec = write_folded_swagger ();
-  serverless_spec = write_patched_serverless_spec ();
+  hosted_spec = pm_test_prism_write_hosted_spec (fx.tmpdir);
+  serverless_spec = pm_test_prism_write_serverless_spec (fx.tmpdir);
   for (guint i = 0; i < G_N_ELEMENTS (fx.prism); i++)
     {
       g_autofree char *log_path = prism_log_path (i);
+      const char *argv[] = { "proxy", i == SPEC_SERVERLESS ? serverless_spec : hosted_spec, upstream, "--errors", NULL };
 
       fx.port[i] = pm_test_free_port ();
-      fx.prism[i] = spawn_prism (i == SPEC_SERVERLESS ? serverless_spec : hosted_spec, upstream, fx.port[i], log_path);
+      fx.prism[i] = pm_test_prism_start (argv, fx.port[i], log_path);
     }
-  wait_for_prism (SPEC_HOSTED);
-  wait_for_prism (SPEC_SERVERLESS);
 }
 
 static void
@@ -683,8 +554,7 @@ teardown_fixture (void)
     {
       g_autofree char *log_path = prism_log_path (i);
 
-      g_subprocess_send_signal (fx.prism[i], SIGTERM);
-      g_subprocess_wait (fx.prism[i], NULL, NULL);
+      pm_test_prism_stop (fx.prism[i]);
       g_clear_object (&fx.prism[i]);
       g_unlink (log_path);
     }

@@ -1023,6 +1023,15 @@ on_project_read (GObject      *source,
       return;
     }
 
+  /* Lenient in, strict out: a PATCH of a list Perimeter could not read
+   * whole would drop what it could not read. */
+  if (pm_entity_get_policy_ids_partial (project))
+    {
+      g_task_return_new_error (task, PM_API_ERROR, PM_API_ERROR_UNSUPPORTED,
+                               _("The project’s list of policies holds entries Perimeter cannot read, "
+                                 "so it is not changed from here; change its policies in the Elastic Cloud console."));
+      return;
+    }
   current = pm_entity_get_policy_ids (project);
   present = entity_has_policy (project, change->policy_id);
   if (present == change->add)

@@ -22,6 +22,7 @@ struct _PmEntity
   char *etag;
   GStrv policy_ids;
   char *oddity;      /* what the server sent that Perimeter would not, or NULL */
+  gboolean partial;  /* policy_ids is not the whole list the server holds */
 };
 
 G_DEFINE_FINAL_TYPE (PmEntity, pm_entity, G_TYPE_OBJECT)
@@ -194,6 +195,7 @@ pm_entity_copy (PmEntity *self)
   g_strfreev (copy->policy_ids);
   copy->policy_ids = g_strdupv (self->policy_ids);
   copy->oddity = g_strdup (self->oddity);
+  copy->partial = self->partial;
   return copy;
 }
 
@@ -214,6 +216,7 @@ pm_entity_equal (PmEntity *a,
          g_strcmp0 (a->alias, b->alias) == 0 &&
          g_strcmp0 (a->etag, b->etag) == 0 &&
          g_strcmp0 (a->oddity, b->oddity) == 0 &&
+         a->partial == b->partial &&
          g_strv_equal ((const char * const *) a->policy_ids, (const char * const *) b->policy_ids);
 }
 
@@ -328,4 +331,21 @@ pm_entity_set_oddity (PmEntity   *self,
   g_return_if_fail (PM_IS_ENTITY (self));
 
   pm_set_string (&self->oddity, oddity);
+}
+
+gboolean
+pm_entity_get_policy_ids_partial (PmEntity *self)
+{
+  g_return_val_if_fail (PM_IS_ENTITY (self), FALSE);
+
+  return self->partial;
+}
+
+void
+pm_entity_set_policy_ids_partial (PmEntity *self,
+                                  gboolean  partial)
+{
+  g_return_if_fail (PM_IS_ENTITY (self));
+
+  self->partial = !!partial;
 }

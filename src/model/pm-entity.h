@@ -53,5 +53,8 @@ void          pm_entity_set_policy_ids      (PmEntity     *self,
 const char   *pm_entity_get_oddity          (PmEntity     *self);
 void          pm_entity_set_oddity          (PmEntity     *self,
                                              const char   *oddity);
+gboolean      pm_entity_get_policy_ids_partial (PmEntity  *self);
+void          pm_entity_set_policy_ids_partial (PmEntity  *self,
+                                                gboolean   partial);
 
 G_END_DECLS

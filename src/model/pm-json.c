@@ -1791,6 +1791,7 @@ read_project (JsonNode    *node,
   g_autofree char *oddity = NULL;
   g_autofree char *name = NULL;
   const char *id, *type, *region, *alias;
+  gboolean partial = FALSE;
   JsonObject *object;
   PmEntity *entity;
 
@@ -1809,6 +1810,7 @@ read_project (JsonNode    *node,
   alias = lenient_string (object, "alias");
   if (!lenient_traffic_filter_ids (object, &ids))
     {
+      partial = TRUE;
       g_free (oddity);
       oddity = g_strdup (_("Its list of policies holds entries Perimeter cannot read; "
                            "change its policies in the Elastic Cloud console"));
@@ -1820,6 +1822,7 @@ read_project (JsonNode    *node,
   pm_entity_set_alias (entity, alias);
   pm_entity_set_policy_ids (entity, (const char * const *) ids);
   pm_entity_set_oddity (entity, oddity);
+  pm_entity_set_policy_ids_partial (entity, partial);
   /* Nor a project's whole tree: its PATCH sends only traffic_filters, built
    * from the policy ids. */
   return entity;

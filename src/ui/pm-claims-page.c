@@ -11,6 +11,7 @@
 #include "pm-api-error.h"
 #include "pm-claims-page.h"
 #include "pm-error-text.h"
+#include "pm-oddity-marker.h"
 #include "pm-region-catalog.h"
 #include "pm-validate.h"
 
@@ -240,6 +241,8 @@ create_row (gpointer item,
   gtk_widget_set_tooltip_text (button, tip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  if (pm_link_claim_get_oddity (claim) != NULL)
+    adw_action_row_add_prefix (ADW_ACTION_ROW (row), pm_oddity_marker_new (pm_link_claim_get_oddity (claim)));
   update_row (self, row);
   return row;
 }

@@ -9,6 +9,7 @@
 
 #include "pm-bulk-op.h"
 #include "pm-entities-page.h"
+#include "pm-oddity-marker.h"
 #include "pm-paced-model.h"
 #include "pm-error-text.h"
 #include "pm-policy-actions.h"
@@ -161,7 +162,17 @@ update_detail (PmEntitiesPage *self)
 
   gtk_label_set_label (self->detail_title, pm_entity_get_name (entity));
   subtitle = g_strdup_printf ("%s · %s · %s", pm_entity_type_get_label (pm_entity_get_entity_type (entity)),
-                              pm_entity_get_region (entity), pm_entity_get_id (entity));
+                              pm_entity_get_region (entity) ? pm_entity_get_region (entity) : "—",
+                              pm_entity_get_id (entity));
+  if (pm_entity_get_oddity (entity) != NULL)
+    {
+      /* TRANSLATORS: what the server sent oddly, below a deployment's or project's name */
+      g_autofree char *odd = g_strdup_printf (_("%s\n%s; Perimeter shows it as the server sent it"),
+                                              subtitle, pm_entity_get_oddity (entity));
+
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&odd);
+    }
   gtk_label_set_label (self->detail_subtitle, subtitle);
   policies = pm_entity_dup_policies (self->session, entity);
   g_list_store_splice (self->policies, 0, g_list_model_get_n_items (G_LIST_MODEL (self->policies)),
@@ -361,6 +372,17 @@ setup_cell (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (label), GPOINTER_TO_INT (data) == COLUMN_POLICIES ? 1.0 : 0.0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (GPOINTER_TO_INT (data) == COLUMN_NAME)
+    {
+      /* The name, and the mark of what the server sent oddly. */
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (box), gtk_image_new ());
+      gtk_list_item_set_child (item, box);
+      return;
+    }
   gtk_list_item_set_child (item, label);
 }
 
@@ -371,8 +393,15 @@ bind_cell (GtkSignalListItemFactory *factory,
 {
   Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
   PmEntity *entity = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  GtkWidget *child = gtk_list_item_get_child (item);
+  GtkLabel *label = GTK_LABEL (column == COLUMN_NAME ? gtk_widget_get_first_child (child) : child);
 
+  if (column == COLUMN_NAME)
+    {
+      const char *oddities[] = { pm_entity_get_oddity (entity), NULL };
+
+      pm_oddity_marker_update (gtk_widget_get_last_child (child), oddities);
+    }
   if (column == COLUMN_POLICIES)
     {
       g_hash_table_insert (self->count_labels, label, entity);

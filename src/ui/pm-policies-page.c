@@ -11,6 +11,7 @@
 #include "pm-bulk-op.h"
 #include "pm-error-text.h"
 #include "pm-paced-model.h"
+#include "pm-oddity-marker.h"
 #include "pm-policies-page.h"
 #include "pm-policy-actions.h"
 #include "pm-slot-model.h"
@@ -505,6 +506,7 @@ typedef enum {
   COLUMN_COUNT,
   COLUMN_BOOL,
   COLUMN_MENU,
+  COLUMN_MARKER,
 } ColumnKind;
 
 typedef struct
@@ -518,6 +520,7 @@ typedef struct
 } ColumnSpec;
 
 static const ColumnSpec column_specs[] = {
+  { "marker",     "",                     NULL,                 COLUMN_MARKER, FALSE, 0 },
   { "name",       N_("Name"),             "name",               COLUMN_TEXT,  TRUE,  26 },
   { "type",       N_("Type"),             "policy-type",        COLUMN_TYPE,  FALSE, 0 },
   { "region",     N_("Region"),           "region",             COLUMN_TEXT,  FALSE, 16 },
@@ -580,6 +583,7 @@ cell_text (PmPolicy         *policy,
     case COLUMN_BOOL:
       return g_strdup (pm_policy_get_include_by_default (policy) ? _("Yes") : _("No"));
     case COLUMN_MENU:
+    case COLUMN_MARKER:
     default:
       return NULL;
     }
@@ -641,7 +645,9 @@ setup_cell (GtkSignalListItemFactory *factory,
   PmTextCellFit *fit = g_object_get_data (G_OBJECT (factory), "pm-fit");
   GtkWidget *child;
 
-  if (spec->kind == COLUMN_MENU)
+  if (spec->kind == COLUMN_MARKER)
+    child = gtk_image_new ();
+  else if (spec->kind == COLUMN_MENU)
     {
       child = gtk_button_new_from_icon_name ("view-more-symbolic");
       gtk_widget_add_css_class (child, "flat");
@@ -680,6 +686,11 @@ show_cell (GtkListItem *item)
   GtkWidget *child = gtk_list_item_get_child (item);
   g_autofree char *text = NULL;
 
+  if (spec->kind == COLUMN_MARKER)
+    {
+      pm_oddity_marker_update (child, policy != NULL ? pm_policy_get_oddities (policy) : NULL);
+      return;
+    }
   /* An emptied slot, about to go (see pm-slot-model.h). */
   if (policy == NULL)
     {
@@ -763,8 +774,8 @@ setup_columns (PmPoliciesPage *self)
       g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), (gpointer) spec);
       column = gtk_column_view_column_new (*spec->title ? _(spec->title) : "", factory);
       gtk_column_view_column_set_expand (column, spec->expand);
-      gtk_column_view_column_set_resizable (column, spec->kind != COLUMN_MENU);
-      if (spec->kind != COLUMN_MENU)
+      gtk_column_view_column_set_resizable (column, spec->kind != COLUMN_MENU && spec->kind != COLUMN_MARKER);
+      if (spec->kind != COLUMN_MENU && spec->kind != COLUMN_MARKER)
         {
           GtkSorter *sorter = GTK_SORTER (gtk_custom_sorter_new (compare_policies, (gpointer) spec, NULL));
 

@@ -1,0 +1,24 @@
+/* pm-oddity-marker.h: the mark on what a server sent that Perimeter would not send itself
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Lenient in: a policy, deployment, project or claim read with values
+ * Perimeter would not send (see pm_policy_get_oddities()) is listed with a
+ * warning icon that says, in its tooltip and to a screen reader, what is
+ * odd and that it is kept as it came. */
+
+/* A GtkImage showing the mark for oddities (NULL-terminated), or nothing
+ * (and naming nothing) when there are none. */
+void        pm_oddity_marker_update (GtkWidget          *image,
+                                     const char * const *oddities);
+/* The same as a new image, for a row's prefix: NULL for no oddity. */
+GtkWidget  *pm_oddity_marker_new    (const char         *oddity);
+
+G_END_DECLS
