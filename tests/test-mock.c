@@ -31,6 +31,7 @@
 #include "pm-policies-page.h"
 #include "pm-policy-editor.h"
 #include "pm-profile-list.h"
+#include "pm-screenshots.h"
 #include "pm-test-api.h"
 #include "pm-test-prism.h"
 #include "pm-test-util.h"
@@ -94,6 +95,13 @@ collect (JsonNode   *reply,
 
       if (id == NULL || json_node_get_value_type (id) != G_TYPE_STRING || *json_node_get_string (id) == '\0')
         continue;
+      /* The mock makes up ids, the same one now and then: one element
+       * an id, the first (as the stores keep it). */
+      if (g_hash_table_contains (names, json_node_get_string (id)))
+        {
+          g_test_message ("the mock sent id “%s” twice", json_node_get_string (id));
+          continue;
+        }
       g_hash_table_insert (names, g_strdup (json_node_get_string (id)),
                            name && JSON_NODE_HOLDS_VALUE (name) && json_node_get_value_type (name) == G_TYPE_STRING
                            ? g_strdup (json_node_get_string (name)) : NULL);
@@ -191,6 +199,26 @@ settle (GtkWidget *window)
     g_main_context_iteration (NULL, FALSE);
 }
 
+/* With PM_SCREENSHOT_DIR, what the page looks like, to look at. */
+static void
+shoot (GtkWidget  *widget,
+       const char *name)
+{
+  const char *dir = g_getenv ("PM_SCREENSHOT_DIR");
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  file = g_strdelimit (g_strconcat (g_test_get_path () + 1, "-", name, ".png", NULL), "/", '-');
+  path = g_build_filename (dir, file, NULL);
+  gtk_test_widget_wait_for_draw (widget);
+  settle (widget);
+  g_assert_true (pm_screenshots_save_widget (widget, path, &error));
+  g_assert_no_error (error);
+}
+
 /* ---- an account on the mock ------------------------------------------- */
 
 static gboolean
@@ -286,6 +314,7 @@ check_policies (PmWindow  *window,
         odd++;
     }
   g_test_message ("%u policies, %u marked odd", g_hash_table_size (expected), odd);
+  shoot (GTK_WIDGET (window), "policies");
   g_assert_cmpuint (count_marks (page), ==, odd);
 }
 
@@ -336,6 +365,7 @@ check_entities (PmWindow  *window,
         g_error ("%s (“%s”) is not on screen", (const char *) id, pm_entity_get_name (entity));
     }
   g_test_message ("%u deployments or projects", g_hash_table_size (expected));
+  shoot (GTK_WIDGET (window), "entities");
 }
 
 static void
@@ -361,6 +391,7 @@ check_claims (PmWindow  *window,
         g_error ("claim “%s” is not on screen", title);
     }
   g_test_message ("%u claims", g_list_model_get_n_items (G_LIST_MODEL (store)));
+  shoot (GTK_WIDGET (window), "claims");
 }
 
 /* A policy with a rule the app would not send: the user changes its
@@ -427,6 +458,7 @@ check_save_keeps_odd_rules (PmWindow  *window,
     g_assert_null (problems);
   }
 
+  shoot (GTK_WIDGET (editor), "editor");
   json = pm_policy_editor_dup_json (editor);
   sent = json_from_string (json, NULL);
   sent_rules = json_object_get_array_member (json_node_get_object (sent), "rules");
