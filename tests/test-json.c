@@ -595,7 +595,7 @@ static void
 test_list_bytes (void)
 {
   /* oddity: what the last policy read says is odd about it (lenient in). */
-  static const struct { const char *text; PmFlavour flavour; guint n; const char *next; const char *problem; const char *oddity; } lists[] = {
+  static const struct { const char *text; PmFlavour flavour; guint n; const char *next; const char *problem; const char *oddity; guint left_out; } lists[] = {
     { "{\"rulesets\":[]}", PM_FLAVOUR_HOSTED, 0, NULL, NULL },
     { "{\"x\":[[1],{\"rules\":[]}],\"rulesets\":[{\"id\":\"a\",\"name\":\"A\",\"type\":\"ip\",\"region\":\"r\","
       "\"rules\":[{\"source\":\"1.2.3.4\"}]}],\"y\":[{\"id\":1}]}", PM_FLAVOUR_HOSTED, 1, NULL, NULL },
@@ -607,7 +607,7 @@ test_list_bytes (void)
       PM_FLAVOUR_HOSTED, 1, NULL, NULL, "Rule 1: “source” is a number (5), not text; Perimeter keeps this rule as it is" },
     /* Without an id, nothing can refer to a policy: it is left out. */
     { "{\"rulesets\":[{\"name\":\"A\",\"type\":\"ip\",\"region\":\"r\"},{\"id\":\"\"},7,"
-      "{\"id\":\"c\",\"name\":\"C\",\"type\":\"ip\",\"region\":\"r\"}]}", PM_FLAVOUR_HOSTED, 1, NULL, NULL },
+      "{\"id\":\"c\",\"name\":\"C\",\"type\":\"ip\",\"region\":\"r\"}]}", PM_FLAVOUR_HOSTED, 1, NULL, NULL, NULL, 3 },
     { "{\"rulesets\":5}", PM_FLAVOUR_HOSTED, 0, NULL, "rulesets" },
     { "{\"other\":[]}", PM_FLAVOUR_HOSTED, 0, NULL, "rulesets" },
     { "[{\"id\":\"a\",\"name\":\"A\",\"type\":\"ip\",\"region\":\"r\"}]", PM_FLAVOUR_HOSTED, 0, NULL, "TrafficFilterRulesets" },
@@ -622,8 +622,17 @@ test_list_bytes (void)
       g_autoptr(GError) tree_error = NULL;
       g_autofree char *next = NULL;
       g_autofree char *tree_next = NULL;
-      g_autoptr(GPtrArray) list = pm_json_read_policy_list_bytes (bytes, lists[i].flavour, &next, &error);
-      g_autoptr(GPtrArray) tree_list = pm_json_read_policy_list (node, lists[i].flavour, &tree_next, &tree_error);
+      g_autoptr(GPtrArray) list = NULL;
+      g_autoptr(GPtrArray) tree_list = NULL;
+      guint left_out;
+
+      pm_json_take_left_out ();
+      list = pm_json_read_policy_list_bytes (bytes, lists[i].flavour, &next, &error);
+      left_out = pm_json_take_left_out ();
+      tree_list = pm_json_read_policy_list (node, lists[i].flavour, &tree_next, &tree_error);
+      /* Both readers leave out the same, and count it. */
+      g_assert_cmpuint (pm_json_take_left_out (), ==, left_out);
+      g_assert_cmpuint (left_out, ==, lists[i].left_out);
 
       g_test_message ("list %u: %s", i, lists[i].text);
       if (lists[i].problem != NULL)

@@ -50,6 +50,14 @@ void      pm_api_forward_array     (GObject *source, GAsyncResult *result, gpoin
 void      pm_api_forward_object    (GObject *source, GAsyncResult *result, gpointer user_data);
 void      pm_api_forward_boolean   (GObject *source, GAsyncResult *result, gpointer user_data);
 
+/* Lenient in: how many elements a call's reply reader left out (no id);
+ * and notices for the outer task, which pm_api_get_notice() gives. */
+guint      pm_api_call_get_left_out  (GAsyncResult *result);
+void       pm_api_task_add_notice    (GTask        *task,
+                                      const char   *notice);
+void       pm_api_task_note_left_out (GTask        *task,
+                                      guint         n_left_out);
+
 GPtrArray *pm_api_propagate_array  (PmApi *self, GAsyncResult *result, GError **error);
 PmPolicy  *pm_api_propagate_policy (PmApi *self, GAsyncResult *result, GError **error);
 gboolean   pm_api_propagate_boolean (PmApi *self, GAsyncResult *result, GError **error);

@@ -591,6 +591,7 @@ typedef struct
   JsonNode      *body;       /* what was sent, for a write that is checked by reading */
   gboolean       if_match;
   GError        *write_error; /* the write's own error while it is checked */
+  guint          n_left_out;  /* elements the reply's reader left out */
 } Call;
 
 static void
@@ -671,7 +672,9 @@ read_thread (GTask        *task,
       return;
     }
 
+  pm_json_take_left_out ();
   result = call->func (call->node, call->flavour, &error);
+  call->n_left_out = pm_json_take_left_out ();
   /* Free the reply's tree here: the task's data goes in the main context,
    * where freeing a large organization's tree stalled the main loop. */
   g_clear_pointer (&call->node, json_node_unref);
@@ -906,8 +909,12 @@ read_bytes (GBytes   *bytes,
             GError  **error)
 {
   Call *call = data;
+  gpointer result;
 
-  return call->bytes_func (bytes, call->flavour, error);
+  pm_json_take_left_out ();
+  result = call->bytes_func (bytes, call->flavour, error);
+  call->n_left_out = pm_json_take_left_out ();
+  return result;
 }
 
 void
@@ -944,6 +951,51 @@ pm_api_call_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+guint
+pm_api_call_get_left_out (GAsyncResult *result)
+{
+  Call *call;
+
+  g_return_val_if_fail (g_async_result_is_tagged (result, pm_api_call_async), 0);
+
+  call = g_task_get_task_data (G_TASK (result));
+  return call->n_left_out;
+}
+
+void
+pm_api_task_add_notice (GTask      *task,
+                        const char *notice)
+{
+  const char *before = g_object_get_data (G_OBJECT (task), "pm-api-notice");
+
+  g_object_set_data_full (G_OBJECT (task), "pm-api-notice",
+                          before != NULL ? g_strconcat (before, "\n", notice, NULL) : g_strdup (notice),
+                          g_free);
+}
+
+void
+pm_api_task_note_left_out (GTask *task,
+                           guint  n_left_out)
+{
+  g_autofree char *notice = NULL;
+
+  if (n_left_out == 0)
+    return;
+  notice = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "The server sent %u entry without an id; Perimeter leaves it out, as nothing could refer to it.",
+                                         "The server sent %u entries without an id; Perimeter leaves them out, as nothing could refer to them.",
+                                         n_left_out), n_left_out);
+  pm_api_task_add_notice (task, notice);
+}
+
+const char *
+pm_api_get_notice (GAsyncResult *result)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+
+  return g_object_get_data (G_OBJECT (result), "pm-api-notice");
+}
+
 void
 pm_api_forward_array (GObject      *source,
                       GAsyncResult *result,
@@ -952,6 +1004,8 @@ pm_api_forward_array (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
   GPtrArray *array = pm_api_call_finish (result, NULL, &error);
+
+  pm_api_task_note_left_out (task, pm_api_call_get_left_out (result));
 
   if (array == NULL)
     g_task_return_error (task, error);

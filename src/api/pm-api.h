@@ -96,6 +96,10 @@ gboolean   pm_api_supports_metadata       (PmApi *self);   /* Serverless only */
 void       pm_api_list_policies_async     (PmApi *self, const char *region, PmApiListFlags flags,
                                            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *pm_api_list_policies_finish    (PmApi *self, GAsyncResult *result, GError **error);
+/* What a listing's result has to say beside its items, in words, or NULL:
+ * entries the server sent that were left out (no id), a pager that was
+ * stopped. For the result of any pm_api_list_*_async. */
+const char *pm_api_get_notice             (GAsyncResult *result);
 void       pm_api_get_policy_async        (PmApi *self, const char *id, GCancellable *cancellable,
                                            GAsyncReadyCallback callback, gpointer user_data);
 PmPolicy  *pm_api_get_policy_finish       (PmApi *self, GAsyncResult *result, GError **error);

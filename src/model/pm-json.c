@@ -21,6 +21,33 @@
 
 G_DEFINE_QUARK (pm-json-error-quark, pm_json_error)
 
+/* Elements the list readers left out on this thread (see
+ * pm_json_take_left_out()). */
+static GPrivate left_out = G_PRIVATE_INIT (NULL);
+
+static void
+add_left_out (guint n)
+{
+  g_private_set (&left_out, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_private_get (&left_out)) + n));
+}
+
+static void
+count_left_out (const char   *prefix,
+                const GError *error)
+{
+  g_debug ("%s left out: %s", prefix, error->message);
+  add_left_out (1);
+}
+
+guint
+pm_json_take_left_out (void)
+{
+  guint n = GPOINTER_TO_UINT (g_private_get (&left_out));
+
+  g_private_set (&left_out, NULL);
+  return n;
+}
+
 /* Members each shape knows; everything else is an extra. */
 static const char * const hosted_policy_members[] = {
   "id", "name", "description", "type", "include_by_default", "region", "rules",
@@ -927,7 +954,7 @@ read_elements (JsonArray        *array,
       if (element != NULL)
         g_ptr_array_add (result, element);
       else if (g_error_matches (local_error, PM_JSON_ERROR, PM_JSON_ERROR_NO_ID))
-        g_debug ("%s left out: %s", element_prefix, local_error->message);
+        count_left_out (element_prefix, local_error);
       else
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1305,7 +1332,7 @@ pm_json_read_policy_list (JsonNode   *node,
       if (policy != NULL)
         g_ptr_array_add (result, policy);
       else if (g_error_matches (element_error, PM_JSON_ERROR, PM_JSON_ERROR_NO_ID))
-        g_debug ("%s left out: %s", prefix, element_error->message);
+        count_left_out (prefix, element_error);
       else
         {
           g_propagate_error (error, g_steal_pointer (&element_error));
@@ -2255,6 +2282,7 @@ typedef struct
   JsonArray *array;
   GPtrArray *items;
   GError    *error;
+  guint      n_left_out;
 } ArrayRead;
 
 static void
@@ -2326,8 +2354,10 @@ on_array_element (JsonParser *parser,
         g_ptr_array_add (ar->items, item);
       else if (g_error_matches (ar->error, PM_JSON_ERROR, PM_JSON_ERROR_NO_ID))
         {
-          /* Lenient in: only what nothing can refer to is left out. */
+          /* Lenient in: only what nothing can refer to is left out
+           * (counted once this array is known to be the list). */
           g_debug ("%s left out: %s", prefix, ar->error->message);
+          ar->n_left_out++;
           g_clear_error (&ar->error);
         }
     }
@@ -2385,6 +2415,7 @@ parse_list (GBytes          *bytes,
           return NULL;
         }
       *items_out = g_steal_pointer (&ar->items);
+      add_left_out (ar->n_left_out);
     }
   return root;
 }

@@ -65,6 +65,11 @@ JsonNode   *pm_json_write_rule             (PmRule       *rule,
 PmRule     *pm_json_read_rule              (JsonNode     *node,
                                             GError      **error);
 
+/* How many elements the list readers left out on this thread since the
+ * last call (an element without an id: nothing could refer to it), and
+ * start counting again. */
+guint       pm_json_take_left_out          (void);
+
 /* Lenient in (see pm_policy_get_oddities()): a rule kept as the server
  * sent it (pm_rule_get_raw()), what is odd about it in one sentence;
  * NULL for a rule that is not kept. */

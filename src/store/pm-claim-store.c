@@ -293,3 +293,10 @@ pm_claim_store_dup_key (PmLinkClaim *claim)
   return g_strdup_printf ("%s/%s", pm_link_claim_get_region (claim) ? pm_link_claim_get_region (claim) : "",
                           display_id);
 }
+
+const char *
+pm_claim_store_get_notice (PmClaimStore *self)
+{
+  g_return_val_if_fail (PM_IS_CLAIM_STORE (self), NULL);
+  return self->core.notice;
+}

@@ -52,4 +52,8 @@ PmLinkClaim      *pm_claim_store_lookup         (PmClaimStore  *self,
  * remove () take is this key, "REGION/DISPLAY-ID". */
 char          *pm_claim_store_dup_key        (PmLinkClaim   *claim);
 
+/* What the last listing had to say beside its items (pm_api_get_notice()),
+ * or NULL. */
+const char    *pm_claim_store_get_notice    (PmClaimStore  *self);
+
 G_END_DECLS

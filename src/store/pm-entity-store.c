@@ -249,3 +249,10 @@ pm_entity_store_lookup (PmEntityStore *self,
 
   return pm_store_core_lookup (&self->core, id);
 }
+
+const char *
+pm_entity_store_get_notice (PmEntityStore *self)
+{
+  g_return_val_if_fail (PM_IS_ENTITY_STORE (self), NULL);
+  return self->core.notice;
+}

@@ -49,4 +49,8 @@ void           pm_entity_store_remove         (PmEntityStore  *self,
 PmEntity      *pm_entity_store_lookup         (PmEntityStore  *self,
                                                const char     *id);    /* borrowed */
 
+/* What the last listing had to say beside its items (pm_api_get_notice()),
+ * or NULL. */
+const char    *pm_entity_store_get_notice    (PmEntityStore  *self);
+
 G_END_DECLS

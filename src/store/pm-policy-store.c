@@ -258,3 +258,10 @@ pm_policy_store_lookup (PmPolicyStore *self,
 
   return pm_store_core_lookup (&self->core, id);
 }
+
+const char *
+pm_policy_store_get_notice (PmPolicyStore *self)
+{
+  g_return_val_if_fail (PM_IS_POLICY_STORE (self), NULL);
+  return self->core.notice;
+}

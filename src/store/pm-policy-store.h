@@ -49,4 +49,8 @@ void           pm_policy_store_remove         (PmPolicyStore  *self,
 PmPolicy      *pm_policy_store_lookup         (PmPolicyStore  *self,
                                                const char     *id);    /* borrowed */
 
+/* What the last listing had to say beside its items (pm_api_get_notice()),
+ * or NULL. */
+const char    *pm_policy_store_get_notice    (PmPolicyStore  *self);
+
 G_END_DECLS

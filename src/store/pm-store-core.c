@@ -356,6 +356,7 @@ pm_store_core_finalize (PmStoreCore *core)
   g_clear_pointer (&core->items, g_ptr_array_unref);
   g_clear_pointer (&core->keys, g_ptr_array_unref);
   g_clear_error (&core->error);
+  g_clear_pointer (&core->notice, g_free);
 }
 
 void
@@ -614,6 +615,9 @@ list_cb (GObject      *source,
       return_superseded (task);
       return;
     }
+  /* Told with the list's state, whose change the pages follow. */
+  g_free (core->notice);
+  core->notice = items != NULL ? g_strdup (pm_api_get_notice (result)) : NULL;
   if (items == NULL)
     {
       if (error == NULL)

@@ -48,6 +48,7 @@ typedef struct
   GPtrArray              *items;      /* of item, owned */
   GPtrArray              *keys;       /* of char *, parallel to items */
   GError                 *error;
+  char                   *notice;     /* the last listing's, see pm_api_get_notice() */
   GTask                  *current;    /* the refresh in flight, borrowed */
   GCancellable           *current_cancellable;
   guint64                 generation; /* bumped by every change of items */

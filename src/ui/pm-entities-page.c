@@ -19,6 +19,7 @@ struct _PmEntitiesPage
   AdwBin              parent_instance;
 
   AdwToastOverlay    *toast_overlay;
+  GtkLabel           *notice_label;
   GtkStack           *stack;
   AdwStatusPage      *status;
   GtkWidget          *retry_button;
@@ -238,6 +239,7 @@ update_state (PmEntitiesPage *self)
     }
   n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
   error = pm_entity_store_get_error (self->store);
+  pm_oddity_notice_show (self->notice_label, pm_entity_store_get_notice (self->store));
   if (n > 0)
     {
       gtk_stack_set_visible_child_name (self->stack, "list");
@@ -708,6 +710,7 @@ pm_entities_page_class_init (PmEntitiesPageClass *klass)
   object_class->finalize = pm_entities_page_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/perimeter/Perimeter/pm-entities-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, notice_label);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, stack);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, status);

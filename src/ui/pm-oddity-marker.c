@@ -50,3 +50,14 @@ pm_oddity_marker_new (const char *oddity)
   pm_oddity_marker_update (image, oddities);
   return image;
 }
+
+void
+pm_oddity_notice_show (GtkLabel   *label,
+                       const char *notice)
+{
+  g_return_if_fail (GTK_IS_LABEL (label));
+
+  if (g_strcmp0 (gtk_label_get_label (label), notice ? notice : "") != 0)
+    gtk_label_set_label (label, notice ? notice : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), notice != NULL);
+}

@@ -20,5 +20,9 @@ void        pm_oddity_marker_update (GtkWidget          *image,
                                      const char * const *oddities);
 /* The same as a new image, for a row's prefix: NULL for no oddity. */
 GtkWidget  *pm_oddity_marker_new    (const char         *oddity);
+/* A page's line for what a listing had to say beside its items
+ * (pm_api_get_notice()): shown with notice, hidden without. */
+void        pm_oddity_notice_show   (GtkLabel           *label,
+                                     const char         *notice);
 
 G_END_DECLS

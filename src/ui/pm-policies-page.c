@@ -29,6 +29,7 @@ struct _PmPoliciesPage
   GtkWidget          *detach_button;
   GtkToggleButton    *search_button;
   GtkLabel           *count_label;
+  GtkLabel           *notice_label;
   GtkMenuButton      *type_button;
   GtkLabel           *type_label;
   GtkMenuButton      *region_button;
@@ -148,6 +149,7 @@ update_state_shown (PmPoliciesPage *self,
     count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u policy", "%u of %u policies", total),
                              shown, total);
   gtk_label_set_label (self->count_label, count);
+  pm_oddity_notice_show (self->notice_label, self->store ? pm_policy_store_get_notice (self->store) : NULL);
 }
 
 static void
@@ -1305,6 +1307,7 @@ pm_policies_page_class_init (PmPoliciesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, detach_button);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_button);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, notice_label);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, type_button);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, type_label);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, region_button);
