@@ -76,6 +76,21 @@ fetch (guint16     port,
   return node;
 }
 
+/* The mock's list of policies, and its member of the reply. */
+static const char *
+policies_member (PmFlavour flavour)
+{
+  return flavour == PM_FLAVOUR_SERVERLESS ? "items" : "rulesets";
+}
+
+static JsonNode *
+fetch_policies (guint16   port,
+                PmFlavour flavour)
+{
+  return fetch (port, flavour == PM_FLAVOUR_SERVERLESS ? "/api/v1/serverless/traffic-filters"
+                                                       : "/api/v1/deployments/traffic-filter/rulesets");
+}
+
 /* The ids and names of the elements of list (member of the reply) that
  * have an id: what Perimeter must show. */
 static void
@@ -288,9 +303,8 @@ check_policies (PmWindow  *window,
   gpointer id, name;
   guint odd = 0;
 
-  reply = fetch (port, flavour == PM_FLAVOUR_SERVERLESS ? "/api/v1/serverless/traffic-filters"
-                                                        : "/api/v1/deployments/traffic-filter/rulesets");
-  collect (reply, flavour == PM_FLAVOUR_SERVERLESS ? "items" : "rulesets", expected);
+  reply = fetch_policies (port, flavour);
+  collect (reply, policies_member (flavour), expected);
 
   pm_window_show_section (window, "policies");
   settle (GTK_WIDGET (window));
@@ -430,11 +444,9 @@ check_save_keeps_odd_rules (PmWindow  *window,
       return;
     }
 
-  reply = fetch (port, flavour == PM_FLAVOUR_SERVERLESS ? "/api/v1/serverless/traffic-filters"
-                                                        : "/api/v1/deployments/traffic-filter/rulesets");
+  reply = fetch_policies (port, flavour);
   {
-    JsonArray *list = json_object_get_array_member (json_node_get_object (reply),
-                                                    flavour == PM_FLAVOUR_SERVERLESS ? "items" : "rulesets");
+    JsonArray *list = json_object_get_array_member (json_node_get_object (reply), policies_member (flavour));
 
     for (guint i = 0; i < json_array_get_length (list); i++)
       {
