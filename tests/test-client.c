@@ -340,6 +340,48 @@ test_paging (Fixture       *f,
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "GET", "/api/v1/serverless/projects/elasticsearch"), ==, 2);
 }
 
+/* A pager that repeats a cursor, goes round in a cycle or never ends is
+ * stopped: the listing ends with what it got, a notice says why, and the
+ * requests are bounded by the pages there are. */
+static void
+test_bad_pagers (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const char * const faults[] = { "repeat-cursor", "cursor-cycle", "endless-pages" };
+  const char *path = "/api/v1/serverless/traffic-filters";
+  guint n = count_policies (f);
+
+  pm_sandbox_set_page_size (f->sandbox, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autofree char *spec = g_strdup_printf ("%s@GET:%s", faults[i], path);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) policies = NULL;
+      g_autoptr(GError) error = NULL;
+      guint gets = pm_sandbox_get_request_count (f->sandbox, "GET", path);
+      gint64 start = g_get_monotonic_time ();
+      const char *notice;
+
+      g_test_message ("%s", faults[i]);
+      pm_sandbox_clear_faults (f->sandbox);
+      g_assert_true (pm_sandbox_add_fault (f->sandbox, spec, &error));
+      g_assert_no_error (error);
+      pm_api_list_policies_async (f->api, NULL, 0, NULL, pm_test_result_cb, &result);
+      policies = pm_api_list_policies_finish (f->api, pm_test_wait (&result), &error);
+      g_assert_no_error (error);
+      notice = pm_api_get_notice (result);
+      g_assert_nonnull (notice);
+      g_assert_nonnull (strstr (notice, "Perimeter stopped after"));
+      /* What came is kept, each once. */
+      g_assert_cmpuint (policies->len, >=, MIN (n, 2));
+      g_assert_cmpuint (policies->len, <=, n);
+      /* At most every page there is, and one more that gave it away. */
+      g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "GET", path) - gets, <=, (n + 1) / 2 + 1);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
+    }
+  pm_sandbox_clear_faults (f->sandbox);
+}
+
 /* A refresh asks for the policies with their associations and for the
  * projects at once: the projects are listed once for both. */
 static void
@@ -1413,6 +1455,7 @@ main (int   argc,
       if (fl == PM_FLAVOUR_SERVERLESS)
         {
           add_for (n, fl, "paging", test_paging);
+          add_for (n, fl, "bad-pagers", test_bad_pagers);
           add_for (n, fl, "shared-project-listing", test_shared_project_listing);
           add_for (n, fl, "update-stale-etag", test_update_stale_etag);
           add_for (n, fl, "association-race", test_association_race);

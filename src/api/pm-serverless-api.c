@@ -234,15 +234,60 @@ typedef struct
   guint          pending;     /* lists still being read */
   GError        *error;       /* the first list that failed */
   SharedProjects *shared;     /* a shared listing, no longer joined once a page is in */
+  guint          max_items;   /* what one list can hold at the most */
+  guint          n_left_out;  /* entries the pages' reader left out */
+  GString       *notice;      /* why a pager was stopped, or NULL */
 } Collect;
 
 /* One list being read. */
 typedef struct
 {
-  GTask *task;                /* the collect, owned */
-  guint  index;
-  char  *next_page;
+  GTask      *task;           /* the collect, owned */
+  guint       index;
+  char       *next_page;
+  guint       pages;
+  GHashTable *cursors;        /* every next_page seen in this list */
+  GHashTable *ids;            /* every item's id seen in this list */
 } Chain;
+
+/* Serverless holds at most 1,024 policies per organization. Projects have
+ * no published bound: as many of a type as the benchmark's largest
+ * organization has deployments. */
+#define PM_MAX_POLICIES_SERVERLESS 1024
+#define MAX_PROJECTS_PER_TYPE 10000
+
+/* Never trust that a server pages as it should: a pager that repeats a
+ * cursor (or comes back to one: a cycle), sends an empty page that still
+ * names a next one, sends nothing new, or sends more than an organization
+ * can hold is stopped. What it sent is kept and shown, with a notice; one
+ * such bug on the server side made a client that followed it send 20,000
+ * requests in 30 seconds. */
+static const char *
+stop_reason (Chain      *chain,
+             Collect    *collect,
+             GPtrArray  *page_items,
+             guint       new_items)
+{
+  GPtrArray *items = collect->items[chain->index];
+
+  if (page_items->len == 0)
+    return _("The server sent an empty page that still named another");
+  if (new_items == 0)
+    return _("The server sent a page with nothing new on it");
+  if (g_hash_table_contains (chain->cursors, chain->next_page))
+    return _("The server sent a page it had sent before");
+  if (items->len >= collect->max_items || chain->pages >= collect->max_items)
+    return _("The server kept sending pages past what an organization can hold");
+  return NULL;
+}
+
+static const char *
+item_id (gpointer item)
+{
+  if (PM_IS_POLICY (item))
+    return pm_policy_get_id (item);
+  return PM_IS_ENTITY (item) ? pm_entity_get_id (item) : NULL;
+}
 
 static void
 collect_free (gpointer data)
@@ -254,6 +299,8 @@ collect_free (gpointer data)
   g_free (collect->items);
   g_strfreev (collect->paths);
   g_clear_error (&collect->error);
+  if (collect->notice != NULL)
+    g_string_free (collect->notice, TRUE);
   g_free (collect);
 }
 
@@ -269,6 +316,8 @@ chain_done (Chain *chain)
   GPtrArray *all;
 
   g_free (chain->next_page);
+  g_hash_table_unref (chain->cursors);
+  g_hash_table_unref (chain->ids);
   g_free (chain);
   if (--collect->pending > 0)
     return;
@@ -278,6 +327,9 @@ chain_done (Chain *chain)
       g_task_return_error (task, g_steal_pointer (&collect->error));
       return;
     }
+  pm_api_task_note_left_out (task, collect->n_left_out);
+  if (collect->notice != NULL)
+    pm_api_task_add_notice (task, collect->notice->str);
   all = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; collect->paths[i] != NULL; i++)
     g_ptr_array_extend_and_steal (all, g_steal_pointer (&collect->items[i]));
@@ -292,9 +344,12 @@ on_collect_page (GObject      *source,
   Chain *chain = user_data;
   Collect *collect = g_task_get_task_data (chain->task);
   GError *error = NULL;
+  const char *stop = NULL;
+  guint new_items = 0;
   Page *page;
 
   page = pm_api_call_finish (result, NULL, &error);
+  collect->n_left_out += pm_api_call_get_left_out (result);
   if (page == NULL)
     {
       if (collect->error == NULL)
@@ -310,13 +365,40 @@ on_collect_page (GObject      *source,
       detach_shared (collect->shared);
       collect->shared = NULL;
     }
-  g_ptr_array_extend_and_steal (collect->items[chain->index], g_steal_pointer (&page->items));
-  g_free (chain->next_page);
+  chain->pages++;
+  /* An item seen before on another page (a repeat) is not kept twice. */
+  for (guint i = 0; i < page->items->len; i++)
+    {
+      const char *id = item_id (page->items->pdata[i]);
+
+      if (id != NULL && g_hash_table_add (chain->ids, g_strdup (id)))
+        {
+          g_ptr_array_add (collect->items[chain->index], g_object_ref (page->items->pdata[i]));
+          new_items++;
+        }
+    }
+  if (chain->next_page != NULL)
+    g_hash_table_add (chain->cursors, g_steal_pointer (&chain->next_page));
   chain->next_page = g_steal_pointer (&page->next_page);
+  if (chain->next_page != NULL && *chain->next_page != '\0')
+    stop = stop_reason (chain, collect, page->items, new_items);
   page_free (page);
 
+  if (stop != NULL)
+    {
+      g_autofree char *notice = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                              "%s; Perimeter stopped after %u page and shows what it held.",
+                                                              "%s; Perimeter stopped after %u pages and shows what they held.",
+                                                              chain->pages), stop, chain->pages);
+
+      g_message ("%s: %s", collect->paths[chain->index], notice);
+      if (collect->notice == NULL)
+        collect->notice = g_string_new (notice);
+      else if (strstr (collect->notice->str, notice) == NULL)
+        g_string_append_printf (collect->notice, "\n%s", notice);
+    }
   /* Another list failed: this one's further pages would be thrown away. */
-  if (chain->next_page == NULL || *chain->next_page == '\0' || collect->error != NULL)
+  if (stop != NULL || chain->next_page == NULL || *chain->next_page == '\0' || collect->error != NULL)
     {
       chain_done (chain);
       return;
@@ -356,6 +438,7 @@ collect_async (PmServerlessApi     *self,
 
   collect->paths = paths;
   collect->reader = reader;
+  collect->max_items = reader == read_policy_page_bytes ? PM_MAX_POLICIES_SERVERLESS : MAX_PROJECTS_PER_TYPE;
   collect->shared = shared;
   collect->items = g_new0 (GPtrArray *, n + 1);
   collect->pending = n;
@@ -368,14 +451,20 @@ collect_async (PmServerlessApi     *self,
       collect->items[i] = g_ptr_array_new_with_free_func (g_object_unref);
       chain->task = g_object_ref (task);
       chain->index = i;
+      chain->cursors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      chain->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       collect_next (chain);
     }
 }
 
+/* outer (nullable) is given the collect's notices. */
 static GPtrArray *
 collect_finish (GAsyncResult  *result,
+                GTask         *outer,
                 GError       **error)
 {
+  if (outer != NULL && pm_api_get_notice (result) != NULL)
+    pm_api_task_add_notice (outer, pm_api_get_notice (result));
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -493,7 +582,10 @@ on_shared_projects (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   detach_shared (shared);
-  projects = collect_finish (result, &error);
+  for (guint i = 0; i < shared->waiters->len; i++)
+    if (pm_api_get_notice (result) != NULL)
+      pm_api_task_add_notice (shared->waiters->pdata[i], pm_api_get_notice (result));
+  projects = collect_finish (result, NULL, &error);
   for (guint i = 0; i < shared->waiters->len; i++)
     {
       GTask *task = shared->waiters->pdata[i];
@@ -695,7 +787,7 @@ on_list_policies (GObject      *source,
   ListPolicies *list = g_task_get_task_data (task);
   GError *error = NULL;
 
-  list->policies = collect_finish (result, &error);
+  list->policies = collect_finish (result, task, &error);
   if (list->policies == NULL)
     {
       g_clear_error (&list->error);
@@ -824,7 +916,7 @@ on_reconcile_list (GObject      *source,
   Create *create = g_task_get_task_data (task);
   guint i;
 
-  policies = collect_finish (result, &error);
+  policies = collect_finish (result, NULL, &error);
   for (i = 0; policies != NULL && i < policies->len; i++)
     {
       PmPolicy *found = g_ptr_array_index (policies, i);
@@ -887,7 +979,7 @@ on_before_list (GObject      *source,
   GError *error = NULL;
   guint i;
 
-  policies = collect_finish (result, &error);
+  policies = collect_finish (result, NULL, &error);
   if (policies == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_task_return_error (task, error);
@@ -957,7 +1049,7 @@ on_list_associations (GObject      *source,
   const char *policy_id = g_task_get_task_data (task);
   GError *error = NULL;
 
-  projects = collect_finish (result, &error);
+  projects = collect_finish (result, NULL, &error);
   if (projects == NULL)
     g_task_return_error (task, error);
   else
@@ -1130,7 +1222,7 @@ on_entity_policies_list (GObject      *source,
   GError *error = NULL;
   guint i;
 
-  policies = collect_finish (result, &error);
+  policies = collect_finish (result, NULL, &error);
   if (policies == NULL)
     {
       g_task_return_error (task, error);
@@ -1193,7 +1285,7 @@ on_list_entities (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  GPtrArray *projects = g_task_propagate_pointer (G_TASK (result), &error);
+  GPtrArray *projects = collect_finish (result, task, &error);
 
   if (projects == NULL)
     g_task_return_error (task, error);

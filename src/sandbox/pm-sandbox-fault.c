@@ -25,6 +25,9 @@ static const struct {
   { "stale-etag", PM_SB_FAULT_STALE_ETAG, FALSE },
   { "race", PM_SB_FAULT_RACE, FALSE },
   { "not-found-after-create", PM_SB_FAULT_NOT_FOUND_AFTER_CREATE, FALSE },
+  { "repeat-cursor", PM_SB_FAULT_REPEAT_CURSOR, FALSE },
+  { "cursor-cycle", PM_SB_FAULT_CURSOR_CYCLE, FALSE },
+  { "endless-pages", PM_SB_FAULT_ENDLESS_PAGES, FALSE },
 };
 
 void

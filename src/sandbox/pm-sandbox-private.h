@@ -146,6 +146,12 @@ typedef enum {
   PM_SB_FAULT_STALE_ETAG,
   PM_SB_FAULT_RACE,
   PM_SB_FAULT_NOT_FOUND_AFTER_CREATE,
+  /* Bad pagers, on Serverless listings: every page names the first again;
+   * pages name each other in turn (A → B → A); pages never end (empty ones
+   * still name a next). */
+  PM_SB_FAULT_REPEAT_CURSOR,
+  PM_SB_FAULT_CURSOR_CYCLE,
+  PM_SB_FAULT_ENDLESS_PAGES,
 } PmSbFaultKind;
 
 typedef struct {
@@ -163,5 +169,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PmSbFault, pm_sb_fault_free)
 /* The first fault that hits this request (and counts it), or NULL. */
 PmSbFault  *pm_sb_faults_match          (GPtrArray *faults, GRand *rand, const char *method,
                                          const char *path);
+
+/* A Serverless listing's reply, its next_page made as a bad pager's
+ * (kind: PM_SB_FAULT_REPEAT_CURSOR, _CURSOR_CYCLE or _ENDLESS_PAGES). */
+void        pm_sb_bad_pager              (PmSbReply   *reply,
+                                          PmSbFaultKind kind,
+                                          GHashTable  *query,
+                                          guint        page_size);
 
 G_END_DECLS

@@ -609,3 +609,49 @@ pm_sb_handle_serverless (PmSbState   *state,
     pm_sb_reply_error (reply, 404, "root.not_found", NULL, "No such path");
   return TRUE;
 }
+
+static char *
+page_token (guint offset)
+{
+  g_autofree char *text = g_strdup_printf ("page:%u", offset);
+
+  return g_base64_encode ((const guchar *) text, strlen (text));
+}
+
+void
+pm_sb_bad_pager (PmSbReply     *reply,
+                 PmSbFaultKind  kind,
+                 GHashTable    *query,
+                 guint          page_size)
+{
+  const char *token = query != NULL ? g_hash_table_lookup (query, "next_page") : NULL;
+  g_autofree char *next = NULL;
+  JsonObject *root;
+
+  if (reply->status != 200 || reply->body == NULL || !JSON_NODE_HOLDS_OBJECT (reply->body) ||
+      !json_object_has_member (json_node_get_object (reply->body), "items"))
+    return;
+  root = json_node_get_object (reply->body);
+  switch (kind)
+    {
+    case PM_SB_FAULT_REPEAT_CURSOR:
+      next = page_token (0);
+      break;
+    case PM_SB_FAULT_CURSOR_CYCLE:
+      /* The first page names the second, the second the first. */
+      next = page_token (token == NULL ? page_size : 0);
+      break;
+    case PM_SB_FAULT_ENDLESS_PAGES:
+    default:
+      {
+        g_autofree guchar *decoded = token ? g_base64_decode (token, &(gsize) { 0 }) : NULL;
+        guint64 offset = 0;
+
+        if (decoded != NULL && g_str_has_prefix ((const char *) decoded, "page:"))
+          g_ascii_string_to_unsigned ((const char *) decoded + 5, 10, 0, G_MAXUINT / 2, &offset, NULL);
+        next = page_token ((guint) offset + page_size);
+      }
+      break;
+    }
+  json_object_set_string_member (root, "next_page", next);
+}

@@ -381,6 +381,9 @@ server_callback (SoupServer        *server,
         pm_sb_race_project (self->state, reply.project_id);
       if (fault && kind == PM_SB_FAULT_NOT_FOUND_AFTER_CREATE && reply.created_id)
         g_hash_table_add (self->state->hidden_once, g_strdup (reply.created_id));
+      if (fault && (kind == PM_SB_FAULT_REPEAT_CURSOR || kind == PM_SB_FAULT_CURSOR_CYCLE ||
+                    kind == PM_SB_FAULT_ENDLESS_PAGES))
+        pm_sb_bad_pager (&reply, kind, query, self->state->page_size);
     }
   g_mutex_unlock (&self->mutex);
 
