@@ -164,17 +164,32 @@ test_run_alongside (void)
   reset_settings (settings);
 }
 
+/* Before gtk_init() the warm-up touches nothing of GDK: GTK 4.18 aborts
+ * when gdk_display_manager_get() is called then. The manager is made the
+ * first time anything asks for a display, so its class is still unused
+ * here. Checked before GTK starts, in main(). */
+static gboolean gdk_untouched_before_init;
+
+static void
+test_before_init (void)
+{
+  g_assert_true (gdk_untouched_before_init);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  pm_font_warmup_start ();
+  gdk_untouched_before_init = g_type_class_peek (GDK_TYPE_DISPLAY_MANAGER) == NULL;
   if (!gtk_init_check ())
     {
       g_print ("1..0 # SKIP no display\n");
       return 0;
     }
 
+  g_test_add_func ("/font-warmup/before-init", test_before_init);
   g_test_add_func ("/font-warmup/same-fonts", test_same_fonts);
   g_test_add_func ("/font-warmup/run-alongside", test_run_alongside);
   return g_test_run ();

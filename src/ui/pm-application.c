@@ -305,10 +305,9 @@ pm_application_startup (GApplication *app)
 
   pm_application_tune_allocator ();
   pm_application_register_resources ();
-  /* While GTK starts, from the moment it has opened the display */
-  pm_font_warmup_start ();
-
   G_APPLICATION_CLASS (pm_application_parent_class)->startup (app);
+  /* GTK is initialized now, its display open: while the window is built */
+  pm_font_warmup_start ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);

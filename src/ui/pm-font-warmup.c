@@ -3,10 +3,9 @@
  * The first frame lays out and draws the window's text, and the first time
  * a font shows a glyph FreeType loads and hints it and cairo renders it:
  * a good part of what start-up costs beyond a bare window (README,
- * Benchmark). GTK opens the display well before the window is built (the
- * theme, the icon theme and libadwaita's style sheets come first); from
- * then on a worker thread lays out and draws the characters of our strings
- * in the interface font, regular and bold, with the options GTK gives its
+ * Benchmark). Once GTK has opened the display (the application's
+ * startup), while the window is built, a worker thread lays out and draws
+ * the characters of our strings in the interface font, regular and bold, with the options GTK gives its
  * widgets. Cairo's fonts and their glyphs are shared by every thread, so
  * the window's labels find them made.
  *
@@ -217,28 +216,23 @@ start_on (GdkDisplay *display)
   g_task_run_in_thread (task, warm_up);
 }
 
-static void
-on_display_opened (GdkDisplayManager *manager,
-                   GdkDisplay        *display)
-{
-  g_signal_handlers_disconnect_by_func (manager, on_display_opened, NULL);
-  start_on (display);
-}
-
 /**
  * pm_font_warmup_start:
  *
- * Prepares the interface font in a worker thread as soon as GTK has opened
- * its display (at once if it has). Called before GTK is initialized, it
- * runs while GTK and libadwaita load their themes.
+ * Prepares the interface font in a worker thread, on the display GTK has
+ * opened, while the first window is built. Does nothing before GTK is
+ * initialized: GDK may not be touched then (GTK 4.18 aborts in
+ * gdk_display_manager_get(): "was called before gtk_init()"), so it is
+ * called from the application's startup, after GtkApplication's own.
  */
 void
 pm_font_warmup_start (void)
 {
-  GdkDisplay *display = gdk_display_get_default ();
+  GdkDisplay *display;
 
+  if (!gtk_is_initialized ())
+    return;
+  display = gdk_display_get_default ();
   if (display != NULL)
     start_on (display);
-  else
-    g_signal_connect (gdk_display_manager_get (), "display-opened", G_CALLBACK (on_display_opened), NULL);
 }

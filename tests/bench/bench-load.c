@@ -464,6 +464,12 @@ on_activate (GtkApplication *app)
   g_application_quit (G_APPLICATION (app));
 }
 
+static void
+on_startup (GApplication *app)
+{
+  pm_font_warmup_start ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -498,8 +504,8 @@ main (int   argc,
   /* The app's stylesheet and icons, as the page has them in the app. */
   g_application_set_resource_base_path (G_APPLICATION (app), "/io/github/perimeter/Perimeter");
   g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
-  /* The interface font prepared while GTK starts, as the app's start-up
+  /* The interface font prepared once GTK has started, as the app's start-up
    * does it (pm_application_startup). */
-  pm_font_warmup_start ();
+  g_signal_connect_after (app, "startup", G_CALLBACK (on_startup), NULL);
   return g_application_run (G_APPLICATION (app), 1, argv);
 }
