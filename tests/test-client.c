@@ -11,6 +11,7 @@
 #include "pm-json.h"
 #include "pm-region.h"
 #include "pm-sandbox.h"
+#include "pm-serverless-api.h"
 #include "pm-test-api.h"
 #include "pm-test-util.h"
 
@@ -380,6 +381,61 @@ test_bad_pagers (Fixture       *f,
       g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
     }
   pm_sandbox_clear_faults (f->sandbox);
+}
+
+/* However well a server pages, one listing stops at its budget of
+ * requests and of time, keeps what it read and says why. */
+static void
+test_listing_budget (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *path = "/api/v1/serverless/traffic-filters";
+  guint n = count_policies (f);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (n, >, 3);
+  pm_sandbox_set_page_size (f->sandbox, 1);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) policies = NULL;
+      guint gets = pm_sandbox_get_request_count (f->sandbox, "GET", path);
+      gint64 start = g_get_monotonic_time ();
+      gint64 took_ms;
+      const char *notice;
+
+      if (i == 0)
+        {
+          pm_serverless_api_set_budget (PM_SERVERLESS_API (f->api), 3, 120);
+        }
+      else
+        {
+          /* 400 ms a page, a second in all: a fourth page is never asked for */
+          pm_serverless_api_set_budget (PM_SERVERLESS_API (f->api), 500, 1);
+          g_assert_true (pm_sandbox_add_fault (f->sandbox, "latency:400@GET:/api/v1/serverless/traffic-filters", &error));
+          g_assert_no_error (error);
+        }
+      pm_api_list_policies_async (f->api, NULL, 0, NULL, pm_test_result_cb, &result);
+      policies = pm_api_list_policies_finish (f->api, pm_test_wait (&result), &error);
+      g_assert_no_error (error);
+      took_ms = (g_get_monotonic_time () - start) / 1000;
+      notice = pm_api_get_notice (result);
+      g_test_message ("%u pages in %" G_GINT64_FORMAT " ms: %s", policies->len, took_ms, notice);
+      g_assert_nonnull (notice);
+      g_assert_nonnull (strstr (notice, i == 0 ? "more requests than Perimeter sends for one refresh"
+                                               : "took longer than Perimeter waits for one refresh"));
+      g_assert_cmpuint (policies->len, ==, pm_sandbox_get_request_count (f->sandbox, "GET", path) - gets);
+      if (i == 0)
+        g_assert_cmpuint (policies->len, ==, 3);
+      else
+        {
+          g_assert_cmpuint (policies->len, >=, 2);
+          g_assert_cmpuint (policies->len, <=, 3);
+          g_assert_cmpint (took_ms, <, 1000 + 2 * 400);
+        }
+    }
+  pm_sandbox_clear_faults (f->sandbox);
+  pm_serverless_api_set_budget (PM_SERVERLESS_API (f->api), 500, 120);
 }
 
 /* A refresh asks for the policies with their associations and for the
@@ -1456,6 +1512,7 @@ main (int   argc,
         {
           add_for (n, fl, "paging", test_paging);
           add_for (n, fl, "bad-pagers", test_bad_pagers);
+          add_for (n, fl, "listing-budget", test_listing_budget);
           add_for (n, fl, "shared-project-listing", test_shared_project_listing);
           add_for (n, fl, "update-stale-etag", test_update_stale_etag);
           add_for (n, fl, "association-race", test_association_race);

@@ -900,6 +900,217 @@ test_cancel_during_backoff (Fixture       *f,
   g_assert_cmpuint (f->times->len, ==, 1);
 }
 
+/* The limiter */
+
+typedef struct {
+  guint   done;
+  guint   failed;
+  GError *last_error;
+} Outcomes;
+
+static void
+on_outcome (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Outcomes *outcomes = user_data;
+  g_autoptr(PmHttpReply) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = pm_http_request_finish (PM_HTTP (source), result, &error);
+  outcomes->done++;
+  if (reply == NULL)
+    {
+      outcomes->failed++;
+      g_clear_error (&outcomes->last_error);
+      outcomes->last_error = g_steal_pointer (&error);
+    }
+}
+
+static void
+send_many (PmHttp       *http,
+           guint         n,
+           GCancellable *cancellable,
+           Outcomes     *outcomes)
+{
+  for (guint i = 0; i < n; i++)
+    pm_http_request_async (http, "GET", "/api/v1/x", NULL, NULL, cancellable, on_outcome, outcomes);
+}
+
+static void
+wait_done (Outcomes *outcomes,
+           guint     expected)
+{
+  while (outcomes->done < expected)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Let one hung request answer {} */
+static void
+release_hung (Fixture *f,
+              guint    i)
+{
+  SoupServerMessage *msg = g_ptr_array_index (f->hung, i);
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
+  soup_server_message_unpause (msg);
+}
+
+/* One at a time (libsoup alone would let two reach the host): the next
+ * request leaves only when the one before it has been answered. */
+static void
+test_limiter_in_flight (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(PmHttp) http = new_http (f);
+  Outcomes outcomes = { 0, };
+  PmHttpCounts counts;
+
+  pm_http_set_limits (http, 1, 1000, 1000);
+  for (guint i = 0; i < 4; i++)
+    push (f, STEP_HANG, 0, NULL);
+  send_many (http, 4, NULL, &outcomes);
+  for (guint i = 0; i < 4; i++)
+    {
+      while (f->times->len < i + 1)
+        g_main_context_iteration (NULL, TRUE);
+      iterate_for (100);
+      g_assert_cmpuint (f->times->len, ==, i + 1);
+      g_assert_cmpuint (outcomes.done, ==, i);
+      release_hung (f, i);
+    }
+  wait_done (&outcomes, 4);
+  g_assert_cmpuint (outcomes.failed, ==, 0);
+  pm_http_get_counts (http, &counts);
+  g_assert_cmpuint (counts.requests, ==, 4);
+  g_assert_cmpuint (counts.max_in_flight, ==, 1);
+  g_assert_cmpuint (counts.waited, ==, 3);
+  g_ptr_array_set_size (f->hung, 0);
+}
+
+/* 20 a second in bursts of 5: 25 requests sent at once reach the server
+ * over at least a second, the first 5 at once. */
+static void
+test_limiter_rate (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(PmHttp) http = new_http (f);
+  Outcomes outcomes = { 0, };
+  PmHttpCounts counts;
+  gint64 span_ms;
+
+  pm_http_set_limits (http, 4, 20, 5);
+  send_many (http, 25, NULL, &outcomes);
+  wait_done (&outcomes, 25);
+  g_assert_cmpuint (outcomes.failed, ==, 0);
+  g_assert_cmpuint (f->times->len, ==, 25);
+  span_ms = (g_array_index (f->times, gint64, 24) - g_array_index (f->times, gint64, 0)) / 1000;
+  g_test_message ("25 requests over %" G_GINT64_FORMAT " ms", span_ms);
+  g_assert_cmpint (span_ms, >=, 950);
+  /* Never more than the burst plus what the rate has earned since */
+  for (guint i = 0; i < f->times->len; i++)
+    {
+      gint64 since_ms = (g_array_index (f->times, gint64, i) - g_array_index (f->times, gint64, 0)) / 1000;
+
+      g_assert_cmpint (i + 1, <=, 5 + (since_ms * 20) / 1000 + 1);
+    }
+  pm_http_get_counts (http, &counts);
+  g_assert_cmpuint (counts.requests, ==, 25);
+  g_assert_cmpuint (counts.waited, >=, 20);
+}
+
+/* A request cancelled while it waits ends at once and is never sent. */
+static void
+test_limiter_cancel_waiting (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(PmHttp) http = new_http (f);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Outcomes first = { 0, };
+  Outcomes waiting = { 0, };
+  gint64 start;
+
+  pm_http_set_limits (http, 1, 1000, 1000);
+  push (f, STEP_HANG, 0, NULL);
+  send_many (http, 1, NULL, &first);
+  send_many (http, 2, cancellable, &waiting);
+  while (f->times->len < 1)
+    g_main_context_iteration (NULL, TRUE);
+  start = g_get_monotonic_time ();
+  g_cancellable_cancel (cancellable);
+  wait_done (&waiting, 2);
+  g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 500);
+  g_assert_cmpuint (waiting.failed, ==, 2);
+  g_assert_error (waiting.last_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  release_hung (f, 0);
+  wait_done (&first, 1);
+  g_assert_cmpuint (first.failed, ==, 0);
+  iterate_for (100);
+  g_assert_cmpuint (f->times->len, ==, 1);
+  g_ptr_array_set_size (f->hung, 0);
+  g_clear_error (&waiting.last_error);
+}
+
+/* A request's deadline counts its time in the queue: one that waits past
+ * it fails as timed out, unsent. One a second, each request with a second
+ * to live: the third and fourth wait two seconds and more. */
+static void
+test_limiter_deadline_waiting (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(PmHttp) http = new_http (f);
+  Outcomes outcomes = { 0, };
+
+  pm_http_set_limits (http, 4, 1, 1);
+  pm_http_set_retry_policy (http, 1, 10, 300);
+  pm_http_set_timeout (http, 1);
+  send_many (http, 4, NULL, &outcomes);
+  wait_done (&outcomes, 4);
+  g_assert_cmpuint (outcomes.failed, >=, 2);
+  g_assert_error (outcomes.last_error, PM_API_ERROR, PM_API_ERROR_TIMEOUT);
+  g_assert_cmpuint (f->times->len, <=, 2);
+  g_clear_error (&outcomes.last_error);
+}
+
+/* A bug that sends without end (400 requests at once, as a pager that
+ * never stops would): in its first second the server sees one burst and
+ * a second's worth, and what was still waiting is cancelled unsent. */
+static void
+test_limiter_flood (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(PmHttp) http = new_http (f);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Outcomes outcomes = { 0, };
+  gint64 start = g_get_monotonic_time ();
+  guint seen;
+
+  send_many (http, 400, cancellable, &outcomes);
+  iterate_for (1000);
+  seen = f->times->len;
+  g_test_message ("%u requests reached the server in %" G_GINT64_FORMAT " ms",
+                  seen, (g_get_monotonic_time () - start) / 1000);
+  g_assert_cmpuint (seen, >=, 120);
+  g_assert_cmpuint (seen, <=, 120 + 20 * (g_get_monotonic_time () - start) / G_USEC_PER_SEC + 1);
+  g_cancellable_cancel (cancellable);
+  wait_done (&outcomes, 400);
+  g_assert_cmpuint (outcomes.failed, >=, 400 - seen);
+  g_clear_error (&outcomes.last_error);
+}
+
 /* Addresses */
 
 static void
@@ -1310,6 +1521,11 @@ main (int   argc,
   ADD ("cancel/in-flight", test_cancel_in_flight);
   ADD ("cancel/during-backoff", test_cancel_during_backoff);
   ADD ("log/key-never-logged", test_key_never_logged);
+  ADD ("limiter/in-flight", test_limiter_in_flight);
+  ADD ("limiter/rate", test_limiter_rate);
+  ADD ("limiter/cancel-waiting", test_limiter_cancel_waiting);
+  ADD ("limiter/deadline-waiting", test_limiter_deadline_waiting);
+  ADD ("limiter/flood", test_limiter_flood);
   g_test_add_func ("/http/insecure-refused", test_insecure_refused);
   g_test_add_func ("/http/loopback-without-proxy", test_loopback_without_proxy);
   g_test_add_func ("/http/curl", test_curl);

@@ -1186,6 +1186,83 @@ test_slot_model (void)
   assert_replica (watch);
 }
 
+/* Requests per refresh */
+
+static gboolean
+session_idle (gpointer data)
+{
+  PmSession *session = data;
+
+  return pm_policy_store_get_loaded (pm_session_get_policies (session)) && !pm_session_get_busy (session);
+}
+
+/* What one refresh of every store of a session sends to an organization of
+ * n_policies policies and n_deployments deployments (projects, on
+ * Serverless), as the sandbox counts them and as the client does. */
+static guint
+requests_per_refresh (PmFlavour flavour,
+                      guint     n_policies,
+                      guint     n_deployments,
+                      guint     page_size)
+{
+  g_autoptr(PmSandbox) sandbox = pm_sandbox_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmHttp) http = NULL;
+  g_autoptr(PmApi) api = NULL;
+  g_autoptr(PmSession) session = NULL;
+  g_autofree char *base_url = NULL;
+  PmHttpCounts counts;
+  guint requests;
+
+  pm_sandbox_set_empty (sandbox, TRUE);
+  pm_sandbox_set_page_size (sandbox, page_size);
+  pm_sandbox_set_scale (sandbox, n_policies, 2, n_deployments);
+  g_assert_true (pm_sandbox_start (sandbox, 0, &error));
+  g_assert_no_error (error);
+  base_url = pm_sandbox_dup_base_url (sandbox);
+  http = pm_http_new (base_url, PM_SANDBOX_DEFAULT_API_KEY, &error);
+  g_assert_no_error (error);
+  api = pm_api_new_for_flavour (flavour, http);
+  session = pm_session_new (api, "Requests", FALSE);
+
+  pm_session_refresh (session);
+  pm_test_wait_until (session_idle, session, 60000);
+  g_assert_null (pm_policy_store_get_error (pm_session_get_policies (session)));
+  g_assert_null (pm_entity_store_get_error (pm_session_get_entities (session)));
+  g_assert_null (pm_policy_store_get_notice (pm_session_get_policies (session)));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pm_session_get_policies (session))), ==, n_policies);
+
+  requests = pm_sandbox_get_request_count (sandbox, NULL, NULL);
+  pm_http_get_counts (http, &counts);
+  g_test_message ("%s, %u policies, %u deployments, pages of %u: %u requests, %" G_GUINT64_FORMAT
+                  " connections, %" G_GUINT64_FORMAT " handshakes",
+                  pm_flavour_to_string (flavour), n_policies, n_deployments, page_size, requests,
+                  counts.connections, counts.handshakes);
+  g_assert_cmpuint (counts.requests, ==, requests);
+  g_assert_cmpuint (counts.connections, >=, 1);
+  g_assert_cmpuint (counts.connections, <=, requests);
+  g_assert_cmpuint (counts.handshakes, ==, 0);   /* plain http on loopback */
+  return requests;
+}
+
+/* Hosted and ECE: the rule sets with their associations, the deployments,
+ * the claims, one request each however large the organization.
+ * Serverless: every page of policies and of each project type's projects
+ * (the sandbox deals projects to the three types in turn), the last page
+ * naming no other. */
+static void
+test_requests_per_refresh (void)
+{
+  g_assert_cmpuint (requests_per_refresh (PM_FLAVOUR_HOSTED, 10, 10, 100), ==, 3);
+  g_assert_cmpuint (requests_per_refresh (PM_FLAVOUR_HOSTED, 1024, 2000, 100), ==, 3);
+  g_assert_cmpuint (requests_per_refresh (PM_FLAVOUR_ECE, 10, 10, 100), ==, 3);
+  g_assert_cmpuint (requests_per_refresh (PM_FLAVOUR_ECE, 512, 2000, 100), ==, 3);
+  g_assert_cmpuint (requests_per_refresh (PM_FLAVOUR_SERVERLESS, 10, 10, 100), ==, 1 + 3);
+  g_assert_cmpuint (requests_per_refresh (PM_FLAVOUR_SERVERLESS, 250, 120, 50), ==, 5 + 1 + 1 + 1);
+  g_assert_cmpuint (requests_per_refresh (PM_FLAVOUR_SERVERLESS, 100, 300, 50), ==, 2 + 2 + 2 + 2);
+  g_assert_cmpuint (requests_per_refresh (PM_FLAVOUR_SERVERLESS, 1024, 2000, 100), ==, 11 + 7 + 7 + 7);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1211,6 +1288,7 @@ main (int   argc,
   g_test_add_func ("/store/sandbox/error", test_refresh_error);
   g_test_add_func ("/store/sandbox/first-load-cut-off", test_first_load_cut_off);
   g_test_add_func ("/store/sandbox/entities-and-claims", test_entities_and_claims_through_sandbox);
+  g_test_add_func ("/store/sandbox/requests-per-refresh", test_requests_per_refresh);
 
   return g_test_run ();
 }

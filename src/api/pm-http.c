@@ -20,6 +20,12 @@
 #define DEFAULT_BASE_DELAY_MS  250
 #define DEFAULT_MAX_TOTAL_MS   20000
 #define MAX_DELAY_MS           10000
+/* The limiter's defaults: libsoup itself opens at most 2 connections to a
+ * host; a refresh of the largest organization (113 requests, Serverless,
+ * 1,024 policies and 10,000 projects in pages of 100) fits in one burst. */
+#define DEFAULT_MAX_IN_FLIGHT  4
+#define DEFAULT_PER_SECOND     20
+#define DEFAULT_BURST          120
 #define STATUS_TOO_MANY_REQUESTS 429
 
 struct _PmHttp
@@ -33,6 +39,18 @@ struct _PmHttp
   guint         max_attempts;
   guint         base_delay_ms;
   guint         max_total_ms;
+
+  /* The limiter: see send_attempt () */
+  guint         max_in_flight;
+  guint         in_flight;
+  double        per_second;
+  double        burst;
+  double        tokens;
+  gint64        refilled_us;
+  GQueue        waiting;      /* of GTask, each holding a reference */
+  GSource      *pump;         /* wakes the queue when a token is due */
+
+  PmHttpCounts  counts;
 };
 
 G_DEFINE_FINAL_TYPE (PmHttp, pm_http, G_TYPE_OBJECT)
@@ -60,6 +78,7 @@ typedef struct
   gint64           attempt_started_us;
   guint            attempt;
   gboolean         headers_written;
+  gboolean         holds_slot;      /* counted in the limiter's in_flight */
   GTlsCertificate *peer_certificate;
   GTlsCertificateFlags peer_errors;
   PmHttpReadFunc   read;            /* reads a 2xx body in place of parsing it */
@@ -118,6 +137,9 @@ pm_http_dispose (GObject *object)
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
+  /* Every waiting request holds a reference: none is left by now. */
+  g_assert (g_queue_is_empty (&self->waiting));
+  g_clear_pointer (&self->pump, source_destroy_and_unref);
 
   G_OBJECT_CLASS (pm_http_parent_class)->dispose (object);
 }
@@ -158,6 +180,12 @@ pm_http_init (PmHttp *self)
   self->max_attempts = DEFAULT_MAX_ATTEMPTS;
   self->base_delay_ms = DEFAULT_BASE_DELAY_MS;
   self->max_total_ms = DEFAULT_MAX_TOTAL_MS;
+  self->max_in_flight = DEFAULT_MAX_IN_FLIGHT;
+  self->per_second = DEFAULT_PER_SECOND;
+  self->burst = DEFAULT_BURST;
+  self->tokens = DEFAULT_BURST;
+  self->refilled_us = g_get_monotonic_time ();
+  g_queue_init (&self->waiting);
 }
 
 static gboolean
@@ -508,6 +536,167 @@ error_for_transport (const GError *error,
                            error->message);
 }
 
+/* The limiter
+ *
+ * Everything this client sends to its account goes through here, so that
+ * no bug (a pager that never ends, a retry storm, a loop in a page) can
+ * flood the API: at most max_in_flight attempts at once, and over time at
+ * most per_second a second, in bursts of up to burst (a token bucket).
+ * An attempt holds its slot from the moment it is sent until its reply has
+ * been read or it failed; retries wait their turn again. Waiting requests
+ * start in the order they came. */
+
+static void start_attempt (GTask *task);
+static void handle_transport_error (GTask *owned_task, GError *owned_error);
+
+static gboolean
+may_start (PmHttp *self)
+{
+  gint64 now;
+
+  if (self->in_flight >= self->max_in_flight)
+    return FALSE;
+  now = g_get_monotonic_time ();
+  self->tokens = MIN (self->burst,
+                      self->tokens + (double) (now - self->refilled_us) * self->per_second / G_USEC_PER_SEC);
+  self->refilled_us = now;
+  return self->tokens >= 1.0;
+}
+
+static void
+take_slot (PmHttp  *self,
+           Request *req)
+{
+  self->in_flight++;
+  self->tokens -= 1.0;
+  req->holds_slot = TRUE;
+  self->counts.requests++;
+  self->counts.max_in_flight = MAX (self->counts.max_in_flight, self->in_flight);
+}
+
+static void pump (PmHttp *self);
+
+static gboolean
+on_pump (gpointer user_data)
+{
+  PmHttp *self = user_data;
+
+  g_clear_pointer (&self->pump, g_source_unref);
+  pump (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Starts waiting requests while the limits allow; when only a token is
+ * missing, wakes up when the next one is due. */
+static void
+pump (PmHttp *self)
+{
+  while (!g_queue_is_empty (&self->waiting) && may_start (self))
+    {
+      GTask *task = g_queue_pop_head (&self->waiting);
+      Request *req = g_task_get_task_data (task);
+
+      g_clear_pointer (&req->cancel_source, source_destroy_and_unref);
+      take_slot (self, req);
+      start_attempt (task);
+    }
+
+  if (!g_queue_is_empty (&self->waiting) && self->in_flight < self->max_in_flight && self->pump == NULL)
+    {
+      GTask *head = g_queue_peek_head (&self->waiting);
+      guint ms = (guint) ((1.0 - self->tokens) * 1000.0 / self->per_second) + 1;
+
+      self->pump = g_timeout_source_new (ms);
+      g_source_set_static_name (self->pump, "[perimeter] request limiter");
+      g_source_set_callback (self->pump, on_pump, self, NULL);
+      g_source_attach (self->pump, g_task_get_context (head));
+    }
+}
+
+/* An attempt has ended (its reply read, or failed): its slot goes to the
+ * next waiting request. */
+static void
+release_slot (GTask *task)
+{
+  PmHttp *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+
+  if (!req->holds_slot)
+    return;
+  req->holds_slot = FALSE;
+  self->in_flight--;
+  pump (self);
+}
+
+static gboolean
+on_wait_cancelled (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  PmHttp *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+
+  g_queue_remove (&self->waiting, task);
+  g_clear_pointer (&req->cancel_source, source_destroy_and_unref);
+  /* The caller's cancellation, or the request's deadline: a time-out */
+  handle_transport_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                     "cancelled while waiting to be sent"));
+  return G_SOURCE_REMOVE;
+}
+
+/* Takes over the reference to task. */
+static void
+send_attempt (GTask *task)
+{
+  PmHttp *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  if (g_queue_is_empty (&self->waiting) && may_start (self))
+    {
+      take_slot (self, req);
+      start_attempt (task);
+      return;
+    }
+
+  self->counts.waited++;
+  g_queue_push_tail (&self->waiting, task);
+  req->cancel_source = g_cancellable_source_new (req->cancellable);
+  g_source_set_callback (req->cancel_source, G_SOURCE_FUNC (on_wait_cancelled), task, NULL);
+  g_source_attach (req->cancel_source, g_task_get_context (task));
+  pump (self);
+}
+
+void
+pm_http_set_limits (PmHttp *self,
+                    guint   max_in_flight,
+                    guint   per_second,
+                    guint   burst)
+{
+  g_return_if_fail (PM_IS_HTTP (self));
+
+  self->max_in_flight = MAX (max_in_flight, 1);
+  self->per_second = MAX (per_second, 1);
+  self->burst = MAX (burst, 1);
+  self->tokens = MIN (self->tokens, self->burst);
+  pump (self);
+}
+
+void
+pm_http_get_counts (PmHttp       *self,
+                    PmHttpCounts *counts)
+{
+  g_return_if_fail (PM_IS_HTTP (self));
+  g_return_if_fail (counts != NULL);
+
+  *counts = self->counts;
+}
+
 /* Retries */
 
 static gboolean
@@ -836,6 +1025,7 @@ handle_transport_error (GTask  *owned_task,
   g_autoptr(GError) error = owned_error;
   Request *req = g_task_get_task_data (task);
 
+  release_slot (task);
   /* The deadline cancelled the attempt: a time-out, not a cancellation */
   if (req->deadline_hit && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
@@ -872,6 +1062,7 @@ handle_reply (GTask  *owned_task,
   Parse *parse_data;
   guint status;
 
+  release_slot (task);
   status = soup_message_get_status (req->msg);
   log_attempt (req, status, NULL);
 
@@ -977,7 +1168,22 @@ on_accept_certificate (SoupMessage          *msg,
 }
 
 static void
-send_attempt (GTask *task)
+on_network_event (SoupMessage        *msg,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            user_data)
+{
+  PmHttp *self = user_data;
+
+  if (event == G_SOCKET_CLIENT_CONNECTED)
+    self->counts.connections++;
+  else if (event == G_SOCKET_CLIENT_TLS_HANDSHAKED)
+    self->counts.handshakes++;
+}
+
+/* One attempt, admitted by the limiter (it holds a slot) */
+static void
+start_attempt (GTask *task)
 {
   PmHttp *self = g_task_get_source_object (task);
   Request *req = g_task_get_task_data (task);
@@ -985,17 +1191,12 @@ send_attempt (GTask *task)
   g_autofree char *auth = NULL;
   SoupMessageHeaders *headers;
 
-  if (g_task_return_error_if_cancelled (task))
-    {
-      g_object_unref (task);
-      return;
-    }
-
   url = g_strconcat (self->base_url, req->path, NULL);
   g_clear_object (&req->msg);
   req->msg = soup_message_new (req->method, url);
   if (req->msg == NULL)
     {
+      release_slot (task);
       g_task_return_error (task,
                            pm_api_error_new (PM_API_ERROR_FAILED, NULL,
                                              _("The request could not be made: %s is not a valid address."),
@@ -1028,6 +1229,7 @@ send_attempt (GTask *task)
 
   g_signal_connect (req->msg, "wrote-headers", G_CALLBACK (on_wrote_headers), req);
   g_signal_connect (req->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), req);
+  g_signal_connect (req->msg, "network-event", G_CALLBACK (on_network_event), self);
 
   soup_session_send_async (self->session, req->msg, G_PRIORITY_DEFAULT,
                            req->cancellable, on_sent, task);

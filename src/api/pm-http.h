@@ -39,6 +39,26 @@ void        pm_http_set_retry_policy (PmHttp       *self,
                                       guint         base_delay_ms,
                                       guint         max_total_ms);
 
+/* The limiter every request goes through: at most max_in_flight attempts
+ * at once, at most per_second a second over time, in bursts of up to
+ * burst (defaults 4, 20, 120). Requests beyond wait, in order, and a
+ * cancelled or timed-out one stops waiting. */
+void        pm_http_set_limits       (PmHttp       *self,
+                                      guint         max_in_flight,
+                                      guint         per_second,
+                                      guint         burst);
+
+/* What this client has sent since it was made. */
+typedef struct {
+  guint64 requests;       /* attempts sent, retries included */
+  guint64 connections;    /* TCP connections opened */
+  guint64 handshakes;     /* TLS handshakes made */
+  guint64 waited;         /* attempts the limiter held back */
+  guint   max_in_flight;  /* the most attempts at once */
+} PmHttpCounts;
+void        pm_http_get_counts       (PmHttp       *self,
+                                      PmHttpCounts *counts);
+
 typedef struct {
   guint           status;
   JsonNode       *body;        /* parsed reply, NULL for an empty body (or when read) */

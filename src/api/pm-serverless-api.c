@@ -17,6 +17,12 @@
 #define FILTERS   "/api/v1/serverless/traffic-filters"
 #define PROJECTS  "/api/v1/serverless/projects"
 
+/* What one listing (a refresh of one store) may send and take, whatever
+ * the pages say: the largest organization in pages of 100 is 11 pages of
+ * policies and 100 of projects; these leave room for pages of 25. */
+#define DEFAULT_BUDGET_REQUESTS 500
+#define DEFAULT_BUDGET_SECONDS  120
+
 static const char * const project_types[] = { "elasticsearch", "observability", "security", NULL };
 
 typedef struct _SharedProjects SharedProjects;
@@ -27,6 +33,8 @@ struct _PmServerlessApi
 
   PmHttp  *http;
   SharedProjects *projects;   /* the listing of every project under way, if any */
+  guint    budget_requests;   /* what one listing may send and take */
+  guint    budget_seconds;
 };
 
 static void pm_serverless_api_iface_init (PmApiInterface *iface);
@@ -107,6 +115,8 @@ pm_serverless_api_class_init (PmServerlessApiClass *klass)
 static void
 pm_serverless_api_init (PmServerlessApi *self)
 {
+  self->budget_requests = DEFAULT_BUDGET_REQUESTS;
+  self->budget_seconds = DEFAULT_BUDGET_SECONDS;
 }
 
 PmServerlessApi *
@@ -123,6 +133,17 @@ pm_serverless_api_get_http (PmServerlessApi *self)
   g_return_val_if_fail (PM_IS_SERVERLESS_API (self), NULL);
 
   return self->http;
+}
+
+void
+pm_serverless_api_set_budget (PmServerlessApi *self,
+                              guint            max_requests,
+                              guint            max_seconds)
+{
+  g_return_if_fail (PM_IS_SERVERLESS_API (self));
+
+  self->budget_requests = MAX (max_requests, 1);
+  self->budget_seconds = MAX (max_seconds, 1);
 }
 
 static PmFlavour
@@ -237,6 +258,8 @@ typedef struct
   guint          max_items;   /* what one list can hold at the most */
   guint          n_left_out;  /* entries the pages' reader left out */
   GString       *notice;      /* why a pager was stopped, or NULL */
+  guint          requests;    /* pages asked for, every list's */
+  gint64         started_us;
 } Collect;
 
 /* One list being read. */
@@ -278,6 +301,18 @@ stop_reason (Chain      *chain,
     return _("The server sent a page it had sent before");
   if (items->len >= collect->max_items || chain->pages >= collect->max_items)
     return _("The server kept sending pages past what an organization can hold");
+  return NULL;
+}
+
+/* Past the listing's budget, however well the server pages */
+static const char *
+over_budget (PmServerlessApi *self,
+             Collect         *collect)
+{
+  if (collect->requests >= self->budget_requests)
+    return _("The list took more requests than Perimeter sends for one refresh");
+  if (g_get_monotonic_time () - collect->started_us >= (gint64) self->budget_seconds * G_USEC_PER_SEC)
+    return _("The list took longer than Perimeter waits for one refresh");
   return NULL;
 }
 
@@ -381,7 +416,11 @@ on_collect_page (GObject      *source,
     g_hash_table_add (chain->cursors, g_steal_pointer (&chain->next_page));
   chain->next_page = g_steal_pointer (&page->next_page);
   if (chain->next_page != NULL && *chain->next_page != '\0')
-    stop = stop_reason (chain, collect, page->items, new_items);
+    {
+      stop = stop_reason (chain, collect, page->items, new_items);
+      if (stop == NULL)
+        stop = over_budget (g_task_get_source_object (chain->task), collect);
+    }
   page_free (page);
 
   if (stop != NULL)
@@ -416,6 +455,7 @@ collect_next (Chain *chain)
   if (chain->next_page != NULL && *chain->next_page != '\0')
     pm_api_append_query (path, "next_page", chain->next_page);
 
+  collect->requests++;
   pm_api_call_list_async (self->http, path->str,
                           collect->reader, PM_FLAVOUR_SERVERLESS, page_free,
                           g_task_get_cancellable (chain->task), on_collect_page, chain);
@@ -440,6 +480,7 @@ collect_async (PmServerlessApi     *self,
   collect->reader = reader;
   collect->max_items = reader == read_policy_page_bytes ? PM_MAX_POLICIES_SERVERLESS : MAX_PROJECTS_PER_TYPE;
   collect->shared = shared;
+  collect->started_us = g_get_monotonic_time ();
   collect->items = g_new0 (GPtrArray *, n + 1);
   collect->pending = n;
   g_task_set_task_data (task, collect, collect_free);

@@ -13,5 +13,11 @@ G_DECLARE_FINAL_TYPE (PmServerlessApi, pm_serverless_api, PM, SERVERLESS_API, GO
  * Property: "http" (PmHttp, construct-only). */
 PmServerlessApi *pm_serverless_api_new      (PmHttp          *http);
 PmHttp          *pm_serverless_api_get_http (PmServerlessApi *self);
+/* What one listing (of policies, or of every project) may send and take
+ * before it stops with a notice and keeps what it read: default 500
+ * requests and 120 seconds, checked before each further page. */
+void             pm_serverless_api_set_budget (PmServerlessApi *self,
+                                               guint            max_requests,
+                                               guint            max_seconds);
 
 G_END_DECLS
