@@ -14,6 +14,7 @@
 #include "pm-background.h"
 #include "pm-http.h"
 #include "pm-json.h"
+#include "pm-libsoup-bugs.h"
 
 #define DEFAULT_TIMEOUT_S      30
 #define DEFAULT_MAX_ATTEMPTS   4
@@ -51,6 +52,7 @@ struct _PmHttp
   GSource      *pump;         /* wakes the queue when a token is due */
 
   PmHttpCounts  counts;
+  gboolean      new_connections;  /* one per request: pm-libsoup-bugs.c */
 };
 
 G_DEFINE_FINAL_TYPE (PmHttp, pm_http, G_TYPE_OBJECT)
@@ -180,6 +182,7 @@ pm_http_init (PmHttp *self)
   self->max_attempts = DEFAULT_MAX_ATTEMPTS;
   self->base_delay_ms = DEFAULT_BASE_DELAY_MS;
   self->max_total_ms = DEFAULT_MAX_TOTAL_MS;
+  self->new_connections = pm_libsoup_reuse_crashes ();
   self->max_in_flight = DEFAULT_MAX_IN_FLIGHT;
   self->per_second = DEFAULT_PER_SECOND;
   self->burst = DEFAULT_BURST;
@@ -1220,12 +1223,10 @@ start_attempt (GTask *task)
     soup_message_headers_replace (headers, "If-Match", req->if_match);
   if (req->body_bytes != NULL)
     soup_message_set_request_body_from_bytes (req->msg, "application/json", req->body_bytes);
-  /* Every request on a connection of its own: libsoup 3.2 crashes (a NULL
-   * message IO in its session code) when a server drops a kept-alive
-   * connection while a request is on it, which servers and proxies do. The
-   * fault matrix (test-faults, reset-before) hits it about one run in three;
-   * a handshake per request is the price of not crashing. */
-  soup_message_add_flags (req->msg, SOUP_MESSAGE_NEW_CONNECTION);
+  /* A request on a connection of its own while libsoup crashes when a
+   * server drops a kept-alive one under a request (pm-libsoup-bugs.c) */
+  if (self->new_connections)
+    soup_message_add_flags (req->msg, SOUP_MESSAGE_NEW_CONNECTION);
 
   g_signal_connect (req->msg, "wrote-headers", G_CALLBACK (on_wrote_headers), req);
   g_signal_connect (req->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), req);

@@ -25,8 +25,9 @@ gboolean    pm_http_set_ca_file      (PmHttp       *self,
                                       GError      **error);
 const char *pm_http_get_base_url     (PmHttp       *self);
 /* Seconds of silence on a connection before a request fails with
- * PM_API_ERROR_TIMEOUT (default 30). Applies to requests started
- * afterwards (each request has a connection of its own). */
+ * PM_API_ERROR_TIMEOUT (default 30), and how long an idle connection is
+ * kept. Applies to connections opened afterwards (while libsoup needs it,
+ * each request has a connection of its own: pm-libsoup-bugs.h). */
 void        pm_http_set_timeout      (PmHttp       *self,
                                       guint         seconds);
 /* Retry policy for idempotent requests (and any request that failed before
