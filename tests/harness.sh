@@ -20,7 +20,10 @@ private_home() {
   export HOME=$PM_TEST_HOME
   export XDG_RUNTIME_DIR=$PM_TEST_HOME/run XDG_DATA_HOME=$PM_TEST_HOME/.local/share
   export XDG_CONFIG_HOME=$PM_TEST_HOME/.config XDG_CACHE_HOME=$PM_TEST_HOME/.cache
-  mkdir -p "$XDG_RUNTIME_DIR" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+  # A temporary folder of its own: what the canary tests search is what the
+  # app and its libraries can write to, not whatever else lies in /tmp.
+  export TMPDIR=$PM_TEST_HOME/tmp
+  mkdir -p "$XDG_RUNTIME_DIR" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$TMPDIR"
   chmod 700 "$XDG_RUNTIME_DIR"
   trap 'rm -rf "$PM_TEST_HOME"' EXIT
 }

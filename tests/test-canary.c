@@ -5,8 +5,9 @@
  * own code paths: account creation in the dialog, "Check connection" against
  * an in-process sandbox that accepts only that key, opening the account in a
  * window, and failing requests, all with G_MESSAGES_DEBUG=all. Then HOME,
- * the XDG directories, the files created in /tmp since the start and every
- * log message are searched for the canary. The keyring file is encrypted, so
+ * the XDG directories, the files created since the start in the test's own
+ * temporary folder (harness.sh gives it one) and every log message are
+ * searched for the canary. The keyring file is encrypted, so
  * the key is found there only by asking the keyring.
  *
  * The other ways out are covered too: the policy editor's "Copy as curl"
