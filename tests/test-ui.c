@@ -122,8 +122,12 @@ is_control (GtkWidget *widget)
     return FALSE;
   if (GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)))
     return FALSE;
-  /* The window's own title buttons are labelled by GTK. */
+  /* The window's own title buttons are labelled by GTK, the header bar's
+   * back button (libadwaita 1.4 and later) by libadwaita ("Back"). */
   if (gtk_widget_get_ancestor (widget, GTK_TYPE_WINDOW_CONTROLS) != NULL)
+    return FALSE;
+  if (gtk_widget_get_parent (widget) != NULL
+      && g_str_equal (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)), "AdwBackButton"))
     return FALSE;
   if (GTK_IS_LIST_BOX_ROW (widget))
     return gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (widget))
@@ -1397,10 +1401,14 @@ test_tooltip_quiet (void)
   gtk_box_append (GTK_BOX (box), hidden);
   gtk_window_set_child (GTK_WINDOW (window), box);
 
-  /* What GTK does: it asks. */
+  /* What GTK does: 4.8 asks each time; 4.18.6 asks once a window has
+   * been shown on the display (in this program, after the tests before
+   * this one), not before. */
   before = next_x_request ();
   gtk_widget_set_tooltip_text (plain, "Refresh");
-  g_assert_cmpuint (next_x_request (), >, before);
+  g_test_message ("GTK %s the X server", next_x_request () > before ? "asked" : "did not ask");
+  if (gtk_get_minor_version () < 18)
+    g_assert_cmpuint (next_x_request (), >, before);
 
   before = next_x_request ();
   pm_tooltip_set_quietly (quiet, "Refresh");
