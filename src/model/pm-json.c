@@ -936,6 +936,20 @@ typedef gpointer (*ReadElementFunc) (JsonNode    *node,
                                      const char  *prefix,
                                      GError     **error);
 
+/* The readers above as ReadElementFunc: called through a pointer of
+ * another type, they would be undefined behaviour (clang's UBSan
+ * -fsanitize=function says so). */
+#define ELEMENT_READER(name) \
+  static gpointer \
+  name##_element (JsonNode    *node, \
+                  const char  *prefix, \
+                  GError     **error) \
+  { \
+    return name (node, prefix, error); \
+  }
+
+ELEMENT_READER (read_association)
+
 /* Reads each element of array (named "prefix[i]" in errors) with read. */
 static GPtrArray *
 read_elements (JsonArray        *array,
@@ -986,7 +1000,7 @@ pm_json_read_associations (JsonNode  *node,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if ((result = read_elements (array, "associations", (ReadElementFunc) read_association, error)) == NULL ||
+  if ((result = read_elements (array, "associations", read_association_element, error)) == NULL ||
       !read_int (object, NULL, "total_associations", 0, G_MAXINT, &has_total, &total, error))
     return NULL;
   if (total_out != NULL)
@@ -1711,6 +1725,8 @@ read_deployment (JsonNode    *node,
   return entity;
 }
 
+ELEMENT_READER (read_deployment)
+
 GPtrArray *
 pm_json_read_deployments (JsonNode  *node,
                           GError   **error)
@@ -1734,7 +1750,7 @@ pm_json_read_deployments (JsonNode  *node,
         }
     }
 
-  return read_elements (array, "deployments", (ReadElementFunc) read_deployment, error);
+  return read_elements (array, "deployments", read_deployment_element, error);
 }
 
 static gboolean
@@ -1855,6 +1871,8 @@ read_project (JsonNode    *node,
   return entity;
 }
 
+ELEMENT_READER (read_project)
+
 PmEntity *
 pm_json_read_project (JsonNode  *node,
                       GError   **error)
@@ -1886,7 +1904,7 @@ pm_json_read_project_list (JsonNode  *node,
   if (!read_string (object, NULL, "next_page", FALSE, &next_page, error))
     return NULL;
 
-  result = read_elements (array, "items", (ReadElementFunc) read_project, error);
+  result = read_elements (array, "items", read_project_element, error);
   if (result == NULL)
     return NULL;
   if (next_page_out != NULL && next_page != NULL && *next_page != '\0')
@@ -2004,6 +2022,8 @@ lenient_read_claim (JsonNode    *node,
   return claim;
 }
 
+ELEMENT_READER (lenient_read_claim)
+
 PmLinkClaim *
 pm_json_read_claim (JsonNode  *node,
                     GError   **error)
@@ -2027,7 +2047,7 @@ pm_json_read_claims (JsonNode  *node,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  return read_elements (array, "claimed_link_ids", (ReadElementFunc) lenient_read_claim, error);
+  return read_elements (array, "claimed_link_ids", lenient_read_claim_element, error);
 }
 
 JsonNode *
@@ -2500,7 +2520,7 @@ pm_json_read_deployments_bytes (GBytes  *bytes,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) root = NULL;
 
-  root = parse_list (bytes, "deployments", TRUE, stream_read_plain, (gpointer) read_deployment, &items, error);
+  root = parse_list (bytes, "deployments", TRUE, stream_read_plain, (gpointer) read_deployment_element, &items, error);
   if (root == NULL)
     return NULL;
   if (!JSON_NODE_HOLDS_ARRAY (root))
@@ -2533,7 +2553,7 @@ pm_json_read_project_list_bytes (GBytes  *bytes,
 
   if (next_page_out != NULL)
     *next_page_out = NULL;
-  root = parse_list (bytes, "items", FALSE, stream_read_plain, (gpointer) read_project, &items, error);
+  root = parse_list (bytes, "items", FALSE, stream_read_plain, (gpointer) read_project_element, &items, error);
   if (root == NULL)
     return NULL;
   if ((object = require_object (root, "project list", error)) == NULL)
