@@ -568,11 +568,14 @@ pm_link_parse_target (const char  *text,
   if (colon != NULL && g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
     {
       host = g_strndup (text, colon - text);
+      /* An IPv6 address in brackets, as in a URL. */
       if (host[0] == '[' && g_str_has_suffix (host, "]"))
         {
           memmove (host, host + 1, strlen (host) - 2);
           host[strlen (host) - 2] = '\0';
         }
+      else if (strchr (host, ':') != NULL)
+        host[0] = '\0';
       if (g_str_equal (host, "localhost"))
         address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
       else
