@@ -1,14 +1,15 @@
 /* pm-link-main.c: perimeter-link, a network link emulated on loopback
  *
+ * Development tooling, not installed: its messages are not translated.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <glib/gi18n.h>
+#include <glib.h>
 #include <glib-unix.h>
 
 #include "pm-link.h"
@@ -50,26 +51,21 @@ main (int   argc,
   double drop_percent = 0;
   guint sigint, sigterm, sigusr1;
   const GOptionEntry entries[] = {
-    { "listen", 'l', 0, G_OPTION_ARG_INT, &port, N_("Port on 127.0.0.1 (0: a free one)"), "PORT" },
-    { "to", 't', 0, G_OPTION_ARG_STRING, &to, N_("The server, on loopback"), "HOST:PORT" },
-    { "delay-ms", 'd', 0, G_OPTION_ARG_INT, &delay_ms, N_("One-way delay, each direction"), "MS" },
-    { "rate-kbps", 'r', 0, G_OPTION_ARG_INT, &rate_kbps, N_("Throttle each direction to this rate (0: none)"), "KBPS" },
-    { "drop-percent", 0, 0, G_OPTION_ARG_DOUBLE, &drop_percent, N_("Reset this share of the connections mid-stream"), "P" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed for the drops"), "N" },
+    { "listen", 'l', 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0: a free one)", "PORT" },
+    { "to", 't', 0, G_OPTION_ARG_STRING, &to, "The server, on loopback", "HOST:PORT" },
+    { "delay-ms", 'd', 0, G_OPTION_ARG_INT, &delay_ms, "One-way delay, each direction", "MS" },
+    { "rate-kbps", 'r', 0, G_OPTION_ARG_INT, &rate_kbps, "Throttle each direction to this rate (0: none)", "KBPS" },
+    { "drop-percent", 0, 0, G_OPTION_ARG_DOUBLE, &drop_percent, "Reset this share of the connections mid-stream", "P" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed for the drops", "N" },
     { NULL }
   };
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
   context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, _("Forwards TCP connections on 127.0.0.1 to a server on loopback "
-                                           "with a delay each way, as a network far away would."));
-  g_option_context_set_description (context, _("On SIGUSR1 it prints what it has counted: “stats connections N "
-                                               "dropped N bytes-up N bytes-down N”."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, "Forwards TCP connections on 127.0.0.1 to a server on loopback "
+                                         "with a delay each way, as a network far away would.");
+  g_option_context_set_description (context, "On SIGUSR1 it prints what it has counted: “stats connections N "
+                                             "dropped N bytes-up N bytes-down N”.");
+  g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("perimeter-link: %s\n", error->message);
@@ -78,7 +74,7 @@ main (int   argc,
   if (port < 0 || port > 65535 || delay_ms < 0 || delay_ms > 60000 || rate_kbps < 0
       || !(drop_percent >= 0 && drop_percent <= 100) || seed < 0 || seed > G_MAXUINT32)
     {
-      g_printerr ("perimeter-link: %s\n", _("--listen, --delay-ms, --rate-kbps, --drop-percent or --seed is out of range"));
+      g_printerr ("perimeter-link: %s\n", "--listen, --delay-ms, --rate-kbps, --drop-percent or --seed is out of range");
       return EXIT_FAILURE;
     }
   target = pm_link_parse_target (to, &error);
