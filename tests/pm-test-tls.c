@@ -28,33 +28,46 @@ openssl (const char          *dir,
     g_error ("openssl %s failed: %s", argv[1], err);
 }
 
+void
+pm_test_pki_add_server (PmTestPki  *pki,
+                        const char *name,
+                        const char *san)
+{
+  g_autofree char *key = g_strconcat (name, ".key", NULL);
+  g_autofree char *csr = g_strconcat (name, ".csr", NULL);
+  g_autofree char *pem = g_strconcat (name, ".pem", NULL);
+  g_autofree char *ext = g_strconcat (name, ".ext", NULL);
+  g_autofree char *ext_path = g_build_filename (pki->dir, ext, NULL);
+  g_autofree char *ext_text = g_strdup_printf ("subjectAltName=%s\n", san);
+  g_autoptr(GError) error = NULL;
+  const char * const request[] = { "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                                   "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=perimeter test server", NULL };
+  const char * const sign[] = { "openssl", "x509", "-req", "-in", csr, "-CA", "ca.pem", "-CAkey", "ca.key",
+                                "-CAcreateserial", "-out", pem, "-days", "2", "-extfile", ext, NULL };
+
+  g_file_set_contents (ext_path, ext_text, -1, &error);
+  g_assert_no_error (error);
+  openssl (pki->dir, request);
+  openssl (pki->dir, sign);
+}
+
 PmTestPki *
 pm_test_pki_new (void)
 {
   g_autofree char *program = g_find_program_in_path ("openssl");
   g_autoptr(GError) error = NULL;
-  g_autofree char *ext = NULL;
   PmTestPki *pki;
   const char * const ca[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                               "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
                               "-subj", "/CN=Perimeter Test CA", NULL };
-  const char * const request[] = { "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                                   "-nodes", "-keyout", "server.key", "-out", "server.csr",
-                                   "-subj", "/CN=perimeter test server", NULL };
-  const char * const sign[] = { "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                                "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext", NULL };
 
   if (program == NULL)
     return NULL;
   pki = g_new0 (PmTestPki, 1);
   pki->dir = g_dir_make_tmp ("pm-test-pki-XXXXXX", &error);
   g_assert_no_error (error);
-  ext = g_build_filename (pki->dir, "server.ext", NULL);
-  g_file_set_contents (ext, "subjectAltName=IP:127.0.0.1\n", -1, &error);
-  g_assert_no_error (error);
   openssl (pki->dir, ca);
-  openssl (pki->dir, request);
-  openssl (pki->dir, sign);
+  pm_test_pki_add_server (pki, "server", "IP:127.0.0.1");
   pki->ca = g_build_filename (pki->dir, "ca.pem", NULL);
   pki->cert = g_build_filename (pki->dir, "server.pem", NULL);
   pki->key = g_build_filename (pki->dir, "server.key", NULL);

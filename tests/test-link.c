@@ -12,9 +12,6 @@
 
 #include <signal.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include "pm-link.h"
 #include "pm-test-util.h"
@@ -484,25 +481,14 @@ test_parse_target (void)
     }
 }
 
-/* In the child: it is sent SIGTERM when the test's process ends. */
-static void
-end_with_test (gpointer data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-#endif
-}
-
+/* perimeter-link with these arguments (NULL-terminated). */
 static GSubprocess *
 spawn_link (GDataInputStream **out,
             GError           **error,
             const char        *first_arg,
             ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                                       | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  GSubprocess *process;
   const char *arg;
   va_list args;
 
@@ -512,11 +498,7 @@ spawn_link (GDataInputStream **out,
     g_ptr_array_add (argv, (gpointer) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_set_child_setup (launcher, end_with_test, NULL, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
-  if (process)
-    *out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  return process;
+  return pm_test_spawn ((const char * const *) argv->pdata, out, error);
 }
 
 static void

@@ -1699,20 +1699,12 @@ spawn_sandbox (GDataInputStream **out,
                const char        *cert,
                const char        *key)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                                       | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   const char *argv[] = { g_getenv ("PM_SANDBOX_BIN"), "--port", "0", "--api-key", "bin-key",
-                         cert ? "--tls-cert" : NULL, cert, key ? "--tls-key" : NULL, key, NULL };
+                         "--tls-cert", cert, key ? "--tls-key" : NULL, key, NULL };
   g_autoptr(GError) error = NULL;
-  GSubprocess *process;
+  GSubprocess *process = pm_test_spawn (argv, out, &error);
 
-  /* Without --tls-key, the list ends at --tls-cert's file. */
-  if (cert && !key)
-    argv[7] = NULL;
-  g_subprocess_launcher_set_child_setup (launcher, end_with_test, NULL, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
-  *out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   return process;
 }
 

@@ -79,20 +79,6 @@ wan_new (PmTestPki *pki,
   return wan;
 }
 
-/* Let TLS connections finish closing (their worker threads) before the
- * next check and before the process ends. */
-static void
-settle (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (5000);
-    }
-}
-
 static void
 tls_checks (void)
 {
@@ -110,7 +96,7 @@ tls_checks (void)
   g_assert_cmpuint (pm_sandbox_get_request_count (wan->sandbox, "GET", NULL), >=, 1);
   g_assert_cmpuint (connections, >=, 1);
   g_assert_cmpuint (pm_sandbox_get_tls_handshake_count (wan->sandbox), ==, connections);
-  settle (200);
+  pm_test_settle (200);
 }
 
 /* The checks make their certificates with openssl. */
@@ -185,7 +171,7 @@ refresh_over_link (PmFlavour flavour)
   g_assert_cmpfloat (ms, >=, 4 * DELAY_MS);
 
   pm_session_shutdown (session);
-  settle (200);
+  pm_test_settle (200);
 }
 
 static void
