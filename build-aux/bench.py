@@ -3,15 +3,19 @@
 memory at the size of the largest organizations, each against the cheapest
 way to get the same result, measured side by side in one run.
 
-Run through `build-aux/dev bench [--scale P,R,D] [--runs N]`, which builds an
-optimized binary and runs this under Xvfb and a private D-Bus session.
-Prints one line per metric, `name: value unit (floor value, ratio R)`, and
-`bench: N of M targets met`.
+Run through `build-aux/dev bench [--scale P,R,D] [--runs N] [--wan]`, which
+builds an optimized binary and runs this under Xvfb and a private D-Bus
+session. Prints one line per metric, `name: value unit (floor value, ratio R)`,
+and `bench: N of M targets met`. The last metrics ("wan …") are a refresh over
+TLS behind perimeter-link, 40 ms each way; --wan measures only those.
 """
 import argparse
 import ast
 import json
 import os
+import select
+import signal
+import ssl
 import statistics
 import subprocess
 import sys
@@ -21,6 +25,11 @@ import urllib.parse
 import urllib.request
 
 KEY = "bench-key"
+WAN_DELAY_MS = 40
+# What a refresh fetches of a Hosted organization: the rule sets with their
+# associations, and the deployments.
+HOSTED_PATHS = ["/api/v1/deployments/traffic-filter/rulesets?include_associations=true",
+                "/api/v1/deployments"]
 
 
 def start_accessibility():
@@ -44,40 +53,65 @@ def start_accessibility():
               "the first load starts it", file=sys.stderr)
 
 
-def start_sandbox(build, scale, page_size):
-    proc = subprocess.Popen(
-        [f"{build}/src/perimeter-sandbox", "--port", "0", "--api-key", KEY, "--scale", scale,
-         "--page-size", str(page_size)],
-        stdout=subprocess.PIPE, text=True)
+def start_listening(cmd, name):
+    """Start a program that prints `listening on ADDRESS` first; the process
+    and the address."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline().strip()
     if not line.startswith("listening on "):
         proc.kill()
-        sys.exit(f"bench: the sandbox did not start: {line!r}")
+        sys.exit(f"bench: {name} did not start: {line!r}")
     return proc, line.split()[-1]
 
 
-def get_json(url, path):
+def start_sandbox(build, scale, page_size, extra=()):
+    return start_listening(
+        [f"{build}/src/perimeter-sandbox", "--port", "0", "--api-key", KEY, "--scale", scale,
+         "--page-size", str(page_size), *extra], "the sandbox")
+
+
+def read_stats(proc, name):
+    """What perimeter-sandbox or perimeter-link has counted: SIGUSR1 has it
+    print `stats NAME N NAME N …`."""
+    proc.send_signal(signal.SIGUSR1)
+    ready, _, _ = select.select([proc.stdout], [], [], 10)
+    words = proc.stdout.readline().split() if ready else []
+    if not words or words[0] != "stats":
+        sys.exit(f"bench: {name} did not print its counts: {words!r}")
+    return {words[i]: int(words[i + 1]) for i in range(1, len(words) - 1, 2)}
+
+
+def get_json(url, path, context=None):
     req = urllib.request.Request(url + path, headers={"Authorization": f"ApiKey {KEY}"})
-    with urllib.request.urlopen(req) as reply:
+    with urllib.request.urlopen(req, context=context) as reply:
         return json.load(reply)
 
 
-def page_paths(url, path):
+def page_paths(url, path, context=None):
     """Every page of a Serverless list, found by following next_page (not timed)."""
     paths = [path]
     while True:
-        token = get_json(url, paths[-1]).get("next_page")
+        token = get_json(url, paths[-1], context).get("next_page")
         if not token:
             return paths
         sep = "&" if "?" in path else "?"
         paths.append(f"{path}{sep}next_page={urllib.parse.quote(token, safe='')}")
 
 
-def fetch_floor(url, paths, tmp, build):
+def serverless_paths(url, context=None):
+    """What a refresh fetches of a Serverless organization: every page of the
+    traffic filters and of the projects of each type."""
+    paths = page_paths(url, "/api/v1/serverless/traffic-filters", context)
+    for kind in ("elasticsearch", "observability", "security"):
+        paths += page_paths(url, f"/api/v1/serverless/projects/{kind}", context)
+    return paths
+
+
+def fetch_floor(url, paths, tmp, build, curl_args=()):
     """One curl fetching every reply over one connection (timed), then
     json-glib alone parsing them into JsonNode trees (timed in the program)."""
     files = [os.path.join(tmp, f"reply-{i}.json") for i in range(len(paths))]
-    cmd = ["curl", "-sf", "-H", f"Authorization: ApiKey {KEY}"]
+    cmd = ["curl", "-sf", *curl_args, "-H", f"Authorization: ApiKey {KEY}"]
     for path, out in zip(paths, files):
         cmd += ["-o", out, url + path]
     start = time.perf_counter()
@@ -120,60 +154,52 @@ def stats(xs):
     return min(xs), statistics.median(xs), max(xs)
 
 
-def load_metrics(build, url, flavour, runs, refreshes, search, env):
+def load_metrics(build, url, flavour, runs, refreshes, search, env, extra=()):
     cmd = [f"{build}/tests/bench/bench-load", "--url", url, "--key", KEY,
-           "--flavour", flavour, "--runs", str(runs), "--refreshes", str(refreshes)]
+           "--flavour", flavour, "--runs", str(runs), "--refreshes", str(refreshes), *extra]
     if search:
         cmd += ["--search", search]
     return run_kv(cmd, env)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--scale", default="512,128,5000")
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--refreshes", type=int, default=100)
-    ap.add_argument("--page-size", type=int, default=100,
-                    help="items per page of the sandbox's Serverless lists")
-    args = ap.parse_args()
+def make_pki(tmp):
+    """A throw-away CA and a certificate it signed for IP:127.0.0.1 (openssl),
+    as the tests make them (tests/pm-test-tls.c): the CA's, the server's and
+    its key's file names."""
+    def openssl(*args):
+        subprocess.run(["openssl", *args], cwd=tmp, check=True, capture_output=True)
+    curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    openssl("req", "-x509", *curve, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+            "-subj", "/CN=Perimeter Bench CA")
+    openssl("req", "-new", *curve, "-keyout", "server.key", "-out", "server.csr",
+            "-subj", "/CN=perimeter bench server")
+    with open(os.path.join(tmp, "server.ext"), "w") as ext:
+        ext.write("subjectAltName=IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext")
+    return tuple(os.path.join(tmp, name) for name in ("ca.pem", "server.pem", "server.key"))
 
-    results = []   # met: True, False, or None (no target)
 
-    def report(name, value, unit, floor=None, target=None, met=None):
-        line = f"{name}: {value:.2f} {unit}"
-        if floor is not None:
-            ratio = value / floor if floor else float("inf")
-            line += f" (floor {floor:.2f} {unit}, ratio {ratio:.2f})"
-            if target is not None:
-                met = ratio <= target
-        results.append(met)
-        print(line + ("" if met is None else ("  [target met]" if met else "  [TARGET MISSED]")),
-              flush=True)
+def counted(procs, step):
+    """Run step(); what it returned, and what each of procs ({name: process})
+    counted meanwhile."""
+    before = {name: read_stats(proc, name) for name, proc in procs.items()}
+    result = step()
+    after = {name: read_stats(proc, name) for name, proc in procs.items()}
+    return result, {name: {key: after[name][key] - before[name][key] for key in after[name]}
+                    for name in procs}
 
-    def report_load(name, loads, floors):
-        lo, med, hi = stats(loads)
-        flo, fmed, fhi = stats(floors)
-        print(f"{name} runs: min {lo:.1f} median {med:.1f} max {hi:.1f} ms; "
-              f"floor min {flo:.1f} median {fmed:.1f} max {fhi:.1f} ms", flush=True)
-        report(name, med, "ms", fmed, target=1.3)
 
-    # Xvfb has no GPU: GTK's GL renderer falls back to Mesa's software
-    # rasterizer, whose ~50 ms frames would be measured instead of the app.
-    # Cairo is GTK's own software renderer; the bare window uses it too.
-    env = dict(os.environ, GSETTINGS_SCHEMA_DIR=os.path.join(args.build, "data"),
-               GSETTINGS_BACKEND="memory", GSK_RENDERER="cairo")
-    start_accessibility()
+def loopback_metrics(args, env, report, report_load):
+    """The app against the sandbox on loopback: loads, the main loop's gaps,
+    search, start-up and memory."""
     sandbox, url = start_sandbox(args.build, args.scale, args.page_size)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            # Hosted: the rule sets with their associations, and the deployments.
-            paths = ["/api/v1/deployments/traffic-filter/rulesets?include_associations=true",
-                     "/api/v1/deployments"]
             floors = []
             json_bytes = 0
             for _ in range(args.runs):
-                ms, json_bytes = fetch_floor(url, paths, tmp, args.build)
+                ms, json_bytes = fetch_floor(url, HOSTED_PATHS, tmp, args.build)
                 floors.append(ms)
 
             load = load_metrics(args.build, url, "hosted", args.runs, args.refreshes,
@@ -196,10 +222,7 @@ def main():
             report("search per keystroke (median)", statistics.median(search), "ms")
             report("search per keystroke (worst)", max(search), "ms", met=max(search) <= 16)
 
-            # Serverless: every page of the traffic filters and of the projects of each type.
-            s_paths = page_paths(url, "/api/v1/serverless/traffic-filters")
-            for kind in ("elasticsearch", "observability", "security"):
-                s_paths += page_paths(url, f"/api/v1/serverless/projects/{kind}")
+            s_paths = serverless_paths(url)
             s_floors = [fetch_floor(url, s_paths, tmp, args.build)[0] for _ in range(args.runs)]
             s_load = load_metrics(args.build, url, "serverless", args.runs, 0, None, env)
             report_load(f"serverless paged load ({len(s_paths)} pages)",
@@ -235,6 +258,99 @@ def main():
     finally:
         sandbox.terminate()
         sandbox.wait()
+
+
+def wan_metrics(args, env, report, report_load):
+    """A refresh of the organization through the app's load path, over TLS
+    behind perimeter-link (WAN_DELAY_MS each way), against curl fetching the
+    same replies over one kept-alive TLS connection on the same link; with
+    the requests, TCP connections and TLS handshakes the sandbox counted."""
+    scale = args.wan_scale or args.scale
+    with tempfile.TemporaryDirectory() as tmp:
+        ca, cert, key = make_pki(tmp)
+        sandbox, direct = start_sandbox(args.build, scale, args.page_size,
+                                        ["--tls-cert", cert, "--tls-key", key])
+        link = None
+        try:
+            link, address = start_listening(
+                [f"{args.build}/src/perimeter-link", "--listen", "0",
+                 "--to", "127.0.0.1:" + direct.rsplit(":", 1)[1], "--delay-ms", str(WAN_DELAY_MS)],
+                "the link")
+            url = f"https://{address}"
+            procs = {"the sandbox": sandbox, "the link": link}
+            print(f"wan: perimeter-sandbox --scale {scale} over TLS behind perimeter-link, "
+                  f"{WAN_DELAY_MS} ms each way; the floor is curl over one kept-alive connection",
+                  flush=True)
+            # The pages are listed straight from the sandbox, not timed.
+            context = ssl.create_default_context(cafile=ca)
+            for flavour, paths in (("hosted", HOSTED_PATHS),
+                                   ("serverless", serverless_paths(direct, context))):
+                floors = []
+                for _ in range(args.runs):
+                    (ms, _), floor_counts = counted(procs, lambda: fetch_floor(
+                        url, paths, tmp, args.build, ["--cacert", ca]))
+                    floors.append(ms)
+                load, app_counts = counted(procs, lambda: load_metrics(
+                    args.build, url, flavour, args.runs, 0, None, env, ["--ca-file", ca, "--loads-only"]))
+                if app_counts["the link"]["connections"] != app_counts["the sandbox"]["connections"]:
+                    print(f"bench: the link accepted {app_counts['the link']['connections']} connections, "
+                          f"the sandbox {app_counts['the sandbox']['connections']}", file=sys.stderr)
+                report_load(f"wan {flavour} refresh", [float(x) for x in load["load_ms"]], floors,
+                            target=1.2)
+                app, floor = app_counts["the sandbox"], floor_counts["the sandbox"]
+                for name, unit, what in (("requests", "requests", "requests"),
+                                         ("connections", "connections", "TCP connections"),
+                                         ("tls-handshakes", "handshakes", "TLS handshakes")):
+                    report(f"wan {flavour} {what} per refresh", app[name] / args.runs, unit, floor[name])
+        finally:
+            for proc in (link, sandbox):
+                if proc is not None:
+                    proc.terminate()
+                    proc.wait()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--scale", default="512,128,5000")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--refreshes", type=int, default=100)
+    ap.add_argument("--page-size", type=int, default=100,
+                    help="items per page of the sandbox's Serverless lists")
+    ap.add_argument("--wan", action="store_true",
+                    help="only the refreshes over TLS behind perimeter-link")
+    ap.add_argument("--wan-scale", help="the organization for those (default: --scale)")
+    args = ap.parse_args()
+
+    results = []   # met: True, False, or None (no target)
+
+    def report(name, value, unit, floor=None, target=None, met=None):
+        line = f"{name}: {value:.2f} {unit}"
+        if floor is not None:
+            ratio = value / floor if floor else float("inf")
+            line += f" (floor {floor:.2f} {unit}, ratio {ratio:.2f})"
+            if target is not None:
+                met = ratio <= target
+        results.append(met)
+        print(line + ("" if met is None else ("  [target met]" if met else "  [TARGET MISSED]")),
+              flush=True)
+
+    def report_load(name, loads, floors, target=1.3):
+        lo, med, hi = stats(loads)
+        flo, fmed, fhi = stats(floors)
+        print(f"{name} runs: min {lo:.1f} median {med:.1f} max {hi:.1f} ms; "
+              f"floor min {flo:.1f} median {fmed:.1f} max {fhi:.1f} ms", flush=True)
+        report(name, med, "ms", fmed, target=target)
+
+    # Xvfb has no GPU: GTK's GL renderer falls back to Mesa's software
+    # rasterizer, whose ~50 ms frames would be measured instead of the app.
+    # Cairo is GTK's own software renderer; the bare window uses it too.
+    env = dict(os.environ, GSETTINGS_SCHEMA_DIR=os.path.join(args.build, "data"),
+               GSETTINGS_BACKEND="memory", GSK_RENDERER="cairo")
+    start_accessibility()
+    if not args.wan:
+        loopback_metrics(args, env, report, report_load)
+    wan_metrics(args, env, report, report_load)
 
     targets = [m for m in results if m is not None]
     print(f"bench: {sum(targets)} of {len(targets)} targets met", flush=True)

@@ -22,6 +22,14 @@ metrics=(
   "peak memory above a bare window"
   "memory growth over 3 refreshes"
   "rows re-created by a one-policy change"
+  "wan hosted refresh"
+  "wan hosted requests per refresh"
+  "wan hosted TCP connections per refresh"
+  "wan hosted TLS handshakes per refresh"
+  "wan serverless refresh"
+  "wan serverless requests per refresh"
+  "wan serverless TCP connections per refresh"
+  "wan serverless TLS handshakes per refresh"
 )
 echo "1..$((${#metrics[@]} + 2))"
 

@@ -5,6 +5,11 @@
 
 #include "config.h"
 
+#include <signal.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #include "pm-test-util.h"
 
 #define PM_TEST_TIMEOUT_MS 60000
@@ -58,6 +63,41 @@ pm_test_wait_until (gboolean (*condition) (gpointer data),
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
+}
+
+void
+pm_test_settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+}
+
+static void
+end_with_test (gpointer data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
+GSubprocess *
+pm_test_spawn (const char * const  *argv,
+               GDataInputStream   **out,
+               GError             **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  GSubprocess *process;
+
+  g_subprocess_launcher_set_child_setup (launcher, end_with_test, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, argv, error);
+  if (process != NULL)
+    *out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  return process;
 }
 
 guint16

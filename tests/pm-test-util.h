@@ -18,6 +18,16 @@ void          pm_test_wait_until  (gboolean    (*condition) (gpointer data),
                                    gpointer      data,
                                    guint         timeout_ms);
 
+/* Iterate the main context for ms (without blocking in it): lets closing
+ * connections finish (TLS ones close in worker threads). */
+void          pm_test_settle      (guint         ms);
+
+/* Start a program whose stdout the test reads line by line (out); it is
+ * sent SIGTERM when the test's process ends, a failed assertion included. */
+GSubprocess  *pm_test_spawn       (const char * const  *argv,
+                                   GDataInputStream   **out,
+                                   GError             **error);
+
 /* A TCP port on 127.0.0.1 that was free a moment ago. */
 guint16       pm_test_free_port   (void);
 

@@ -19,6 +19,7 @@
 #endif
 
 #include "pm-sandbox.h"
+#include "pm-test-tls.h"
 #include "pm-test-util.h"
 
 #define KEY "test-key"
@@ -1693,6 +1694,129 @@ test_binary (void)
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 }
 
+static GSubprocess *
+spawn_sandbox (GDataInputStream **out,
+               const char        *cert,
+               const char        *key)
+{
+  const char *argv[] = { g_getenv ("PM_SANDBOX_BIN"), "--port", "0", "--api-key", "bin-key",
+                         "--tls-cert", cert, key ? "--tls-key" : NULL, key, NULL };
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process = pm_test_spawn (argv, out, &error);
+
+  g_assert_no_error (error);
+  return process;
+}
+
+static char *
+read_line (GDataInputStream *out)
+{
+  g_autoptr(GError) error = NULL;
+  char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return line;
+}
+
+/* What the binary counted, as it prints it on SIGUSR1. */
+static char *
+binary_stats (GSubprocess      *process,
+              GDataInputStream *out)
+{
+  g_subprocess_send_signal (process, SIGUSR1);
+  return read_line (out);
+}
+
+static guint
+binary_get (SoupSession *session,
+            const char  *url)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) bytes = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", "ApiKey bin-key");
+  bytes = soup_session_send_and_read (session, msg, NULL, NULL);
+  return soup_message_get_status (msg);
+}
+
+static void
+binary_tls_checks (void)
+{
+  g_autoptr(PmTestPki) pki = pm_test_pki_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *plain = NULL;
+  char *stats;
+
+  process = spawn_sandbox (&out, pki->cert, pki->key);
+  line = read_line (out);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on https://127.0.0.1:"));
+  url = g_strconcat (line + strlen ("listening on "), FILTERS, NULL);
+
+  /* Two requests on one kept-alive connection: one handshake. */
+  database = g_tls_file_database_new (pki->ca, &error);
+  g_assert_no_error (error);
+  session = soup_session_new_with_options ("tls-database", database, "timeout", 20, NULL);
+  g_assert_cmpuint (binary_get (session, url), ==, 200);
+  g_assert_cmpuint (binary_get (session, url), ==, 200);
+  stats = binary_stats (process, out);
+  g_assert_cmpstr (stats, ==, "stats requests 2 connections 1 tls-handshakes 1");
+  g_free (stats);
+
+  /* Plain http on the https port: a connection, no handshake, no request. */
+  plain = g_strconcat ("http://", url + strlen ("https://"), NULL);
+  {
+    g_autoptr(SoupSession) insecure = soup_session_new_with_options ("timeout", 5, NULL);
+
+    g_assert_cmpuint (binary_get (insecure, plain), !=, 200);
+  }
+  stats = binary_stats (process, out);
+  g_assert_cmpstr (stats, ==, "stats requests 2 connections 2 tls-handshakes 1");
+  g_free (stats);
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_clear_object (&session);
+  g_clear_object (&process);
+  g_clear_object (&out);
+
+  /* A certificate without its key, or a file that is not one, is refused. */
+  for (guint i = 0; i < 2; i++)
+    {
+      process = spawn_sandbox (&out, i == 0 ? pki->cert : pki->ca, i == 0 ? NULL : pki->cert);
+      g_subprocess_wait (process, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_exited (process));
+      g_assert_cmpint (g_subprocess_get_exit_status (process), !=, 0);
+      g_clear_object (&process);
+      g_clear_object (&out);
+    }
+}
+
+/* perimeter-sandbox --tls-cert --tls-key serves https and counts its
+ * connections and handshakes. */
+static void
+test_binary_tls (void)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+
+  if (g_getenv ("PM_SANDBOX_BIN") == NULL || openssl == NULL)
+    {
+      g_test_skip ("PM_SANDBOX_BIN is not set or openssl is not installed");
+      return;
+    }
+  pm_test_run_without_leak_check (binary_tls_checks);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1717,6 +1841,7 @@ main (int   argc,
   g_test_add_func ("/sandbox/idle-connections", test_idle_connections);
   g_test_add_func ("/sandbox/seed-examples", test_seed_examples);
   g_test_add_func ("/sandbox/binary", test_binary);
+  g_test_add_func ("/sandbox/binary-tls", test_binary_tls);
 
   return g_test_run ();
 }

@@ -21,6 +21,20 @@ on_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* SIGUSR1: what the server has counted so far, one line on stdout. */
+static gboolean
+on_stats (gpointer data)
+{
+  PmSandbox *sandbox = data;
+
+  printf ("stats requests %u connections %u tls-handshakes %u\n",
+          pm_sandbox_get_request_count (sandbox, NULL, NULL),
+          pm_sandbox_get_connection_count (sandbox),
+          pm_sandbox_get_tls_handshake_count (sandbox));
+  fflush (stdout);
+  return G_SOURCE_CONTINUE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -33,12 +47,14 @@ main (int   argc,
   g_autofree char *scale = NULL;
   g_autofree char *flavour = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
   g_auto(GStrv) faults = NULL;
   gboolean empty = FALSE;
   gint port = 0;
   gint64 seed = 1;
   gint page_size = PM_SANDBOX_DEFAULT_PAGE_SIZE;
-  guint sigint, sigterm;
+  guint sigint, sigterm, sigusr1;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("Port on 127.0.0.1 (0: a free one)"), "N" },
     { "api-key", 0, 0, G_OPTION_ARG_STRING, &api_key, N_("The API key clients must send"), "KEY" },
@@ -48,6 +64,8 @@ main (int   argc,
     { "scale", 0, 0, G_OPTION_ARG_STRING, &scale, N_("Generate P policies of R rules and D deployments"), "P,R,D" },
     { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults, N_("Inject a fault (repeatable)"), "SPEC" },
     { "flavour", 0, 0, G_OPTION_ARG_STRING, &flavour, N_("Accepted for compatibility: all APIs are always served"), "FLAVOUR" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("Serve https with this certificate (PEM)"), "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("The certificate's private key (PEM)"), "FILE" },
     { NULL }
   };
 
@@ -80,6 +98,8 @@ main (int   argc,
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("Emulates the Elastic Cloud Hosted, ECE and Serverless "
                                            "network security APIs on 127.0.0.1."));
+  g_option_context_set_description (context, _("On SIGUSR1 it prints what it has counted: "
+                                               "“stats requests N connections N tls-handshakes N”."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -109,6 +129,22 @@ main (int   argc,
         }
       pm_sandbox_set_scale (sandbox, p, r, d);
     }
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      g_printerr ("perimeter-sandbox: %s\n", _("--tls-cert and --tls-key go together"));
+      return EXIT_FAILURE;
+    }
+  if (tls_cert)
+    {
+      g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
+
+      if (certificate == NULL)
+        {
+          g_printerr ("perimeter-sandbox: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      pm_sandbox_set_tls_certificate (sandbox, certificate);
+    }
   for (guint i = 0; faults && faults[i]; i++)
     if (!pm_sandbox_add_fault (sandbox, faults[i], &error))
       {
@@ -128,9 +164,11 @@ main (int   argc,
   loop = g_main_loop_new (NULL, FALSE);
   sigint = g_unix_signal_add (SIGINT, on_signal, loop);
   sigterm = g_unix_signal_add (SIGTERM, on_signal, loop);
+  sigusr1 = g_unix_signal_add (SIGUSR1, on_stats, sandbox);
   g_main_loop_run (loop);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  g_source_remove (sigusr1);
   pm_sandbox_stop (sandbox);
   return EXIT_SUCCESS;
 }

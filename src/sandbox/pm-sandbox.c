@@ -29,6 +29,9 @@ struct _PmSandbox
   GPtrArray    *faults;           /* PmSbFault */
   GRand        *fault_rand;
   GHashTable   *requests;         /* "METHOD /path" → count */
+  GTlsCertificate *tls_certificate; /* serve https with it, or NULL */
+  guint         connections;      /* TCP connections accepted */
+  guint         tls_handshakes;   /* TLS handshakes completed */
 
   /* Owned by the serving thread (or the caller's context with start). */
   SoupServer   *server;
@@ -53,6 +56,7 @@ enum {
   PROP_EMPTY,
   PROP_PAGE_SIZE,
   PROP_SCALE,
+  PROP_TLS_CERTIFICATE,
   N_PROPS
 };
 
@@ -457,14 +461,46 @@ on_idle_client (GSocket      *socket,
 }
 
 static void
+on_handshake_done (SoupServerMessage *msg,
+                   PmSandbox         *self)
+{
+  g_mutex_lock (&self->mutex);
+  self->tls_handshakes++;
+  g_mutex_unlock (&self->mutex);
+}
+
+/* libsoup starts a connection's first message as it accepts the
+ * connection, before any TLS handshake, and emits its "connected" once
+ * the handshake is done (at once without TLS): the first message seen on
+ * a socket counts the connection and watches for its handshake. */
+static void
+count_connection (PmSandbox         *self,
+                  SoupServerMessage *msg,
+                  GSocket           *socket)
+{
+  static const char counted[] = "pm-sandbox-counted";
+
+  if (g_object_get_data (G_OBJECT (socket), counted) != NULL)
+    return;
+  g_object_set_data (G_OBJECT (socket), counted, GINT_TO_POINTER (TRUE));
+  g_mutex_lock (&self->mutex);
+  self->connections++;
+  g_mutex_unlock (&self->mutex);
+  if (self->tls_certificate != NULL)
+    g_signal_connect_object (msg, "connected", G_CALLBACK (on_handshake_done), self, 0);
+}
+
+static void
 on_request_started (SoupServer        *server,
                     SoupServerMessage *msg,
                     PmSandbox         *self)
 {
   GSocket *socket = soup_server_message_get_socket (msg);
 
-  if (socket != NULL)
-    g_hash_table_remove (self->idle_clients, socket);
+  if (socket == NULL)
+    return;
+  count_connection (self, msg, socket);
+  g_hash_table_remove (self->idle_clients, socket);
 }
 
 static void
@@ -495,14 +531,15 @@ listen_here (PmSandbox *self,
              guint16    port,
              GError   **error)
 {
-  g_autoptr(SoupServer) server = soup_server_new ("server-header", "perimeter-sandbox ", NULL);
+  g_autoptr(SoupServer) server = soup_server_new ("server-header", "perimeter-sandbox ",
+                                                 "tls-certificate", self->tls_certificate, NULL);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
   GSList *listeners;
   g_autoptr(GSocketAddress) bound = NULL;
 
   soup_server_add_handler (server, NULL, server_callback, self, NULL);
-  if (!soup_server_listen (server, address, 0, error))
+  if (!soup_server_listen (server, address, self->tls_certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     return FALSE;
   self->idle_clients = g_hash_table_new_full (NULL, NULL, g_object_unref, (GDestroyNotify) idle_watch_free);
   g_signal_connect (server, "request-started", G_CALLBACK (on_request_started), self);
@@ -674,7 +711,45 @@ char *
 pm_sandbox_dup_base_url (PmSandbox *self)
 {
   g_return_val_if_fail (PM_IS_SANDBOX (self), NULL);
-  return g_strdup_printf ("http://127.0.0.1:%u", self->port);
+  return g_strdup_printf ("%s://127.0.0.1:%u", self->tls_certificate ? "https" : "http", self->port);
+}
+
+void
+pm_sandbox_set_tls_certificate (PmSandbox       *self,
+                                GTlsCertificate *certificate)
+{
+  g_return_if_fail (PM_IS_SANDBOX (self));
+  g_return_if_fail (certificate == NULL || G_IS_TLS_CERTIFICATE (certificate));
+  g_return_if_fail (self->server == NULL && self->thread == NULL);
+
+  if (g_set_object (&self->tls_certificate, certificate))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS_CERTIFICATE]);
+}
+
+guint
+pm_sandbox_get_connection_count (PmSandbox *self)
+{
+  guint count;
+
+  g_return_val_if_fail (PM_IS_SANDBOX (self), 0);
+
+  g_mutex_lock (&self->mutex);
+  count = self->connections;
+  g_mutex_unlock (&self->mutex);
+  return count;
+}
+
+guint
+pm_sandbox_get_tls_handshake_count (PmSandbox *self)
+{
+  guint count;
+
+  g_return_val_if_fail (PM_IS_SANDBOX (self), 0);
+
+  g_mutex_lock (&self->mutex);
+  count = self->tls_handshakes;
+  g_mutex_unlock (&self->mutex);
+  return count;
 }
 
 gboolean
@@ -861,6 +936,7 @@ pm_sandbox_finalize (GObject *object)
   g_hash_table_unref (self->requests);
   g_rand_free (self->fault_rand);
   g_free (self->api_key);
+  g_clear_object (&self->tls_certificate);
   g_clear_error (&self->start_error);
   g_cond_clear (&self->ready_cond);
   g_mutex_clear (&self->mutex);
@@ -896,6 +972,9 @@ pm_sandbox_get_property (GObject    *object,
         g_value_take_string (value, g_strdup_printf ("%u,%u,%u", self->scale[0], self->scale[1], self->scale[2]));
       else
         g_value_set_string (value, NULL);
+      break;
+    case PROP_TLS_CERTIFICATE:
+      g_value_set_object (value, self->tls_certificate);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -934,6 +1013,9 @@ pm_sandbox_set_property (GObject      *object,
         pm_sandbox_set_scale (self, p, r, d);
       }
       break;
+    case PROP_TLS_CERTIFICATE:
+      pm_sandbox_set_tls_certificate (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -962,6 +1044,9 @@ pm_sandbox_class_init (PmSandboxClass *klass)
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_SCALE] =
     g_param_spec_string ("scale", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_TLS_CERTIFICATE] =
+    g_param_spec_object ("tls-certificate", NULL, NULL, G_TYPE_TLS_CERTIFICATE,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -85,7 +85,17 @@ gboolean   pm_sandbox_wait_started        (PmSandbox  *self,
                                            GError    **error);
 void       pm_sandbox_stop                (PmSandbox  *self);
 guint16    pm_sandbox_get_port            (PmSandbox  *self);
-char      *pm_sandbox_dup_base_url        (PmSandbox  *self);  /* "http://127.0.0.1:PORT" */
+char      *pm_sandbox_dup_base_url        (PmSandbox  *self);  /* "http://127.0.0.1:PORT", https with TLS */
+
+/* Serve https with this certificate (and its private key), or plain http
+ * with NULL (the default). Set it before starting. "tls-certificate" is
+ * the property. */
+void       pm_sandbox_set_tls_certificate (PmSandbox       *self,
+                                           GTlsCertificate *certificate);
+/* How many TCP connections the server accepted, and how many TLS
+ * handshakes it completed on them (none without TLS), since it was made. */
+guint      pm_sandbox_get_connection_count    (PmSandbox *self);
+guint      pm_sandbox_get_tls_handshake_count (PmSandbox *self);
 
 /* Fault injection. SPEC is KIND[:ARG][@METHOD[:PATH-PREFIX]][*COUNT][%PERCENT]:
  *   latency:MS          reply normally after MS milliseconds
