@@ -264,8 +264,8 @@ has_extras (JsonObject         *from,
   const char *name;
   JsonNode *member;
 
-  json_object_iter_init (&iter, from);
-  while (json_object_iter_next (&iter, &name, &member))
+  json_object_iter_init_ordered (&iter, from);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
     if (!g_strv_contains (known, name))
       return TRUE;
   return FALSE;
@@ -281,8 +281,8 @@ has_null_member (JsonObject         *object,
   const char *name;
   JsonNode *member;
 
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &name, &member))
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
     if (JSON_NODE_HOLDS_NULL (member) && g_strv_contains (known, name))
       return TRUE;
   return FALSE;
@@ -297,8 +297,8 @@ keep_extras (JsonObject         *from,
   const char *name;
   JsonNode *member;
 
-  json_object_iter_init (&iter, from);
-  while (json_object_iter_next (&iter, &name, &member))
+  json_object_iter_init_ordered (&iter, from);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
     if (!g_strv_contains (known, name))
       json_object_set_member (extra, name, pm_json_node_deep_copy (member));
 }
@@ -314,8 +314,8 @@ write_extras (JsonObject         *to,
 
   if (extra == NULL)
     return;
-  json_object_iter_init (&iter, extra);
-  while (json_object_iter_next (&iter, &name, &member))
+  json_object_iter_init_ordered (&iter, extra);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
     if (!json_object_has_member (to, name) && (skip == NULL || !g_strv_contains (skip, name)))
       json_object_set_member (to, name, pm_json_node_deep_copy (member));
 }
@@ -1389,8 +1389,8 @@ write_kept (JsonObject         *object,
 
   if (kept == NULL)
     return;
-  json_object_iter_init (&iter, kept);
-  while (json_object_iter_next (&iter, &name, &member))
+  json_object_iter_init_ordered (&iter, kept);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
     if (members == NULL || g_strv_contains (members, name))
       json_object_set_member (object, name, pm_json_node_deep_copy (member));
 }
