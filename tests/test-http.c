@@ -11,6 +11,7 @@
 
 #include "pm-http.h"
 #include "pm-libsoup-bugs.h"
+#include "pm-test-tls.h"
 #include "pm-test-util.h"
 
 #define API_KEY "canary-key-5f1d0c7e"
@@ -1252,91 +1253,6 @@ test_curl (void)
 
 /* TLS */
 
-typedef struct {
-  char *dir;
-  char *ca;
-} Pki;
-
-static void
-run (const char *dir,
-     const char * const *argv)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-
-  g_subprocess_launcher_set_cwd (launcher, dir);
-  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_error ("%s failed: %s", argv[0], err);
-}
-
-static void
-make_server_cert (const char *dir,
-                  const char *name,
-                  const char *san)
-{
-  g_autofree char *key = g_strconcat (name, ".key", NULL);
-  g_autofree char *csr = g_strconcat (name, ".csr", NULL);
-  g_autofree char *pem = g_strconcat (name, ".pem", NULL);
-  g_autofree char *ext = g_strconcat (name, ".ext", NULL);
-  g_autofree char *ext_path = g_build_filename (dir, ext, NULL);
-  g_autofree char *ext_text = g_strdup_printf ("subjectAltName=%s\n", san);
-  g_autoptr(GError) error = NULL;
-  const char *req[] = { "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                        "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=perimeter test server", NULL };
-  const char *sign[] = { "openssl", "x509", "-req", "-in", csr, "-CA", "ca.pem", "-CAkey", "ca.key",
-                         "-CAcreateserial", "-out", pem, "-days", "2", "-extfile", ext, NULL };
-
-  g_file_set_contents (ext_path, ext_text, -1, &error);
-  g_assert_no_error (error);
-  run (dir, req);
-  run (dir, sign);
-}
-
-static Pki *
-pki_new (void)
-{
-  g_autoptr(GError) error = NULL;
-  Pki *pki = g_new0 (Pki, 1);
-  const char *ca[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                       "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-                       "-subj", "/CN=Perimeter Test CA", NULL };
-
-  pki->dir = g_dir_make_tmp ("pm-test-tls-XXXXXX", &error);
-  g_assert_no_error (error);
-  run (pki->dir, ca);
-  make_server_cert (pki->dir, "good", "IP:127.0.0.1");
-  make_server_cert (pki->dir, "wrong", "DNS:wrong.example");
-  pki->ca = g_build_filename (pki->dir, "ca.pem", NULL);
-  return pki;
-}
-
-static void
-pki_free (Pki *pki)
-{
-  static const char * const files[] = {
-    "ca.key", "ca.pem", "ca.srl", "good.key", "good.csr", "good.pem", "good.ext",
-    "wrong.key", "wrong.csr", "wrong.pem", "wrong.ext",
-  };
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *path = g_build_filename (pki->dir, files[i], NULL);
-      g_remove (path);
-    }
-  g_rmdir (pki->dir);
-  g_free (pki->dir);
-  g_free (pki->ca);
-  g_free (pki);
-}
-
 static void
 tls_server_cb (SoupServer        *server,
                SoupServerMessage *msg,
@@ -1349,7 +1265,7 @@ tls_server_cb (SoupServer        *server,
 }
 
 static SoupServer *
-tls_server_new (Pki        *pki,
+tls_server_new (PmTestPki  *pki,
                 const char *name,
                 char      **url_out)
 {
@@ -1372,39 +1288,24 @@ tls_server_new (Pki        *pki,
   return server;
 }
 
-/* Let TLS connections finish closing (their worker threads) before the
- * next test, and before LeakSanitizer stops the world at exit. */
-static void
-settle (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (5000);
-    }
-}
-
 static void
 tls_checks (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *good_url = NULL;
   g_autofree char *wrong_url = NULL;
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
   g_autoptr(SoupServer) good = NULL;
   g_autoptr(SoupServer) wrong = NULL;
-  Pki *pki;
+  g_autoptr(PmTestPki) pki = pm_test_pki_new ();
 
-  if (openssl == NULL)
+  if (pki == NULL)
     {
       g_test_skip ("openssl is not installed");
       return;
     }
 
-  pki = pki_new ();
-  good = tls_server_new (pki, "good", &good_url);
+  pm_test_pki_add_server (pki, "wrong", "DNS:wrong.example");
+  good = tls_server_new (pki, "server", &good_url);
   wrong = tls_server_new (pki, "wrong", &wrong_url);
 
   /* an unknown CA is refused, naming the issuer */
@@ -1461,32 +1362,21 @@ tls_checks (void)
    * soup_server_disconnect () otherwise finds one half gone
    * ("soup_server_connection_disconnect: assertion
    * 'SOUP_IS_SERVER_CONNECTION (conn)' failed"). */
-  settle (300);
+  pm_test_settle (300);
   soup_server_disconnect (good);
   soup_server_disconnect (wrong);
-  pki_free (pki);
-  settle (300);
+  pm_test_settle (300);
 }
 
 /* The TLS checks run in a child without leak detection: LeakSanitizer's
  * tracer crashes ("Tracer caught signal 11") scanning the dynamic TLS of
  * the threads glib-networking's GnuTLS backend leaves, whatever the client
  * does. The child still runs under ASan and UBSan. */
+/* The TLS checks run in a child without leak detection (pm-test-tls.h). */
 static void
 test_tls (void)
 {
-  g_autofree char *asan = NULL;
-
-  if (g_test_subprocess ())
-    {
-      tls_checks ();
-      return;
-    }
-
-  asan = g_strconcat (g_getenv ("ASAN_OPTIONS") ? g_getenv ("ASAN_OPTIONS") : "", ":detect_leaks=0", NULL);
-  g_setenv ("ASAN_OPTIONS", asan, TRUE);
-  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
+  pm_test_run_without_leak_check (tls_checks);
 }
 
 /* libsoup and dropped kept-alive connections (src/api/pm-libsoup-bugs.c)
