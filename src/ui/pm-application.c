@@ -305,9 +305,15 @@ pm_application_startup (GApplication *app)
 
   pm_application_tune_allocator ();
   pm_application_register_resources ();
-  G_APPLICATION_CLASS (pm_application_parent_class)->startup (app);
-  /* GTK is initialized now, its display open: while the window is built */
+  /* GTK opens its display here rather than in GtkApplication's startup,
+   * so that the interface font is prepared in a worker thread while
+   * GtkApplication and libadwaita load the theme, icons and style sheets
+   * (their gtk_init () then does nothing). Before gtk_init the warm-up may
+   * not touch GDK at all: GTK 4.18 aborts. */
+  gtk_init ();
   pm_font_warmup_start ();
+
+  G_APPLICATION_CLASS (pm_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);

@@ -4,8 +4,9 @@
  * a font shows a glyph FreeType loads and hints it and cairo renders it:
  * a good part of what start-up costs beyond a bare window (README,
  * Benchmark). Once GTK has opened the display (the application's
- * startup), while the window is built, a worker thread lays out and draws
- * the characters of our strings in the interface font, regular and bold, with the options GTK gives its
+ * startup), while the theme is loaded and the window built, a worker
+ * thread lays out and draws the characters of our strings in the
+ * interface font, regular and bold, with the options GTK gives its
  * widgets. Cairo's fonts and their glyphs are shared by every thread, so
  * the window's labels find them made.
  *
@@ -220,10 +221,10 @@ start_on (GdkDisplay *display)
  * pm_font_warmup_start:
  *
  * Prepares the interface font in a worker thread, on the display GTK has
- * opened, while the first window is built. Does nothing before GTK is
- * initialized: GDK may not be touched then (GTK 4.18 aborts in
- * gdk_display_manager_get(): "was called before gtk_init()"), so it is
- * called from the application's startup, after GtkApplication's own.
+ * opened, while the theme is loaded and the first window built. Does
+ * nothing before GTK is initialized: GDK may not be touched then (GTK 4.18
+ * aborts in gdk_display_manager_get(): "was called before gtk_init()"),
+ * so the application's startup calls gtk_init () first.
  *
  * Nor on GTK 4.16 and later, which chooses the fonts' options itself
  * ("gtk-font-rendering", automatic by default: on 4.18.6 grayscale, slight

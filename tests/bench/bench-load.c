@@ -481,12 +481,6 @@ on_activate (GtkApplication *app)
   g_application_quit (G_APPLICATION (app));
 }
 
-static void
-on_startup (GApplication *app)
-{
-  pm_font_warmup_start ();
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -523,8 +517,10 @@ main (int   argc,
   /* The app's stylesheet and icons, as the page has them in the app. */
   g_application_set_resource_base_path (G_APPLICATION (app), "/io/github/perimeter/Perimeter");
   g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
-  /* The interface font prepared once GTK has started, as the app's start-up
-   * does it (pm_application_startup). */
-  g_signal_connect_after (app, "startup", G_CALLBACK (on_startup), NULL);
+  /* GTK initialized and the interface font prepared before the
+   * application's startup loads the theme, as the app's start-up does it
+   * (pm_application_startup). */
+  gtk_init ();
+  pm_font_warmup_start ();
   return g_application_run (G_APPLICATION (app), 1, argv);
 }
