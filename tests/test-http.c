@@ -971,7 +971,7 @@ release_hung (Fixture *f,
   soup_server_message_unpause (msg);
 }
 
-/* One at a time (libsoup alone would let two reach the host): the next
+/* One at a time (the session alone would let four reach the host): the next
  * request leaves only when the one before it has been answered. */
 static void
 test_limiter_in_flight (Fixture       *f,

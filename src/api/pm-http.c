@@ -21,9 +21,10 @@
 #define DEFAULT_BASE_DELAY_MS  250
 #define DEFAULT_MAX_TOTAL_MS   20000
 #define MAX_DELAY_MS           10000
-/* The limiter's defaults: libsoup itself opens at most 2 connections to a
- * host; a refresh of the largest organization (113 requests, Serverless,
- * 1,024 policies and 10,000 projects in pages of 100) fits in one burst. */
+/* The limiter's defaults: as many attempts at once as the session opens
+ * connections to a host; a refresh of the largest organization (113
+ * requests, Serverless, 1,024 policies and 10,000 projects in pages of
+ * 100) fits in one burst. */
 #define DEFAULT_MAX_IN_FLIGHT  4
 #define DEFAULT_PER_SECOND     20
 #define DEFAULT_BURST          120
@@ -272,7 +273,10 @@ pm_http_new (const char  *base_url,
     self->base_url[--len] = '\0';
   self->api_key = g_strdup (api_key);
 
-  self->session = soup_session_new ();
+  /* As many connections to the host as the limiter lets requests be in
+   * flight: libsoup's default of 2 queued a Serverless refresh's four
+   * listings (policies, three project types) two by two. */
+  self->session = soup_session_new_with_options ("max-conns-per-host", DEFAULT_MAX_IN_FLIGHT, NULL);
   soup_session_set_user_agent (self->session, "Perimeter/" PACKAGE_VERSION);
   soup_session_set_timeout (self->session, self->timeout);
   soup_session_set_idle_timeout (self->session, self->timeout);

@@ -43,7 +43,8 @@ void        pm_http_set_retry_policy (PmHttp       *self,
 /* The limiter every request goes through: at most max_in_flight attempts
  * at once, at most per_second a second over time, in bursts of up to
  * burst (defaults 4, 20, 120). Requests beyond wait, in order, and a
- * cancelled or timed-out one stops waiting. */
+ * cancelled or timed-out one stops waiting. The session opens at most 4
+ * connections to the host, so a higher max_in_flight waits in libsoup. */
 void        pm_http_set_limits       (PmHttp       *self,
                                       guint         max_in_flight,
                                       guint         per_second,
