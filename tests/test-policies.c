@@ -12,6 +12,7 @@
 #include <adwaita.h>
 
 #include "pm-bulk-op.h"
+#include "pm-claims-page.h"
 #include "pm-entities-page.h"
 #include "pm-my-networks.h"
 #include "pm-policies-page.h"
@@ -1091,6 +1092,57 @@ test_crud (gconstpointer data)
 }
 
 /* Tests: validation */
+
+/* Entries without an id are left out, and each page says so: the
+ * policies, the deployments or projects, and (Hosted) the claims. */
+static gboolean
+claims_loaded (gpointer data)
+{
+  PmClaimStore *claims = pm_session_get_claims (data);
+
+  return pm_claim_store_get_loaded (claims) && !pm_claim_store_get_loading (claims);
+}
+
+static void
+test_left_out_notices (gconstpointer data)
+{
+  static const char notice[] = "The server sent 1 entry without an id; Perimeter leaves it out, as nothing could refer to it.";
+  /* Serverless lists the projects of three types, each one's first left out */
+  static const char notice_3[] = "The server sent 3 entries without an id; Perimeter leaves them out, as nothing could refer to them.";
+  PmFlavour flavour = GPOINTER_TO_INT (data);
+  g_autoptr(PmSandbox) reference = pm_sandbox_new ();
+  g_autoptr(JsonNode) state = NULL;
+  Fixture *f = fixture_new_full (flavour, "no-id@GET", FALSE);
+  JsonObject *side;
+  guint n_policies;
+
+  /* What the demo holds, from a sandbox of its own */
+  state = pm_sandbox_dup_state (reference);
+  side = json_object_get_object_member (json_node_get_object (state),
+                                        flavour == PM_FLAVOUR_SERVERLESS ? "serverless" : "hosted");
+  n_policies = json_array_get_length (json_object_get_array_member (side, flavour == PM_FLAVOUR_SERVERLESS
+                                                                          ? "traffic_filters" : "rulesets"));
+
+  pm_test_wait_until (stores_loaded, f, WAIT_MS);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pm_session_get_policies (f->session))), ==, n_policies - 1);
+  g_assert_nonnull (find_label (GTK_WIDGET (f->page), notice));
+  g_assert_nonnull (find_label (GTK_WIDGET (f->entities), flavour == PM_FLAVOUR_SERVERLESS ? notice_3 : notice));
+
+  if (flavour != PM_FLAVOUR_SERVERLESS)
+    {
+      GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+      PmClaimsPage *claims = pm_claims_page_new ();
+
+      gtk_window_set_child (window, GTK_WIDGET (claims));
+      pm_claims_page_set_session (claims, f->session);
+      gtk_window_present (window);
+      pm_test_wait_until (claims_loaded, f->session, WAIT_MS);
+      pm_test_settle (50);
+      g_assert_nonnull (find_label (GTK_WIDGET (claims), notice));
+      gtk_window_destroy (window);
+    }
+  fixture_free (f);
+}
 
 static void
 test_invalid (gconstpointer data)
@@ -2901,6 +2953,11 @@ main (int   argc,
         g_test_add_data_func (search_rows, flavour, test_search_rows);
       }
       g_test_add_data_func (invalid, flavour, test_invalid);
+      {
+        g_autofree char *left_out = g_strdup_printf ("/policies/%s/left-out-notices", n);
+
+        g_test_add_data_func (left_out, flavour, test_left_out_notices);
+      }
       g_test_add_data_func (api_error, flavour, test_api_error);
       g_test_add_data_func (impact, flavour, test_edit_impact);
       g_test_add_data_func (import, flavour, test_import);

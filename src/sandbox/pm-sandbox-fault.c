@@ -28,6 +28,7 @@ static const struct {
   { "repeat-cursor", PM_SB_FAULT_REPEAT_CURSOR, FALSE },
   { "cursor-cycle", PM_SB_FAULT_CURSOR_CYCLE, FALSE },
   { "endless-pages", PM_SB_FAULT_ENDLESS_PAGES, FALSE },
+  { "no-id", PM_SB_FAULT_NO_ID, FALSE },
 };
 
 void

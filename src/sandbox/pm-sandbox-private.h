@@ -152,6 +152,8 @@ typedef enum {
   PM_SB_FAULT_REPEAT_CURSOR,
   PM_SB_FAULT_CURSOR_CYCLE,
   PM_SB_FAULT_ENDLESS_PAGES,
+  /* A listing whose lists' first elements have no id */
+  PM_SB_FAULT_NO_ID,
 } PmSbFaultKind;
 
 typedef struct {
@@ -176,5 +178,9 @@ void        pm_sb_bad_pager              (PmSbReply   *reply,
                                           PmSbFaultKind kind,
                                           GHashTable  *query,
                                           guint        page_size);
+
+/* A listing's reply with what identifies each list's first element ("id",
+ * a claim's "link_id") removed (PM_SB_FAULT_NO_ID). */
+void        pm_sb_drop_first_id          (PmSbReply   *reply);
 
 G_END_DECLS

@@ -655,3 +655,38 @@ pm_sb_bad_pager (PmSbReply     *reply,
     }
   json_object_set_string_member (root, "next_page", next);
 }
+
+void
+pm_sb_drop_first_id (PmSbReply *reply)
+{
+  /* Each list, and the member that identifies its elements */
+  static const char * const lists[][2] = {
+    { "rulesets", "id" }, { "items", "id" }, { "deployments", "id" }, { "claimed_link_ids", "link_id" },
+  };
+  JsonObject *root;
+
+  if (reply->status != 200 || reply->body == NULL || !JSON_NODE_HOLDS_OBJECT (reply->body))
+    return;
+  root = json_node_get_object (reply->body);
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      JsonArray *array = json_object_has_member (root, lists[i][0]) ? json_object_get_array_member (root, lists[i][0]) : NULL;
+      JsonArray *copy;
+      g_autofree char *text = NULL;
+      JsonNode *first;
+
+      if (array == NULL || json_array_get_length (array) == 0
+          || !JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, 0)))
+        continue;
+      /* The reply's elements may be the state's own objects: the first is
+       * copied, then changed, and the list made anew around it. */
+      text = json_to_string (json_array_get_element (array, 0), FALSE);
+      first = json_from_string (text, NULL);
+      json_object_remove_member (json_node_get_object (first), lists[i][1]);
+      copy = json_array_sized_new (json_array_get_length (array));
+      json_array_add_element (copy, first);
+      for (guint j = 1; j < json_array_get_length (array); j++)
+        json_array_add_element (copy, json_node_copy (json_array_get_element (array, j)));
+      json_object_set_array_member (root, lists[i][0], copy);
+    }
+}

@@ -388,6 +388,8 @@ server_callback (SoupServer        *server,
       if (fault && (kind == PM_SB_FAULT_REPEAT_CURSOR || kind == PM_SB_FAULT_CURSOR_CYCLE ||
                     kind == PM_SB_FAULT_ENDLESS_PAGES))
         pm_sb_bad_pager (&reply, kind, query, self->state->page_size);
+      if (fault && kind == PM_SB_FAULT_NO_ID)
+        pm_sb_drop_first_id (&reply);
     }
   g_mutex_unlock (&self->mutex);
 

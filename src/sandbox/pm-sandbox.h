@@ -116,6 +116,12 @@ guint      pm_sandbox_get_tls_handshake_count (PmSandbox *self);
  *   not-found-after-create  the next GET of an id created by a matching POST
  *                       answers 404 once (eventual consistency); other
  *                       methods on it are not affected
+ *   repeat-cursor, cursor-cycle, endless-pages
+ *                       a Serverless listing's next_page names the first
+ *                       page again; pages name each other in turn; pages
+ *                       never end
+ *   no-id               a listing's lists each lose their first element's
+ *                       id (a claim's link_id)
  * METHOD may be "*" (any); PATH-PREFIX matches the start of the path. COUNT
  * limits how many requests it hits (default: unlimited); PERCENT makes it hit
  * at random (seeded by "seed"). Faults are tried in the order added; the

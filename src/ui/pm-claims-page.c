@@ -35,6 +35,7 @@ struct _PmClaimsPage
   AdwPreferencesGroup *group;
   GtkSpinner         *spinner;
   GtkLabel           *message_label;
+  GtkLabel           *notice_label;
   GtkListBox         *list;
   AdwStatusPage      *unavailable_page;
 
@@ -264,6 +265,8 @@ on_loading_changed (PmClaimsPage *self)
   const GError *error = pm_claim_store_get_error (store);
 
   gtk_spinner_set_spinning (self->spinner, pm_claim_store_get_loading (store));
+  if (!pm_claim_store_get_loading (store))
+    pm_oddity_notice_show (self->notice_label, pm_claim_store_get_notice (store));
   if (error != NULL && !pm_claim_store_get_loading (store))
     {
       g_autofree char *text = pm_error_text_describe (error);
@@ -688,6 +691,7 @@ pm_claims_page_class_init (PmClaimsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmClaimsPage, group);
   gtk_widget_class_bind_template_child (widget_class, PmClaimsPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, PmClaimsPage, message_label);
+  gtk_widget_class_bind_template_child (widget_class, PmClaimsPage, notice_label);
   gtk_widget_class_bind_template_child (widget_class, PmClaimsPage, list);
   gtk_widget_class_bind_template_child (widget_class, PmClaimsPage, unavailable_page);
 
