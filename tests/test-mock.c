@@ -30,6 +30,7 @@
 #include "pm-keyring.h"
 #include "pm-policies-page.h"
 #include "pm-policy-editor.h"
+#include "pm-validate.h"
 #include "pm-profile-list.h"
 #include "pm-screenshots.h"
 #include "pm-test-api.h"
@@ -318,13 +319,15 @@ check_policies (PmWindow  *window,
   while (g_hash_table_iter_next (&iter, &id, &name))
     {
       PmPolicy *policy = pm_policy_store_lookup (store, id);
+      g_auto(GStrv) marks = NULL;
 
       if (policy == NULL)
         g_error ("policy %s, sent by the mock, is not in the store", (const char *) id);
       /* Its name as shown: the mock's text, or what stands for a name that is not text. */
       if (!text_shown (page, name != NULL ? name : pm_policy_get_name (policy)))
         g_error ("policy %s (“%s”) is not on screen", (const char *) id, pm_policy_get_name (policy));
-      if (pm_policy_get_oddities (policy) != NULL)
+      marks = pm_validate_dup_marks (policy, NULL);
+      if (marks != NULL)
         odd++;
     }
   g_test_message ("%u policies, %u marked odd", g_hash_table_size (expected), odd);

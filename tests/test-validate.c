@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
+#include "pm-json.h"
 #include "pm-validate.h"
 
 #define OK (-1)
@@ -741,6 +743,41 @@ test_policy_collects_everything (void)
   g_assert_error (find_issue (issues, "type")->error, PM_VALIDATION_ERROR, PM_VALIDATION_ERROR_UNSUPPORTED);
 }
 
+/* What the list marks on a policy as it came: the reader's oddities and
+ * the policy's own fields that would not pass, each once. */
+static void
+test_marks (void)
+{
+  static const char reply[] =
+    "{\"id\":\"m\",\"name\":\"Mock\",\"type\":\"ip\",\"region\":\"string\",\"description\":null,"
+    "\"rules\":[{\"source\":\"string\"}]}";
+  g_autoptr(JsonNode) node = json_from_string (reply, NULL);
+  g_autoptr(PmPolicy) odd = pm_json_read_policy (node, PM_FLAVOUR_SERVERLESS, NULL);
+  g_autoptr(PmPolicy) plain = pm_policy_new (PM_FLAVOUR_SERVERLESS, PM_POLICY_TYPE_IP);
+  g_autofree char *long_name = g_strnfill (PM_MAX_NAME_LENGTH + 1, 'n');
+  g_auto(GStrv) marks = NULL;
+  g_auto(GStrv) none = NULL;
+  g_auto(GStrv) named = NULL;
+
+  g_assert_nonnull (odd);
+  marks = pm_validate_dup_marks (odd, NULL);
+  g_assert_nonnull (marks);
+  /* The null description, as the reader said it; the unknown region */
+  g_assert_cmpuint (g_strv_length (marks), ==, 2);
+  g_assert_nonnull (strstr (marks[0], "description"));
+  g_assert_true (g_str_has_prefix (marks[1], "Region: "));
+  g_assert_true (g_str_has_suffix (marks[1], "; Perimeter keeps it as it is"));
+
+  pm_policy_set_name (plain, "Office");
+  pm_policy_set_region (plain, "aws-us-east-1");
+  none = pm_validate_dup_marks (plain, NULL);
+  g_assert_null (none);
+  pm_policy_set_name (plain, long_name);
+  named = pm_validate_dup_marks (plain, NULL);
+  g_assert_cmpuint (g_strv_length (named), ==, 1);
+  g_assert_true (g_str_has_prefix (named[0], "Name: "));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -767,6 +804,7 @@ main (int   argc,
   g_test_add_func ("/validate/policy-rule-count", test_policy_rule_count);
   g_test_add_func ("/validate/policy-duplicates", test_policy_duplicates);
   g_test_add_func ("/validate/policy-collects-everything", test_policy_collects_everything);
+  g_test_add_func ("/validate/marks", test_marks);
 
   return g_test_run ();
 }

@@ -939,3 +939,50 @@ pm_validate_policy (PmPolicy        *policy,
 
   return g_steal_pointer (&issues);
 }
+
+/* A field's value that does not pass, said as a mark; a blank one is the
+ * reader's to say (it kept a null, no value or not text as it came). */
+static void
+add_mark (GPtrArray   *marks,
+          const char  *value,
+          gboolean     valid,
+          GError     **error)
+{
+  if (!valid && !is_blank (value))
+    g_ptr_array_add (marks, g_strdup_printf (_("%s; Perimeter keeps it as it is"), (*error)->message));
+  g_clear_error (error);
+}
+
+GStrv
+pm_validate_dup_marks (PmPolicy        *policy,
+                       PmRegionCatalog *catalog)
+{
+  const char * const *oddities;
+  g_autoptr(GPtrArray) marks = NULL;
+  GError *error = NULL;
+  PmFlavour flavour;
+  PmPolicyType type;
+  const char *value;
+
+  g_return_val_if_fail (PM_IS_POLICY (policy), NULL);
+
+  marks = g_ptr_array_new_with_free_func (g_free);
+  oddities = pm_policy_get_oddities (policy);
+  for (guint i = 0; oddities != NULL && oddities[i] != NULL; i++)
+    g_ptr_array_add (marks, g_strdup (oddities[i]));
+
+  value = pm_policy_get_name (policy);
+  add_mark (marks, value, pm_validate_policy_name (value, &error), &error);
+  value = pm_policy_get_description (policy);
+  add_mark (marks, value, pm_validate_description (value, &error), &error);
+  flavour = pm_policy_get_flavour (policy);
+  type = pm_policy_get_policy_type (policy);
+  value = pm_policy_get_region (policy);
+  if (type != PM_POLICY_TYPE_UNKNOWN && pm_flavour_supports_type (flavour, type))
+    add_mark (marks, value, pm_validate_region (catalog, flavour, type, value, &error), &error);
+
+  if (marks->len == 0)
+    return NULL;
+  g_ptr_array_add (marks, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&marks), FALSE);
+}

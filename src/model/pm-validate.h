@@ -82,4 +82,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PmValidationIssue, pm_validation_issue_free)
 GPtrArray *pm_validate_policy         (PmPolicy        *policy,
                                        PmRegionCatalog *catalog);
 
+/* What a list marks on a policy as it came from the server: what its reader
+ * found odd (pm_policy_get_oddities ()) and, of its own fields, what
+ * Perimeter would not send itself: a region it does not know for the
+ * policy's type, a name or description too long. Rules are checked in the
+ * editor, which makes them. NULL when nothing is odd. */
+GStrv      pm_validate_dup_marks      (PmPolicy        *policy,
+                                       PmRegionCatalog *catalog);
+
 G_END_DECLS

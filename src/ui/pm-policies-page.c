@@ -12,6 +12,7 @@
 #include "pm-error-text.h"
 #include "pm-paced-model.h"
 #include "pm-oddity-marker.h"
+#include "pm-validate.h"
 #include "pm-policies-page.h"
 #include "pm-policy-actions.h"
 #include "pm-slot-model.h"
@@ -690,7 +691,9 @@ show_cell (GtkListItem *item)
 
   if (spec->kind == COLUMN_MARKER)
     {
-      pm_oddity_marker_update (child, policy != NULL ? pm_policy_get_oddities (policy) : NULL);
+      g_auto(GStrv) marks = policy != NULL ? pm_validate_dup_marks (policy, NULL) : NULL;
+
+      pm_oddity_marker_update (child, (const char * const *) marks);
       return;
     }
   /* An emptied slot, about to go (see pm-slot-model.h). */
