@@ -838,6 +838,46 @@ test_deep_nesting (void)
   g_assert_nonnull (strstr (error->message, "nested"));
 }
 
+/* A reply is one JSON value: json-glib reads a document of several its
+ * own way (1.6 keeps the first, 1.10 makes them an array), so Perimeter
+ * refuses one, with the tree reader and the list reader alike (found by
+ * fuzz-json on Debian 13). One value with space around it passes. */
+static void
+test_one_value (void)
+{
+  static const char * const several[] = {
+    "{\"deployments\":[]}[[]]", "{\"a\":1} {\"b\":2}", "[] []", "1 2", "\"x\"\"y\"", "1[2]", "{}x",
+    "{\"id\": \"\033ziy\", \"r\":\"ap-norst\", \"d\": \"a6\"}[[]]",
+  };
+  static const char * const one[] = {
+    " {\"deployments\":[]}\n", "[1, 2]", "\t\"a b\"\r\n", "-1.5e3", "true", "{\"s\":\"}{\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (several); i++)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new_static (several[i], strlen (several[i]));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) list_error = NULL;
+      g_autoptr(GPtrArray) deployments = NULL;
+
+      g_assert_null (pm_json_parse_bytes (bytes, &error));
+      g_assert_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE);
+      g_assert_nonnull (strstr (error->message, "more than one JSON value"));
+      deployments = pm_json_read_deployments_bytes (bytes, &list_error);
+      g_assert_null (deployments);
+      g_assert_error (list_error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (one); i++)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new_static (one[i], strlen (one[i]));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = pm_json_parse_bytes (bytes, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (node);
+    }
+}
+
 static void
 test_huge_string (void)
 {
@@ -1558,6 +1598,7 @@ main (int   argc,
   g_test_add_func ("/json/parse-errors", test_parse_errors);
   g_test_add_func ("/json/deep-nesting", test_deep_nesting);
   g_test_add_func ("/json/huge-string", test_huge_string);
+  g_test_add_func ("/json/one-value", test_one_value);
   g_test_add_func ("/json/policy-shapes", test_policy_shapes);
   g_test_add_func ("/json/odd-round-trip", test_odd_round_trip);
   g_test_add_func ("/json/extras-keep-their-order", test_extras_keep_their_order);

@@ -2193,12 +2193,29 @@ pm_json_read_error_body (JsonNode  *node,
 
 /* ---- parsing ------------------------------------------------------------ */
 
-/* json-glib's parser recurses; refuse absurd nesting before it sees it. */
+typedef enum {
+  SHAPE_OK,
+  SHAPE_TOO_DEEP,
+  SHAPE_SEVERAL_VALUES,
+} Shape;
+
 static gboolean
-nesting_ok (const char *data,
-            gsize       size)
+is_json_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* One pass over the document before json-glib sees it. json-glib's parser
+ * recurses: absurd nesting is refused first. And it reads a document of
+ * several values its own way (1.6 keeps the first and drops the rest,
+ * 1.10 makes them an array): a reply is one value, or not JSON. */
+static Shape
+document_shape (const char *data,
+                gsize       size)
 {
   gboolean in_string = FALSE;
+  gboolean in_scalar = FALSE;   /* a number or literal at the top */
+  gboolean seen_value = FALSE;  /* a value has begun at the top */
   guint depth = 0;
 
   for (gsize i = 0; i < size; i++)
@@ -2211,18 +2228,37 @@ nesting_ok (const char *data,
             i++;
           else if (c == '"')
             in_string = FALSE;
+          continue;
         }
-      else if (c == '"')
+      if (depth == 0)
+        {
+          if (is_json_space (c))
+            {
+              in_scalar = FALSE;
+              continue;
+            }
+          if (in_scalar && c != '"' && c != '[' && c != '{')
+            continue;
+          if (seen_value)
+            return SHAPE_SEVERAL_VALUES;
+          seen_value = TRUE;
+          if (c != '"' && c != '[' && c != '{')
+            {
+              in_scalar = TRUE;
+              continue;
+            }
+        }
+      if (c == '"')
         in_string = TRUE;
       else if (c == '[' || c == '{')
         {
           if (++depth > MAX_DEPTH)
-            return FALSE;
+            return SHAPE_TOO_DEEP;
         }
       else if ((c == ']' || c == '}') && depth > 0)
         depth--;
     }
-  return TRUE;
+  return SHAPE_OK;
 }
 
 /* Checks and parses bytes with parser (whose signal handlers may take the
@@ -2253,11 +2289,19 @@ parse_with (JsonParser  *parser,
                    (unsigned long) (end != NULL ? end - data : 0));
       return NULL;
     }
-  if (!nesting_ok (data, size))
+  switch (document_shape (data, size))
     {
+    case SHAPE_TOO_DEEP:
       g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE,
                    _("The document is nested more than %d levels deep"), MAX_DEPTH);
       return NULL;
+    case SHAPE_SEVERAL_VALUES:
+      g_set_error (error, PM_JSON_ERROR, PM_JSON_ERROR_PARSE,
+                   _("The document holds more than one JSON value"));
+      return NULL;
+    case SHAPE_OK:
+    default:
+      break;
     }
 
   if (!json_parser_load_from_data (parser, data, (gssize) size, &local_error))

@@ -12,10 +12,15 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "pm-json.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+/* A finding: said, then abort () (not g_error ()'s SIGTRAP, which libFuzzer
+ * does not catch), so that libFuzzer saves the input (build-aux/fuzz). */
+#define fail(...) (g_printerr ("ERROR: " __VA_ARGS__), g_printerr ("\n"), abort ())
 
 static void
 check_policy_round_trip (PmPolicy *policy,
@@ -33,11 +38,11 @@ check_policy_round_trip (PmPolicy *policy,
                                  pm_policy_get_id (policy) ? pm_policy_get_id (policy) : "x");
   again = pm_json_read_policy (again_node, flavour, NULL);
   if (again == NULL)
-    g_error ("a request the model wrote does not read back: %s", first_text);
+    fail ("a request the model wrote does not read back: %s", first_text);
   second = pm_json_write_policy_request (again);
   second_text = pm_json_to_string (second, FALSE);
   if (g_strcmp0 (first_text, second_text) != 0)
-    g_error ("unstable round trip:\n%s\n%s", first_text, second_text);
+    fail ("unstable round trip:\n%s\n%s", first_text, second_text);
 }
 
 static void
@@ -57,16 +62,16 @@ check_same_list (GPtrArray  *from_tree,
                  gboolean  (*equal) (gpointer a, gpointer b))
 {
   if ((from_tree == NULL) != (from_bytes == NULL))
-    g_error ("the bytes reader %s what the tree reader %s",
+    fail ("the bytes reader %s what the tree reader %s",
              from_bytes ? "accepts" : "refuses", from_tree ? "accepts" : "refuses");
   if (from_tree == NULL)
     return;
   if (from_tree->len != from_bytes->len || g_strcmp0 (tree_next, bytes_next) != 0)
-    g_error ("the bytes reader reads %u items (next %s), the tree reader %u (next %s)",
+    fail ("the bytes reader reads %u items (next %s), the tree reader %u (next %s)",
              from_bytes->len, bytes_next, from_tree->len, tree_next);
   for (guint i = 0; i < from_tree->len; i++)
     if (!equal (g_ptr_array_index (from_tree, i), g_ptr_array_index (from_bytes, i)))
-      g_error ("item %u reads differently from the bytes and from the tree", i);
+      fail ("item %u reads differently from the bytes and from the tree", i);
 }
 
 static gboolean
