@@ -169,12 +169,15 @@ def make_pki(tmp):
     def openssl(*args):
         subprocess.run(["openssl", *args], cwd=tmp, check=True, capture_output=True)
     curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    # What a strict verifier (Python 3.13's ssl) wants: the CA's key usage,
+    # the server certificate's key identifiers.
     openssl("req", "-x509", *curve, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-            "-subj", "/CN=Perimeter Bench CA")
+            "-subj", "/CN=Perimeter Bench CA", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
     openssl("req", "-new", *curve, "-keyout", "server.key", "-out", "server.csr",
             "-subj", "/CN=perimeter bench server")
     with open(os.path.join(tmp, "server.ext"), "w") as ext:
-        ext.write("subjectAltName=IP:127.0.0.1\n")
+        ext.write("subjectAltName=IP:127.0.0.1\n"
+                  "authorityKeyIdentifier=keyid,issuer\nsubjectKeyIdentifier=hash\n")
     openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
             "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext")
     return tuple(os.path.join(tmp, name) for name in ("ca.pem", "server.pem", "server.key"))

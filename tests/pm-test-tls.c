@@ -38,7 +38,11 @@ pm_test_pki_add_server (PmTestPki  *pki,
   g_autofree char *pem = g_strconcat (name, ".pem", NULL);
   g_autofree char *ext = g_strconcat (name, ".ext", NULL);
   g_autofree char *ext_path = g_build_filename (pki->dir, ext, NULL);
-  g_autofree char *ext_text = g_strdup_printf ("subjectAltName=%s\n", san);
+  /* The key identifiers too: a strict verifier (Python 3.13's ssl,
+   * OpenSSL's -x509_strict) refuses a certificate without them. */
+  g_autofree char *ext_text = g_strdup_printf ("subjectAltName=%s\n"
+                                               "authorityKeyIdentifier=keyid,issuer\n"
+                                               "subjectKeyIdentifier=hash\n", san);
   g_autoptr(GError) error = NULL;
   const char * const request[] = { "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                                    "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=perimeter test server", NULL };
@@ -59,7 +63,9 @@ pm_test_pki_new (void)
   PmTestPki *pki;
   const char * const ca[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                               "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-                              "-subj", "/CN=Perimeter Test CA", NULL };
+                              "-subj", "/CN=Perimeter Test CA",
+                              /* A strict verifier wants a CA's key usage said */
+                              "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL };
 
   if (program == NULL)
     return NULL;
