@@ -3,9 +3,9 @@
  * The first frame lays out and draws the window's text, and the first time
  * a font shows a glyph FreeType loads and hints it and cairo renders it:
  * a good part of what start-up costs beyond a bare window
- * (docs/benchmark-history.md). Once GTK has opened the display (the application's
- * startup), while the theme is loaded and the window built, a worker
- * thread lays out and draws the characters of our strings in the
+ * (docs/benchmark-history.md). Once GTK has opened the display (the
+ * application's startup), while the theme is loaded and the window built,
+ * a worker thread lays out and draws the characters of our strings in the
  * interface font, regular and bold, with the options GTK gives its
  * widgets. Cairo's fonts and their glyphs are shared by every thread, so
  * the window's labels find them made.
