@@ -18,8 +18,9 @@ void          pm_test_wait_until  (gboolean    (*condition) (gpointer data),
                                    gpointer      data,
                                    guint         timeout_ms);
 
-/* Iterate the main context for ms (without blocking in it): lets closing
- * connections finish (TLS ones close in worker threads). */
+/* Dispatch the main context for ms, as things come: lets closing
+ * connections finish (TLS ones close in worker threads), and a server and
+ * a client sharing the context run at their own pace. */
 void          pm_test_settle      (guint         ms);
 
 /* Start a program whose stdout the test reads line by line (out); it is

@@ -947,26 +947,6 @@ wait_done (Outcomes *outcomes,
     g_main_context_iteration (NULL, TRUE);
 }
 
-static gboolean
-on_time_up (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* The main context dispatched as things come, for ms: the server and the
- * client share it, so a loop that slept between iterations would be what
- * limits them. */
-static void
-run_for (guint ms)
-{
-  gboolean up = FALSE;
-
-  g_timeout_add (ms, on_time_up, &up);
-  while (!up)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* Let one hung request answer {} */
 static void
 release_hung (Fixture *f,
@@ -997,7 +977,7 @@ test_limiter_in_flight (Fixture       *f,
     {
       while (f->times->len < i + 1)
         g_main_context_iteration (NULL, TRUE);
-      run_for (100);
+      pm_test_settle (100);
       g_assert_cmpuint (f->times->len, ==, i + 1);
       g_assert_cmpuint (outcomes.done, ==, i);
       release_hung (f, i);
@@ -1068,7 +1048,7 @@ test_limiter_cancel_waiting (Fixture       *f,
   release_hung (f, 0);
   wait_done (&first, 1);
   g_assert_cmpuint (first.failed, ==, 0);
-  run_for (100);
+  pm_test_settle (100);
   g_assert_cmpuint (f->times->len, ==, 1);
   g_ptr_array_set_size (f->hung, 0);
   g_clear_error (&waiting.last_error);
@@ -1109,7 +1089,7 @@ test_limiter_flood (Fixture       *f,
   guint seen;
 
   send_many (http, 400, cancellable, &outcomes);
-  run_for (1000);
+  pm_test_settle (1000);
   seen = f->times->len;
   g_test_message ("%u requests reached the server in %" G_GINT64_FORMAT " ms",
                   seen, (g_get_monotonic_time () - start) / 1000);

@@ -498,14 +498,25 @@ collect_async (PmServerlessApi     *self,
     }
 }
 
+/* What a collect had to say, said by another task too */
+static void
+forward_notice (GAsyncResult *result,
+                GTask        *to)
+{
+  const char *notice = pm_api_get_notice (result);
+
+  if (notice != NULL)
+    pm_api_task_add_notice (to, notice);
+}
+
 /* outer (nullable) is given the collect's notices. */
 static GPtrArray *
 collect_finish (GAsyncResult  *result,
                 GTask         *outer,
                 GError       **error)
 {
-  if (outer != NULL && pm_api_get_notice (result) != NULL)
-    pm_api_task_add_notice (outer, pm_api_get_notice (result));
+  if (outer != NULL)
+    forward_notice (result, outer);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -624,8 +635,7 @@ on_shared_projects (GObject      *source,
 
   detach_shared (shared);
   for (guint i = 0; i < shared->waiters->len; i++)
-    if (pm_api_get_notice (result) != NULL)
-      pm_api_task_add_notice (shared->waiters->pdata[i], pm_api_get_notice (result));
+    forward_notice (result, shared->waiters->pdata[i]);
   projects = collect_finish (result, NULL, &error);
   for (guint i = 0; i < shared->waiters->len; i++)
     {
