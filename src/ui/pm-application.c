@@ -12,7 +12,6 @@
 
 #include "pm-application.h"
 #include "pm-application-private.h"
-#include "pm-font-warmup.h"
 #include "pm-preferences-window.h"
 #include "pm-screenshots.h"
 #include "pm-window.h"
@@ -305,14 +304,6 @@ pm_application_startup (GApplication *app)
 
   pm_application_tune_allocator ();
   pm_application_register_resources ();
-  /* GTK opens its display here rather than in GtkApplication's startup,
-   * so that the interface font is prepared in a worker thread while
-   * GtkApplication and libadwaita load the theme, icons and style sheets
-   * (their gtk_init () then does nothing). Before gtk_init the warm-up may
-   * not touch GDK at all: GTK 4.18 aborts. */
-  gtk_init ();
-  pm_font_warmup_start ();
-
   G_APPLICATION_CLASS (pm_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,

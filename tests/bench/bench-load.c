@@ -30,7 +30,6 @@
 
 #include "pm-api.h"
 #include "pm-application.h"
-#include "pm-font-warmup.h"
 #include "pm-policies-page.h"
 #include "pm-session.h"
 #include "pm-test-util.h"
@@ -517,10 +516,5 @@ main (int   argc,
   /* The app's stylesheet and icons, as the page has them in the app. */
   g_application_set_resource_base_path (G_APPLICATION (app), "/io/github/perimeter/Perimeter");
   g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
-  /* GTK initialized and the interface font prepared before the
-   * application's startup loads the theme, as the app's start-up does it
-   * (pm_application_startup). */
-  gtk_init ();
-  pm_font_warmup_start ();
   return g_application_run (G_APPLICATION (app), 1, argv);
 }
