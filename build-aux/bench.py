@@ -194,8 +194,21 @@ def counted(procs, step):
 
 
 def loopback_metrics(args, env, report, report_load):
-    """The app against the sandbox on loopback: loads, the main loop's gaps,
-    search, start-up and memory."""
+    """The app against the sandbox on loopback: loads, the main thread's CPU
+    time per frame (and the main loop's wall-clock gaps), search, start-up
+    and memory."""
+
+    def report_frames(prefix, load, when, name=""):
+        """The main thread's CPU time per frame (CLOCK_THREAD_CPUTIME_ID from
+        one frame's end to the next): p99 ≤ 8 ms, the longest ≤ 16 ms."""
+        n = int(load[f"{prefix}frames_counted"][0])
+        if n == 0:
+            report(f"{name}frames counted {when}", 0, "frames", met=False)
+            return
+        p99 = float(load[f"{prefix}frame_cpu_p99_ms"][0])
+        worst = float(load[f"{prefix}frame_cpu_max_ms"][0])
+        report(f"{name}main-thread CPU per frame {when}, p99 of {n}", p99, "ms", met=p99 <= 8)
+        report(f"{name}main-thread CPU per frame {when}, longest", worst, "ms", met=worst <= 16)
     sandbox, url = start_sandbox(args.build, args.scale, args.page_size)
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -212,12 +225,15 @@ def loopback_metrics(args, env, report, report_load):
             # frames (its rows are built then); shown so that nothing hides.
             listed = statistics.median(float(x) for x in load["listed_ms"])
             report("load until the list holds every policy", listed, "ms", statistics.median(floors))
-            gap = float(load["gap_max_ms"][0])
-            report("main-loop longest gap", gap, "ms", met=gap <= 16)
-            frames = int(load["frames_over_16"][0])
-            report("frames over 16 ms", frames, "frames", met=frames == 0)
-            refresh_gap = float(load["refresh_gap_max_ms"][0])
-            report("main-loop longest gap while refreshing", refresh_gap, "ms", met=refresh_gap <= 16)
+            renderer = load["renderer"][0]
+            print(f"renderer: {renderer} (GSK_RENDERER={env.get('GSK_RENDERER', '')})", flush=True)
+            report_frames("", load, "during the loads")
+            report_frames("refresh_", load, f"during {args.refreshes} refreshes")
+            # Wall-clock: printed, not targets (a shared machine stretches them).
+            report("main-loop longest gap (wall clock)", float(load["gap_max_ms"][0]), "ms")
+            report("frames over 16 ms (wall clock)", int(load["frames_over_16"][0]), "frames")
+            report("main-loop longest gap while refreshing (wall clock)",
+                   float(load["refresh_gap_max_ms"][0]), "ms")
 
             search = [float(x) for x in load.get("search_ms", [])]
             if not search:
@@ -230,8 +246,8 @@ def loopback_metrics(args, env, report, report_load):
             s_load = load_metrics(args.build, url, "serverless", args.runs, 0, None, env)
             report_load(f"serverless paged load ({len(s_paths)} pages)",
                         [float(x) for x in s_load["load_ms"]], s_floors)
-            s_gap = float(s_load["gap_max_ms"][0])
-            report("serverless main-loop longest gap", s_gap, "ms", met=s_gap <= 16)
+            report_frames("", s_load, "during the loads", "serverless ")
+            report("serverless main-loop longest gap (wall clock)", float(s_load["gap_max_ms"][0]), "ms")
 
             app_frames, bare_frames = [], []
             app_env = dict(env, PM_BENCH_FIRST_FRAME="1")
@@ -243,7 +259,7 @@ def loopback_metrics(args, env, report, report_load):
                 bare_frames.append(first_frame_ms([f"{args.build}/tests/bench/bench-bare"], env))
                 app_frames.append(first_frame_ms([f"{args.build}/src/perimeter", "--sandbox"], app_env))
             report("start-up to populated first frame", statistics.median(app_frames), "ms",
-                   statistics.median(bare_frames), target=1.3)
+                   statistics.median(bare_frames), target=1.2)
 
             bare = run_kv([f"{args.build}/tests/bench/bench-bare"], env)
             bare_peak_kb = int(bare.get("peak-rss-kb", ["0"])[0])
@@ -315,7 +331,9 @@ def wan_metrics(args, env, report, report_load):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
-    ap.add_argument("--scale", default="512,128,5000")
+    # The API's limits: 1,024 policies per organization (Hosted, Serverless;
+    # ECE 512), 128 sources per policy; and 10,000 deployments.
+    ap.add_argument("--scale", default="1024,128,10000")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--refreshes", type=int, default=100)
     ap.add_argument("--page-size", type=int, default=100,

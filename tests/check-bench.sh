@@ -11,13 +11,19 @@ trap 'rm -f "$out"' EXIT
 metrics=(
   "load"
   "load until the list holds every policy"
-  "main-loop longest gap"
-  "frames over 16 ms"
-  "main-loop longest gap while refreshing"
+  "main-thread CPU per frame during the loads, p99 of [0-9]+"
+  "main-thread CPU per frame during the loads, longest"
+  "main-thread CPU per frame during 3 refreshes, p99 of [0-9]+"
+  "main-thread CPU per frame during 3 refreshes, longest"
+  "main-loop longest gap (wall clock)"
+  "frames over 16 ms (wall clock)"
+  "main-loop longest gap while refreshing (wall clock)"
   "search per keystroke (median)"
   "search per keystroke (worst)"
   "serverless paged load ([0-9]+ pages)"
-  "serverless main-loop longest gap"
+  "serverless main-thread CPU per frame during the loads, p99 of [0-9]+"
+  "serverless main-thread CPU per frame during the loads, longest"
+  "serverless main-loop longest gap (wall clock)"
   "start-up to populated first frame"
   "peak memory above a bare window"
   "memory growth over 3 refreshes"
@@ -31,7 +37,7 @@ metrics=(
   "wan serverless TCP connections per refresh"
   "wan serverless TLS handshakes per refresh"
 )
-echo "1..$((${#metrics[@]} + 2))"
+echo "1..$((${#metrics[@]} + 3))"
 
 rc=0
 "$src/tests/harness.sh" display python3 "$src/build-aux/bench.py" --build "$build" \
@@ -57,6 +63,12 @@ for m in "${metrics[@]}"; do
   fi
   n=$((n + 1))
 done
+if grep -Eq '^renderer: Gsk[A-Za-z]+Renderer \(GSK_RENDERER=[a-z]*\)$' "$out"; then
+  echo "ok $n - names the renderer"
+else
+  echo "not ok $n - names the renderer"
+fi
+n=$((n + 1))
 if tail -n 1 "$out" | grep -Eq '^bench: [0-9]+ of [0-9]+ targets met$'; then
   echo "ok $n - ends with the summary line"
 else

@@ -8,6 +8,11 @@
  *   gap_max_ms        longest main-loop gap during the loads (1 ms timer)
  *   refresh_gap_max_ms  longest main-loop gap during the refreshes after them
  *   frames_over_16    frames whose update→paint took over 16 ms
+ *   frame_cpu_p99_ms, frame_cpu_max_ms   the main thread's CPU time
+ *                     (CLOCK_THREAD_CPUTIME_ID) from one frame's end to the
+ *                     next's, during the loads; refresh_frame_cpu_* the same
+ *                     during the refreshes; frames_counted, refresh_frames_counted
+ *   renderer NAME     the GSK renderer the window drew with
  *   peak_rss_kb, rss_first_kb, rss_last_kb   after one load / after N refreshes
  *   rows_recreated    items replaced by a refresh after one policy changed
  *   search_ms MS      one per keystroke of a search in the policies page, until
@@ -27,6 +32,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <time.h>
 
 #include "pm-api.h"
 #include "pm-application.h"
@@ -54,6 +60,57 @@ static gint64 frame_start;
 static guint frames_over_16;
 static guint64 measured_wait_ns;
 static gint64 report_gap_us;  /* BENCH_GAPS, 0 when unset */
+
+/* The main thread's CPU time per frame, while the loads or the refreshes
+ * are measured: what the main thread did between two frames' ends, which
+ * other processes on the machine cannot stretch as they do wall-clock gaps. */
+static GArray *frame_cpu_ns;
+static guint64 last_frame_cpu_ns;
+
+static guint64
+thread_cpu_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (guint64) ts.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) ts.tv_nsec;
+}
+
+/* From now on, each frame's CPU time is counted (from now to its end, for
+ * the first). */
+static void
+start_counting_frames (void)
+{
+  if (frame_cpu_ns == NULL)
+    frame_cpu_ns = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_array_set_size (frame_cpu_ns, 0);
+  last_frame_cpu_ns = thread_cpu_ns ();
+}
+
+static int
+compare_u64 (gconstpointer a,
+             gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* PREFIX "frame_cpu_p99_ms", "frame_cpu_max_ms" and PREFIX "frames_counted"
+ * of the frames counted since start_counting_frames. */
+static void
+print_frame_cpu (const char *prefix)
+{
+  guint n = frame_cpu_ns->len;
+  guint64 *v = (guint64 *) (gpointer) frame_cpu_ns->data;
+
+  g_array_sort (frame_cpu_ns, compare_u64);
+  g_print ("%sframes_counted %u\n", prefix, n);
+  if (n == 0)
+    return;
+  g_print ("%sframe_cpu_p99_ms %.3f\n%sframe_cpu_max_ms %.3f\n", prefix,
+           v[(n * 99 + 99) / 100 - 1] / 1e6, prefix, v[n - 1] / 1e6);
+}
 
 /* The main thread's time on a CPU and waiting for one, in ns. */
 static void
@@ -155,6 +212,14 @@ on_frame_after_paint (GdkFrameClock *clock)
 {
   gint64 now = g_get_monotonic_time ();
 
+  if (measuring_gaps || measuring_refresh_gaps)
+    {
+      guint64 cpu = thread_cpu_ns ();
+      guint64 spent = cpu - last_frame_cpu_ns;
+
+      g_array_append_val (frame_cpu_ns, spent);
+      last_frame_cpu_ns = cpu;
+    }
   if (measuring_gaps && frame_start != 0 && now - frame_start > 16000)
     frames_over_16++;
   /* BENCH_GAPS: a long frame's parts, to tell a stall's frame from others
@@ -394,9 +459,11 @@ measure_after_loads (PmSession *session,
   /* Memory after the first refresh against after the last; and the main
    * loop's gaps while each refresh is made and applied (nothing changed:
    * the list keeps its rows). */
+  start_counting_frames ();
   for (int i = 0; i < opt.refreshes; i++)
     {
       last_tick = 0;
+      last_frame_cpu_ns = thread_cpu_ns ();
       measuring_refresh_gaps = TRUE;
       load_once (session);
       for (int j = 0; j < 50; j++)
@@ -406,6 +473,7 @@ measure_after_loads (PmSession *session,
         g_print ("rss_first_kb %ld\n", settled_rss_kb ());
     }
   g_print ("refresh_gap_max_ms %.3f\n", refresh_gap_max / 1000.0);
+  print_frame_cpu ("refresh_");
   g_print ("rss_last_kb %ld\n", settled_rss_kb ());
 
   g_print ("rows_recreated %u\n", measure_refresh_in_place (session));
@@ -439,7 +507,9 @@ on_activate (GtkApplication *app)
   g_signal_connect_after (clock, "paint", G_CALLBACK (on_frame_paint), NULL);
   g_signal_connect_after (clock, "after-paint", G_CALLBACK (on_frame_after_paint), NULL);
   g_timeout_add_full (G_PRIORITY_HIGH, 1, on_tick, NULL, NULL);
+  g_print ("renderer %s\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
 
+  start_counting_frames ();
   for (int run = 0; run < opt.runs; run++)
     {
       g_autoptr(PmSession) fresh = new_session ();
@@ -451,6 +521,7 @@ on_activate (GtkApplication *app)
         pm_session_shutdown (session);
       g_set_object (&session, fresh);
       last_tick = 0;
+      last_frame_cpu_ns = thread_cpu_ns ();
       measuring_gaps = TRUE;
       start = g_get_monotonic_time ();
       g_print ("load_ms %.3f\n", load_once (fresh));
@@ -468,6 +539,7 @@ on_activate (GtkApplication *app)
         g_print ("peak_rss_kb %ld\n", read_status_kb ("VmHWM:"));
     }
   g_print ("gap_max_ms %.3f\nframes_over_16 %u\n", gap_max / 1000.0, frames_over_16);
+  print_frame_cpu ("");
   if (report_gap_us > 0)
     g_printerr ("The main thread waited %.1f ms for a CPU during the loads\n", measured_wait_ns / 1e6);
 
