@@ -13,7 +13,7 @@ manifest=flatpak/$app_id.json
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "1..7"
+echo "1..8"
 n=0
 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
@@ -164,5 +164,25 @@ else
   not_ok "meson reads the project's options"
   diag < "$tmp/err"
 fi
+
+# 8. The workflow that builds and lints it on a forge builds this manifest on
+# the same runtime version.
+check "the workflow builds this manifest on its runtime" py .github/workflows/flatpak.yml <<'PY'
+import json, re, sys
+m = json.load(open(sys.argv[1]))
+workflow = open(sys.argv[2]).read()
+problems = []
+images = re.findall(r"image: ghcr\.io/flathub-infra/flatpak-github-actions:gnome-([0-9]+)", workflow)
+if images != [str(m.get("runtime-version"))]:
+    problems.append(f"the workflow's image is gnome-{images}, the manifest's runtime {m.get('runtime-version')}")
+for path in re.findall(r"manifest-path: (\S+)", workflow) + re.findall(r"lint\S* .*manifest (\S+)", workflow):
+    if path != sys.argv[1]:
+        problems.append(f"the workflow names {path}, not {sys.argv[1]}")
+if "flatpak-builder-lint" not in workflow:
+    problems.append("the workflow does not lint")
+for p in problems:
+    print(p)
+sys.exit(1 if problems else 0)
+PY
 
 exit $failed
