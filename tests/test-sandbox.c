@@ -1617,7 +1617,6 @@ test_binary (void)
       g_test_skip ("PM_SANDBOX_BIN is not set");
       return;
     }
-  g_subprocess_launcher_unsetenv (launcher, "G_SLICE");
   g_subprocess_launcher_set_child_setup (launcher, end_with_test, NULL, NULL);
   process = g_subprocess_launcher_spawn (launcher, &error, bin, "--port", "0",
                                          "--api-key", "bin-key", "--page-size", "2", "--seed", "7",
@@ -1628,37 +1627,6 @@ test_binary (void)
   g_assert_no_error (error);
   g_assert_nonnull (line);
   g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-#ifdef __linux__
-  {
-    /* With GLib before 2.76 it started again to allocate with malloc (but
-     * not when built with AddressSanitizer). */
-    g_autofree char *path = g_strdup_printf ("/proc/%s/environ", g_subprocess_get_identifier (process));
-    g_autofree char *environment = NULL;
-    gsize length = 0;
-    gboolean malloc_set = FALSE;
-
-    g_assert_true (g_file_get_contents (path, &environment, &length, NULL));
-    for (const char *p = environment; p < environment + length; p += strlen (p) + 1)
-      malloc_set |= g_str_equal (p, "G_SLICE=always-malloc");
-#ifdef __SANITIZE_ADDRESS__
-    g_assert_false (malloc_set);
-#else
-    g_assert_true (malloc_set == (glib_check_version (2, 76, 0) != NULL));
-#endif
-  }
-  {
-    /* Started again by its own name: ps and killall still find it. */
-    g_autofree char *path = g_strdup_printf ("/proc/%s/comm", g_subprocess_get_identifier (process));
-    g_autofree char *comm = NULL;
-    g_autofree char *name = g_path_get_basename (bin);
-
-    g_assert_true (g_file_get_contents (path, &comm, NULL, NULL));
-    g_strchomp (comm);
-    /* The kernel keeps 15 bytes of it. */
-    g_assert_true (g_str_has_prefix (name, comm));
-    g_assert_cmpuint (strlen (comm), ==, MIN (strlen (name), 15));
-  }
-#endif
   url = g_strconcat (line + strlen ("listening on "), FILTERS, NULL);
   msg = soup_message_new ("GET", url);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", "ApiKey bin-key");

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <glib/gi18n.h>
 #include <glib-unix.h>
-#include <unistd.h>
 
 #include "pm-sandbox.h"
 
@@ -68,27 +67,6 @@ main (int   argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("The certificate's private key (PEM)"), "FILE" },
     { NULL }
   };
-
-  /* GLib before 2.76 hands out small blocks (every JSON node of a reply)
-   * from its own slab allocator, set up before main(); a long-running
-   * sandbox served each large load slower than the one before (a Serverless
-   * organisation of 5,000 projects loaded in 1.7 s, then 2.1, 2.5 … 2.6 s by
-   * the sixth; 1.4–1.6 s throughout with malloc). Its G_SLICE variable is
-   * read only at start: start again with it. Later GLibs always use malloc.
-   * Not under AddressSanitizer, which would then report the connections
-   * libsoup 3.2 itself never frees (see on_idle_client() in pm-sandbox.c). */
-#if defined (__linux__) && !defined (__SANITIZE_ADDRESS__)
-  if (glib_check_version (2, 76, 0) != NULL && g_getenv ("G_SLICE") == NULL)
-    {
-      /* By its own path, not /proc/self/exe: the process is named after it. */
-      g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-
-      g_setenv ("G_SLICE", "always-malloc", TRUE);
-      if (self != NULL)
-        execv (self, argv);
-      /* Not possible here: carry on with the slab allocator. */
-    }
-#endif
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
