@@ -199,8 +199,11 @@ def loopback_metrics(args, env, report, report_load):
     and memory."""
 
     def report_frames(prefix, load, when, name=""):
-        """The main thread's CPU time per frame (CLOCK_THREAD_CPUTIME_ID from
-        one frame's end to the next): p99 ≤ 8 ms, the longest ≤ 16 ms."""
+        """The main thread's CPU time (CLOCK_THREAD_CPUTIME_ID) in each frame,
+        before-paint to after-paint: p99 ≤ 8 ms, the longest ≤ 16 ms; and the
+        most it spent between two turns of the main loop: ≤ 16 ms."""
+        gap = float(load[f"{prefix}gap_cpu_max_ms"][0])
+        report(f"{name}main-loop longest gap {when} (main-thread CPU)", gap, "ms", met=gap <= 16)
         n = int(load[f"{prefix}frames_counted"][0])
         if n == 0:
             report(f"{name}frames counted {when}", 0, "frames", met=False)

@@ -11,8 +11,10 @@ trap 'rm -f "$out"' EXIT
 metrics=(
   "load"
   "load until the list holds every policy"
+  "main-loop longest gap during the loads (main-thread CPU)"
   "main-thread CPU per frame during the loads, p99 of [0-9]+"
   "main-thread CPU per frame during the loads, longest"
+  "main-loop longest gap during 3 refreshes (main-thread CPU)"
   "main-thread CPU per frame during 3 refreshes, p99 of [0-9]+"
   "main-thread CPU per frame during 3 refreshes, longest"
   "main-loop longest gap (wall clock)"
@@ -21,6 +23,7 @@ metrics=(
   "search per keystroke (median)"
   "search per keystroke (worst)"
   "serverless paged load ([0-9]+ pages)"
+  "serverless main-loop longest gap during the loads (main-thread CPU)"
   "serverless main-thread CPU per frame during the loads, p99 of [0-9]+"
   "serverless main-thread CPU per frame during the loads, longest"
   "serverless main-loop longest gap (wall clock)"

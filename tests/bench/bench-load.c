@@ -9,9 +9,11 @@
  *   refresh_gap_max_ms  longest main-loop gap during the refreshes after them
  *   frames_over_16    frames whose update→paint took over 16 ms
  *   frame_cpu_p99_ms, frame_cpu_max_ms   the main thread's CPU time
- *                     (CLOCK_THREAD_CPUTIME_ID) from one frame's end to the
- *                     next's, during the loads; refresh_frame_cpu_* the same
- *                     during the refreshes; frames_counted, refresh_frames_counted
+ *                     (CLOCK_THREAD_CPUTIME_ID) in each frame (before-paint to
+ *                     after-paint), during the loads; refresh_frame_cpu_* the
+ *                     same during the refreshes; frames_counted, refresh_frames_counted
+ *   gap_cpu_max_ms, refresh_gap_cpu_max_ms   the most CPU time the main thread
+ *                     spent between two turns of the main loop (1 ms timer)
  *   renderer NAME     the GSK renderer the window drew with
  *   peak_rss_kb, rss_first_kb, rss_last_kb   after one load / after N refreshes
  *   rows_recreated    items replaced by a refresh after one policy changed
@@ -61,11 +63,13 @@ static guint frames_over_16;
 static guint64 measured_wait_ns;
 static gint64 report_gap_us;  /* BENCH_GAPS, 0 when unset */
 
-/* The main thread's CPU time per frame, while the loads or the refreshes
- * are measured: what the main thread did between two frames' ends, which
- * other processes on the machine cannot stretch as they do wall-clock gaps. */
+/* The main thread's CPU time in each frame, and between two turns of the
+ * main loop, while the loads or the refreshes are measured: what other
+ * processes on the machine cannot stretch as they stretch wall-clock times. */
 static GArray *frame_cpu_ns;
-static guint64 last_frame_cpu_ns;
+static guint64 frame_start_cpu_ns;
+static guint64 last_tick_cpu_ns;
+static guint64 gap_cpu_max_ns;
 
 static guint64
 thread_cpu_ns (void)
@@ -76,15 +80,14 @@ thread_cpu_ns (void)
   return (guint64) ts.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) ts.tv_nsec;
 }
 
-/* From now on, each frame's CPU time is counted (from now to its end, for
- * the first). */
+/* From now on, each frame's CPU time is counted, and the longest gap. */
 static void
 start_counting_frames (void)
 {
   if (frame_cpu_ns == NULL)
     frame_cpu_ns = g_array_new (FALSE, FALSE, sizeof (guint64));
   g_array_set_size (frame_cpu_ns, 0);
-  last_frame_cpu_ns = thread_cpu_ns ();
+  gap_cpu_max_ns = 0;
 }
 
 static int
@@ -96,8 +99,8 @@ compare_u64 (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
-/* PREFIX "frame_cpu_p99_ms", "frame_cpu_max_ms" and PREFIX "frames_counted"
- * of the frames counted since start_counting_frames. */
+/* PREFIX "frame_cpu_p99_ms", "frame_cpu_max_ms", "frames_counted" and
+ * "gap_cpu_max_ms" since start_counting_frames. */
 static void
 print_frame_cpu (const char *prefix)
 {
@@ -105,6 +108,7 @@ print_frame_cpu (const char *prefix)
   guint64 *v = (guint64 *) (gpointer) frame_cpu_ns->data;
 
   g_array_sort (frame_cpu_ns, compare_u64);
+  g_print ("%sgap_cpu_max_ms %.3f\n", prefix, gap_cpu_max_ns / 1e6);
   g_print ("%sframes_counted %u\n", prefix, n);
   if (n == 0)
     return;
@@ -151,6 +155,11 @@ on_tick (gpointer data)
 {
   static guint64 last_run_ns, last_wait_ns, last_steal;
   gint64 now = g_get_monotonic_time ();
+  guint64 cpu = thread_cpu_ns ();
+
+  if ((measuring_gaps || measuring_refresh_gaps) && last_tick != 0)
+    gap_cpu_max_ns = MAX (gap_cpu_max_ns, cpu - last_tick_cpu_ns);
+  last_tick_cpu_ns = cpu;
 
   if (measuring_gaps && last_tick != 0)
     gap_max = MAX (gap_max, now - last_tick);
@@ -187,6 +196,7 @@ static void
 on_frame_before_paint (GdkFrameClock *clock)
 {
   frame_start = g_get_monotonic_time ();
+  frame_start_cpu_ns = thread_cpu_ns ();
 }
 
 static void
@@ -212,13 +222,11 @@ on_frame_after_paint (GdkFrameClock *clock)
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (measuring_gaps || measuring_refresh_gaps)
+  if ((measuring_gaps || measuring_refresh_gaps) && frame_start_cpu_ns != 0)
     {
-      guint64 cpu = thread_cpu_ns ();
-      guint64 spent = cpu - last_frame_cpu_ns;
+      guint64 spent = thread_cpu_ns () - frame_start_cpu_ns;
 
       g_array_append_val (frame_cpu_ns, spent);
-      last_frame_cpu_ns = cpu;
     }
   if (measuring_gaps && frame_start != 0 && now - frame_start > 16000)
     frames_over_16++;
@@ -463,7 +471,6 @@ measure_after_loads (PmSession *session,
   for (int i = 0; i < opt.refreshes; i++)
     {
       last_tick = 0;
-      last_frame_cpu_ns = thread_cpu_ns ();
       measuring_refresh_gaps = TRUE;
       load_once (session);
       for (int j = 0; j < 50; j++)
@@ -521,7 +528,6 @@ on_activate (GtkApplication *app)
         pm_session_shutdown (session);
       g_set_object (&session, fresh);
       last_tick = 0;
-      last_frame_cpu_ns = thread_cpu_ns ();
       measuring_gaps = TRUE;
       start = g_get_monotonic_time ();
       g_print ("load_ms %.3f\n", load_once (fresh));
