@@ -28,6 +28,7 @@
 #include "pm-claims-page.h"
 #include "pm-entities-page.h"
 #include "pm-keyring.h"
+#include "pm-oddity-marker.h"
 #include "pm-policies-page.h"
 #include "pm-policy-editor.h"
 #include "pm-validate.h"
@@ -155,7 +156,12 @@ count_marks (GtkWidget *root)
   if (!widget_shown (root))
     return 0;
   if (GTK_IS_IMAGE (root) && g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (root)), "dialog-warning-symbolic") == 0)
-    n++;
+    {
+      /* It says what is odd, in its tooltip. */
+      g_assert_true (g_str_has_prefix (pm_oddity_marker_get_text (root), "Kept as the server sent it:\n"));
+      g_assert_true (gtk_widget_get_has_tooltip (root));
+      n++;
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
     n += count_marks (child);
   return n;

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  * (and naming nothing) when there are none. */
 void        pm_oddity_marker_update (GtkWidget          *image,
                                      const char * const *oddities);
+/* What the mark says (its tooltip), or NULL. */
+const char *pm_oddity_marker_get_text (GtkWidget          *image);
 /* The same as a new image, for a row's prefix: NULL for no oddity. */
 GtkWidget  *pm_oddity_marker_new    (const char         *oddity);
 /* A page's line for what a listing had to say beside its items
