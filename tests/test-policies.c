@@ -10,10 +10,12 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "pm-bulk-op.h"
 #include "pm-claims-page.h"
 #include "pm-entities-page.h"
+#include "pm-file-choice.h"
 #include "pm-my-networks.h"
 #include "pm-policies-page.h"
 #include "pm-policy-actions.h"
@@ -1959,6 +1961,94 @@ test_import_refused (gconstpointer data)
   fixture_free (f);
 }
 
+/* Export and import from the editor's menu. The file chooser, answered by
+ * the test, offers the policy's name; a dismissed one writes nothing; what
+ * one editor exports, a new one reads back. */
+typedef struct
+{
+  GFile            *file;
+  char             *initial_name;
+  PmFileChoiceMode  mode;
+  guint             asked;
+} FileChoice;
+
+static GFile *
+answer_choice (GtkFileDialog    *dialog,
+               PmFileChoiceMode  mode,
+               gpointer          data)
+{
+  FileChoice *choice = data;
+
+  g_free (choice->initial_name);
+  choice->initial_name = g_strdup (gtk_file_dialog_get_initial_name (dialog));
+  choice->mode = mode;
+  choice->asked++;
+  return choice->file != NULL ? g_object_ref (choice->file) : NULL;
+}
+
+static gboolean
+file_has_policy (gpointer path)
+{
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (path, &contents, NULL, NULL) && strstr (contents, "\"rules\"") != NULL;
+}
+
+static gboolean
+name_imported (gpointer editor)
+{
+  return g_strcmp0 (field_text (editor, "name"), "Office networks") == 0;
+}
+
+static void
+test_export_import_files (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  PmPolicy *office = store_policy (f, "Office networks");
+  FileChoice choice = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("pm-test-export-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "office.json", NULL);
+  guint before;
+  PmPolicyEditor *editor;
+
+  g_assert_no_error (error);
+  pm_file_choice_set_test_func (answer_choice, &choice);
+  editor = pm_policies_page_open_editor (f->page, office);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.export", NULL));
+  spin (50);
+  g_assert_cmpuint (choice.asked, ==, 1);
+  g_assert_cmpint (choice.mode, ==, PM_FILE_CHOICE_SAVE);
+  g_assert_cmpstr (choice.initial_name, ==, "Office networks.json");
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_null (pm_policy_editor_get_error_text (editor));
+
+  choice.file = g_file_new_for_path (path);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.export", NULL));
+  pm_test_wait_until (file_has_policy, path, WAIT_MS);
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+
+  before = writes (f);
+  editor = open_new_editor (f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.import", NULL));
+  pm_test_wait_until (name_imported, editor, WAIT_MS);
+  g_assert_cmpint (choice.mode, ==, PM_FILE_CHOICE_OPEN);
+  g_assert_cmpint (pm_policy_get_policy_type (pm_policy_editor_get_policy (editor)), ==,
+                   pm_policy_get_policy_type (office));
+  g_assert_cmpuint (pm_policy_get_n_rules (pm_policy_editor_get_policy (editor)), ==, pm_policy_get_n_rules (office));
+  g_assert_null (pm_policy_editor_get_error_text (editor));
+  spin (50);
+  g_assert_cmpuint (writes (f), ==, before);
+
+  pm_file_choice_set_test_func (NULL, NULL);
+  g_clear_object (&choice.file);
+  g_free (choice.initial_name);
+  g_remove (path);
+  g_rmdir (dir);
+  fixture_free (f);
+}
+
 /* Tests: several at once */
 
 static gboolean
@@ -2993,6 +3083,8 @@ main (int   argc,
   g_test_add_data_func ("/policies/serverless/if-match-conflict", NULL, test_conflict);
   g_test_add_data_func ("/policies/hosted/my-networks-preferences", GINT_TO_POINTER (PM_FLAVOUR_HOSTED),
                         test_my_networks_preferences);
+  g_test_add_data_func ("/policies/hosted/export-import-files", GINT_TO_POINTER (PM_FLAVOUR_HOSTED),
+                        test_export_import_files);
   g_test_add_func ("/policies/hosted/search-opens", test_search_opens);
   g_test_add_data_func ("/policies/hosted/filter-menus", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_filter_menus);
   g_test_add_data_func ("/policies/serverless/filter-menus", GINT_TO_POINTER (PM_FLAVOUR_SERVERLESS), test_filter_menus);
