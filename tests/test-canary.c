@@ -347,10 +347,10 @@ test_canary (void)
   /* Add the account through the dialog, as a person would. */
   window = pm_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
-  dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, NULL);
+  dialog = pm_profile_dialog_new (profiles, NULL);
   g_object_ref (dialog);
   g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved_id);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
   fill_dialog (GTK_WIDGET (dialog), "Canary", url, canary);
 
   /* Check first with the typed key, then save. */
@@ -370,13 +370,13 @@ test_canary (void)
   g_clear_object (&result);
 
   /* Check again from the stored key (edit mode, empty key field). */
-  dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, saved_id);
+  dialog = pm_profile_dialog_new (profiles, saved_id);
   g_object_ref (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.check", NULL));
   pm_test_wait_until (dialog_has_result, dialog, 60000);
   g_assert_nonnull (strstr (pm_profile_dialog_get_check_result (dialog), "Connected"));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  adw_dialog_force_close (ADW_DIALOG (dialog));
   g_object_unref (dialog);
 
   /* Open the account: the key is looked up, requests are made and logged. */
@@ -396,14 +396,14 @@ test_canary (void)
 
   /* And a check with the canary key against nothing. */
   closed_url = g_strdup_printf ("http://127.0.0.1:%u", pm_test_free_port ());
-  dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, NULL);
+  dialog = pm_profile_dialog_new (profiles, NULL);
   g_object_ref (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
   fill_dialog (GTK_WIDGET (dialog), "Nothing", closed_url, canary);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.check", NULL));
   pm_test_wait_until (dialog_has_result, dialog, 60000);
   g_assert_null (strstr (pm_profile_dialog_get_check_result (dialog), canary));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  adw_dialog_force_close (ADW_DIALOG (dialog));
   g_object_unref (dialog);
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -20,7 +20,7 @@
 #include "pm-policies-page.h"
 #include "pm-policy-actions.h"
 #include "pm-policy-editor.h"
-#include "pm-preferences-window.h"
+#include "pm-preferences-dialog.h"
 #include "pm-sandbox.h"
 #include "pm-screenshots.h"
 #include "pm-test-api.h"
@@ -1581,7 +1581,7 @@ reset_settings (void)
 }
 
 static void
-add_network (PmPreferencesWindow *prefs,
+add_network (PmPreferencesDialog *prefs,
              const char          *text)
 {
   GtkWidget *entry = find_type (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW);
@@ -1595,12 +1595,12 @@ static void
 test_my_networks_preferences (gconstpointer data)
 {
   Fixture *f = fixture_new (GPOINTER_TO_INT (data));
-  PmPreferencesWindow *prefs = pm_preferences_window_new (f->window);
+  PmPreferencesDialog *prefs = pm_preferences_dialog_new ();
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_auto(GStrv) networks = NULL;
   GtkWidget *entry;
 
-  gtk_window_present (GTK_WINDOW (prefs));
+  adw_dialog_present (ADW_DIALOG (prefs), GTK_WIDGET (f->window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
   entry = find_type (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW);
   g_assert_nonnull (find_label (GTK_WIDGET (prefs), "No networks yet"));
@@ -1610,7 +1610,7 @@ test_my_networks_preferences (gconstpointer data)
   networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
   g_assert_cmpuint (g_strv_length (networks), ==, 1);
   g_assert_cmpstr (networks[0], ==, "203.0.113.0/24");
-  g_assert_nonnull (strstr (pm_preferences_window_get_network_message (prefs), "203.0.113.0/24"));
+  g_assert_nonnull (strstr (pm_preferences_dialog_get_network_message (prefs), "203.0.113.0/24"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
 
   add_network (prefs, "2001:DB8:4000::/48");
@@ -1618,22 +1618,22 @@ test_my_networks_preferences (gconstpointer data)
   networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
   g_assert_cmpuint (g_strv_length (networks), ==, 2);
   g_assert_cmpstr (networks[1], ==, "2001:db8:4000::/48");
-  g_assert_null (pm_preferences_window_get_network_message (prefs));
+  g_assert_null (pm_preferences_dialog_get_network_message (prefs));
 
   /* Refused: not an address, and one already listed. Nothing is lost. */
   add_network (prefs, "office-wifi");
-  g_test_message ("%s", pm_preferences_window_get_network_message (prefs));
-  g_assert_nonnull (strstr (pm_preferences_window_get_network_message (prefs), "not an IPv4 or IPv6 address"));
+  g_test_message ("%s", pm_preferences_dialog_get_network_message (prefs));
+  g_assert_nonnull (strstr (pm_preferences_dialog_get_network_message (prefs), "not an IPv4 or IPv6 address"));
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "office-wifi");
   gtk_editable_set_text (GTK_EDITABLE (entry), "203.0.113.0/2");
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   add_network (prefs, "203.0.113.0/24");
-  g_assert_nonnull (strstr (pm_preferences_window_get_network_message (prefs), "already"));
+  g_assert_nonnull (strstr (pm_preferences_dialog_get_network_message (prefs), "already"));
   /* Enter in the empty row does nothing. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
   add_network (prefs, "   ");
-  g_assert_null (pm_preferences_window_get_network_message (prefs));
+  g_assert_null (pm_preferences_dialog_get_network_message (prefs));
   g_clear_pointer (&networks, g_strfreev);
   networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
   g_assert_cmpuint (g_strv_length (networks), ==, 2);
@@ -1648,7 +1648,7 @@ test_my_networks_preferences (gconstpointer data)
   g_assert_cmpuint (g_strv_length (networks), ==, 1);
   g_assert_cmpstr (networks[0], ==, "2001:db8:4000::/48");
 
-  gtk_window_destroy (GTK_WINDOW (prefs));
+  adw_dialog_force_close (ADW_DIALOG (prefs));
   reset_settings ();
   fixture_free (f);
 }
@@ -2747,6 +2747,11 @@ is_control (GtkWidget *widget)
     return FALSE;
   if (gtk_widget_get_ancestor (widget, GTK_TYPE_WINDOW_CONTROLS) != NULL)
     return FALSE;
+  /* A dialog's close and back buttons ("Close", "Back"). */
+  if (gtk_widget_get_parent (widget) != NULL
+      && (g_str_equal (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)), "AdwSheetControls")
+          || g_str_equal (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)), "AdwBackButton")))
+    return FALSE;
   if (gtk_widget_get_ancestor (widget, GTK_TYPE_DROP_DOWN) != NULL && !GTK_IS_DROP_DOWN (widget))
     return FALSE;
   if (gtk_widget_get_ancestor (widget, GTK_TYPE_SEARCH_ENTRY) != NULL)
@@ -2909,9 +2914,9 @@ test_screenshots (gconstpointer data)
   /* My networks: the preferences, and the warning that comes first. */
   set_my_networks ("203.0.113.7", "2001:db8:4000::/48", NULL);
   {
-    PmPreferencesWindow *prefs = pm_preferences_window_new (f->window);
+    PmPreferencesDialog *prefs = pm_preferences_dialog_new ();
 
-    gtk_window_present (GTK_WINDOW (prefs));
+    adw_dialog_present (ADW_DIALOG (prefs), GTK_WIDGET (f->window));
     add_network (prefs, "198.51.100.23/24");
     g_free (name);
     name = g_strconcat (prefix, "preferences-my-networks.png", NULL);
@@ -2920,7 +2925,7 @@ test_screenshots (gconstpointer data)
     g_free (name);
     name = g_strconcat (prefix, "preferences-my-networks-error.png", NULL);
     save_png (GTK_WIDGET (prefs), dir, name);
-    gtk_window_destroy (GTK_WINDOW (prefs));
+    adw_dialog_force_close (ADW_DIALOG (prefs));
   }
   editor = pm_policies_page_open_editor (f->page, store_policy (f, "Office networks"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.rule-remove", "u", 0));
