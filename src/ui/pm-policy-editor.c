@@ -19,6 +19,10 @@
 
 #define MAX_IMPORT_SIZE (1024 * 1024)
 
+/* A window, not an AdwDialog as the account dialog is: a policy holds up
+ * to 128 rules, which want a window's height (resized, maximized, tiled),
+ * and windows are what let several editors stay open side by side to
+ * compare policies. Its confirmations and file choosers are its own. */
 struct _PmPolicyEditor
 {
   AdwWindow         parent_instance;
