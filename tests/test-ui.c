@@ -19,9 +19,11 @@
 #include "pm-policies-page.h"
 #include "pm-preferences-dialog.h"
 #include "pm-keyring.h"
+#include "pm-my-networks.h"
 #include "pm-profile.h"
 #include "pm-profile-dialog.h"
 #include "pm-sandbox.h"
+#include "pm-screenshots.h"
 #include "pm-test-util.h"
 #include "pm-text-cell.h"
 #include "pm-tooltip.h"
@@ -181,6 +183,17 @@ static gboolean
 dialog_idle (gpointer data)
 {
   return !pm_profile_dialog_get_busy (data) && pm_profile_dialog_get_check_result (data) != NULL;
+}
+
+/* Answers the account dialog's file chooser with `file` (NULL: dismissed). */
+static GFile *
+answer_file (GtkFileDialog    *dialog,
+             PmFileChoiceMode  mode,
+             gpointer          file)
+{
+  g_assert_cmpint (mode, ==, PM_FILE_CHOICE_OPEN);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_file_dialog_get_filters (dialog)), ==, 1);
+  return file != NULL ? g_object_ref (file) : NULL;
 }
 
 static void
@@ -751,6 +764,102 @@ test_narrow_pages (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The dialog's content fits the width it is given (at 360 px, all of the
+ * window's); saved as NAME.png with PM_SCREENSHOT_DIR. */
+static void
+assert_dialog_fits (GtkWidget  *window,
+                    AdwDialog  *dialog,
+                    const char *name)
+{
+  const char *dir = g_getenv ("PM_SCREENSHOT_DIR");
+  GtkWidget *child = adw_dialog_get_child (dialog);
+  int minimum = 0;
+
+  gtk_test_widget_wait_for_draw (window);
+  pm_test_settle (300);
+  gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_test_message ("%s: at least %d px of %d", name, minimum, gtk_widget_get_width (child));
+  g_assert_cmpint (gtk_widget_get_width (child), >, 0);
+  g_assert_cmpint (minimum, <=, gtk_widget_get_width (child));
+  g_assert_cmpint (gtk_widget_get_width (child), <=, 360);
+  if (dir != NULL)
+    {
+      g_autofree char *file = g_strconcat (name, ".png", NULL);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (pm_screenshots_save_widget (window, path, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* The account dialog and the preferences on a window of 360 px, the
+ * narrowest the metainfo promises, at their fullest: a Cloud Enterprise
+ * account with a CA file deep in a folder and a check's verdict; my
+ * networks with a refusal under the entry. */
+static void
+test_narrow_dialogs (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(PmProfileList) profiles = NULL;
+  g_autoptr(PmProfile) values = pm_profile_new (NULL);
+  g_autoptr(PmProfile) added = NULL;
+  g_autoptr(GFile) ca = g_file_new_for_path ("/home/someone/Documents/certificates/ece-private-certificate-authority-2026.pem");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *closed_url = NULL;
+  GtkWidget *window = adw_window_new ();
+  PmProfileDialog *dialog;
+  PmPreferencesDialog *prefs;
+  GtkWidget *entry;
+  int frame;
+
+  reset_settings ();
+  profiles = pm_profile_list_new (settings);
+  pm_profile_set_name (values, "On-premises installation in the Frankfurt data centre");
+  pm_profile_set_flavour (values, PM_FLAVOUR_ECE);
+  closed_url = g_strdup_printf ("https://127.0.0.1:%u", pm_test_free_port ());
+  pm_profile_set_base_url (values, closed_url);
+  added = pm_profile_list_add_profile (profiles, values, &error);
+  g_assert_no_error (error);
+
+  /* 360 px inside the window's frame (drawn around it on X11 without a
+   * compositor); a window with nothing in it, which takes any width. */
+  adw_window_set_content (ADW_WINDOW (window), gtk_box_new (GTK_ORIENTATION_VERTICAL, 0));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+  frame = 360 - gtk_widget_get_width (adw_window_get_content (ADW_WINDOW (window)));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360 + frame, 640 + frame);
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_cmpint (gtk_widget_get_width (adw_window_get_content (ADW_WINDOW (window))), ==, 360);
+
+  dialog = pm_profile_dialog_new (profiles, pm_profile_get_id (added));
+  adw_dialog_present (ADW_DIALOG (dialog), window);
+  pm_file_choice_set_test_func (answer_file, ca);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.choose-ca", NULL));
+  pm_test_settle (100);
+  pm_file_choice_set_test_func (NULL, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.check", NULL));
+  pm_test_wait_until (dialog_idle, dialog, 60000);
+  assert_dialog_fits (window, ADW_DIALOG (dialog), "narrow-profile-dialog-ece");
+  adw_dialog_force_close (ADW_DIALOG (dialog));
+
+  prefs = pm_preferences_dialog_new ();
+  adw_dialog_present (ADW_DIALOG (prefs), window);
+  entry = find_row (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "2001:db8:4000::/48");
+  g_signal_emit_by_name (entry, "apply");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "office-wifi.example.com");
+  g_signal_emit_by_name (entry, "apply");
+  g_assert_nonnull (pm_preferences_dialog_get_network_message (prefs));
+  assert_dialog_fits (window, ADW_DIALOG (prefs), "narrow-preferences-networks");
+  adw_dialog_force_close (ADW_DIALOG (prefs));
+
+  reset_settings ();
+  g_settings_reset (settings, PM_MY_NETWORKS_KEY);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Every error the API can give reads as what happened and what to do. */
 static void
 test_error_text (void)
@@ -870,16 +979,6 @@ tls_handler (SoupServer        *server,
 {
   soup_server_message_set_status (msg, 200, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
-}
-
-static GFile *
-answer_file (GtkFileDialog    *dialog,
-             PmFileChoiceMode  mode,
-             gpointer          file)
-{
-  g_assert_cmpint (mode, ==, PM_FILE_CHOICE_OPEN);
-  g_assert_cmpuint (g_list_model_get_n_items (gtk_file_dialog_get_filters (dialog)), ==, 1);
-  return file != NULL ? g_object_ref (file) : NULL;
 }
 
 static gboolean
@@ -1612,6 +1711,7 @@ main (int   argc,
   g_test_add_func ("/ui/api-down-and-forwarding", test_api_down_and_forwarding);
   g_test_add_func ("/ui/narrow", test_narrow);
   g_test_add_func ("/ui/narrow-pages", test_narrow_pages);
+  g_test_add_func ("/ui/narrow-dialogs", test_narrow_dialogs);
   g_test_add_func ("/ui/error-text", test_error_text);
   g_test_add_func ("/ui/paced-load-keeps-selection", test_paced_load_keeps_selection);
   g_test_add_func ("/ui/text-cell", test_text_cell);

@@ -143,9 +143,12 @@ show_error_toast (PmProfileDialog *self,
 static void
 update_ca_row (PmProfileDialog *self)
 {
+  g_autofree char *name = self->ca_file ? g_path_get_basename (self->ca_file) : NULL;
+
+  /* The file's name, and where it is when pointed at. */
   gtk_widget_set_visible (GTK_WIDGET (self->ca_row), get_flavour (self) == PM_FLAVOUR_ECE);
-  adw_action_row_set_subtitle (self->ca_row, self->ca_file ? self->ca_file
-                                                           : _("System certificate authorities"));
+  adw_action_row_set_subtitle (self->ca_row, name ? name : _("System certificate authorities"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->ca_row), self->ca_file);
   gtk_widget_set_visible (self->clear_ca_button, self->ca_file != NULL);
 }
 
@@ -590,8 +593,7 @@ load_profile (PmProfileDialog *self)
   gtk_editable_set_text (GTK_EDITABLE (self->org_row), org ? org : "");
   ca = pm_profile_get_ca_file (profile);
   self->ca_file = (ca != NULL && *ca != '\0') ? g_strdup (ca) : NULL;
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_row),
-                                 _("API key (stored in the keyring; type to replace)"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_row), _("New API key (optional)"));
 }
 
 static void

@@ -180,13 +180,13 @@ run_step (Shooter *shooter)
     case 4:
       if (!check_answered (shooter))
         return LOAD_POLL_MS;
-      shoot (shooter, GTK_WIDGET (shooter->dialog), "profile-dialog");
+      shoot (shooter, GTK_WIDGET (shooter->main_window), "profile-dialog");
       close_dialog (shooter);
       shooter->dialog = ADW_DIALOG (pm_preferences_dialog_new ());
       adw_dialog_present (shooter->dialog, GTK_WIDGET (shooter->main_window));
       return SETTLE_MS;
     case 5:
-      shoot (shooter, GTK_WIDGET (shooter->dialog), "preferences");
+      shoot (shooter, GTK_WIDGET (shooter->main_window), "preferences");
       close_dialog (shooter);
       {
         /* The narrowest window the metainfo promises (display_length). */
@@ -280,6 +280,9 @@ pm_screenshots_run (PmApplication *app,
   Shooter *shooter = g_new0 (Shooter, 1);
 
   add_example_accounts ();
+  /* Each shot as things come to rest, not halfway through a dialog's
+   * opening or a page's transition. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_mkdir_with_parents (dir, 0755);
   shooter->app = app;
