@@ -3000,6 +3000,87 @@ test_screenshots (gconstpointer data)
   fixture_free (f);
 }
 
+/* The editor at 360 px, the narrowest the metainfo promises: for each
+ * type, with its fields' messages (a fix's button under its message, the
+ * narrow breakpoint), and with the resources it is applied to, nothing
+ * holds the window wider. With PM_SCREENSHOT_DIR, each is saved as
+ * PREFIX-editor-narrow-NAME.png. */
+static void
+assert_editor_fits (PmPolicyEditor *editor,
+                    const char     *prefix,
+                    const char     *name)
+{
+  const char *dir = g_getenv ("PM_SCREENSHOT_DIR");
+  GtkWidget *content = adw_window_get_content (ADW_WINDOW (editor));
+  int minimum = 0;
+  int frame;
+
+  /* 360 px inside the frame X11 draws around a window without a compositor. */
+  gtk_window_set_default_size (GTK_WINDOW (editor), 360, 720);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (editor));
+  frame = 360 - gtk_widget_get_width (content);
+  gtk_window_set_default_size (GTK_WINDOW (editor), 360 + frame, 720);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (editor));
+  spin (200);
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_test_message ("%s: at least %d px, %d px wide", name, minimum, gtk_widget_get_width (content));
+  g_assert_cmpint (minimum, <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (content), ==, 360);
+  g_assert_nonnull (adw_window_get_current_breakpoint (ADW_WINDOW (editor)));
+  if (dir != NULL)
+    {
+      g_autofree char *file = g_strdup_printf ("%seditor-narrow-%s.png", prefix, name);
+
+      save_png (GTK_WIDGET (editor), dir, file);
+    }
+}
+
+static void
+test_narrow_editor (gconstpointer data)
+{
+  static const char * const names[] = { "ip", "egress", "vpce", "azure", "gcp" };
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  const char *prefix = f->flavour == PM_FLAVOUR_SERVERLESS ? "serverless-" : "hosted-";
+  PmPolicyEditor *editor;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == G_N_ELEMENTS (type_cases));
+  for (guint c = 0; c < G_N_ELEMENTS (type_cases); c++)
+    {
+      if (!pm_flavour_supports_type (f->flavour, type_cases[c].type))
+        continue;
+      editor = open_new_editor (f);
+      pm_policy_editor_set_policy_type (editor, type_cases[c].type);
+      /* Two rules, the second one wrong: its message under the field. */
+      fill_rule (editor, 0, &type_cases[c]);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL));
+      set_field (editor, "name", "A policy with a rather long name to wrap");
+      {
+        g_autofree char *second = g_strdup_printf ("rules[1].%s", type_cases[c].fields[0][0]);
+
+        set_field (editor, second, "not valid at all");
+      }
+      assert_editor_fits (editor, prefix, names[c]);
+      gtk_window_destroy (GTK_WINDOW (editor));
+      pm_test_wait_until (editor_closed, f, WAIT_MS);
+    }
+
+  /* A block with host bits set: the message, and the button that puts the
+   * network in its place. */
+  editor = open_new_editor (f);
+  set_field (editor, "name", "Partner API");
+  set_field (editor, "rules[0].source", "198.51.100.7/24");
+  assert_editor_fits (editor, prefix, "suggestion");
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+
+  editor = pm_policies_page_open_editor (f->page, store_policy (f, "Office networks"));
+  assert_editor_fits (editor, prefix, "applied");
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+
+  fixture_free (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3096,6 +3177,9 @@ main (int   argc,
   g_test_add_data_func ("/policies/hosted/controls-named", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_named);
   g_test_add_data_func ("/policies/hosted/screenshots", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_screenshots);
   g_test_add_data_func ("/policies/serverless/screenshots", GINT_TO_POINTER (PM_FLAVOUR_SERVERLESS), test_screenshots);
+  g_test_add_data_func ("/policies/hosted/narrow-editor", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_narrow_editor);
+  g_test_add_data_func ("/policies/serverless/narrow-editor", GINT_TO_POINTER (PM_FLAVOUR_SERVERLESS),
+                        test_narrow_editor);
 
   return g_test_run ();
 }

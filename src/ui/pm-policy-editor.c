@@ -401,12 +401,31 @@ on_split_sources (PmRuleRow      *row,
     }
 }
 
+static gboolean
+is_narrow (PmPolicyEditor *self)
+{
+  return adw_window_get_current_breakpoint (ADW_WINDOW (self)) != NULL;
+}
+
+static void
+on_narrow_changed (PmPolicyEditor *self)
+{
+  gboolean narrow = is_narrow (self);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->rules_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    pm_rule_row_set_narrow (PM_RULE_ROW (child), narrow);
+}
+
 static GtkWidget *
 create_rule_row (PmPolicyEditor *self,
                  PmRule         *rule)
 {
   GtkWidget *row = pm_rule_row_new (rule, pm_policy_get_policy_type (self->policy),
                                     pm_policy_get_flavour (self->policy));
+
+  pm_rule_row_set_narrow (PM_RULE_ROW (row), is_narrow (self));
 
   g_signal_connect (row, "changed", G_CALLBACK (on_rule_changed), self);
   g_signal_connect (row, "split-sources", G_CALLBACK (on_split_sources), self);
@@ -610,7 +629,8 @@ on_type_selected (PmPolicyEditor *self)
 {
   guint selected = adw_combo_row_get_selected (self->type_row);
 
-  if (self->updating || selected >= self->types->len)
+  /* Only a new policy's type can change (the row is hidden otherwise). */
+  if (self->updating || !self->is_new || selected >= self->types->len)
     return;
   pm_policy_editor_set_policy_type (self, g_array_index (self->types, PmPolicyType, selected));
 }
@@ -1543,6 +1563,7 @@ pm_policy_editor_init (PmPolicyEditor *self)
 
   gtk_list_box_bind_model (self->applied_list, G_LIST_MODEL (self->applied_to), create_applied_row, self, NULL);
   g_signal_connect_swapped (self->type_row, "notify::selected", G_CALLBACK (on_type_selected), self);
+  g_signal_connect (self, "notify::current-breakpoint", G_CALLBACK (on_narrow_changed), NULL);
   g_signal_connect_swapped (self->region_combo, "notify::selected", G_CALLBACK (on_region_selected), self);
   g_signal_connect_swapped (self->region_entry, "changed", G_CALLBACK (on_region_entry_changed), self);
   g_signal_connect_swapped (self->name_row, "changed", G_CALLBACK (on_name_changed), self);
