@@ -521,6 +521,22 @@ test_check_connection (void)
   adw_dialog_force_close (ADW_DIALOG (dialog));
   g_object_unref (dialog);
 
+  /* Cancelled while it checks: the check stops with the dialog, and
+   * nothing answers it once closed. */
+  g_assert_true (pm_sandbox_add_fault (sandbox, "latency:500", &error));
+  g_assert_no_error (error);
+  dialog = g_object_ref_sink (pm_profile_dialog_new (profiles, NULL));
+  adw_dialog_present (ADW_DIALOG (dialog), NULL);
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API base URL", url);
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, PM_SANDBOX_DEFAULT_API_KEY);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.check", NULL));
+  g_assert_true (pm_profile_dialog_get_busy (dialog));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.cancel", NULL));
+  pm_test_settle (4000);
+  g_assert_null (pm_profile_dialog_get_check_result (dialog));
+  g_object_unref (dialog);
+  pm_sandbox_clear_faults (sandbox);
+
   pm_sandbox_stop (sandbox);
 }
 

@@ -547,7 +547,6 @@ choose_ca_action (GtkWidget  *widget,
   gtk_file_dialog_set_accept_label (dialog, _("_Choose"));
   gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
   gtk_file_dialog_set_default_filter (dialog, filter);
-  /* Closing the account dialog cancels it, and the dialog with it. */
   pm_file_choice_async (dialog, PM_FILE_CHOICE_OPEN, widget, self->cancellable,
                         ca_chosen_cb, g_object_ref (self));
 }
@@ -607,6 +606,19 @@ pm_profile_dialog_dispose (GObject *object)
   G_OBJECT_CLASS (pm_profile_dialog_parent_class)->dispose (object);
 }
 
+/* Work in flight holds a reference: closing stops it (a check, the key
+ * being stored, a file chooser), so nothing answers a closed dialog. */
+static void
+pm_profile_dialog_closed (AdwDialog *dialog)
+{
+  PmProfileDialog *self = PM_PROFILE_DIALOG (dialog);
+
+  g_cancellable_cancel (self->cancellable);
+
+  if (ADW_DIALOG_CLASS (pm_profile_dialog_parent_class)->closed != NULL)
+    ADW_DIALOG_CLASS (pm_profile_dialog_parent_class)->closed (dialog);
+}
+
 static void
 pm_profile_dialog_finalize (GObject *object)
 {
@@ -627,9 +639,11 @@ pm_profile_dialog_class_init (PmProfileDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  AdwDialogClass *dialog_class = ADW_DIALOG_CLASS (klass);
 
   object_class->dispose = pm_profile_dialog_dispose;
   object_class->finalize = pm_profile_dialog_finalize;
+  dialog_class->closed = pm_profile_dialog_closed;
 
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
