@@ -63,7 +63,6 @@ pm_file_choice_async (GtkFileDialog       *dialog,
       return;
     }
 
-  gtk_file_dialog_set_modal (dialog, TRUE);
   if (mode == PM_FILE_CHOICE_SAVE)
     gtk_file_dialog_save (dialog, window, cancellable, dialog_done_cb, g_steal_pointer (&task));
   else
