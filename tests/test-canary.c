@@ -33,6 +33,7 @@
 #include <signal.h>
 
 #include "pm-application.h"
+#include "pm-file-choice.h"
 #include "pm-http.h"
 #include "pm-policy-editor.h"
 #include "pm-profile-dialog.h"
@@ -231,6 +232,16 @@ check_private (const char *path,
   return n;
 }
 
+static GFile *
+answer_save (GtkFileDialog    *dialog,
+             PmFileChoiceMode  mode,
+             gpointer          file)
+{
+  g_assert_cmpint (mode, ==, PM_FILE_CHOICE_SAVE);
+  g_assert_true (g_str_has_suffix (gtk_file_dialog_get_initial_name (dialog), ".json"));
+  return g_object_ref (file);
+}
+
 /* "Copy as curl" and export in a policy editor on the open account, and
  * pm_http_format_curl() on a client that holds the canary. */
 static void
@@ -287,14 +298,16 @@ check_copy_and_export (PmWindow   *window,
   g_assert_nonnull (strstr (formatted, "$EC_API_KEY"));
   g_assert_null (strstr (formatted, canary));
 
-  /* Export, through the function the file chooser's answer calls. The
-   * person picks the path, so the file gets the usual permissions. */
+  /* Export, to the file the person picks (the test answers the file
+   * chooser), which gets the usual permissions. */
   export_dir = g_build_filename (g_get_home_dir (), "Documents", NULL);
   g_assert_cmpint (g_mkdir_with_parents (export_dir, 0700), ==, 0);
   export_path = g_build_filename (export_dir, "canary-policy.json", NULL);
   file = g_file_new_for_path (export_path);
-  pm_policy_editor_export_to_file (editor, file);
+  pm_file_choice_set_test_func (answer_save, file);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.export", NULL));
   pm_test_wait_until (file_exists, export_path, 30000);
+  pm_file_choice_set_test_func (NULL, NULL);
   until = g_get_monotonic_time () + G_USEC_PER_SEC / 5;
   while (g_get_monotonic_time () < until)
     g_main_context_iteration (NULL, FALSE);
@@ -334,10 +347,10 @@ test_canary (void)
   /* Add the account through the dialog, as a person would. */
   window = pm_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
-  dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, NULL);
+  dialog = pm_profile_dialog_new (profiles, NULL);
   g_object_ref (dialog);
   g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved_id);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
   fill_dialog (GTK_WIDGET (dialog), "Canary", url, canary);
 
   /* Check first with the typed key, then save. */
@@ -357,13 +370,13 @@ test_canary (void)
   g_clear_object (&result);
 
   /* Check again from the stored key (edit mode, empty key field). */
-  dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, saved_id);
+  dialog = pm_profile_dialog_new (profiles, saved_id);
   g_object_ref (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.check", NULL));
   pm_test_wait_until (dialog_has_result, dialog, 60000);
   g_assert_nonnull (strstr (pm_profile_dialog_get_check_result (dialog), "Connected"));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  adw_dialog_force_close (ADW_DIALOG (dialog));
   g_object_unref (dialog);
 
   /* Open the account: the key is looked up, requests are made and logged. */
@@ -383,14 +396,14 @@ test_canary (void)
 
   /* And a check with the canary key against nothing. */
   closed_url = g_strdup_printf ("http://127.0.0.1:%u", pm_test_free_port ());
-  dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, NULL);
+  dialog = pm_profile_dialog_new (profiles, NULL);
   g_object_ref (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
   fill_dialog (GTK_WIDGET (dialog), "Nothing", closed_url, canary);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.check", NULL));
   pm_test_wait_until (dialog_has_result, dialog, 60000);
   g_assert_null (strstr (pm_profile_dialog_get_check_result (dialog), canary));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  adw_dialog_force_close (ADW_DIALOG (dialog));
   g_object_unref (dialog);
 
   gtk_window_destroy (GTK_WINDOW (window));

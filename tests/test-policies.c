@@ -10,15 +10,17 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "pm-bulk-op.h"
 #include "pm-claims-page.h"
 #include "pm-entities-page.h"
+#include "pm-file-choice.h"
 #include "pm-my-networks.h"
 #include "pm-policies-page.h"
 #include "pm-policy-actions.h"
 #include "pm-policy-editor.h"
-#include "pm-preferences-window.h"
+#include "pm-preferences-dialog.h"
 #include "pm-sandbox.h"
 #include "pm-screenshots.h"
 #include "pm-test-api.h"
@@ -1579,7 +1581,7 @@ reset_settings (void)
 }
 
 static void
-add_network (PmPreferencesWindow *prefs,
+add_network (PmPreferencesDialog *prefs,
              const char          *text)
 {
   GtkWidget *entry = find_type (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW);
@@ -1593,12 +1595,12 @@ static void
 test_my_networks_preferences (gconstpointer data)
 {
   Fixture *f = fixture_new (GPOINTER_TO_INT (data));
-  PmPreferencesWindow *prefs = pm_preferences_window_new (f->window);
+  PmPreferencesDialog *prefs = pm_preferences_dialog_new ();
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_auto(GStrv) networks = NULL;
   GtkWidget *entry;
 
-  gtk_window_present (GTK_WINDOW (prefs));
+  adw_dialog_present (ADW_DIALOG (prefs), GTK_WIDGET (f->window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
   entry = find_type (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW);
   g_assert_nonnull (find_label (GTK_WIDGET (prefs), "No networks yet"));
@@ -1608,7 +1610,7 @@ test_my_networks_preferences (gconstpointer data)
   networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
   g_assert_cmpuint (g_strv_length (networks), ==, 1);
   g_assert_cmpstr (networks[0], ==, "203.0.113.0/24");
-  g_assert_nonnull (strstr (pm_preferences_window_get_network_message (prefs), "203.0.113.0/24"));
+  g_assert_nonnull (strstr (pm_preferences_dialog_get_network_message (prefs), "203.0.113.0/24"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
 
   add_network (prefs, "2001:DB8:4000::/48");
@@ -1616,22 +1618,22 @@ test_my_networks_preferences (gconstpointer data)
   networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
   g_assert_cmpuint (g_strv_length (networks), ==, 2);
   g_assert_cmpstr (networks[1], ==, "2001:db8:4000::/48");
-  g_assert_null (pm_preferences_window_get_network_message (prefs));
+  g_assert_null (pm_preferences_dialog_get_network_message (prefs));
 
   /* Refused: not an address, and one already listed. Nothing is lost. */
   add_network (prefs, "office-wifi");
-  g_test_message ("%s", pm_preferences_window_get_network_message (prefs));
-  g_assert_nonnull (strstr (pm_preferences_window_get_network_message (prefs), "not an IPv4 or IPv6 address"));
+  g_test_message ("%s", pm_preferences_dialog_get_network_message (prefs));
+  g_assert_nonnull (strstr (pm_preferences_dialog_get_network_message (prefs), "not an IPv4 or IPv6 address"));
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "office-wifi");
   gtk_editable_set_text (GTK_EDITABLE (entry), "203.0.113.0/2");
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   add_network (prefs, "203.0.113.0/24");
-  g_assert_nonnull (strstr (pm_preferences_window_get_network_message (prefs), "already"));
+  g_assert_nonnull (strstr (pm_preferences_dialog_get_network_message (prefs), "already"));
   /* Enter in the empty row does nothing. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
   add_network (prefs, "   ");
-  g_assert_null (pm_preferences_window_get_network_message (prefs));
+  g_assert_null (pm_preferences_dialog_get_network_message (prefs));
   g_clear_pointer (&networks, g_strfreev);
   networks = g_settings_get_strv (settings, PM_MY_NETWORKS_KEY);
   g_assert_cmpuint (g_strv_length (networks), ==, 2);
@@ -1646,7 +1648,7 @@ test_my_networks_preferences (gconstpointer data)
   g_assert_cmpuint (g_strv_length (networks), ==, 1);
   g_assert_cmpstr (networks[0], ==, "2001:db8:4000::/48");
 
-  gtk_window_destroy (GTK_WINDOW (prefs));
+  adw_dialog_force_close (ADW_DIALOG (prefs));
   reset_settings ();
   fixture_free (f);
 }
@@ -1956,6 +1958,94 @@ test_import_refused (gconstpointer data)
     g_assert_cmpuint (writes (f), ==, before);
   }
 
+  fixture_free (f);
+}
+
+/* Export and import from the editor's menu. The file chooser, answered by
+ * the test, offers the policy's name; a dismissed one writes nothing; what
+ * one editor exports, a new one reads back. */
+typedef struct
+{
+  GFile            *file;
+  char             *initial_name;
+  PmFileChoiceMode  mode;
+  guint             asked;
+} FileChoice;
+
+static GFile *
+answer_choice (GtkFileDialog    *dialog,
+               PmFileChoiceMode  mode,
+               gpointer          data)
+{
+  FileChoice *choice = data;
+
+  g_free (choice->initial_name);
+  choice->initial_name = g_strdup (gtk_file_dialog_get_initial_name (dialog));
+  choice->mode = mode;
+  choice->asked++;
+  return choice->file != NULL ? g_object_ref (choice->file) : NULL;
+}
+
+static gboolean
+file_has_policy (gpointer path)
+{
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (path, &contents, NULL, NULL) && strstr (contents, "\"rules\"") != NULL;
+}
+
+static gboolean
+name_imported (gpointer editor)
+{
+  return g_strcmp0 (field_text (editor, "name"), "Office networks") == 0;
+}
+
+static void
+test_export_import_files (gconstpointer data)
+{
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  PmPolicy *office = store_policy (f, "Office networks");
+  FileChoice choice = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("pm-test-export-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "office.json", NULL);
+  guint before;
+  PmPolicyEditor *editor;
+
+  g_assert_no_error (error);
+  pm_file_choice_set_test_func (answer_choice, &choice);
+  editor = pm_policies_page_open_editor (f->page, office);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.export", NULL));
+  spin (50);
+  g_assert_cmpuint (choice.asked, ==, 1);
+  g_assert_cmpint (choice.mode, ==, PM_FILE_CHOICE_SAVE);
+  g_assert_cmpstr (choice.initial_name, ==, "Office networks.json");
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_null (pm_policy_editor_get_error_text (editor));
+
+  choice.file = g_file_new_for_path (path);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.export", NULL));
+  pm_test_wait_until (file_has_policy, path, WAIT_MS);
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+
+  before = writes (f);
+  editor = open_new_editor (f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.import", NULL));
+  pm_test_wait_until (name_imported, editor, WAIT_MS);
+  g_assert_cmpint (choice.mode, ==, PM_FILE_CHOICE_OPEN);
+  g_assert_cmpint (pm_policy_get_policy_type (pm_policy_editor_get_policy (editor)), ==,
+                   pm_policy_get_policy_type (office));
+  g_assert_cmpuint (pm_policy_get_n_rules (pm_policy_editor_get_policy (editor)), ==, pm_policy_get_n_rules (office));
+  g_assert_null (pm_policy_editor_get_error_text (editor));
+  spin (50);
+  g_assert_cmpuint (writes (f), ==, before);
+
+  pm_file_choice_set_test_func (NULL, NULL);
+  g_clear_object (&choice.file);
+  g_free (choice.initial_name);
+  g_remove (path);
+  g_rmdir (dir);
   fixture_free (f);
 }
 
@@ -2657,6 +2747,11 @@ is_control (GtkWidget *widget)
     return FALSE;
   if (gtk_widget_get_ancestor (widget, GTK_TYPE_WINDOW_CONTROLS) != NULL)
     return FALSE;
+  /* A dialog's close and back buttons ("Close", "Back"). */
+  if (gtk_widget_get_parent (widget) != NULL
+      && (g_str_equal (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)), "AdwSheetControls")
+          || g_str_equal (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)), "AdwBackButton")))
+    return FALSE;
   if (gtk_widget_get_ancestor (widget, GTK_TYPE_DROP_DOWN) != NULL && !GTK_IS_DROP_DOWN (widget))
     return FALSE;
   if (gtk_widget_get_ancestor (widget, GTK_TYPE_SEARCH_ENTRY) != NULL)
@@ -2819,9 +2914,9 @@ test_screenshots (gconstpointer data)
   /* My networks: the preferences, and the warning that comes first. */
   set_my_networks ("203.0.113.7", "2001:db8:4000::/48", NULL);
   {
-    PmPreferencesWindow *prefs = pm_preferences_window_new (f->window);
+    PmPreferencesDialog *prefs = pm_preferences_dialog_new ();
 
-    gtk_window_present (GTK_WINDOW (prefs));
+    adw_dialog_present (ADW_DIALOG (prefs), GTK_WIDGET (f->window));
     add_network (prefs, "198.51.100.23/24");
     g_free (name);
     name = g_strconcat (prefix, "preferences-my-networks.png", NULL);
@@ -2830,7 +2925,7 @@ test_screenshots (gconstpointer data)
     g_free (name);
     name = g_strconcat (prefix, "preferences-my-networks-error.png", NULL);
     save_png (GTK_WIDGET (prefs), dir, name);
-    gtk_window_destroy (GTK_WINDOW (prefs));
+    adw_dialog_force_close (ADW_DIALOG (prefs));
   }
   editor = pm_policies_page_open_editor (f->page, store_policy (f, "Office networks"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.rule-remove", "u", 0));
@@ -2901,6 +2996,87 @@ test_screenshots (gconstpointer data)
     save_png (dialog, dir, name);
     respond_to (dialog, "close");
   }
+
+  fixture_free (f);
+}
+
+/* The editor at 360 px, the narrowest the metainfo promises: for each
+ * type, with its fields' messages (a fix's button under its message, the
+ * narrow breakpoint), and with the resources it is applied to, nothing
+ * holds the window wider. With PM_SCREENSHOT_DIR, each is saved as
+ * PREFIX-editor-narrow-NAME.png. */
+static void
+assert_editor_fits (PmPolicyEditor *editor,
+                    const char     *prefix,
+                    const char     *name)
+{
+  const char *dir = g_getenv ("PM_SCREENSHOT_DIR");
+  GtkWidget *content = adw_window_get_content (ADW_WINDOW (editor));
+  int minimum = 0;
+  int frame;
+
+  /* 360 px inside the frame X11 draws around a window without a compositor. */
+  gtk_window_set_default_size (GTK_WINDOW (editor), 360, 720);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (editor));
+  frame = 360 - gtk_widget_get_width (content);
+  gtk_window_set_default_size (GTK_WINDOW (editor), 360 + frame, 720);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (editor));
+  spin (200);
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_test_message ("%s: at least %d px, %d px wide", name, minimum, gtk_widget_get_width (content));
+  g_assert_cmpint (minimum, <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (content), ==, 360);
+  g_assert_nonnull (adw_window_get_current_breakpoint (ADW_WINDOW (editor)));
+  if (dir != NULL)
+    {
+      g_autofree char *file = g_strdup_printf ("%seditor-narrow-%s.png", prefix, name);
+
+      save_png (GTK_WIDGET (editor), dir, file);
+    }
+}
+
+static void
+test_narrow_editor (gconstpointer data)
+{
+  static const char * const names[] = { "ip", "egress", "vpce", "azure", "gcp" };
+  Fixture *f = fixture_new (GPOINTER_TO_INT (data));
+  const char *prefix = f->flavour == PM_FLAVOUR_SERVERLESS ? "serverless-" : "hosted-";
+  PmPolicyEditor *editor;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == G_N_ELEMENTS (type_cases));
+  for (guint c = 0; c < G_N_ELEMENTS (type_cases); c++)
+    {
+      if (!pm_flavour_supports_type (f->flavour, type_cases[c].type))
+        continue;
+      editor = open_new_editor (f);
+      pm_policy_editor_set_policy_type (editor, type_cases[c].type);
+      /* Two rules, the second one wrong: its message under the field. */
+      fill_rule (editor, 0, &type_cases[c]);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-rule", NULL));
+      set_field (editor, "name", "A policy with a rather long name to wrap");
+      {
+        g_autofree char *second = g_strdup_printf ("rules[1].%s", type_cases[c].fields[0][0]);
+
+        set_field (editor, second, "not valid at all");
+      }
+      assert_editor_fits (editor, prefix, names[c]);
+      gtk_window_destroy (GTK_WINDOW (editor));
+      pm_test_wait_until (editor_closed, f, WAIT_MS);
+    }
+
+  /* A block with host bits set: the message, and the button that puts the
+   * network in its place. */
+  editor = open_new_editor (f);
+  set_field (editor, "name", "Partner API");
+  set_field (editor, "rules[0].source", "198.51.100.7/24");
+  assert_editor_fits (editor, prefix, "suggestion");
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
+
+  editor = pm_policies_page_open_editor (f->page, store_policy (f, "Office networks"));
+  assert_editor_fits (editor, prefix, "applied");
+  gtk_window_destroy (GTK_WINDOW (editor));
+  pm_test_wait_until (editor_closed, f, WAIT_MS);
 
   fixture_free (f);
 }
@@ -2993,12 +3169,17 @@ main (int   argc,
   g_test_add_data_func ("/policies/serverless/if-match-conflict", NULL, test_conflict);
   g_test_add_data_func ("/policies/hosted/my-networks-preferences", GINT_TO_POINTER (PM_FLAVOUR_HOSTED),
                         test_my_networks_preferences);
+  g_test_add_data_func ("/policies/hosted/export-import-files", GINT_TO_POINTER (PM_FLAVOUR_HOSTED),
+                        test_export_import_files);
   g_test_add_func ("/policies/hosted/search-opens", test_search_opens);
   g_test_add_data_func ("/policies/hosted/filter-menus", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_filter_menus);
   g_test_add_data_func ("/policies/serverless/filter-menus", GINT_TO_POINTER (PM_FLAVOUR_SERVERLESS), test_filter_menus);
   g_test_add_data_func ("/policies/hosted/controls-named", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_named);
   g_test_add_data_func ("/policies/hosted/screenshots", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_screenshots);
   g_test_add_data_func ("/policies/serverless/screenshots", GINT_TO_POINTER (PM_FLAVOUR_SERVERLESS), test_screenshots);
+  g_test_add_data_func ("/policies/hosted/narrow-editor", GINT_TO_POINTER (PM_FLAVOUR_HOSTED), test_narrow_editor);
+  g_test_add_data_func ("/policies/serverless/narrow-editor", GINT_TO_POINTER (PM_FLAVOUR_SERVERLESS),
+                        test_narrow_editor);
 
   return g_test_run ();
 }

@@ -15,12 +15,15 @@
 #include "pm-application-private.h"
 #include "pm-entities-page.h"
 #include "pm-error-text.h"
+#include "pm-file-choice.h"
 #include "pm-policies-page.h"
-#include "pm-preferences-window.h"
+#include "pm-preferences-dialog.h"
 #include "pm-keyring.h"
+#include "pm-my-networks.h"
 #include "pm-profile.h"
 #include "pm-profile-dialog.h"
 #include "pm-sandbox.h"
+#include "pm-screenshots.h"
 #include "pm-test-util.h"
 #include "pm-text-cell.h"
 #include "pm-tooltip.h"
@@ -122,9 +125,13 @@ is_control (GtkWidget *widget)
     return FALSE;
   if (GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)))
     return FALSE;
-  /* The window's own title buttons are labelled by GTK, the header bar's
-   * back button (libadwaita 1.4 and later) by libadwaita ("Back"). */
+  /* The window's own title buttons are labelled by GTK, a dialog's close
+   * button and the header bar's back button (libadwaita 1.4 and later) by
+   * libadwaita ("Close", "Back"). */
   if (gtk_widget_get_ancestor (widget, GTK_TYPE_WINDOW_CONTROLS) != NULL)
+    return FALSE;
+  if (gtk_widget_get_parent (widget) != NULL
+      && g_str_equal (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)), "AdwSheetControls"))
     return FALSE;
   if (gtk_widget_get_parent (widget) != NULL
       && g_str_equal (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)), "AdwBackButton"))
@@ -176,6 +183,17 @@ static gboolean
 dialog_idle (gpointer data)
 {
   return !pm_profile_dialog_get_busy (data) && pm_profile_dialog_get_check_result (data) != NULL;
+}
+
+/* Answers the account dialog's file chooser with `file` (NULL: dismissed). */
+static GFile *
+answer_file (GtkFileDialog    *dialog,
+             PmFileChoiceMode  mode,
+             gpointer          file)
+{
+  g_assert_cmpint (mode, ==, PM_FILE_CHOICE_OPEN);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_file_dialog_get_filters (dialog)), ==, 1);
+  return file != NULL ? g_object_ref (file) : NULL;
 }
 
 static void
@@ -357,10 +375,10 @@ test_profile_dialog (void)
   reset_settings ();
   profiles = pm_profile_list_new (settings);
   window = pm_window_new (app);
-  dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, NULL);
+  dialog = pm_profile_dialog_new (profiles, NULL);
   g_object_ref (dialog);
   g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved_id);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
 
   set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Name", "Production");
   adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "Service")), 1);
@@ -396,10 +414,10 @@ test_profile_dialog (void)
   first = g_list_model_get_item (G_LIST_MODEL (profiles), 0);
   profile = pm_profile_list_lookup (profiles, pm_profile_get_id (first));
   g_assert_true (profile == first);
-  dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, pm_profile_get_id (profile));
+  dialog = pm_profile_dialog_new (profiles, pm_profile_get_id (profile));
   g_object_ref (dialog);
   g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved_id);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Name"))), ==, "Production");
   set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Name", "Production (eu)");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.save", NULL));
@@ -409,10 +427,10 @@ test_profile_dialog (void)
 
   /* Remove: asks first (confirm-destructive); here the setting is off. */
   g_settings_set_boolean (settings, "confirm-destructive", FALSE);
-  dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, saved_id);
+  dialog = pm_profile_dialog_new (profiles, saved_id);
   g_object_ref (dialog);
   g_signal_connect (dialog, "removed", G_CALLBACK (on_removed), &removed);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.remove", NULL));
   pm_test_wait_until (flag_set, &removed, 30000);
   g_object_unref (dialog);
@@ -427,10 +445,11 @@ check_dialog (PmProfileList *profiles,
               const char    *url,
               const char    *key)
 {
-  PmProfileDialog *dialog = pm_profile_dialog_new (NULL, profiles, NULL);
+  PmProfileDialog *dialog = pm_profile_dialog_new (profiles, NULL);
 
   g_object_ref_sink (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  /* On no window: a window of its own. */
+  adw_dialog_present (ADW_DIALOG (dialog), NULL);
   set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Name", "Check");
   set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API base URL", url);
   set_row_text (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, key);
@@ -462,7 +481,7 @@ test_check_connection (void)
   g_assert_nonnull (strstr (text, "Connected"));
   g_assert_nonnull (strstr (text, "polic"));
   g_assert_nonnull (strstr (text, "deployment"));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  adw_dialog_force_close (ADW_DIALOG (dialog));
   g_object_unref (dialog);
 
   /* A wrong key is called a wrong key, and the key is not repeated. */
@@ -470,7 +489,7 @@ test_check_connection (void)
   text = pm_profile_dialog_get_check_result (dialog);
   g_assert_nonnull (strstr (text, "API key was refused"));
   g_assert_null (strstr (text, "wrong-key-1234"));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  adw_dialog_force_close (ADW_DIALOG (dialog));
   g_object_unref (dialog);
 
   /* Rate limited, with the wait the server asked for. */
@@ -480,7 +499,7 @@ test_check_connection (void)
   text = pm_profile_dialog_get_check_result (dialog);
   g_assert_nonnull (strstr (text, "HTTP 429"));
   g_assert_nonnull (strstr (text, "30 seconds"));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  adw_dialog_force_close (ADW_DIALOG (dialog));
   g_object_unref (dialog);
 
   /* Something answers, but not the API (a wrong path in the URL). */
@@ -490,7 +509,7 @@ test_check_connection (void)
     dialog = check_dialog (profiles, wrong_path, PM_SANDBOX_DEFAULT_API_KEY);
     text = pm_profile_dialog_get_check_result (dialog);
     g_assert_nonnull (strstr (text, "HTTP 404"));
-    gtk_window_destroy (GTK_WINDOW (dialog));
+    adw_dialog_force_close (ADW_DIALOG (dialog));
     g_object_unref (dialog);
   }
 
@@ -499,8 +518,24 @@ test_check_connection (void)
   dialog = check_dialog (profiles, closed_url, "any-key");
   text = pm_profile_dialog_get_check_result (dialog);
   g_assert_nonnull (strstr (text, "Nothing answers"));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  adw_dialog_force_close (ADW_DIALOG (dialog));
   g_object_unref (dialog);
+
+  /* Cancelled while it checks: the check stops with the dialog, and
+   * nothing answers it once closed. */
+  g_assert_true (pm_sandbox_add_fault (sandbox, "latency:500", &error));
+  g_assert_no_error (error);
+  dialog = g_object_ref_sink (pm_profile_dialog_new (profiles, NULL));
+  adw_dialog_present (ADW_DIALOG (dialog), NULL);
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "API base URL", url);
+  set_row_text (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, PM_SANDBOX_DEFAULT_API_KEY);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.check", NULL));
+  g_assert_true (pm_profile_dialog_get_busy (dialog));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.cancel", NULL));
+  pm_test_settle (4000);
+  g_assert_null (pm_profile_dialog_get_check_result (dialog));
+  g_object_unref (dialog);
+  pm_sandbox_clear_faults (sandbox);
 
   pm_sandbox_stop (sandbox);
 }
@@ -745,6 +780,102 @@ test_narrow_pages (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The dialog's content fits the width it is given (at 360 px, all of the
+ * window's); saved as NAME.png with PM_SCREENSHOT_DIR. */
+static void
+assert_dialog_fits (GtkWidget  *window,
+                    AdwDialog  *dialog,
+                    const char *name)
+{
+  const char *dir = g_getenv ("PM_SCREENSHOT_DIR");
+  GtkWidget *child = adw_dialog_get_child (dialog);
+  int minimum = 0;
+
+  gtk_test_widget_wait_for_draw (window);
+  pm_test_settle (300);
+  gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_test_message ("%s: at least %d px of %d", name, minimum, gtk_widget_get_width (child));
+  g_assert_cmpint (gtk_widget_get_width (child), >, 0);
+  g_assert_cmpint (minimum, <=, gtk_widget_get_width (child));
+  g_assert_cmpint (gtk_widget_get_width (child), <=, 360);
+  if (dir != NULL)
+    {
+      g_autofree char *file = g_strconcat (name, ".png", NULL);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (pm_screenshots_save_widget (window, path, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* The account dialog and the preferences on a window of 360 px, the
+ * narrowest the metainfo promises, at their fullest: a Cloud Enterprise
+ * account with a CA file deep in a folder and a check's verdict; my
+ * networks with a refusal under the entry. */
+static void
+test_narrow_dialogs (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(PmProfileList) profiles = NULL;
+  g_autoptr(PmProfile) values = pm_profile_new (NULL);
+  g_autoptr(PmProfile) added = NULL;
+  g_autoptr(GFile) ca = g_file_new_for_path ("/home/someone/Documents/certificates/ece-private-certificate-authority-2026.pem");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *closed_url = NULL;
+  GtkWidget *window = adw_window_new ();
+  PmProfileDialog *dialog;
+  PmPreferencesDialog *prefs;
+  GtkWidget *entry;
+  int frame;
+
+  reset_settings ();
+  profiles = pm_profile_list_new (settings);
+  pm_profile_set_name (values, "On-premises installation in the Frankfurt data centre");
+  pm_profile_set_flavour (values, PM_FLAVOUR_ECE);
+  closed_url = g_strdup_printf ("https://127.0.0.1:%u", pm_test_free_port ());
+  pm_profile_set_base_url (values, closed_url);
+  added = pm_profile_list_add_profile (profiles, values, &error);
+  g_assert_no_error (error);
+
+  /* 360 px inside the window's frame (drawn around it on X11 without a
+   * compositor); a window with nothing in it, which takes any width. */
+  adw_window_set_content (ADW_WINDOW (window), gtk_box_new (GTK_ORIENTATION_VERTICAL, 0));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+  frame = 360 - gtk_widget_get_width (adw_window_get_content (ADW_WINDOW (window)));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360 + frame, 640 + frame);
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_cmpint (gtk_widget_get_width (adw_window_get_content (ADW_WINDOW (window))), ==, 360);
+
+  dialog = pm_profile_dialog_new (profiles, pm_profile_get_id (added));
+  adw_dialog_present (ADW_DIALOG (dialog), window);
+  pm_file_choice_set_test_func (answer_file, ca);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.choose-ca", NULL));
+  pm_test_settle (100);
+  pm_file_choice_set_test_func (NULL, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.check", NULL));
+  pm_test_wait_until (dialog_idle, dialog, 60000);
+  assert_dialog_fits (window, ADW_DIALOG (dialog), "narrow-profile-dialog-ece");
+  adw_dialog_force_close (ADW_DIALOG (dialog));
+
+  prefs = pm_preferences_dialog_new ();
+  adw_dialog_present (ADW_DIALOG (prefs), window);
+  entry = find_row (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "2001:db8:4000::/48");
+  g_signal_emit_by_name (entry, "apply");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "office-wifi.example.com");
+  g_signal_emit_by_name (entry, "apply");
+  g_assert_nonnull (pm_preferences_dialog_get_network_message (prefs));
+  assert_dialog_fits (window, ADW_DIALOG (prefs), "narrow-preferences-networks");
+  adw_dialog_force_close (ADW_DIALOG (prefs));
+
+  reset_settings ();
+  g_settings_reset (settings, PM_MY_NETWORKS_KEY);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Every error the API can give reads as what happened and what to do. */
 static void
 test_error_text (void)
@@ -785,6 +916,8 @@ test_window_state (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   PmWindow *window = pm_window_new (app);
+  GtkWidget *spin, *toggle;
+  AdwDialog *prefs;
   int width, height;
   guint n_toplevels;
   GList *windows;
@@ -800,36 +933,28 @@ test_window_state (void)
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
   gtk_window_close (GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))));
 
+  /* Both are dialogs on the window they were opened from. */
   n_toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_assert_true (ADW_IS_ABOUT_DIALOG (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window))));
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_toplevels + 2);
+  prefs = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+  g_assert_true (PM_IS_PREFERENCES_DIALOG (prefs));
+  g_assert_cmpuint (g_list_model_get_n_items (adw_application_window_get_dialogs (ADW_APPLICATION_WINDOW (window))), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_toplevels);
 
   /* The preferences write through to GSettings. */
-  for (guint i = 0; i < g_list_model_get_n_items (gtk_window_get_toplevels ()); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (gtk_window_get_toplevels (), i);
-      GtkWidget *spin, *toggle;
-
-      if (!PM_IS_PREFERENCES_WINDOW (toplevel))
-        continue;
-      spin = find_row (GTK_WIDGET (toplevel), GTK_TYPE_SPIN_BUTTON, NULL);
-      toggle = find_row (GTK_WIDGET (toplevel), GTK_TYPE_SWITCH, NULL);
-      g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, g_settings_get_uint (settings, "refresh-interval"));
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 120);
-      g_assert_cmpuint (g_settings_get_uint (settings, "refresh-interval"), ==, 120);
-      gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
-      g_assert_false (g_settings_get_boolean (settings, "confirm-destructive"));
-      g_settings_reset (settings, "refresh-interval");
-      g_settings_reset (settings, "confirm-destructive");
-    }
-  for (guint i = g_list_model_get_n_items (gtk_window_get_toplevels ()); i > 0; i--)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (gtk_window_get_toplevels (), i - 1);
-
-      if (ADW_IS_ABOUT_WINDOW (toplevel) || PM_IS_PREFERENCES_WINDOW (toplevel))
-        gtk_window_destroy (toplevel);
-    }
+  spin = find_row (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON, NULL);
+  toggle = find_row (GTK_WIDGET (prefs), GTK_TYPE_SWITCH, NULL);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, g_settings_get_uint (settings, "refresh-interval"));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 120);
+  g_assert_cmpuint (g_settings_get_uint (settings, "refresh-interval"), ==, 120);
+  gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "confirm-destructive"));
+  g_settings_reset (settings, "refresh-interval");
+  g_settings_reset (settings, "confirm-destructive");
+  while ((prefs = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window))) != NULL)
+    adw_dialog_force_close (prefs);
 
   gtk_window_close (GTK_WINDOW (window));
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
@@ -872,8 +997,17 @@ tls_handler (SoupServer        *server,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
 }
 
+static gboolean
+subtitle_is (gpointer row)
+{
+  const char *subtitle = adw_action_row_get_subtitle (row);
+
+  return subtitle != NULL && g_str_has_suffix (subtitle, "ca.pem");
+}
+
 /* A server whose certificate comes from a private CA: the check names the
- * issuer and says what to do about it. */
+ * issuer and says what to do about it; with that CA's file chosen, it
+ * connects. */
 static void
 test_check_tls (void)
 {
@@ -888,7 +1022,10 @@ test_check_tls (void)
   g_autofree char *url = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(SoupServer) server = NULL;
+  g_autofree char *ca_path = NULL;
+  g_autoptr(GFile) ca_file = NULL;
   PmProfileDialog *dialog;
+  GtkWidget *ca_row;
   const char *text;
   GSList *uris;
   const char *ca[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
@@ -931,7 +1068,28 @@ test_check_tls (void)
   text = pm_profile_dialog_get_check_result (dialog);
   g_assert_nonnull (strstr (text, "Example Private CA"));
   g_assert_nonnull (strstr (text, "CA certificate file"));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Its CA file chosen for a Cloud Enterprise account, the check trusts
+   * the server. The file chooser is answered by the test. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "Service")), 1);
+  ca_row = find_row (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, "CA certificate");
+  g_assert_true (gtk_widget_get_visible (ca_row));
+  ca_path = g_build_filename (dir, "ca.pem", NULL);
+  ca_file = g_file_new_for_path (ca_path);
+  pm_file_choice_set_test_func (answer_file, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.choose-ca", NULL));
+  pm_test_settle (100);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (ca_row)), ==, "System certificate authorities");
+  pm_file_choice_set_test_func (answer_file, ca_file);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.choose-ca", NULL));
+  pm_test_wait_until (subtitle_is, ca_row, 5000);
+  pm_file_choice_set_test_func (NULL, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.check", NULL));
+  pm_test_wait_until (dialog_idle, dialog, 60000);
+  text = pm_profile_dialog_get_check_result (dialog);
+  g_test_message ("check with the CA file: %s", text);
+  g_assert_null (strstr (text, "secure connection"));
+  adw_dialog_force_close (ADW_DIALOG (dialog));
   g_object_unref (dialog);
 
   soup_server_disconnect (server);
@@ -968,7 +1126,7 @@ test_open_rename_remove (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
-  PmPreferencesWindow *prefs;
+  PmPreferencesDialog *prefs;
   PmWindow *window;
 
   reset_settings ();
@@ -999,8 +1157,8 @@ test_open_rename_remove (void)
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "Staging (eu)"));
 
   g_settings_set_boolean (settings, "confirm-destructive", FALSE);
-  prefs = pm_preferences_window_new (GTK_WINDOW (window));
-  gtk_window_present (GTK_WINDOW (prefs));
+  prefs = pm_preferences_dialog_new ();
+  adw_dialog_present (ADW_DIALOG (prefs), GTK_WIDGET (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.remove-account", "s", pm_profile_get_id (added)));
   pm_test_wait_until (view_is_welcome, window, 30000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 0);
@@ -1011,7 +1169,7 @@ test_open_rename_remove (void)
   g_assert_null (pm_keyring_lookup_finish (pm_test_wait (&result), &error));
   g_assert_error (error, PM_KEYRING_ERROR, PM_KEYRING_ERROR_NOT_FOUND);
 
-  gtk_window_destroy (GTK_WINDOW (prefs));
+  adw_dialog_force_close (ADW_DIALOG (prefs));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -1022,7 +1180,7 @@ test_accessible_names (void)
   g_autoptr(PmProfileList) profiles = pm_profile_list_new (settings);
   PmWindow *window = pm_window_new (app);
   PmProfileDialog *dialog;
-  PmPreferencesWindow *prefs;
+  PmPreferencesDialog *prefs;
   guint n;
 
   gtk_window_present (GTK_WINDOW (window));
@@ -1032,15 +1190,15 @@ test_accessible_names (void)
   pm_test_wait_until (policies_loaded, window, 30000);
   n += assert_named (GTK_WIDGET (window));
 
-  dialog = pm_profile_dialog_new (GTK_WINDOW (window), profiles, NULL);
-  gtk_window_present (GTK_WINDOW (dialog));
+  dialog = pm_profile_dialog_new (profiles, NULL);
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
   n += assert_named (GTK_WIDGET (dialog));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  adw_dialog_force_close (ADW_DIALOG (dialog));
 
-  prefs = pm_preferences_window_new (GTK_WINDOW (window));
-  gtk_window_present (GTK_WINDOW (prefs));
+  prefs = pm_preferences_dialog_new ();
+  adw_dialog_present (ADW_DIALOG (prefs), GTK_WIDGET (window));
   n += assert_named (GTK_WIDGET (prefs));
-  gtk_window_destroy (GTK_WINDOW (prefs));
+  adw_dialog_force_close (ADW_DIALOG (prefs));
 
   g_test_message ("%u controls checked", n);
   g_assert_cmpuint (n, >, 20);
@@ -1520,7 +1678,7 @@ test_text_cell (void)
     g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
     int bigger_nat, bigger_height;
 
-    gtk_css_provider_load_from_data (css, ".big { font-size: 200%; }", -1);
+    gtk_css_provider_load_from_string (css, ".big { font-size: 200%; }");
     gtk_style_context_add_provider_for_display (gtk_widget_get_display (cell), GTK_STYLE_PROVIDER (css),
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
     gtk_widget_add_css_class (cell, "big");
@@ -1569,6 +1727,7 @@ main (int   argc,
   g_test_add_func ("/ui/api-down-and-forwarding", test_api_down_and_forwarding);
   g_test_add_func ("/ui/narrow", test_narrow);
   g_test_add_func ("/ui/narrow-pages", test_narrow_pages);
+  g_test_add_func ("/ui/narrow-dialogs", test_narrow_dialogs);
   g_test_add_func ("/ui/error-text", test_error_text);
   g_test_add_func ("/ui/paced-load-keeps-selection", test_paced_load_keeps_selection);
   g_test_add_func ("/ui/text-cell", test_text_cell);

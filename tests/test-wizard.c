@@ -850,22 +850,40 @@ save_claims_screenshots (Fixture    *f,
   respond (dialog, "cancel");
 }
 
-/* Every page of the wizard for one provider, as wizard-PROVIDER-N.png. */
+/* The wizard's page fits `width`: nothing in it holds the window wider. */
+static void
+assert_fits (Fixture *f,
+             int      width)
+{
+  int minimum = 0;
+
+  gtk_widget_measure (GTK_WIDGET (f->wizard), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  if (minimum > width)
+    g_error ("step %u needs %d px, more than %d", pm_wizard_page_get_step (f->wizard), minimum, width);
+}
+
+/* Every page of the wizard for one provider, as wizard-PROVIDER-N.png;
+ * narrow, in a window of 360 px (the narrowest the metainfo promises),
+ * as wizard-PROVIDER-N-narrow.png, each page checked to fit. */
 static void
 save_wizard_screenshots (Fixture        *f,
-                         const ShotPlan *plan)
+                         const ShotPlan *plan,
+                         gboolean        narrow)
 {
   const char *dir = g_getenv ("PM_WIZARD_SHOTS");
+  const char *suffix = narrow ? "-narrow" : "";
   g_autofree char *tmp = NULL;
 
   if (dir == NULL)
     dir = tmp = g_dir_make_tmp ("pm-wizard-shots-XXXXXX", NULL);
   if (g_getenv ("PM_WIZARD_SHOTS_DARK") != NULL)
     adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  if (narrow)
+    gtk_window_set_default_size (f->window, 360, 720);
 
   for (guint step = 0; step < S_SUMMARY + 1; step++)
     {
-      g_autofree char *path = g_strdup_printf ("%s/wizard-%s-%u.png", dir, plan->provider, step + 1);
+      g_autofree char *path = g_strdup_printf ("%s/wizard-%s-%u%s.png", dir, plan->provider, step + 1, suffix);
 
       switch (step)
         {
@@ -898,9 +916,12 @@ save_wizard_screenshots (Fixture        *f,
       settle (GTK_WIDGET (f->window));
       save_png (GTK_WIDGET (f->window), path);
       g_test_message ("%s", path);
+      if (narrow)
+        assert_fits (f, 360);
       if (step == S_ENDPOINT)
         {
-          g_autofree char *bottom = g_strdup_printf ("%s/wizard-%s-%u-commands.png", dir, plan->provider, step + 1);
+          g_autofree char *bottom = g_strdup_printf ("%s/wizard-%s-%u-commands%s.png", dir, plan->provider, step + 1,
+                                                     suffix);
 
           settle (GTK_WIDGET (f->window));     /* laid out: the adjustment knows the height */
           scroll_to_end (GTK_WIDGET (f->wizard));
@@ -911,26 +932,44 @@ save_wizard_screenshots (Fixture        *f,
         next_to (f, step + 1);
     }
   g_assert_cmpuint (pm_wizard_page_get_step (f->wizard), ==, S_SUMMARY);
-  if (g_str_equal (plan->provider, "azure"))
+  if (g_str_equal (plan->provider, "azure") && !narrow)
     save_claims_screenshots (f, dir);
 }
 
 static void
 test_screenshots_aws (Fixture *f, gconstpointer data)
 {
-  save_wizard_screenshots (f, &shot_plans[0]);
+  save_wizard_screenshots (f, &shot_plans[0], FALSE);
 }
 
 static void
 test_screenshots_azure (Fixture *f, gconstpointer data)
 {
-  save_wizard_screenshots (f, &shot_plans[1]);
+  save_wizard_screenshots (f, &shot_plans[1], FALSE);
 }
 
 static void
 test_screenshots_gcp (Fixture *f, gconstpointer data)
 {
-  save_wizard_screenshots (f, &shot_plans[2]);
+  save_wizard_screenshots (f, &shot_plans[2], FALSE);
+}
+
+static void
+test_screenshots_aws_narrow (Fixture *f, gconstpointer data)
+{
+  save_wizard_screenshots (f, &shot_plans[0], TRUE);
+}
+
+static void
+test_screenshots_azure_narrow (Fixture *f, gconstpointer data)
+{
+  save_wizard_screenshots (f, &shot_plans[1], TRUE);
+}
+
+static void
+test_screenshots_gcp_narrow (Fixture *f, gconstpointer data)
+{
+  save_wizard_screenshots (f, &shot_plans[2], TRUE);
 }
 
 int
@@ -963,6 +1002,9 @@ main (int   argc,
   ADD ("screenshots/aws", PM_FLAVOUR_HOSTED, test_screenshots_aws);
   ADD ("screenshots/azure", PM_FLAVOUR_HOSTED, test_screenshots_azure);
   ADD ("screenshots/gcp", PM_FLAVOUR_HOSTED, test_screenshots_gcp);
+  ADD ("screenshots/aws-narrow", PM_FLAVOUR_HOSTED, test_screenshots_aws_narrow);
+  ADD ("screenshots/azure-narrow", PM_FLAVOUR_HOSTED, test_screenshots_azure_narrow);
+  ADD ("screenshots/gcp-narrow", PM_FLAVOUR_HOSTED, test_screenshots_gcp_narrow);
 #undef ADD
 
   return g_test_run ();

@@ -12,7 +12,7 @@
 
 #include "pm-application.h"
 #include "pm-application-private.h"
-#include "pm-preferences-window.h"
+#include "pm-preferences-dialog.h"
 #include "pm-screenshots.h"
 #include "pm-window.h"
 
@@ -180,16 +180,22 @@ sandbox_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* Dialogs go on the active window: the main window, or a modal policy
+ * editor over it (which would hide one put on the main window). */
+static GtkWidget *
+get_dialog_parent (PmApplication *self)
+{
+  return GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (self)));
+}
+
 static void
 preferences_activated (GSimpleAction *action,
                        GVariant      *parameter,
                        gpointer       user_data)
 {
   PmApplication *self = PM_APPLICATION (user_data);
-  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  PmPreferencesWindow *prefs = pm_preferences_window_new (parent);
 
-  gtk_window_present (GTK_WINDOW (prefs));
+  adw_dialog_present (ADW_DIALOG (pm_preferences_dialog_new ()), get_dialog_parent (self));
 }
 
 static void
@@ -198,13 +204,10 @@ about_activated (GSimpleAction *action,
                  gpointer       user_data)
 {
   PmApplication *self = PM_APPLICATION (user_data);
-  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   static const char *developers[] = { "The Perimeter contributors", NULL };
-  GtkWidget *about;
+  AdwDialog *about;
 
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", parent,
-                        "modal", TRUE,
+  about = g_object_new (ADW_TYPE_ABOUT_DIALOG,
                         "application-name", _("Perimeter"),
                         "application-icon", APP_ID,
                         "version", PACKAGE_VERSION,
@@ -217,9 +220,9 @@ about_activated (GSimpleAction *action,
                         "comments", _("Manage Elastic Cloud network security: IP filter and private connection policies, their deployments and projects, and private connection IDs."),
                         "translator-credits", _("translator-credits"),
                         NULL);
-  adw_about_window_add_credit_section (ADW_ABOUT_WINDOW (about), _("API specifications"),
+  adw_about_dialog_add_credit_section (ADW_ABOUT_DIALOG (about), _("API specifications"),
                                        (const char *[]) { "Elastic https://www.elastic.co", NULL });
-  gtk_window_present (GTK_WINDOW (about));
+  adw_dialog_present (about, get_dialog_parent (self));
 }
 
 static const GActionEntry app_actions[] = {

@@ -9,6 +9,7 @@
 
 #include "pm-bulk-op.h"
 #include "pm-error-text.h"
+#include "pm-file-choice.h"
 #include "pm-json.h"
 #include "pm-policy-actions.h"
 #include "pm-policy-editor.h"
@@ -18,6 +19,10 @@
 
 #define MAX_IMPORT_SIZE (1024 * 1024)
 
+/* A window, not an AdwDialog as the account dialog is: a policy holds up
+ * to 128 rules, which want a window's height (resized, maximized, tiled),
+ * and windows are what let several editors stay open side by side to
+ * compare policies. Its confirmations and file choosers are its own. */
 struct _PmPolicyEditor
 {
   AdwWindow         parent_instance;
@@ -59,7 +64,6 @@ struct _PmPolicyEditor
   GHashTable       *touched;
   GCancellable     *cancellable;
   GtkWidget        *dialog;
-  GtkFileChooserNative *chooser;
   char             *save_reason;
   char             *problems;
   char             *error_text;
@@ -397,12 +401,31 @@ on_split_sources (PmRuleRow      *row,
     }
 }
 
+static gboolean
+is_narrow (PmPolicyEditor *self)
+{
+  return adw_window_get_current_breakpoint (ADW_WINDOW (self)) != NULL;
+}
+
+static void
+on_narrow_changed (PmPolicyEditor *self)
+{
+  gboolean narrow = is_narrow (self);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->rules_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    pm_rule_row_set_narrow (PM_RULE_ROW (child), narrow);
+}
+
 static GtkWidget *
 create_rule_row (PmPolicyEditor *self,
                  PmRule         *rule)
 {
   GtkWidget *row = pm_rule_row_new (rule, pm_policy_get_policy_type (self->policy),
                                     pm_policy_get_flavour (self->policy));
+
+  pm_rule_row_set_narrow (PM_RULE_ROW (row), is_narrow (self));
 
   g_signal_connect (row, "changed", G_CALLBACK (on_rule_changed), self);
   g_signal_connect (row, "split-sources", G_CALLBACK (on_split_sources), self);
@@ -606,7 +629,8 @@ on_type_selected (PmPolicyEditor *self)
 {
   guint selected = adw_combo_row_get_selected (self->type_row);
 
-  if (self->updating || selected >= self->types->len)
+  /* Only a new policy's type can change (the row is hidden otherwise). */
+  if (self->updating || !self->is_new || selected >= self->types->len)
     return;
   pm_policy_editor_set_policy_type (self, g_array_index (self->types, PmPolicyType, selected));
 }
@@ -986,34 +1010,46 @@ on_export_written (GObject      *source,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Exported the policy")));
 }
 
-void
-pm_policy_editor_export_to_file (PmPolicyEditor *self,
-                                 GFile          *file)
+static void
+export_to_file (PmPolicyEditor *self,
+                GFile          *file)
 {
   g_autoptr(GBytes) bytes = NULL;
-  char *json;
+  char *json = pm_policy_editor_dup_json (self);
 
-  g_return_if_fail (PM_IS_POLICY_EDITOR (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  json = pm_policy_editor_dup_json (self);
   bytes = g_bytes_new_take (json, strlen (json));
   g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
                                        self->cancellable, on_export_written, g_object_ref (self));
 }
 
-static void
-on_export_response (GtkNativeDialog *chooser,
-                    int              response,
-                    PmPolicyEditor  *self)
+/* Dismissing or cancelling says nothing; a dialog that could not be shown
+ * says why, above the form. */
+static GFile *
+finish_file_choice (PmPolicyEditor *self,
+                    GAsyncResult   *result)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  GFile *file = pm_file_choice_finish (result, &error);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not show the file chooser: %s"), error->message);
+
+      set_error_text (self, text);
+    }
+  return file;
+}
+
+static void
+on_export_chosen (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PmPolicyEditor) self = user_data;
+  g_autoptr(GFile) file = finish_file_choice (self, result);
+
   if (file != NULL)
-    pm_policy_editor_export_to_file (self, file);
-  g_clear_object (&self->chooser);
+    export_to_file (self, file);
 }
 
 static void
@@ -1023,16 +1059,16 @@ export_action (GtkWidget  *widget,
 {
   PmPolicyEditor *self = PM_POLICY_EDITOR (widget);
   const char *name = pm_policy_get_name (self->policy);
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
   g_autofree char *file_name = NULL;
 
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Export policy"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   file_name = g_strdup_printf ("%s.json", name != NULL && *name != '\0' ? name : "policy");
   g_strdelimit (file_name, "/\\", '-');
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), file_name);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  gtk_file_dialog_set_title (dialog, _("Export Policy"));
+  gtk_file_dialog_set_accept_label (dialog, _("_Export"));
+  gtk_file_dialog_set_initial_name (dialog, file_name);
+  pm_file_choice_async (dialog, PM_FILE_CHOICE_SAVE, widget, self->cancellable,
+                        on_export_chosen, g_object_ref (self));
 }
 
 gboolean
@@ -1162,17 +1198,15 @@ on_import_loaded (GObject      *source,
 }
 
 static void
-on_import_response (GtkNativeDialog *chooser,
-                    int              response,
-                    PmPolicyEditor  *self)
+on_import_chosen (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(PmPolicyEditor) self = user_data;
+  g_autoptr(GFile) file = finish_file_choice (self, result);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   if (file != NULL)
     g_file_load_contents_async (file, self->cancellable, on_import_loaded, g_object_ref (self));
-  g_clear_object (&self->chooser);
 }
 
 static void
@@ -1181,17 +1215,20 @@ import_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   PmPolicyEditor *self = PM_POLICY_EDITOR (widget);
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
 
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Import policy"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("JSON files"));
   gtk_file_filter_add_mime_type (filter, "application/json");
-  gtk_file_filter_add_pattern (filter, "*.json");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_import_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  gtk_file_filter_add_suffix (filter, "json");
+  g_list_store_append (filters, filter);
+  gtk_file_dialog_set_title (dialog, _("Import Policy"));
+  gtk_file_dialog_set_accept_label (dialog, _("_Import"));
+  gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+  gtk_file_dialog_set_default_filter (dialog, filter);
+  pm_file_choice_async (dialog, PM_FILE_CHOICE_OPEN, widget, self->cancellable,
+                        on_import_chosen, g_object_ref (self));
 }
 
 /* Delete */
@@ -1426,13 +1463,6 @@ pm_policy_editor_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->policy != NULL)
     g_signal_handlers_disconnect_by_data (pm_policy_get_rules (self->policy), self);
-  /* A shown chooser keeps itself alive: it must not answer a gone editor. */
-  if (self->chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-    }
-  g_clear_object (&self->chooser);
   g_clear_weak_pointer (&self->dialog);
   g_clear_weak_pointer (&self->toast_target);
   adw_window_set_content (ADW_WINDOW (self), NULL);
@@ -1533,6 +1563,7 @@ pm_policy_editor_init (PmPolicyEditor *self)
 
   gtk_list_box_bind_model (self->applied_list, G_LIST_MODEL (self->applied_to), create_applied_row, self, NULL);
   g_signal_connect_swapped (self->type_row, "notify::selected", G_CALLBACK (on_type_selected), self);
+  g_signal_connect (self, "notify::current-breakpoint", G_CALLBACK (on_narrow_changed), NULL);
   g_signal_connect_swapped (self->region_combo, "notify::selected", G_CALLBACK (on_region_selected), self);
   g_signal_connect_swapped (self->region_entry, "changed", G_CALLBACK (on_region_entry_changed), self);
   g_signal_connect_swapped (self->name_row, "changed", G_CALLBACK (on_name_changed), self);

@@ -21,8 +21,11 @@ G_DECLARE_FINAL_TYPE (PmPolicyEditor, pm_policy_editor, PM, POLICY_EDITOR, AdwWi
  *
  * Actions (on the window): "editor.save", "editor.add-rule",
  * "editor.rule-remove"/"editor.rule-up"/"editor.rule-down" (u),
- * "editor.copy-curl", "editor.export", "editor.import", "editor.delete",
+ * "editor.copy-curl", "editor.export" (pm_policy_editor_dup_json () to
+ * the file chosen; a toast, or the error text), "editor.import" (the file
+ * chosen, through pm_policy_editor_import_bytes ()), "editor.delete",
  * "editor.add-association", "editor.remove-association" (s: entity id).
+ * The files are chosen through pm_file_choice_async ().
  *
  * Signals: "saved" (PmPolicy: the policy as the API returned it),
  * "deleted". */
@@ -72,10 +75,6 @@ gboolean        pm_policy_editor_import_bytes     (PmPolicyEditor *self,
 /* The request body for export/copy (the API's shape). */
 char           *pm_policy_editor_dup_json         (PmPolicyEditor *self);
 char           *pm_policy_editor_dup_curl         (PmPolicyEditor *self);
-/* What "editor.export" does once the file chooser answered: write
- * pm_policy_editor_dup_json() to `file` (a toast, or the error text). */
-void            pm_policy_editor_export_to_file   (PmPolicyEditor *self,
-                                                   GFile          *file);
 /* The confirmation the editor presented and that is still open (discard,
  * impact before saving), or NULL. */
 GtkWidget      *pm_policy_editor_get_dialog       (PmPolicyEditor *self);

@@ -10,6 +10,7 @@
 #include "pm-api-error.h"
 #include "pm-connection-check.h"
 #include "pm-error-text.h"
+#include "pm-file-choice.h"
 #include "pm-keyring.h"
 #include "pm-profile.h"
 #include "pm-profile-dialog.h"
@@ -21,7 +22,7 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC (PmKeyCopy, pm_keyring_free_key, NULL)
 
 struct _PmProfileDialog
 {
-  AdwWindow        parent_instance;
+  AdwDialog        parent_instance;
 
   AdwToastOverlay *toast_overlay;
   AdwWindowTitle  *window_title;
@@ -42,11 +43,10 @@ struct _PmProfileDialog
   char            *ca_file;
   char            *check_text;
   GCancellable    *cancellable;
-  GtkNativeDialog *chooser;      /* open CA file chooser, owned */
   gboolean         busy;
 };
 
-G_DEFINE_FINAL_TYPE (PmProfileDialog, pm_profile_dialog, ADW_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (PmProfileDialog, pm_profile_dialog, ADW_TYPE_DIALOG)
 
 enum {
   SAVED,
@@ -143,9 +143,12 @@ show_error_toast (PmProfileDialog *self,
 static void
 update_ca_row (PmProfileDialog *self)
 {
+  g_autofree char *name = self->ca_file ? g_path_get_basename (self->ca_file) : NULL;
+
+  /* The file's name, and where it is when pointed at. */
   gtk_widget_set_visible (GTK_WIDGET (self->ca_row), get_flavour (self) == PM_FLAVOUR_ECE);
-  adw_action_row_set_subtitle (self->ca_row, self->ca_file ? self->ca_file
-                                                           : _("System certificate authorities"));
+  adw_action_row_set_subtitle (self->ca_row, name ? name : _("System certificate authorities"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->ca_row), self->ca_file);
   gtk_widget_set_visible (self->clear_ca_button, self->ca_file != NULL);
 }
 
@@ -249,7 +252,7 @@ finish_saved (PmProfileDialog *self,
 
   set_busy (self, FALSE);
   g_signal_emit (self, signals[SAVED], 0, saved_id);
-  gtk_window_destroy (GTK_WINDOW (self));
+  adw_dialog_force_close (ADW_DIALOG (self));
 }
 
 static void
@@ -448,7 +451,7 @@ remove_cb (GObject      *source,
   id = g_strdup (self->profile_id);
   set_busy (self, FALSE);
   g_signal_emit (self, signals[REMOVED], 0, id);
-  gtk_window_destroy (GTK_WINDOW (self));
+  adw_dialog_force_close (ADW_DIALOG (self));
 }
 
 static void
@@ -487,7 +490,7 @@ remove_action (GtkWidget  *widget,
       return;
     }
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Account?"), NULL);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Remove Account?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("“%s” and its API key will be removed from this computer. Nothing changes in Elastic Cloud; the key itself stays valid until you revoke it in the console."),
                                   name);
@@ -505,29 +508,23 @@ remove_action (GtkWidget  *widget,
 /* CA file */
 
 static void
-close_chooser (PmProfileDialog *self)
+ca_chosen_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  if (self->chooser == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (self->chooser, self);
-  gtk_native_dialog_destroy (self->chooser);
-  g_clear_object (&self->chooser);
-}
+  g_autoptr(PmProfileDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = pm_file_choice_finish (result, &error);
 
-static void
-chooser_response_cb (GtkNativeDialog *chooser,
-                     int              response,
-                     PmProfileDialog *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (file == NULL)
     {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      g_free (self->ca_file);
-      self->ca_file = g_file_get_path (file);
-      update_ca_row (self);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error_toast (self, error->message);
+      return;
     }
-  close_chooser (self);
+  g_free (self->ca_file);
+  self->ca_file = g_file_get_path (file);
+  update_ca_row (self);
 }
 
 static void
@@ -536,23 +533,30 @@ choose_ca_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   PmProfileDialog *self = PM_PROFILE_DIALOG (widget);
-  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
 
-  close_chooser (self);
-  chooser = gtk_file_chooser_native_new (_("Choose CA certificate"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("Certificates (PEM)"));
-  gtk_file_filter_add_pattern (filter, "*.pem");
-  gtk_file_filter_add_pattern (filter, "*.crt");
-  gtk_file_filter_add_pattern (filter, "*.cer");
+  gtk_file_filter_add_suffix (filter, "pem");
+  gtk_file_filter_add_suffix (filter, "crt");
+  gtk_file_filter_add_suffix (filter, "cer");
   gtk_file_filter_add_mime_type (filter, "application/x-x509-ca-cert");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  /* Owned here, so closing the account dialog first closes it too. */
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  g_list_store_append (filters, filter);
+  gtk_file_dialog_set_title (dialog, _("Choose CA Certificate"));
+  gtk_file_dialog_set_accept_label (dialog, _("_Choose"));
+  gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+  gtk_file_dialog_set_default_filter (dialog, filter);
+  pm_file_choice_async (dialog, PM_FILE_CHOICE_OPEN, widget, self->cancellable,
+                        ca_chosen_cb, g_object_ref (self));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  adw_dialog_close (ADW_DIALOG (widget));
 }
 
 static void
@@ -588,8 +592,7 @@ load_profile (PmProfileDialog *self)
   gtk_editable_set_text (GTK_EDITABLE (self->org_row), org ? org : "");
   ca = pm_profile_get_ca_file (profile);
   self->ca_file = (ca != NULL && *ca != '\0') ? g_strdup (ca) : NULL;
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_row),
-                                 _("API key (stored in the keyring; type to replace)"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_row), _("New API key (optional)"));
 }
 
 static void
@@ -598,10 +601,22 @@ pm_profile_dialog_dispose (GObject *object)
   PmProfileDialog *self = PM_PROFILE_DIALOG (object);
 
   g_cancellable_cancel (self->cancellable);
-  close_chooser (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_PROFILE_DIALOG);
 
   G_OBJECT_CLASS (pm_profile_dialog_parent_class)->dispose (object);
+}
+
+/* Work in flight holds a reference: closing stops it (a check, the key
+ * being stored, a file chooser), so nothing answers a closed dialog. */
+static void
+pm_profile_dialog_closed (AdwDialog *dialog)
+{
+  PmProfileDialog *self = PM_PROFILE_DIALOG (dialog);
+
+  g_cancellable_cancel (self->cancellable);
+
+  if (ADW_DIALOG_CLASS (pm_profile_dialog_parent_class)->closed != NULL)
+    ADW_DIALOG_CLASS (pm_profile_dialog_parent_class)->closed (dialog);
 }
 
 static void
@@ -624,9 +639,11 @@ pm_profile_dialog_class_init (PmProfileDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  AdwDialogClass *dialog_class = ADW_DIALOG_CLASS (klass);
 
   object_class->dispose = pm_profile_dialog_dispose;
   object_class->finalize = pm_profile_dialog_finalize;
+  dialog_class->closed = pm_profile_dialog_closed;
 
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -650,6 +667,7 @@ pm_profile_dialog_class_init (PmProfileDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, key_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, flavour_changed_cb);
 
+  gtk_widget_class_install_action (widget_class, "profile.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "profile.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "profile.check", NULL, check_action);
   gtk_widget_class_install_action (widget_class, "profile.remove", NULL, remove_action);
@@ -667,15 +685,15 @@ pm_profile_dialog_init (PmProfileDialog *self)
 }
 
 PmProfileDialog *
-pm_profile_dialog_new (GtkWindow     *parent,
-                       PmProfileList *profiles,
+pm_profile_dialog_new (PmProfileList *profiles,
                        const char    *profile_id)
 {
   PmProfileDialog *self;
+  const char *title;
 
   g_return_val_if_fail (PM_IS_PROFILE_LIST (profiles), NULL);
 
-  self = g_object_new (PM_TYPE_PROFILE_DIALOG, "transient-for", parent, NULL);
+  self = g_object_new (PM_TYPE_PROFILE_DIALOG, NULL);
   self->profiles = g_object_ref (profiles);
   self->profile_id = g_strdup (profile_id);
 
@@ -684,15 +702,17 @@ pm_profile_dialog_new (GtkWindow     *parent,
 
   if (self->profile_id != NULL)
     {
-      adw_window_title_set_title (self->window_title, _("Edit Account"));
+      title = _("Edit Account");
       gtk_widget_set_visible (self->remove_group, TRUE);
     }
   else
     {
-      adw_window_title_set_title (self->window_title, _("Add Account"));
+      title = _("Add Account");
       gtk_editable_set_text (GTK_EDITABLE (self->url_row),
                              pm_profile_get_default_base_url (PM_FLAVOUR_HOSTED));
     }
+  adw_dialog_set_title (ADW_DIALOG (self), title);
+  adw_window_title_set_title (self->window_title, title);
   fields_changed_cb (self);
   update_ca_row (self);
   set_busy (self, FALSE);

@@ -12,15 +12,16 @@
 G_BEGIN_DECLS
 
 #define PM_TYPE_PROFILE_DIALOG (pm_profile_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (PmProfileDialog, pm_profile_dialog, PM, PROFILE_DIALOG, AdwWindow)
+G_DECLARE_FINAL_TYPE (PmProfileDialog, pm_profile_dialog, PM, PROFILE_DIALOG, AdwDialog)
 
 /* Add (profile_id NULL) or edit an account: name, flavour, base URL, CA
- * file (ECE), organization id and API key (stored with PmKeyring only).
- * Actions: profile.save, profile.check, profile.remove, profile.choose-ca,
- * profile.clear-ca. Signals: "saved" (profile id) once the profile and its
- * key are stored, "removed" (profile id). */
-PmProfileDialog *pm_profile_dialog_new              (GtkWindow       *parent,
-                                                     PmProfileList   *profiles,
+ * file (ECE, chosen through pm_file_choice_async ()), organization id and
+ * API key (stored with PmKeyring only). Shown with adw_dialog_present ()
+ * on the window it is for; it closes itself once saved or removed.
+ * Actions: profile.save, profile.cancel, profile.check, profile.remove,
+ * profile.choose-ca, profile.clear-ca. Signals: "saved" (profile id) once
+ * the profile and its key are stored, "removed" (profile id). */
+PmProfileDialog *pm_profile_dialog_new              (PmProfileList   *profiles,
                                                      const char      *profile_id);
 const char      *pm_profile_dialog_get_display_name (PmProfileDialog *self);
 /* The last "Check connection" verdict in words, or NULL. */

@@ -16,6 +16,7 @@ typedef struct
   const char *field;          /* the API's name for it */
   GtkWidget  *row;
   GtkWidget  *message_row;
+  GtkWidget  *message_box;
   GtkLabel   *message;
   GtkButton  *suggest;
   char       *suggestion;
@@ -39,6 +40,7 @@ struct _PmRuleRow
   char         *local_problem;
   guint         index;
   gboolean      updating;
+  gboolean      narrow;
 };
 
 G_DEFINE_FINAL_TYPE (PmRuleRow, pm_rule_row, ADW_TYPE_BIN)
@@ -175,6 +177,16 @@ on_protocol_selected (AdwComboRow *row,
   emit_changed (self);
 }
 
+/* The button that fixes a field beside its message, or under it. */
+static void
+stack_message (Field    *field,
+               gboolean  stacked)
+{
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (field->message_box),
+                                  stacked ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_set_halign (GTK_WIDGET (field->suggest), stacked ? GTK_ALIGN_START : GTK_ALIGN_FILL);
+}
+
 static Field *
 add_field (PmRuleRow  *self,
            const char *name,
@@ -192,6 +204,7 @@ add_field (PmRuleRow  *self,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (field->message_row), FALSE);
   gtk_widget_set_focusable (field->message_row, FALSE);
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  field->message_box = box;
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 6);
   gtk_widget_set_margin_top (box, 6);
@@ -209,6 +222,7 @@ add_field (PmRuleRow  *self,
   g_object_set_data (G_OBJECT (field->suggest), "field", field);
   g_signal_connect (field->suggest, "clicked", G_CALLBACK (on_suggest_clicked), self);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (field->suggest));
+  stack_message (field, self->narrow);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (field->message_row), box);
   gtk_widget_set_visible (field->message_row, FALSE);
   gtk_list_box_append (self->fields, field->message_row);
@@ -469,4 +483,15 @@ pm_rule_row_get_field (PmRuleRow  *self,
   g_return_val_if_fail (PM_IS_RULE_ROW (self), NULL);
   field = find_field (self, field_name);
   return field ? field->row : NULL;
+}
+
+void
+pm_rule_row_set_narrow (PmRuleRow *self,
+                        gboolean   narrow)
+{
+  g_return_if_fail (PM_IS_RULE_ROW (self));
+
+  self->narrow = !!narrow;
+  for (guint i = 0; i < self->field_info->len; i++)
+    stack_message (g_ptr_array_index (self->field_info, i), self->narrow);
 }

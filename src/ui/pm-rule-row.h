@@ -37,6 +37,10 @@ void        pm_rule_row_set_issue     (PmRuleRow    *self,
 /* Problems only the row knows (text that cannot be stored in the rule,
  * such as unparsable ports); NULL when none. */
 const char *pm_rule_row_get_local_problem (PmRuleRow *self);
+/* Narrow (the editor's breakpoint): a field's message over the button
+ * that fixes the field ("Use 198.51.100.0/24"), not beside it. */
+void        pm_rule_row_set_narrow    (PmRuleRow    *self,
+                                       gboolean      narrow);
 /* The entry for an API field name, for tests and focus. */
 GtkWidget  *pm_rule_row_get_field     (PmRuleRow    *self,
                                        const char   *field);

@@ -8,7 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pm-application-private.h"
-#include "pm-preferences-window.h"
+#include "pm-preferences-dialog.h"
 #include "pm-profile-dialog.h"
 #include "pm-screenshots.h"
 #include "pm-window.h"
@@ -23,6 +23,7 @@ typedef struct
   char          *dir;
   PmWindow      *main_window;
   GtkWindow     *extra;
+  AdwDialog     *dialog;
   guint          step;
   guint          tries;
   gboolean       dark;
@@ -92,6 +93,45 @@ close_extra (Shooter *shooter)
   shooter->extra = NULL;
 }
 
+static void
+close_dialog (Shooter *shooter)
+{
+  if (shooter->dialog != NULL)
+    adw_dialog_force_close (shooter->dialog);
+  shooter->dialog = NULL;
+}
+
+/* A filled-in account and a connection check's verdict. */
+static void
+present_profile_dialog (Shooter   *shooter,
+                        GtkWidget *parent)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(PmProfileList) profiles = pm_profile_list_new (settings);
+  PmProfileDialog *dialog = pm_profile_dialog_new (profiles, NULL);
+  PmSandbox *sandbox = pm_application_get_sandbox (shooter->app, NULL);
+  g_autofree char *url = sandbox ? pm_sandbox_dup_base_url (sandbox) : g_strdup ("http://127.0.0.1:1");
+
+  pm_profile_dialog_fill (dialog, _("Local sandbox"), PM_FLAVOUR_HOSTED, url, PM_SANDBOX_DEFAULT_API_KEY);
+  adw_dialog_present (ADW_DIALOG (dialog), parent);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.check", NULL);
+  shooter->dialog = ADW_DIALOG (dialog);
+  shooter->tries = 0;
+}
+
+/* Whether the dialog's check has answered; if not, the step is taken again. */
+static gboolean
+check_answered (Shooter *shooter)
+{
+  if (pm_profile_dialog_get_check_result (PM_PROFILE_DIALOG (shooter->dialog)) == NULL
+      && shooter->tries++ < LOAD_TRIES)
+    {
+      shooter->step--;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 main_loaded (Shooter *shooter)
 {
@@ -135,36 +175,19 @@ run_step (Shooter *shooter)
     case 3:
       shoot (shooter, GTK_WIDGET (shooter->extra), "welcome");
       close_extra (shooter);
-      {
-        g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-        g_autoptr(PmProfileList) profiles = pm_profile_list_new (settings);
-        PmProfileDialog *dialog = pm_profile_dialog_new (GTK_WINDOW (shooter->main_window), profiles, NULL);
-        PmSandbox *sandbox = pm_application_get_sandbox (shooter->app, NULL);
-        g_autofree char *url = sandbox ? pm_sandbox_dup_base_url (sandbox) : g_strdup ("http://127.0.0.1:1");
-
-        /* A filled-in account and a connection check's verdict. */
-        pm_profile_dialog_fill (dialog, _("Local sandbox"), PM_FLAVOUR_HOSTED, url, PM_SANDBOX_DEFAULT_API_KEY);
-        gtk_window_present (GTK_WINDOW (dialog));
-        gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.check", NULL);
-        shooter->extra = GTK_WINDOW (dialog);
-        shooter->tries = 0;
-      }
+      present_profile_dialog (shooter, GTK_WIDGET (shooter->main_window));
       return SETTLE_MS;
     case 4:
-      if (pm_profile_dialog_get_check_result (PM_PROFILE_DIALOG (shooter->extra)) == NULL
-          && shooter->tries++ < LOAD_TRIES)
-        {
-          shooter->step--;
-          return LOAD_POLL_MS;
-        }
-      shoot (shooter, GTK_WIDGET (shooter->extra), "profile-dialog");
-      close_extra (shooter);
-      shooter->extra = GTK_WINDOW (pm_preferences_window_new (GTK_WINDOW (shooter->main_window)));
-      gtk_window_present (shooter->extra);
+      if (!check_answered (shooter))
+        return LOAD_POLL_MS;
+      shoot (shooter, GTK_WIDGET (shooter->main_window), "profile-dialog");
+      close_dialog (shooter);
+      shooter->dialog = ADW_DIALOG (pm_preferences_dialog_new ());
+      adw_dialog_present (shooter->dialog, GTK_WIDGET (shooter->main_window));
       return SETTLE_MS;
     case 5:
-      shoot (shooter, GTK_WIDGET (shooter->extra), "preferences");
-      close_extra (shooter);
+      shoot (shooter, GTK_WIDGET (shooter->main_window), "preferences");
+      close_dialog (shooter);
       {
         /* The narrowest window the metainfo promises (display_length). */
         PmWindow *narrow = pm_window_new (shooter->app);
@@ -177,6 +200,20 @@ run_step (Shooter *shooter)
       return SETTLE_MS * 2;
     case 6:
       shoot (shooter, GTK_WIDGET (shooter->extra), "narrow");
+      /* At that width the dialogs are bottom sheets over the window. */
+      present_profile_dialog (shooter, GTK_WIDGET (shooter->extra));
+      return SETTLE_MS;
+    case 7:
+      if (!check_answered (shooter))
+        return LOAD_POLL_MS;
+      shoot (shooter, GTK_WIDGET (shooter->extra), "narrow-profile-dialog");
+      close_dialog (shooter);
+      shooter->dialog = ADW_DIALOG (pm_preferences_dialog_new ());
+      adw_dialog_present (shooter->dialog, GTK_WIDGET (shooter->extra));
+      return SETTLE_MS;
+    case 8:
+      shoot (shooter, GTK_WIDGET (shooter->extra), "narrow-preferences");
+      close_dialog (shooter);
       close_extra (shooter);
       if (!shooter->dark)
         {
@@ -243,6 +280,9 @@ pm_screenshots_run (PmApplication *app,
   Shooter *shooter = g_new0 (Shooter, 1);
 
   add_example_accounts ();
+  /* Each shot as things come to rest, not halfway through a dialog's
+   * opening or a page's transition. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_mkdir_with_parents (dir, 0755);
   shooter->app = app;

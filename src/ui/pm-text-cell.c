@@ -229,7 +229,7 @@ pm_text_cell_snapshot (GtkWidget   *widget,
 
   if (gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL)
     xalign = 1.0f - xalign;
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+  gtk_widget_get_color (widget, &color);
 
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (floorf (xalign * (width - logical.width)) - logical.x,

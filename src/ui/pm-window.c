@@ -868,10 +868,10 @@ static void
 present_profile_dialog (PmWindow   *self,
                         const char *profile_id)
 {
-  PmProfileDialog *dialog = pm_profile_dialog_new (GTK_WINDOW (self), self->profiles, profile_id);
+  PmProfileDialog *dialog = pm_profile_dialog_new (self->profiles, profile_id);
 
   g_signal_connect_object (dialog, "saved", G_CALLBACK (on_profile_saved), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (self));
 }
 
 static void

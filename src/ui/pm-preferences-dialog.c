@@ -1,4 +1,4 @@
-/* pm-preferences-window.c
+/* pm-preferences-dialog.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,13 +8,13 @@
 #include <glib/gi18n-lib.h>
 
 #include "pm-my-networks.h"
-#include "pm-preferences-window.h"
+#include "pm-preferences-dialog.h"
 #include "pm-profile.h"
 #include "pm-profile-dialog.h"
 
-struct _PmPreferencesWindow
+struct _PmPreferencesDialog
 {
-  AdwPreferencesWindow  parent_instance;
+  AdwPreferencesDialog  parent_instance;
 
   GtkListBox           *accounts_list;
   GtkSpinButton        *interval_spin;
@@ -28,7 +28,7 @@ struct _PmPreferencesWindow
   GtkStringList        *networks;
 };
 
-G_DEFINE_FINAL_TYPE (PmPreferencesWindow, pm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+G_DEFINE_FINAL_TYPE (PmPreferencesDialog, pm_preferences_dialog, ADW_TYPE_PREFERENCES_DIALOG)
 
 static GtkWidget *
 create_account_row (gpointer item,
@@ -89,9 +89,9 @@ add_account_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  PmPreferencesWindow *self = PM_PREFERENCES_WINDOW (widget);
+  PmPreferencesDialog *self = PM_PREFERENCES_DIALOG (widget);
 
-  gtk_window_present (GTK_WINDOW (pm_profile_dialog_new (GTK_WINDOW (self), self->profiles, NULL)));
+  adw_dialog_present (ADW_DIALOG (pm_profile_dialog_new (self->profiles, NULL)), widget);
 }
 
 static void
@@ -99,10 +99,10 @@ edit_account_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  PmPreferencesWindow *self = PM_PREFERENCES_WINDOW (widget);
+  PmPreferencesDialog *self = PM_PREFERENCES_DIALOG (widget);
   const char *id = g_variant_get_string (parameter, NULL);
 
-  gtk_window_present (GTK_WINDOW (pm_profile_dialog_new (GTK_WINDOW (self), self->profiles, id)));
+  adw_dialog_present (ADW_DIALOG (pm_profile_dialog_new (self->profiles, id)), widget);
 }
 
 static void
@@ -110,7 +110,7 @@ remove_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(PmPreferencesWindow) self = user_data;
+  g_autoptr(PmPreferencesDialog) self = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!pm_profile_list_remove_finish (PM_PROFILE_LIST (source), result, &error))
@@ -118,21 +118,21 @@ remove_done_cb (GObject      *source,
       g_autofree char *text = g_strdup_printf (_("The API key could not be deleted from the keyring, so the account was kept. %s"),
                                                error->message);
 
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+      adw_preferences_dialog_add_toast (ADW_PREFERENCES_DIALOG (self), adw_toast_new (text));
     }
 }
 
 static void
-remove_now (PmPreferencesWindow *self,
+remove_now (PmPreferencesDialog *self,
             const char          *id)
 {
   pm_profile_list_remove_async (self->profiles, id, NULL, remove_done_cb, g_object_ref (self));
 }
 
 static void
-confirm_response_cb (AdwMessageDialog    *dialog,
+confirm_response_cb (AdwAlertDialog      *dialog,
                      const char          *response,
-                     PmPreferencesWindow *self)
+                     PmPreferencesDialog *self)
 {
   if (g_str_equal (response, "remove"))
     remove_now (self, g_object_get_data (G_OBJECT (dialog), "profile-id"));
@@ -143,10 +143,10 @@ remove_account_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  PmPreferencesWindow *self = PM_PREFERENCES_WINDOW (widget);
+  PmPreferencesDialog *self = PM_PREFERENCES_DIALOG (widget);
   const char *id = g_variant_get_string (parameter, NULL);
   PmProfile *profile = pm_profile_list_lookup (self->profiles, id);
-  GtkWidget *dialog;
+  AdwDialog *dialog;
 
   if (profile == NULL)
     return;
@@ -156,20 +156,20 @@ remove_account_action (GtkWidget  *widget,
       return;
     }
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Account?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("“%s” and its API key will be removed from this computer. Nothing changes in Elastic Cloud; the key itself stays valid until you revoke it in the console."),
-                                  pm_profile_get_name (profile));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "remove", _("_Remove"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = adw_alert_dialog_new (_("Remove Account?"), NULL);
+  adw_alert_dialog_format_body (ADW_ALERT_DIALOG (dialog),
+                                _("“%s” and its API key will be removed from this computer. Nothing changes in Elastic Cloud; the key itself stays valid until you revoke it in the console."),
+                                pm_profile_get_name (profile));
+  adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog),
+                                  "cancel", _("_Cancel"),
+                                  "remove", _("_Remove"),
+                                  NULL);
+  adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_alert_dialog_set_default_response (ADW_ALERT_DIALOG (dialog), "cancel");
+  adw_alert_dialog_set_close_response (ADW_ALERT_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "profile-id", g_strdup (id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (dialog, widget);
 }
 
 /* My networks */
@@ -196,7 +196,7 @@ create_network_row (gpointer item,
 }
 
 static void
-sync_networks (PmPreferencesWindow *self)
+sync_networks (PmPreferencesDialog *self)
 {
   g_auto(GStrv) networks = g_settings_get_strv (self->settings, PM_MY_NETWORKS_KEY);
 
@@ -205,7 +205,7 @@ sync_networks (PmPreferencesWindow *self)
 }
 
 static void
-show_network_message (PmPreferencesWindow *self,
+show_network_message (PmPreferencesDialog *self,
                       const char          *text,
                       gboolean             error)
 {
@@ -229,14 +229,14 @@ show_network_message (PmPreferencesWindow *self,
 }
 
 static void
-on_network_changed (PmPreferencesWindow *self)
+on_network_changed (PmPreferencesDialog *self)
 {
   if (gtk_widget_has_css_class (GTK_WIDGET (self->network_entry), "error"))
     show_network_message (self, NULL, FALSE);
 }
 
 static void
-on_network_apply (PmPreferencesWindow *self)
+on_network_apply (PmPreferencesDialog *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->network_entry));
   g_autoptr(GError) error = NULL;
@@ -282,7 +282,7 @@ remove_network_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  PmPreferencesWindow *self = PM_PREFERENCES_WINDOW (widget);
+  PmPreferencesDialog *self = PM_PREFERENCES_DIALOG (widget);
   const char *network = g_variant_get_string (parameter, NULL);
   g_auto(GStrv) networks = g_settings_get_strv (self->settings, PM_MY_NETWORKS_KEY);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -297,33 +297,33 @@ remove_network_action (GtkWidget  *widget,
 }
 
 static void
-pm_preferences_window_dispose (GObject *object)
+pm_preferences_dialog_dispose (GObject *object)
 {
-  PmPreferencesWindow *self = PM_PREFERENCES_WINDOW (object);
+  PmPreferencesDialog *self = PM_PREFERENCES_DIALOG (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_PREFERENCES_WINDOW);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_PREFERENCES_DIALOG);
   g_clear_object (&self->profiles);
   g_clear_object (&self->networks);
   g_clear_object (&self->settings);
 
-  G_OBJECT_CLASS (pm_preferences_window_parent_class)->dispose (object);
+  G_OBJECT_CLASS (pm_preferences_dialog_parent_class)->dispose (object);
 }
 
 static void
-pm_preferences_window_class_init (PmPreferencesWindowClass *klass)
+pm_preferences_dialog_class_init (PmPreferencesDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = pm_preferences_window_dispose;
+  object_class->dispose = pm_preferences_dialog_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, PM_RESOURCE_PREFIX "/pm-preferences-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, PmPreferencesWindow, accounts_list);
-  gtk_widget_class_bind_template_child (widget_class, PmPreferencesWindow, interval_spin);
-  gtk_widget_class_bind_template_child (widget_class, PmPreferencesWindow, confirm_switch);
-  gtk_widget_class_bind_template_child (widget_class, PmPreferencesWindow, networks_list);
-  gtk_widget_class_bind_template_child (widget_class, PmPreferencesWindow, network_entry);
-  gtk_widget_class_bind_template_child (widget_class, PmPreferencesWindow, network_message);
+  gtk_widget_class_set_template_from_resource (widget_class, PM_RESOURCE_PREFIX "/pm-preferences-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, PmPreferencesDialog, accounts_list);
+  gtk_widget_class_bind_template_child (widget_class, PmPreferencesDialog, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, PmPreferencesDialog, confirm_switch);
+  gtk_widget_class_bind_template_child (widget_class, PmPreferencesDialog, networks_list);
+  gtk_widget_class_bind_template_child (widget_class, PmPreferencesDialog, network_entry);
+  gtk_widget_class_bind_template_child (widget_class, PmPreferencesDialog, network_message);
   gtk_widget_class_bind_template_callback (widget_class, on_network_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_network_changed);
 
@@ -334,7 +334,7 @@ pm_preferences_window_class_init (PmPreferencesWindowClass *klass)
 }
 
 static void
-pm_preferences_window_init (PmPreferencesWindow *self)
+pm_preferences_dialog_init (PmPreferencesDialog *self)
 {
   GtkWidget *placeholder;
 
@@ -371,19 +371,17 @@ pm_preferences_window_init (PmPreferencesWindow *self)
 }
 
 const char *
-pm_preferences_window_get_network_message (PmPreferencesWindow *self)
+pm_preferences_dialog_get_network_message (PmPreferencesDialog *self)
 {
-  g_return_val_if_fail (PM_IS_PREFERENCES_WINDOW (self), NULL);
+  g_return_val_if_fail (PM_IS_PREFERENCES_DIALOG (self), NULL);
 
   if (!gtk_widget_get_visible (GTK_WIDGET (self->network_message)))
     return NULL;
   return gtk_label_get_text (self->network_message);
 }
 
-PmPreferencesWindow *
-pm_preferences_window_new (GtkWindow *parent)
+PmPreferencesDialog *
+pm_preferences_dialog_new (void)
 {
-  return g_object_new (PM_TYPE_PREFERENCES_WINDOW,
-                       "transient-for", parent,
-                       NULL);
+  return g_object_new (PM_TYPE_PREFERENCES_DIALOG, NULL);
 }

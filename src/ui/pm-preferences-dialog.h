@@ -1,4 +1,4 @@
-/* pm-preferences-window.h
+/* pm-preferences-dialog.h
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,19 +9,20 @@
 
 G_BEGIN_DECLS
 
-#define PM_TYPE_PREFERENCES_WINDOW (pm_preferences_window_get_type ())
-G_DECLARE_FINAL_TYPE (PmPreferencesWindow, pm_preferences_window, PM, PREFERENCES_WINDOW, AdwPreferencesWindow)
+#define PM_TYPE_PREFERENCES_DIALOG (pm_preferences_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (PmPreferencesDialog, pm_preferences_dialog, PM, PREFERENCES_DIALOG, AdwPreferencesDialog)
 
 /* Accounts (add, edit, remove through PmProfileDialog), my networks, the
- * refresh interval and whether destructive actions ask first. Actions: prefs.add-account,
+ * refresh interval and whether destructive actions ask first; shown with
+ * adw_dialog_present (). Actions: prefs.add-account,
  * prefs.edit-account and prefs.remove-account (s: profile id; removing asks
  * first when confirm-destructive is set, and deletes the key too). */
-PmPreferencesWindow *pm_preferences_window_new (GtkWindow *parent);
+PmPreferencesDialog *pm_preferences_dialog_new (void);
 
 /* My networks (GSettings my-networks): typed into the entry row and
  * added with its apply button or Enter; each row's remove button
  * activates prefs.remove-network (s: the network). The message under the
  * entry (why an entry was refused, or how it was adjusted), or NULL. */
-const char          *pm_preferences_window_get_network_message (PmPreferencesWindow *self);
+const char          *pm_preferences_dialog_get_network_message (PmPreferencesDialog *self);
 
 G_END_DECLS
