@@ -22,6 +22,7 @@
 #include "pm-sandbox.h"
 #include "pm-screenshots.h"
 #include "pm-test-api.h"
+#include "pm-test-dialog.h"
 #include "pm-text-cell.h"
 #include "pm-test-util.h"
 
@@ -174,7 +175,10 @@ fixture_free (Fixture *f)
   PmPolicyEditor *editor = pm_policies_page_get_editor (f->page);
   GtkWidget *dialog = pm_policy_actions_get_dialog ();
 
-  if (dialog != NULL)
+  /* Closed, a dialog answers its close response: what it started ends. */
+  if (ADW_IS_DIALOG (dialog))
+    adw_dialog_close (ADW_DIALOG (dialog));
+  else if (dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (dialog));
   if (editor != NULL)
     gtk_window_destroy (GTK_WINDOW (editor));
@@ -469,26 +473,11 @@ open_new_editor (Fixture *f)
   return editor;
 }
 
-/* What a click on a response button does: respond, then close. */
-static void
-respond_to (GtkWidget  *dialog,
-            const char *response)
-{
-  g_object_ref (dialog);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
-  gtk_window_close (GTK_WINDOW (dialog));
-  g_object_unref (dialog);
-}
-
 static void
 respond (const char *response)
 {
-  GtkWidget *dialog;
-
   pm_test_wait_until (dialog_open, NULL, WAIT_MS);
-  dialog = pm_policy_actions_get_dialog ();
-  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
-  respond_to (dialog, response);
+  pm_test_dialog_respond (pm_policy_actions_get_dialog (), response);
 }
 
 /* Tests: the list */
@@ -1081,8 +1070,8 @@ test_crud (gconstpointer data)
 
       /* Delete: nothing holds it, so a plain confirmation. */
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.delete", "s", id));
-      g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()),
-                                                              "delete"), ==, "_Delete");
+      g_assert_cmpstr (adw_alert_dialog_get_response_label (ADW_ALERT_DIALOG (pm_policy_actions_get_dialog ()),
+                                                            "delete"), ==, "_Delete");
       respond ("delete");
       while (state_policy (f, name) != NULL || store_policy (f, name) != NULL)
         spin (20);
@@ -1204,11 +1193,11 @@ test_invalid (gconstpointer data)
   /* Closing with changes asks first; keep editing, then discard. */
   gtk_window_close (GTK_WINDOW (editor));
   g_assert_nonnull (pm_policy_editor_get_dialog (editor));
-  respond_to (pm_policy_editor_get_dialog (editor), "keep");
+  pm_test_dialog_respond (pm_policy_editor_get_dialog (editor), "keep");
   spin (20);
   g_assert_true (pm_policies_page_get_editor (f->page) == editor);
   gtk_window_close (GTK_WINDOW (editor));
-  respond_to (pm_policy_editor_get_dialog (editor), "discard");
+  pm_test_dialog_respond (pm_policy_editor_get_dialog (editor), "discard");
   pm_test_wait_until (editor_closed, f, WAIT_MS);
   g_assert_null (state_policy (f, "Pasted"));
 
@@ -1472,7 +1461,7 @@ test_associate (gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.remove-association", "s",
                                              pm_entity_get_id (entity)));
   pm_test_wait_until (dialog_open, NULL, WAIT_MS);
-  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()));
+  body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (pm_policy_actions_get_dialog ()));
   g_test_message ("impact: %s", body);
   g_assert_nonnull (strstr (body, pm_entity_get_name (entity)));
   g_assert_nonnull (strstr (body, associate_cases[f->flavour].detach_impact));
@@ -1528,10 +1517,10 @@ test_conflict (gconstpointer data)
   pm_policy_editor_apply_to (editor, entity);
   pm_test_wait_until (dialog_open, NULL, WAIT_MS);
   dialog = pm_policy_actions_get_dialog ();
-  g_test_message ("%s: %s", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)),
-                  adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
-  g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "changed"));
-  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "reapply"));
+  g_test_message ("%s: %s", adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)),
+                  adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)));
+  g_assert_nonnull (strstr (adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)), "changed"));
+  g_assert_true (adw_alert_dialog_has_response (ADW_ALERT_DIALOG (dialog), "reapply"));
   /* Nothing was retried behind the user's back. */
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", NULL), ==, patches + 1);
 
@@ -1541,7 +1530,7 @@ test_conflict (gconstpointer data)
    * a second conflict (the concurrent change itself is kept). */
   spin (100);
   if (pm_policy_actions_get_dialog () != NULL)
-    g_test_message ("still open: %s", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ())));
+    g_test_message ("still open: %s", adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (pm_policy_actions_get_dialog ())));
   g_assert_null (pm_policy_actions_get_dialog ());
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", NULL), >=, patches + 1);
 
@@ -1670,18 +1659,18 @@ test_my_networks_edit (gconstpointer data)
   /* From the branch, the user keeps their access: the usual impact. */
   set_my_networks ("198.51.100.17", NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  dialog = pm_policy_editor_get_dialog (editor);
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Save and Refuse This Traffic?");
-  g_assert_null (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "You will no longer reach"));
-  respond_to (dialog, "cancel");
+  dialog = GTK_WIDGET (pm_policy_editor_get_dialog (editor));
+  g_assert_cmpstr (adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)), ==, "Save and Refuse This Traffic?");
+  g_assert_null (strstr (adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)), "You will no longer reach"));
+  pm_test_dialog_respond (dialog, "cancel");
 
   /* From the head office, they would lose it: said first. */
   set_my_networks ("198.51.100.17", "203.0.113.7", NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  dialog = pm_policy_editor_get_dialog (editor);
-  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  dialog = GTK_WIDGET (pm_policy_editor_get_dialog (editor));
+  body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog));
   g_test_message ("%s", body);
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Save and Lose Your Own Access?");
+  g_assert_cmpstr (adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)), ==, "Save and Lose Your Own Access?");
   expected = g_strdup_printf ("You will no longer reach %s from 203.0.113.7 (My networks).",
                               serverless ? "Product search" : "Search production");
   g_assert_true (g_str_has_prefix (body, expected) || g_str_has_prefix (body, "You will no longer reach"));
@@ -1690,7 +1679,7 @@ test_my_networks_edit (gconstpointer data)
     g_assert_nonnull (strstr (body, "Platform observability from 203.0.113.7"));
   g_assert_nonnull (strstr (body, "will no longer accept traffic from 203.0.113.0/24"));
   /* Saving anyway saves. */
-  respond_to (dialog, "save");
+  pm_test_dialog_respond (dialog, "save");
   pm_test_wait_until (editor_closed, f, WAIT_MS);
   after = state_policy (f, "Office networks");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (after, "rules")), ==, 1);
@@ -1733,10 +1722,10 @@ test_my_networks_delete (gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.delete", "s", id));
   pm_test_wait_until (dialog_open, NULL, WAIT_MS);
   dialog = pm_policy_actions_get_dialog ();
-  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog));
   g_test_message ("%s", body);
   g_assert_true (g_str_has_prefix (body, expected));
-  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "detach"));
+  g_assert_true (adw_alert_dialog_has_response (ADW_ALERT_DIALOG (dialog), "detach"));
   respond ("cancel");
   spin (50);
   g_assert_nonnull (store_policy (f, "Office networks"));
@@ -1746,7 +1735,7 @@ test_my_networks_delete (gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.remove-association", "s",
                                              pm_entity_get_id (store_entity (f, holder))));
   pm_test_wait_until (dialog_open, NULL, WAIT_MS);
-  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()));
+  body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (pm_policy_actions_get_dialog ()));
   g_test_message ("%s", body);
   g_assert_true (g_str_has_prefix (body, expected));
   respond ("detach");
@@ -1769,11 +1758,11 @@ test_my_networks_delete (gconstpointer data)
 
     dialog = pm_policy_actions_set_applied (GTK_WIDGET (f->page), f->session, vpn, open, TRUE, NULL, NULL);
     g_assert_nonnull (dialog);
-    body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+    body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog));
     g_test_message ("%s", body);
     g_assert_nonnull (strstr (body, pm_entity_get_name (open)));
-    g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "apply"));
-    respond_to (dialog, "cancel");
+    g_assert_true (adw_alert_dialog_has_response (ADW_ALERT_DIALOG (dialog), "apply"));
+    pm_test_dialog_respond (dialog, "cancel");
     spin (50);
     g_assert_true (holders_are (f, pm_policy_get_id (vpn), pm_entity_get_id (open), FALSE));
   }
@@ -1812,10 +1801,10 @@ test_delete_associated (gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.delete", "s", id));
   pm_test_wait_until (dialog_open, NULL, WAIT_MS);
   dialog = pm_policy_actions_get_dialog ();
-  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog));
   g_test_message ("%s", body);
-  g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "delete"));
-  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "detach"));
+  g_assert_false (adw_alert_dialog_has_response (ADW_ALERT_DIALOG (dialog), "delete"));
+  g_assert_true (adw_alert_dialog_has_response (ADW_ALERT_DIALOG (dialog), "detach"));
   /* Each resource either refuses what the policy allowed, or, left with no
    * policy at all, accepts everything: the dialog says which. */
   g_assert_nonnull (strstr (body, f->flavour == PM_FLAVOUR_SERVERLESS
@@ -2277,7 +2266,7 @@ test_bulk_entities (gconstpointer data)
   g_assert_nonnull (op);
   pm_test_wait_until (dialog_open, NULL, WAIT_MS);
   {
-    const char *body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()));
+    const char *body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (pm_policy_actions_get_dialog ()));
 
     g_test_message ("%s", body);
     g_assert_nonnull (strstr (body, holders_names[0]));
@@ -2357,7 +2346,7 @@ test_bulk_cancel (gconstpointer data)
   g_assert_true (gtk_widget_get_visible (cancel));
   pm_test_wait_until (op_made_one, op, WAIT_MS);
   g_signal_emit_by_name (cancel, "clicked");
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Cancelling…");
+  g_assert_cmpstr (adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)), ==, "Cancelling…");
   g_assert_false (gtk_widget_get_sensitive (cancel));
   wait_op (f, op);
   pm_sandbox_clear_faults (f->sandbox);
@@ -2389,11 +2378,11 @@ test_bulk_cancel (gconstpointer data)
   g_assert_cmpuint (cancelled, >=, 1);
   g_assert_cmpuint (pm_bulk_op_get_n_cancelled (op), ==, cancelled);
   g_assert_cmpuint (pm_bulk_op_get_n_failed (op), ==, 0);
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Cancelled");
+  g_assert_cmpstr (adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)), ==, "Cancelled");
   g_assert_false (gtk_widget_get_visible (cancel));
 
   /* Undo takes back what was made. */
-  respond_to (dialog, "close");
+  pm_test_dialog_respond (dialog, "close");
   click_undo ();
   for (guint i = 0; i < made; i++)
     wait_holder (f, g_ptr_array_index (created, i), entity, FALSE);
@@ -2475,11 +2464,11 @@ test_apply_many (gconstpointer data)
   /* Apply: one bulk change, a result for each, both in the list. */
   g_signal_emit_by_name (apply, "clicked");
   dialog = pm_policy_actions_get_dialog ();
-  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_assert_true (ADW_IS_ALERT_DIALOG (dialog));
   pm_test_wait_until (applied_reached_n, &w, WAIT_MS);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     wait_holder (f, policy, store_entity (f, names[i]), TRUE);
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Applied");
+  g_assert_cmpstr (adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)), ==, "Applied");
   {
     GtkWidget *results = find_type (dialog, GTK_TYPE_LIST_BOX);
     guint rows = 0;
@@ -2488,7 +2477,7 @@ test_apply_many (gconstpointer data)
       rows++;
     g_assert_cmpuint (rows, ==, 2);
   }
-  respond_to (dialog, "close");
+  pm_test_dialog_respond (dialog, "close");
 
   fixture_free (f);
 }
@@ -2579,8 +2568,8 @@ test_undo (gconstpointer data)
     gtk_window_set_child (GTK_WINDOW (window), outside);
     dialog = pm_policy_actions_delete (outside, f->session, store_policy (f, lone), NULL, NULL);
     g_assert_nonnull (dialog);
-    g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "delete"));
-    respond_to (dialog, "cancel");
+    g_assert_true (adw_alert_dialog_has_response (ADW_ALERT_DIALOG (dialog), "delete"));
+    pm_test_dialog_respond (dialog, "cancel");
     spin (50);
     g_assert_nonnull (store_policy (f, lone));
     gtk_window_destroy (GTK_WINDOW (window));
@@ -2606,13 +2595,13 @@ test_edit_impact (gconstpointer data)
   g_assert_cmpstr (field_text (editor, "rules[1].source"), ==, "198.51.100.17");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.rule-remove", "u", 1));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  dialog = pm_policy_editor_get_dialog (editor);
+  dialog = GTK_WIDGET (pm_policy_editor_get_dialog (editor));
   g_assert_nonnull (dialog);
-  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog));
   g_test_message ("%s", body);
   g_assert_nonnull (strstr (body, "will no longer accept traffic from 198.51.100.17"));
   g_assert_nonnull (strstr (body, f->flavour == PM_FLAVOUR_SERVERLESS ? "Product search" : "Search production"));
-  respond_to (dialog, "save");
+  pm_test_dialog_respond (dialog, "save");
   pm_test_wait_until (editor_closed, f, WAIT_MS);
   after = state_policy (f, "Office networks");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (after, "rules")), ==, 1);
@@ -2813,7 +2802,7 @@ test_screenshots (gconstpointer data)
     g_free (name);
     name = g_strconcat (prefix, "bulk-results.png", NULL);
     save_png (pm_policy_actions_get_dialog (), dir, name);
-    respond_to (pm_policy_actions_get_dialog (), "close");
+    pm_test_dialog_respond (pm_policy_actions_get_dialog (), "close");
   }
 
   /* My networks: the preferences, and the warning that comes first. */
@@ -2837,8 +2826,8 @@ test_screenshots (gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
   g_free (name);
   name = g_strconcat (prefix, "impact-my-networks.png", NULL);
-  save_png (pm_policy_editor_get_dialog (editor), dir, name);
-  respond_to (pm_policy_editor_get_dialog (editor), "cancel");
+  save_png (GTK_WIDGET (pm_policy_editor_get_dialog (editor)), dir, name);
+  pm_test_dialog_respond (pm_policy_editor_get_dialog (editor), "cancel");
   spin (50);
 
   gtk_window_destroy (GTK_WINDOW (editor));
@@ -2899,7 +2888,7 @@ test_screenshots (gconstpointer data)
     g_free (name);
     name = g_strconcat (prefix, "bulk-cancelled.png", NULL);
     save_png (dialog, dir, name);
-    respond_to (dialog, "close");
+    pm_test_dialog_respond (dialog, "close");
   }
 
   fixture_free (f);

@@ -78,6 +78,6 @@ void            pm_policy_editor_export_to_file   (PmPolicyEditor *self,
                                                    GFile          *file);
 /* The confirmation the editor presented and that is still open (discard,
  * impact before saving), or NULL. */
-GtkWidget      *pm_policy_editor_get_dialog       (PmPolicyEditor *self);
+AdwAlertDialog *pm_policy_editor_get_dialog       (PmPolicyEditor *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pm-confirm-dialog.h"
 #include "pm-my-networks.h"
 #include "pm-preferences-window.h"
 #include "pm-profile.h"
@@ -130,7 +131,7 @@ remove_now (PmPreferencesWindow *self,
 }
 
 static void
-confirm_response_cb (AdwMessageDialog    *dialog,
+confirm_response_cb (AdwAlertDialog      *dialog,
                      const char          *response,
                      PmPreferencesWindow *self)
 {
@@ -146,7 +147,7 @@ remove_account_action (GtkWidget  *widget,
   PmPreferencesWindow *self = PM_PREFERENCES_WINDOW (widget);
   const char *id = g_variant_get_string (parameter, NULL);
   PmProfile *profile = pm_profile_list_lookup (self->profiles, id);
-  GtkWidget *dialog;
+  AdwDialog *dialog;
 
   if (profile == NULL)
     return;
@@ -156,20 +157,10 @@ remove_account_action (GtkWidget  *widget,
       return;
     }
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Account?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("“%s” and its API key will be removed from this computer. Nothing changes in Elastic Cloud; the key itself stays valid until you revoke it in the console."),
-                                  pm_profile_get_name (profile));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "remove", _("_Remove"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = pm_confirm_dialog_new_remove_account (pm_profile_get_name (profile));
   g_object_set_data_full (G_OBJECT (dialog), "profile-id", g_strdup (id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (dialog, GTK_WIDGET (self));
 }
 
 /* My networks */
