@@ -135,7 +135,8 @@ fixture_new_full (PmFlavour   flavour,
   api = pm_api_new_for_flavour (flavour, f->http);
   f->session = pm_session_new (api, "Sandbox", TRUE);
 
-  f->window = GTK_WINDOW (gtk_window_new ());
+  /* As in the app, dialogs are shown inside the window. */
+  f->window = GTK_WINDOW (adw_window_new ());
   gtk_window_set_default_size (f->window, 1200, 760);
   f->page = pm_policies_page_new ();
   f->entities = pm_entities_page_new ();
@@ -148,7 +149,7 @@ fixture_new_full (PmFlavour   flavour,
     GtkWidget *overlay = adw_toast_overlay_new ();
 
     adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), paned);
-    gtk_window_set_child (f->window, overlay);
+    adw_window_set_content (ADW_WINDOW (f->window), overlay);
   }
   pm_policies_page_set_session (f->page, f->session);
   pm_entities_page_set_session (f->entities, f->session);
@@ -2911,6 +2912,7 @@ main (int   argc,
       return 0;
     }
   adw_init ();
+  pm_test_dialog_tolerate_heading_warning ();
 
   for (guint i = 0; i < G_N_ELEMENTS (flavours); i++)
     {

@@ -118,13 +118,14 @@ fixture_set_up (Fixture       *f,
   pm_claims_page_set_session (f->claims, f->session);
   pm_connection_test_set_resolver (pm_wizard_page_get_connection_test (f->wizard), G_RESOLVER (resolver));
 
-  f->window = GTK_WINDOW (gtk_window_new ());
+  /* As in the app, dialogs are shown inside the window. */
+  f->window = GTK_WINDOW (adw_window_new ());
   gtk_window_set_default_size (f->window, 900, 760);
   box = gtk_stack_new ();
   gtk_stack_add_named (GTK_STACK (box), GTK_WIDGET (f->wizard), "wizard");
   gtk_stack_add_named (GTK_STACK (box), GTK_WIDGET (f->claims), "claims");
   g_object_set_data (G_OBJECT (f->window), "stack", box);
-  gtk_window_set_child (f->window, box);
+  adw_window_set_content (ADW_WINDOW (f->window), box);
   gtk_window_present (f->window);
 }
 
@@ -935,6 +936,7 @@ main (int   argc,
       return 0;
     }
   adw_init ();
+  pm_test_dialog_tolerate_heading_warning ();
   pm_application_register_resources ();
 
 #define ADD(path, flavour, func) \
