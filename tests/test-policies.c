@@ -2647,6 +2647,10 @@ is_control (GtkWidget *widget)
     return FALSE;
   if (gtk_widget_get_ancestor (widget, GTK_TYPE_WINDOW_CONTROLS) != NULL)
     return FALSE;
+  /* A header bar's back button (libadwaita 1.4 and later), hidden or not. */
+  if (gtk_widget_get_parent (widget) != NULL
+      && g_str_equal (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)), "AdwBackButton"))
+    return FALSE;
   if (gtk_widget_get_ancestor (widget, GTK_TYPE_DROP_DOWN) != NULL && !GTK_IS_DROP_DOWN (widget))
     return FALSE;
   if (gtk_widget_get_ancestor (widget, GTK_TYPE_SEARCH_ENTRY) != NULL)
