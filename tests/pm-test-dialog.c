@@ -59,6 +59,32 @@ contains_widget (GtkWidget *root,
   return FALSE;
 }
 
+static GtkWidget *
+find_alert (GtkWidget *root)
+{
+  if (ADW_IS_ALERT_DIALOG (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_alert (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+AdwAlertDialog *
+pm_test_dialog_find (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+  GtkWidget *found = NULL;
+
+  for (GList *l = toplevels; l != NULL && found == NULL; l = l->next)
+    found = find_alert (l->data);
+  return found != NULL ? ADW_ALERT_DIALOG (found) : NULL;
+}
+
 /* Whether message is GTK's measuring warning about the large heading of an
  * alert dialog that is shown: the address in it is looked for among the
  * widgets before it is used. */

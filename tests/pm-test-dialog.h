@@ -12,8 +12,12 @@ G_BEGIN_DECLS
 /* Clicks the button of `response` in `dialog`, an AdwAlertDialog (asserted,
  * and that the response is there and enabled): the dialog closes, then
  * emits ::response once, as for a person's click. */
-void pm_test_dialog_respond                  (gpointer    dialog,
+void            pm_test_dialog_respond       (gpointer    dialog,
                                               const char *response);
+
+/* An AdwAlertDialog shown in one of the windows (inside one, or in a window
+ * of its own), or NULL. */
+AdwAlertDialog *pm_test_dialog_find          (void);
 
 /* libadwaita 1.7 measures an alert's large heading at the width of the
  * wrapped one it shows instead when the heading is wider than the dialog
@@ -22,6 +26,6 @@ void pm_test_dialog_respond                  (gpointer    dialog,
  * g_test_init (): on libadwaita 1.7 that warning, about the heading of an
  * open alert, is written as a test message; every other message is
  * written, and fatal, as before. */
-void pm_test_dialog_tolerate_heading_warning (void);
+void            pm_test_dialog_tolerate_heading_warning (void);
 
 G_END_DECLS
