@@ -2726,6 +2726,18 @@ save_png (GtkWidget  *widget,
   g_assert_no_error (error);
 }
 
+/* A dialog as it is seen: over the window it is shown in, once it has
+ * finished opening. */
+static void
+save_dialog_png (GtkWidget  *dialog,
+                 const char *dir,
+                 const char *name)
+{
+  gtk_test_widget_wait_for_draw (dialog);
+  spin (600);
+  save_png (GTK_WIDGET (gtk_widget_get_root (dialog)), dir, name);
+}
+
 static void
 test_screenshots (gconstpointer data)
 {
@@ -2785,8 +2797,29 @@ test_screenshots (gconstpointer data)
   dialog = pm_policy_actions_get_dialog ();
   g_free (name);
   name = g_strconcat (prefix, "delete-dialog.png", NULL);
-  save_png (dialog, dir, name);
+  save_dialog_png (dialog, dir, name);
   respond ("cancel");
+
+  /* The same question in the narrowest window the app supports. */
+  {
+    GtkWidget *narrow = adw_window_new ();
+    GtkWidget *overlay = adw_toast_overlay_new ();
+    PmPoliciesPage *page = pm_policies_page_new ();
+
+    gtk_window_set_default_size (GTK_WINDOW (narrow), 360, 640);
+    adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (page));
+    adw_window_set_content (ADW_WINDOW (narrow), overlay);
+    pm_policies_page_set_session (page, f->session);
+    gtk_window_present (GTK_WINDOW (narrow));
+    dialog = pm_policy_actions_delete (GTK_WIDGET (page), f->session, store_policy (f, "Corporate VPN (EU)"),
+                                       NULL, NULL);
+    g_assert_nonnull (dialog);
+    g_free (name);
+    name = g_strconcat (prefix, "delete-dialog-narrow.png", NULL);
+    save_dialog_png (dialog, dir, name);
+    pm_test_dialog_respond (dialog, "cancel");
+    gtk_window_destroy (GTK_WINDOW (narrow));
+  }
 
   pm_entities_page_select (f->entities, pm_entity_get_id (store_entity (f, serverless ? "Product search" : "Search production")));
   g_free (name);
@@ -2806,7 +2839,7 @@ test_screenshots (gconstpointer data)
     spin (300);
     g_free (name);
     name = g_strconcat (prefix, "bulk-results.png", NULL);
-    save_png (pm_policy_actions_get_dialog (), dir, name);
+    save_dialog_png (pm_policy_actions_get_dialog (), dir, name);
     pm_test_dialog_respond (pm_policy_actions_get_dialog (), "close");
   }
 
@@ -2831,7 +2864,7 @@ test_screenshots (gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
   g_free (name);
   name = g_strconcat (prefix, "impact-my-networks.png", NULL);
-  save_png (GTK_WIDGET (pm_policy_editor_get_dialog (editor)), dir, name);
+  save_dialog_png (GTK_WIDGET (pm_policy_editor_get_dialog (editor)), dir, name);
   pm_test_dialog_respond (pm_policy_editor_get_dialog (editor), "cancel");
   spin (50);
 
@@ -2885,14 +2918,14 @@ test_screenshots (gconstpointer data)
     pm_test_wait_until (op_made_one, op, WAIT_MS);
     g_free (name);
     name = g_strconcat (prefix, "bulk-running.png", NULL);
-    save_png (dialog, dir, name);
+    save_dialog_png (dialog, dir, name);
     g_signal_emit_by_name (find_button (dialog, "_Cancel"), "clicked");
     wait_op (f, op);
     pm_sandbox_clear_faults (f->sandbox);
     spin (300);
     g_free (name);
     name = g_strconcat (prefix, "bulk-cancelled.png", NULL);
-    save_png (dialog, dir, name);
+    save_dialog_png (dialog, dir, name);
     pm_test_dialog_respond (dialog, "close");
   }
 

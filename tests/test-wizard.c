@@ -836,8 +836,10 @@ save_claims_screenshots (Fixture    *f,
   pm_claims_page_choose (f->claims, PM_PROVIDER_AZURE, "eastus2");
   gtk_editable_set_text (pm_claims_page_get_field (f->claims, "azure_name"), "crm-pe");
   gtk_editable_set_text (pm_claims_page_get_field (f->claims, "azure_guid"), "7c0f05e4-e32b");
+  /* As seen: over the window, once it has finished opening. */
   settle (GTK_WIDGET (dialog));
-  save_png (GTK_WIDGET (dialog), dialog_path);
+  settle (GTK_WIDGET (f->window));
+  save_png (GTK_WIDGET (f->window), dialog_path);
   pm_test_dialog_respond (dialog, "cancel");
 }
 
