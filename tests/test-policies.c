@@ -24,6 +24,7 @@
 #include "pm-sandbox.h"
 #include "pm-screenshots.h"
 #include "pm-test-api.h"
+#include "pm-test-dialog.h"
 #include "pm-text-cell.h"
 #include "pm-test-util.h"
 
@@ -136,7 +137,8 @@ fixture_new_full (PmFlavour   flavour,
   api = pm_api_new_for_flavour (flavour, f->http);
   f->session = pm_session_new (api, "Sandbox", TRUE);
 
-  f->window = GTK_WINDOW (gtk_window_new ());
+  /* As in the app, dialogs are shown inside the window. */
+  f->window = GTK_WINDOW (adw_window_new ());
   gtk_window_set_default_size (f->window, 1200, 760);
   f->page = pm_policies_page_new ();
   f->entities = pm_entities_page_new ();
@@ -149,7 +151,7 @@ fixture_new_full (PmFlavour   flavour,
     GtkWidget *overlay = adw_toast_overlay_new ();
 
     adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), paned);
-    gtk_window_set_child (f->window, overlay);
+    adw_window_set_content (ADW_WINDOW (f->window), overlay);
   }
   pm_policies_page_set_session (f->page, f->session);
   pm_entities_page_set_session (f->entities, f->session);
@@ -176,7 +178,10 @@ fixture_free (Fixture *f)
   PmPolicyEditor *editor = pm_policies_page_get_editor (f->page);
   GtkWidget *dialog = pm_policy_actions_get_dialog ();
 
-  if (dialog != NULL)
+  /* Closed, a dialog answers its close response: what it started ends. */
+  if (ADW_IS_DIALOG (dialog))
+    adw_dialog_close (ADW_DIALOG (dialog));
+  else if (dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (dialog));
   if (editor != NULL)
     gtk_window_destroy (GTK_WINDOW (editor));
@@ -471,26 +476,11 @@ open_new_editor (Fixture *f)
   return editor;
 }
 
-/* What a click on a response button does: respond, then close. */
-static void
-respond_to (GtkWidget  *dialog,
-            const char *response)
-{
-  g_object_ref (dialog);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
-  gtk_window_close (GTK_WINDOW (dialog));
-  g_object_unref (dialog);
-}
-
 static void
 respond (const char *response)
 {
-  GtkWidget *dialog;
-
   pm_test_wait_until (dialog_open, NULL, WAIT_MS);
-  dialog = pm_policy_actions_get_dialog ();
-  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
-  respond_to (dialog, response);
+  pm_test_dialog_respond (pm_policy_actions_get_dialog (), response);
 }
 
 /* Tests: the list */
@@ -1083,8 +1073,8 @@ test_crud (gconstpointer data)
 
       /* Delete: nothing holds it, so a plain confirmation. */
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.delete", "s", id));
-      g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()),
-                                                              "delete"), ==, "_Delete");
+      g_assert_cmpstr (adw_alert_dialog_get_response_label (ADW_ALERT_DIALOG (pm_policy_actions_get_dialog ()),
+                                                            "delete"), ==, "_Delete");
       respond ("delete");
       while (state_policy (f, name) != NULL || store_policy (f, name) != NULL)
         spin (20);
@@ -1206,11 +1196,11 @@ test_invalid (gconstpointer data)
   /* Closing with changes asks first; keep editing, then discard. */
   gtk_window_close (GTK_WINDOW (editor));
   g_assert_nonnull (pm_policy_editor_get_dialog (editor));
-  respond_to (pm_policy_editor_get_dialog (editor), "keep");
+  pm_test_dialog_respond (pm_policy_editor_get_dialog (editor), "keep");
   spin (20);
   g_assert_true (pm_policies_page_get_editor (f->page) == editor);
   gtk_window_close (GTK_WINDOW (editor));
-  respond_to (pm_policy_editor_get_dialog (editor), "discard");
+  pm_test_dialog_respond (pm_policy_editor_get_dialog (editor), "discard");
   pm_test_wait_until (editor_closed, f, WAIT_MS);
   g_assert_null (state_policy (f, "Pasted"));
 
@@ -1474,7 +1464,7 @@ test_associate (gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.remove-association", "s",
                                              pm_entity_get_id (entity)));
   pm_test_wait_until (dialog_open, NULL, WAIT_MS);
-  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()));
+  body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (pm_policy_actions_get_dialog ()));
   g_test_message ("impact: %s", body);
   g_assert_nonnull (strstr (body, pm_entity_get_name (entity)));
   g_assert_nonnull (strstr (body, associate_cases[f->flavour].detach_impact));
@@ -1530,10 +1520,10 @@ test_conflict (gconstpointer data)
   pm_policy_editor_apply_to (editor, entity);
   pm_test_wait_until (dialog_open, NULL, WAIT_MS);
   dialog = pm_policy_actions_get_dialog ();
-  g_test_message ("%s: %s", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)),
-                  adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
-  g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "changed"));
-  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "reapply"));
+  g_test_message ("%s: %s", adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)),
+                  adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)));
+  g_assert_nonnull (strstr (adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)), "changed"));
+  g_assert_true (adw_alert_dialog_has_response (ADW_ALERT_DIALOG (dialog), "reapply"));
   /* Nothing was retried behind the user's back. */
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", NULL), ==, patches + 1);
 
@@ -1543,7 +1533,7 @@ test_conflict (gconstpointer data)
    * a second conflict (the concurrent change itself is kept). */
   spin (100);
   if (pm_policy_actions_get_dialog () != NULL)
-    g_test_message ("still open: %s", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ())));
+    g_test_message ("still open: %s", adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (pm_policy_actions_get_dialog ())));
   g_assert_null (pm_policy_actions_get_dialog ());
   g_assert_cmpuint (pm_sandbox_get_request_count (f->sandbox, "PATCH", NULL), >=, patches + 1);
 
@@ -1672,18 +1662,18 @@ test_my_networks_edit (gconstpointer data)
   /* From the branch, the user keeps their access: the usual impact. */
   set_my_networks ("198.51.100.17", NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  dialog = pm_policy_editor_get_dialog (editor);
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Save and Refuse This Traffic?");
-  g_assert_null (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "You will no longer reach"));
-  respond_to (dialog, "cancel");
+  dialog = GTK_WIDGET (pm_policy_editor_get_dialog (editor));
+  g_assert_cmpstr (adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)), ==, "Save and Refuse This Traffic?");
+  g_assert_null (strstr (adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)), "You will no longer reach"));
+  pm_test_dialog_respond (dialog, "cancel");
 
   /* From the head office, they would lose it: said first. */
   set_my_networks ("198.51.100.17", "203.0.113.7", NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  dialog = pm_policy_editor_get_dialog (editor);
-  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  dialog = GTK_WIDGET (pm_policy_editor_get_dialog (editor));
+  body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog));
   g_test_message ("%s", body);
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Save and Lose Your Own Access?");
+  g_assert_cmpstr (adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)), ==, "Save and Lose Your Own Access?");
   expected = g_strdup_printf ("You will no longer reach %s from 203.0.113.7 (My networks).",
                               serverless ? "Product search" : "Search production");
   g_assert_true (g_str_has_prefix (body, expected) || g_str_has_prefix (body, "You will no longer reach"));
@@ -1692,7 +1682,7 @@ test_my_networks_edit (gconstpointer data)
     g_assert_nonnull (strstr (body, "Platform observability from 203.0.113.7"));
   g_assert_nonnull (strstr (body, "will no longer accept traffic from 203.0.113.0/24"));
   /* Saving anyway saves. */
-  respond_to (dialog, "save");
+  pm_test_dialog_respond (dialog, "save");
   pm_test_wait_until (editor_closed, f, WAIT_MS);
   after = state_policy (f, "Office networks");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (after, "rules")), ==, 1);
@@ -1735,10 +1725,10 @@ test_my_networks_delete (gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.delete", "s", id));
   pm_test_wait_until (dialog_open, NULL, WAIT_MS);
   dialog = pm_policy_actions_get_dialog ();
-  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog));
   g_test_message ("%s", body);
   g_assert_true (g_str_has_prefix (body, expected));
-  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "detach"));
+  g_assert_true (adw_alert_dialog_has_response (ADW_ALERT_DIALOG (dialog), "detach"));
   respond ("cancel");
   spin (50);
   g_assert_nonnull (store_policy (f, "Office networks"));
@@ -1748,7 +1738,7 @@ test_my_networks_delete (gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.remove-association", "s",
                                              pm_entity_get_id (store_entity (f, holder))));
   pm_test_wait_until (dialog_open, NULL, WAIT_MS);
-  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()));
+  body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (pm_policy_actions_get_dialog ()));
   g_test_message ("%s", body);
   g_assert_true (g_str_has_prefix (body, expected));
   respond ("detach");
@@ -1771,11 +1761,11 @@ test_my_networks_delete (gconstpointer data)
 
     dialog = pm_policy_actions_set_applied (GTK_WIDGET (f->page), f->session, vpn, open, TRUE, NULL, NULL);
     g_assert_nonnull (dialog);
-    body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+    body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog));
     g_test_message ("%s", body);
     g_assert_nonnull (strstr (body, pm_entity_get_name (open)));
-    g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "apply"));
-    respond_to (dialog, "cancel");
+    g_assert_true (adw_alert_dialog_has_response (ADW_ALERT_DIALOG (dialog), "apply"));
+    pm_test_dialog_respond (dialog, "cancel");
     spin (50);
     g_assert_true (holders_are (f, pm_policy_get_id (vpn), pm_entity_get_id (open), FALSE));
   }
@@ -1814,10 +1804,10 @@ test_delete_associated (gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "policies.delete", "s", id));
   pm_test_wait_until (dialog_open, NULL, WAIT_MS);
   dialog = pm_policy_actions_get_dialog ();
-  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog));
   g_test_message ("%s", body);
-  g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "delete"));
-  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "detach"));
+  g_assert_false (adw_alert_dialog_has_response (ADW_ALERT_DIALOG (dialog), "delete"));
+  g_assert_true (adw_alert_dialog_has_response (ADW_ALERT_DIALOG (dialog), "detach"));
   /* Each resource either refuses what the policy allowed, or, left with no
    * policy at all, accepts everything: the dialog says which. */
   g_assert_nonnull (strstr (body, f->flavour == PM_FLAVOUR_SERVERLESS
@@ -2367,7 +2357,7 @@ test_bulk_entities (gconstpointer data)
   g_assert_nonnull (op);
   pm_test_wait_until (dialog_open, NULL, WAIT_MS);
   {
-    const char *body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (pm_policy_actions_get_dialog ()));
+    const char *body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (pm_policy_actions_get_dialog ()));
 
     g_test_message ("%s", body);
     g_assert_nonnull (strstr (body, holders_names[0]));
@@ -2447,7 +2437,7 @@ test_bulk_cancel (gconstpointer data)
   g_assert_true (gtk_widget_get_visible (cancel));
   pm_test_wait_until (op_made_one, op, WAIT_MS);
   g_signal_emit_by_name (cancel, "clicked");
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Cancelling…");
+  g_assert_cmpstr (adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)), ==, "Cancelling…");
   g_assert_false (gtk_widget_get_sensitive (cancel));
   wait_op (f, op);
   pm_sandbox_clear_faults (f->sandbox);
@@ -2479,11 +2469,11 @@ test_bulk_cancel (gconstpointer data)
   g_assert_cmpuint (cancelled, >=, 1);
   g_assert_cmpuint (pm_bulk_op_get_n_cancelled (op), ==, cancelled);
   g_assert_cmpuint (pm_bulk_op_get_n_failed (op), ==, 0);
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Cancelled");
+  g_assert_cmpstr (adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)), ==, "Cancelled");
   g_assert_false (gtk_widget_get_visible (cancel));
 
   /* Undo takes back what was made. */
-  respond_to (dialog, "close");
+  pm_test_dialog_respond (dialog, "close");
   click_undo ();
   for (guint i = 0; i < made; i++)
     wait_holder (f, g_ptr_array_index (created, i), entity, FALSE);
@@ -2565,11 +2555,11 @@ test_apply_many (gconstpointer data)
   /* Apply: one bulk change, a result for each, both in the list. */
   g_signal_emit_by_name (apply, "clicked");
   dialog = pm_policy_actions_get_dialog ();
-  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_assert_true (ADW_IS_ALERT_DIALOG (dialog));
   pm_test_wait_until (applied_reached_n, &w, WAIT_MS);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     wait_holder (f, policy, store_entity (f, names[i]), TRUE);
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Applied");
+  g_assert_cmpstr (adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)), ==, "Applied");
   {
     GtkWidget *results = find_type (dialog, GTK_TYPE_LIST_BOX);
     guint rows = 0;
@@ -2578,7 +2568,7 @@ test_apply_many (gconstpointer data)
       rows++;
     g_assert_cmpuint (rows, ==, 2);
   }
-  respond_to (dialog, "close");
+  pm_test_dialog_respond (dialog, "close");
 
   fixture_free (f);
 }
@@ -2669,8 +2659,8 @@ test_undo (gconstpointer data)
     gtk_window_set_child (GTK_WINDOW (window), outside);
     dialog = pm_policy_actions_delete (outside, f->session, store_policy (f, lone), NULL, NULL);
     g_assert_nonnull (dialog);
-    g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "delete"));
-    respond_to (dialog, "cancel");
+    g_assert_true (adw_alert_dialog_has_response (ADW_ALERT_DIALOG (dialog), "delete"));
+    pm_test_dialog_respond (dialog, "cancel");
     spin (50);
     g_assert_nonnull (store_policy (f, lone));
     gtk_window_destroy (GTK_WINDOW (window));
@@ -2696,13 +2686,13 @@ test_edit_impact (gconstpointer data)
   g_assert_cmpstr (field_text (editor, "rules[1].source"), ==, "198.51.100.17");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.rule-remove", "u", 1));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
-  dialog = pm_policy_editor_get_dialog (editor);
+  dialog = GTK_WIDGET (pm_policy_editor_get_dialog (editor));
   g_assert_nonnull (dialog);
-  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  body = adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog));
   g_test_message ("%s", body);
   g_assert_nonnull (strstr (body, "will no longer accept traffic from 198.51.100.17"));
   g_assert_nonnull (strstr (body, f->flavour == PM_FLAVOUR_SERVERLESS ? "Product search" : "Search production"));
-  respond_to (dialog, "save");
+  pm_test_dialog_respond (dialog, "save");
   pm_test_wait_until (editor_closed, f, WAIT_MS);
   after = state_policy (f, "Office networks");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (after, "rules")), ==, 1);
@@ -2747,7 +2737,8 @@ is_control (GtkWidget *widget)
     return FALSE;
   if (gtk_widget_get_ancestor (widget, GTK_TYPE_WINDOW_CONTROLS) != NULL)
     return FALSE;
-  /* A dialog's close and back buttons ("Close", "Back"). */
+  /* A dialog's close button and a header bar's back button (libadwaita
+   * names them), hidden or not. */
   if (gtk_widget_get_parent (widget) != NULL
       && (g_str_equal (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)), "AdwSheetControls")
           || g_str_equal (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)), "AdwBackButton")))
@@ -2827,6 +2818,18 @@ save_png (GtkWidget  *widget,
   g_assert_no_error (error);
 }
 
+/* A dialog as it is seen: over the window it is shown in, once it has
+ * finished opening. */
+static void
+save_dialog_png (GtkWidget  *dialog,
+                 const char *dir,
+                 const char *name)
+{
+  gtk_test_widget_wait_for_draw (dialog);
+  spin (600);
+  save_png (GTK_WIDGET (gtk_widget_get_root (dialog)), dir, name);
+}
+
 static void
 test_screenshots (gconstpointer data)
 {
@@ -2886,8 +2889,29 @@ test_screenshots (gconstpointer data)
   dialog = pm_policy_actions_get_dialog ();
   g_free (name);
   name = g_strconcat (prefix, "delete-dialog.png", NULL);
-  save_png (dialog, dir, name);
+  save_dialog_png (dialog, dir, name);
   respond ("cancel");
+
+  /* The same question in the narrowest window the app supports. */
+  {
+    GtkWidget *narrow = adw_window_new ();
+    GtkWidget *overlay = adw_toast_overlay_new ();
+    PmPoliciesPage *page = pm_policies_page_new ();
+
+    gtk_window_set_default_size (GTK_WINDOW (narrow), 360, 640);
+    adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (page));
+    adw_window_set_content (ADW_WINDOW (narrow), overlay);
+    pm_policies_page_set_session (page, f->session);
+    gtk_window_present (GTK_WINDOW (narrow));
+    dialog = pm_policy_actions_delete (GTK_WIDGET (page), f->session, store_policy (f, "Corporate VPN (EU)"),
+                                       NULL, NULL);
+    g_assert_nonnull (dialog);
+    g_free (name);
+    name = g_strconcat (prefix, "delete-dialog-narrow.png", NULL);
+    save_dialog_png (dialog, dir, name);
+    pm_test_dialog_respond (dialog, "cancel");
+    gtk_window_destroy (GTK_WINDOW (narrow));
+  }
 
   pm_entities_page_select (f->entities, pm_entity_get_id (store_entity (f, serverless ? "Product search" : "Search production")));
   g_free (name);
@@ -2907,8 +2931,8 @@ test_screenshots (gconstpointer data)
     spin (300);
     g_free (name);
     name = g_strconcat (prefix, "bulk-results.png", NULL);
-    save_png (pm_policy_actions_get_dialog (), dir, name);
-    respond_to (pm_policy_actions_get_dialog (), "close");
+    save_dialog_png (pm_policy_actions_get_dialog (), dir, name);
+    pm_test_dialog_respond (pm_policy_actions_get_dialog (), "close");
   }
 
   /* My networks: the preferences, and the warning that comes first. */
@@ -2932,8 +2956,8 @@ test_screenshots (gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
   g_free (name);
   name = g_strconcat (prefix, "impact-my-networks.png", NULL);
-  save_png (pm_policy_editor_get_dialog (editor), dir, name);
-  respond_to (pm_policy_editor_get_dialog (editor), "cancel");
+  save_dialog_png (GTK_WIDGET (pm_policy_editor_get_dialog (editor)), dir, name);
+  pm_test_dialog_respond (pm_policy_editor_get_dialog (editor), "cancel");
   spin (50);
 
   gtk_window_destroy (GTK_WINDOW (editor));
@@ -2986,15 +3010,15 @@ test_screenshots (gconstpointer data)
     pm_test_wait_until (op_made_one, op, WAIT_MS);
     g_free (name);
     name = g_strconcat (prefix, "bulk-running.png", NULL);
-    save_png (dialog, dir, name);
+    save_dialog_png (dialog, dir, name);
     g_signal_emit_by_name (find_button (dialog, "_Cancel"), "clicked");
     wait_op (f, op);
     pm_sandbox_clear_faults (f->sandbox);
     spin (300);
     g_free (name);
     name = g_strconcat (prefix, "bulk-cancelled.png", NULL);
-    save_png (dialog, dir, name);
-    respond_to (dialog, "close");
+    save_dialog_png (dialog, dir, name);
+    pm_test_dialog_respond (dialog, "close");
   }
 
   fixture_free (f);
@@ -3098,6 +3122,7 @@ main (int   argc,
       return 0;
     }
   adw_init ();
+  pm_test_dialog_tolerate_heading_warning ();
 
   for (guint i = 0; i < G_N_ELEMENTS (flavours); i++)
     {

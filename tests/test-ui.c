@@ -24,6 +24,7 @@
 #include "pm-profile-dialog.h"
 #include "pm-sandbox.h"
 #include "pm-screenshots.h"
+#include "pm-test-dialog.h"
 #include "pm-test-util.h"
 #include "pm-text-cell.h"
 #include "pm-tooltip.h"
@@ -368,6 +369,7 @@ test_profile_dialog (void)
   g_autofree char *flavour = NULL;
   g_autoptr(PmProfile) first = NULL;
   PmProfileDialog *dialog;
+  AdwAlertDialog *alert;
   PmWindow *window;
   PmProfile *profile;
   gboolean removed = FALSE;
@@ -425,12 +427,23 @@ test_profile_dialog (void)
   g_object_unref (dialog);
   g_assert_cmpstr (pm_profile_get_name (profile), ==, "Production (eu)");
 
-  /* Remove: asks first (confirm-destructive); here the setting is off. */
-  g_settings_set_boolean (settings, "confirm-destructive", FALSE);
+  /* Remove asks first (confirm-destructive): Cancel keeps the account. */
   dialog = pm_profile_dialog_new (profiles, saved_id);
   g_object_ref (dialog);
   g_signal_connect (dialog, "removed", G_CALLBACK (on_removed), &removed);
   adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.remove", NULL));
+  alert = pm_test_dialog_find ();
+  g_assert_nonnull (alert);
+  g_assert_cmpstr (adw_alert_dialog_get_heading (alert), ==, "Remove Account?");
+  g_assert_nonnull (strstr (adw_alert_dialog_get_body (alert), "“Production (eu)” and its API key"));
+  g_assert_cmpstr (adw_alert_dialog_get_default_response (alert), ==, "cancel");
+  pm_test_dialog_respond (alert, "cancel");
+  g_assert_false (removed);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (profiles)), ==, 1);
+
+  /* With the setting off, it does not ask. */
+  g_settings_set_boolean (settings, "confirm-destructive", FALSE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profile.remove", NULL));
   pm_test_wait_until (flag_set, &removed, 30000);
   g_object_unref (dialog);

@@ -17,6 +17,7 @@
 #include "pm-http.h"
 #include "pm-sandbox.h"
 #include "pm-session.h"
+#include "pm-test-dialog.h"
 #include "pm-test-util.h"
 #include "pm-wizard-page.h"
 
@@ -117,13 +118,14 @@ fixture_set_up (Fixture       *f,
   pm_claims_page_set_session (f->claims, f->session);
   pm_connection_test_set_resolver (pm_wizard_page_get_connection_test (f->wizard), G_RESOLVER (resolver));
 
-  f->window = GTK_WINDOW (gtk_window_new ());
+  /* As in the app, dialogs are shown inside the window. */
+  f->window = GTK_WINDOW (adw_window_new ());
   gtk_window_set_default_size (f->window, 900, 760);
   box = gtk_stack_new ();
   gtk_stack_add_named (GTK_STACK (box), GTK_WIDGET (f->wizard), "wizard");
   gtk_stack_add_named (GTK_STACK (box), GTK_WIDGET (f->claims), "claims");
   g_object_set_data (G_OBJECT (f->window), "stack", box);
-  gtk_window_set_child (f->window, box);
+  adw_window_set_content (ADW_WINDOW (f->window), box);
   gtk_window_present (f->window);
 }
 
@@ -619,17 +621,6 @@ claims_released (gpointer data)
   return message != NULL && strstr (message, "Released") != NULL;
 }
 
-/* What a click on a response button does: respond, then close. */
-static void
-respond (AdwMessageDialog *dialog,
-         const char       *response)
-{
-  g_object_ref (dialog);
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  g_object_unref (dialog);
-}
-
 static guint
 count_claims (Fixture    *f,
               const char *link_id)
@@ -649,17 +640,17 @@ static void
 claim_via_dialog (Fixture    *f,
                   const char *link_id)
 {
-  AdwMessageDialog *dialog;
+  AdwAlertDialog *dialog;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->claims), "claims.claim", NULL));
   dialog = pm_claims_page_get_dialog (f->claims);
   g_assert_nonnull (dialog);
   pm_claims_page_choose (f->claims, PM_PROVIDER_AWS, "eu-west-1");
   gtk_editable_set_text (pm_claims_page_get_field (f->claims, "link_id"), "vpce-12");
-  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "claim"));   /* too short */
+  g_assert_false (adw_alert_dialog_get_response_enabled (dialog, "claim"));   /* too short */
   gtk_editable_set_text (pm_claims_page_get_field (f->claims, "link_id"), link_id);
-  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "claim"));
-  respond (dialog, "claim");
+  g_assert_true (adw_alert_dialog_get_response_enabled (dialog, "claim"));
+  pm_test_dialog_respond (dialog, "claim");
 }
 
 static void
@@ -670,7 +661,7 @@ test_claims_round_trip (Fixture       *f,
   guint before = g_list_model_get_n_items (claims);
   g_autofree char *key = NULL;
   PmLinkClaim *claim;
-  AdwMessageDialog *dialog;
+  AdwAlertDialog *dialog;
 
   gtk_stack_set_visible_child_name (g_object_get_data (G_OBJECT (f->window), "stack"), "claims");
 
@@ -685,7 +676,7 @@ test_claims_round_trip (Fixture       *f,
   pm_test_wait_until (claims_dialog_open, f->claims, 10000);
   g_assert_nonnull (strstr (pm_claims_page_get_message (f->claims), "already claimed"));
   g_assert_cmpstr (gtk_editable_get_text (pm_claims_page_get_field (f->claims, "link_id")), ==, "vpce-0aaa1111bbbb22223");
-  respond (pm_claims_page_get_dialog (f->claims), "cancel");
+  pm_test_dialog_respond (pm_claims_page_get_dialog (f->claims), "cancel");
   g_assert_cmpuint (count_claims (f, "vpce-0aaa1111bbbb22223"), ==, 1);
 
   /* Unclaim, after confirming. */
@@ -696,7 +687,7 @@ test_claims_round_trip (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->claims), "claims.unclaim", "s", key));
   dialog = pm_claims_page_get_dialog (f->claims);
   g_assert_nonnull (dialog);
-  respond (dialog, "unclaim");
+  pm_test_dialog_respond (dialog, "unclaim");
   pm_test_wait_until (claims_released, f->claims, 10000);
   g_assert_cmpuint (count_claims (f, "vpce-0aaa1111bbbb22223"), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (claims), ==, before);
@@ -710,14 +701,14 @@ assert_used_by (Fixture     *f,
                 const char  *expected)
 {
   g_autofree char *key = pm_claim_store_dup_key (claim);
-  AdwMessageDialog *dialog;
+  AdwAlertDialog *dialog;
 
   g_assert_nonnull (pm_claim_store_lookup (pm_session_get_claims (f->session), key));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->claims), "claims.unclaim", "s", key));
   dialog = pm_claims_page_get_dialog (f->claims);
   g_assert_nonnull (dialog);
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), expected));
-  respond (dialog, "cancel");
+  g_assert_nonnull (strstr (adw_alert_dialog_get_body (dialog), expected));
+  pm_test_dialog_respond (dialog, "cancel");
 }
 
 static void
@@ -835,7 +826,7 @@ save_claims_screenshots (Fixture    *f,
 {
   g_autofree char *path = g_strdup_printf ("%s/claims.png", dir);
   g_autofree char *dialog_path = g_strdup_printf ("%s/claims-dialog.png", dir);
-  AdwMessageDialog *dialog;
+  AdwAlertDialog *dialog;
 
   gtk_stack_set_visible_child_name (g_object_get_data (G_OBJECT (f->window), "stack"), "claims");
   settle (GTK_WIDGET (f->window));
@@ -845,9 +836,11 @@ save_claims_screenshots (Fixture    *f,
   pm_claims_page_choose (f->claims, PM_PROVIDER_AZURE, "eastus2");
   gtk_editable_set_text (pm_claims_page_get_field (f->claims, "azure_name"), "crm-pe");
   gtk_editable_set_text (pm_claims_page_get_field (f->claims, "azure_guid"), "7c0f05e4-e32b");
+  /* As seen: over the window, once it has finished opening. */
   settle (GTK_WIDGET (dialog));
-  save_png (GTK_WIDGET (dialog), dialog_path);
-  respond (dialog, "cancel");
+  settle (GTK_WIDGET (f->window));
+  save_png (GTK_WIDGET (f->window), dialog_path);
+  pm_test_dialog_respond (dialog, "cancel");
 }
 
 /* The wizard's page fits `width`: nothing in it holds the window wider. */
@@ -984,6 +977,7 @@ main (int   argc,
       return 0;
     }
   adw_init ();
+  pm_test_dialog_tolerate_heading_warning ();
   pm_application_register_resources ();
 
 #define ADD(path, flavour, func) \

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pm-bulk-op.h"
+#include "pm-confirm-dialog.h"
 #include "pm-error-text.h"
 #include "pm-my-networks.h"
 #include "pm-policy-actions.h"
@@ -456,7 +457,7 @@ typedef struct
 {
   PmBulkOp         *op;
   GtkWidget        *parent;
-  AdwMessageDialog *dialog;
+  AdwAlertDialog   *dialog;
   GtkProgressBar   *progress;
   GtkWidget        *cancel;
   GCancellable     *cancellable;
@@ -483,8 +484,8 @@ on_cancel_clicked (GtkButton *button,
   gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
   if (p->dialog != NULL)
     {
-      adw_message_dialog_set_heading (p->dialog, _("Cancelling…"));
-      adw_message_dialog_set_body (p->dialog, _("The change being made now finishes; the others are not made."));
+      adw_alert_dialog_set_heading (p->dialog, _("Cancelling…"));
+      adw_alert_dialog_set_body (p->dialog, _("The change being made now finishes; the others are not made."));
     }
 }
 
@@ -590,8 +591,8 @@ on_presented_done (GObject      *source,
       else
         body = g_strdup (op->n_failed > 0 ? _("The other changes were made. Each line says what happened.")
                                           : _("Every change was made."));
-      adw_message_dialog_set_heading (p->dialog, heading);
-      adw_message_dialog_set_body (p->dialog, body);
+      adw_alert_dialog_set_heading (p->dialog, heading);
+      adw_alert_dialog_set_body (p->dialog, body);
     }
 
   if (op->n_cancelled > 0)
@@ -612,18 +613,20 @@ GtkWidget *
 pm_bulk_op_present (PmBulkOp  *self,
                     GtkWidget *parent)
 {
-  GtkRoot *root = gtk_widget_get_root (parent);
-  Presented *p = g_new0 (Presented, 1);
+  Presented *p;
   g_autofree char *heading = NULL;
-  GtkWidget *box, *list, *scrolled, *dialog;
-  guint n = self->items->len;
+  GtkWidget *box, *list, *scrolled;
+  AdwDialog *dialog;
+  guint n;
 
   g_return_val_if_fail (PM_IS_BULK_OP (self), NULL);
+  g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
 
+  p = g_new0 (Presented, 1);
+  n = self->items->len;
   heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Making %u change…", "Making %u changes…", n), n);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
-                                   _("Each change is made on its own; one that fails does not stop the others."));
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  dialog = adw_alert_dialog_new (heading, _("Each change is made on its own; one that fails does not stop the others."));
+  adw_alert_dialog_add_response (ADW_ALERT_DIALOG (dialog), "close", _("_Close"));
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   {
@@ -656,30 +659,27 @@ pm_bulk_op_present (PmBulkOp  *self,
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
   gtk_box_append (GTK_BOX (box), scrolled);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_alert_dialog_set_extra_child (ADW_ALERT_DIALOG (dialog), box);
 
   p->op = g_object_ref (self);
   p->parent = g_object_ref (parent);
-  g_set_weak_pointer (&p->dialog, ADW_MESSAGE_DIALOG (dialog));
+  g_set_weak_pointer (&p->dialog, ADW_ALERT_DIALOG (dialog));
   p->handler = g_signal_connect (self, "notify::n-done", G_CALLBACK (on_progress), p);
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
-  pm_policy_actions_set_dialog (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  pm_policy_actions_set_dialog (GTK_WIDGET (dialog));
+  adw_dialog_present (dialog, parent);
   on_progress (self, NULL, p);
   p->cancellable = g_cancellable_new ();
   pm_bulk_op_run_async (self, p->cancellable, on_presented_done, p);
-  return dialog;
+  return GTK_WIDGET (dialog);
 }
 
 static void
-on_confirm_response (AdwMessageDialog *dialog,
-                     const char       *response,
-                     PmBulkOp         *self)
+on_confirm_response (AdwAlertDialog *dialog,
+                     const char     *response,
+                     PmBulkOp       *self)
 {
   GtkWidget *parent = g_object_get_data (G_OBJECT (dialog), "pm-parent");
 
-  /* One answer per dialog: closing it afterwards must not answer again. */
-  g_signal_handlers_disconnect_by_data (dialog, self);
   if ((g_strcmp0 (response, "detach") == 0 || g_strcmp0 (response, "apply") == 0) && parent != NULL)
     pm_bulk_op_present (self, parent);
   g_object_unref (self);
@@ -712,8 +712,7 @@ pm_bulk_op_confirm_and_present (PmBulkOp  *self,
   g_autoptr(GString) body = g_string_new (NULL);
   g_autofree char *heading = NULL;
   g_autofree char *warning = NULL;
-  GtkRoot *root;
-  GtkWidget *dialog;
+  AdwDialog *dialog;
   guint n;
 
   g_return_val_if_fail (PM_IS_BULK_OP (self), NULL);
@@ -753,22 +752,15 @@ pm_bulk_op_confirm_and_present (PmBulkOp  *self,
       g_string_append (body, _("\nYou can undo it for a few seconds afterwards."));
     }
 
-  root = gtk_widget_get_root (parent);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body->str);
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   if (self->apply)
-    adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "apply", _("_Apply"), NULL);
+    dialog = pm_confirm_dialog_new (heading, body->str, "apply", _("_Apply"), ADW_RESPONSE_DESTRUCTIVE);
   else
-    adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "detach", _("_Detach"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), self->apply ? "apply" : "detach",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+    dialog = pm_confirm_dialog_new (heading, body->str, "detach", _("_Detach"), ADW_RESPONSE_DESTRUCTIVE);
   g_object_set_data_full (G_OBJECT (dialog), "pm-parent", g_object_ref (parent), g_object_unref);
   g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_response), g_object_ref (self));
-  pm_policy_actions_set_dialog (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-  return dialog;
+  pm_policy_actions_set_dialog (GTK_WIDGET (dialog));
+  adw_dialog_present (dialog, parent);
+  return GTK_WIDGET (dialog);
 }
 
 static void

@@ -10,6 +10,7 @@
 
 #include "pm-api-error.h"
 #include "pm-claims-page.h"
+#include "pm-confirm-dialog.h"
 #include "pm-error-text.h"
 #include "pm-oddity-marker.h"
 #include "pm-region-catalog.h"
@@ -43,7 +44,7 @@ struct _PmClaimsPage
   GCancellable       *cancellable;
   char               *message;
 
-  AdwMessageDialog   *dialog;
+  AdwAlertDialog     *dialog;      /* open, not closing */
   AdwComboRow        *provider_row;
   AdwComboRow        *region_row;
   AdwEntryRow        *link_row;
@@ -323,7 +324,7 @@ validate_dialog (PmClaimsPage *self)
   if (self->dialog == NULL)
     return;
   problem = dialog_problem (self);
-  adw_message_dialog_set_response_enabled (self->dialog, "claim", problem == NULL);
+  adw_alert_dialog_set_response_enabled (self->dialog, "claim", problem == NULL);
   if (problem != NULL || self->form.error == NULL)
     {
       gtk_label_set_label (self->dialog_error, problem ? problem : "");
@@ -390,9 +391,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ClaimCall, claim_call_free)
 static void claim_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 
 static void
-on_claim_response (AdwMessageDialog *dialog,
-                   const char       *response,
-                   PmClaimsPage     *self)
+on_claim_response (AdwAlertDialog *dialog,
+                   const char     *response,
+                   PmClaimsPage   *self)
 {
   PmRegion *region = adw_combo_row_get_selected_item (self->region_row);
   PmProvider provider = dialog_provider (self);
@@ -405,7 +406,7 @@ on_claim_response (AdwMessageDialog *dialog,
   self->form.link_id = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->link_row))));
   self->form.azure_name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   self->form.azure_guid = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->guid_row))));
-  self->dialog = NULL;
+  g_clear_weak_pointer (&self->dialog);
 
   if (g_strcmp0 (response, "claim") != 0 || region == NULL)
     return;
@@ -435,19 +436,16 @@ open_claim_dialog (PmClaimsPage *self)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
   GtkExpression *expr;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *error_text = g_steal_pointer (&self->form.error);
+  AdwDialog *dialog;
 
   for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
     gtk_string_list_append (labels, pm_provider_get_label (providers[i]));
 
-  self->dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                             _("Claim a private connection ID"),
-                                                             _("Claiming an ID stops other organizations from using it in their policies.")));
-  adw_message_dialog_add_responses (self->dialog, "cancel", _("_Cancel"), "claim", _("C_laim"), NULL);
-  adw_message_dialog_set_response_appearance (self->dialog, "claim", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (self->dialog, "claim");
-  adw_message_dialog_set_close_response (self->dialog, "cancel");
+  dialog = pm_confirm_dialog_new (_("Claim a private connection ID"),
+                                  _("Claiming an ID stops other organizations from using it in their policies."),
+                                  "claim", _("C_laim"), ADW_RESPONSE_SUGGESTED);
+  g_set_weak_pointer (&self->dialog, ADW_ALERT_DIALOG (dialog));
 
   self->provider_row = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->provider_row), _("Provider"));
@@ -472,7 +470,7 @@ open_claim_dialog (PmClaimsPage *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->guid_row));
   gtk_box_append (GTK_BOX (box), group);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->dialog_error));
-  adw_message_dialog_set_extra_child (self->dialog, box);
+  adw_alert_dialog_set_extra_child (self->dialog, box);
 
   /* Put back what was typed before a failure. */
   adw_combo_row_set_selected (self->provider_row, self->form.provider_index);
@@ -491,7 +489,7 @@ open_claim_dialog (PmClaimsPage *self)
   g_signal_connect_swapped (self->link_row, "changed", G_CALLBACK (on_dialog_input), self);
   g_signal_connect_swapped (self->name_row, "changed", G_CALLBACK (on_dialog_input), self);
   g_signal_connect_swapped (self->guid_row, "changed", G_CALLBACK (on_dialog_input), self);
-  g_signal_connect (self->dialog, "response", G_CALLBACK (on_claim_response), self);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_claim_response), self, 0);
 
   validate_dialog (self);
   if (error_text != NULL)
@@ -500,7 +498,7 @@ open_claim_dialog (PmClaimsPage *self)
       gtk_widget_set_visible (GTK_WIDGET (self->dialog_error), TRUE);
       self->form.error = g_steal_pointer (&error_text);
     }
-  gtk_window_present (GTK_WINDOW (self->dialog));
+  adw_dialog_present (dialog, GTK_WIDGET (self));
 }
 
 static void
@@ -565,11 +563,11 @@ unclaim_cb (GObject      *source,
 }
 
 static void
-on_unclaim_response (AdwMessageDialog *dialog,
-                     const char       *response,
-                     PmClaimsPage     *self)
+on_unclaim_response (AdwAlertDialog *dialog,
+                     const char     *response,
+                     PmClaimsPage   *self)
 {
-  self->dialog = NULL;
+  g_clear_weak_pointer (&self->dialog);
   if (g_strcmp0 (response, "unclaim") != 0 || self->pending == NULL)
     return;
   gtk_spinner_set_spinning (self->spinner, TRUE);
@@ -588,7 +586,7 @@ unclaim_action (GtkWidget  *widget,
   g_autofree char *id = NULL;
   g_autofree char *used_by = NULL;
   g_autofree char *body = NULL;
-  GtkRoot *root;
+  AdwDialog *dialog;
 
   if (self->session == NULL)
     return;
@@ -600,14 +598,10 @@ unclaim_action (GtkWidget  *widget,
   used_by = dup_used_by (self, claim);
   body = g_strdup_printf (_("Another organization could then claim %s in %s and use it in its policies. %s."),
                           id, pm_link_claim_get_region (claim), used_by);
-  root = gtk_widget_get_root (widget);
-  self->dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                             _("Release the claim?"), body));
-  adw_message_dialog_add_responses (self->dialog, "cancel", _("_Cancel"), "unclaim", _("_Unclaim"), NULL);
-  adw_message_dialog_set_response_appearance (self->dialog, "unclaim", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_close_response (self->dialog, "cancel");
-  g_signal_connect (self->dialog, "response", G_CALLBACK (on_unclaim_response), self);
-  gtk_window_present (GTK_WINDOW (self->dialog));
+  dialog = pm_confirm_dialog_new (_("Release the claim?"), body, "unclaim", _("_Unclaim"), ADW_RESPONSE_DESTRUCTIVE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_unclaim_response), self, 0);
+  g_set_weak_pointer (&self->dialog, ADW_ALERT_DIALOG (dialog));
+  adw_dialog_present (dialog, GTK_WIDGET (self));
 }
 
 static void
@@ -654,8 +648,11 @@ pm_claims_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   if (self->dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->dialog));
-  self->dialog = NULL;
+    {
+      g_signal_handlers_disconnect_by_data (self->dialog, self);
+      adw_dialog_force_close (ADW_DIALOG (self->dialog));
+    }
+  g_clear_weak_pointer (&self->dialog);
   if (self->list != NULL)
     gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
   disconnect_session (self);
@@ -759,7 +756,7 @@ pm_claims_page_set_session (PmClaimsPage *self,
   on_loading_changed (self);
 }
 
-AdwMessageDialog *
+AdwAlertDialog *
 pm_claims_page_get_dialog (PmClaimsPage *self)
 {
   g_return_val_if_fail (PM_IS_CLAIMS_PAGE (self), NULL);

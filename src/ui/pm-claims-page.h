@@ -27,7 +27,7 @@ void pm_claims_page_set_session (PmClaimsPage *self, PmSession *session);
 /* The dialog open now (claim or unclaim confirmation), or NULL; and an entry
  * of the claim dialog by name ("link_id", "azure_name", "azure_guid"), for
  * tests and assistive tools. */
-AdwMessageDialog *pm_claims_page_get_dialog (PmClaimsPage *self);
+AdwAlertDialog   *pm_claims_page_get_dialog (PmClaimsPage *self);
 GtkEditable      *pm_claims_page_get_field  (PmClaimsPage *self,
                                              const char   *name);
 /* Choose the provider and region in the open claim dialog. */

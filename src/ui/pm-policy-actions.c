@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pm-bulk-op.h"
+#include "pm-confirm-dialog.h"
 #include "pm-error-text.h"
 #include "pm-my-networks.h"
 #include "pm-policy-actions.h"
@@ -452,25 +453,31 @@ pm_policy_actions_get_dialog (void)
   return last_dialog;
 }
 
+/* A dialog inside a window stays alive while it fades out: it is no
+ * longer open once it starts closing. */
+static void
+on_dialog_closed (AdwDialog *dialog)
+{
+  if (last_dialog == GTK_WIDGET (dialog))
+    g_clear_weak_pointer (&last_dialog);
+}
+
 void
 pm_policy_actions_set_dialog (GtkWidget *dialog)
 {
   g_set_weak_pointer (&last_dialog, dialog);
+  if (ADW_IS_DIALOG (dialog))
+    g_signal_connect (dialog, "closed", G_CALLBACK (on_dialog_closed), NULL);
 }
 
-static AdwMessageDialog *
-present_dialog (GtkWidget  *parent,
-                const char *heading,
-                const char *body)
+/* Presents dialog (its ::response connected) in the window of parent. */
+static GtkWidget *
+present_dialog (GtkWidget *parent,
+                AdwDialog *dialog)
 {
-  GtkRoot *root = parent != NULL ? gtk_widget_get_root (parent) : NULL;
-  GtkWidget *dialog;
-
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
-  g_set_weak_pointer (&last_dialog, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-  return ADW_MESSAGE_DIALOG (dialog);
+  pm_policy_actions_set_dialog (GTK_WIDGET (dialog));
+  adw_dialog_present (dialog, parent);
+  return GTK_WIDGET (dialog);
 }
 
 void
@@ -654,18 +661,17 @@ present_error (Op           *op,
                const GError *error)
 {
   g_autofree char *body = pm_error_text_describe (error);
-  AdwMessageDialog *dialog = present_dialog (op->parent, heading, body);
+  AdwDialog *dialog = adw_alert_dialog_new (heading, body);
 
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_alert_dialog_add_response (ADW_ALERT_DIALOG (dialog), "close", _("_Close"));
+  present_dialog (op->parent, dialog);
 }
 
 static void
-on_conflict_response (AdwMessageDialog *dialog,
-                      const char       *response,
-                      Op               *op)
+on_conflict_response (AdwAlertDialog *dialog,
+                      const char     *response,
+                      Op             *op)
 {
-  /* One answer per dialog: closing it afterwards must not answer again. */
-  g_signal_handlers_disconnect_by_data (dialog, op);
   if (g_strcmp0 (response, "reapply") == 0)
     op->retry (op);
   else
@@ -685,13 +691,10 @@ present_conflict (Op       *op,
     g_strdup_printf (_("Someone else changed the policies of “%s” while this change was being made. "
                        "Nothing was overwritten.\n\nRe-apply your change to its current policies?"),
                      pm_entity_get_name (entity));
-  AdwMessageDialog *dialog = present_dialog (op->parent, heading, body);
+  AdwDialog *dialog = pm_confirm_dialog_new (heading, body, "reapply", _("_Re-apply"), ADW_RESPONSE_SUGGESTED);
 
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "reapply", _("_Re-apply"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "reapply", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "reapply");
-  adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (on_conflict_response), op);
+  present_dialog (op->parent, dialog);
 }
 
 /* Undoing a delete: the policy again, from the copy kept, with a new id,
@@ -890,12 +893,10 @@ detach_next (Op *op)
 }
 
 static void
-on_delete_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    Op               *op)
+on_delete_response (AdwAlertDialog *dialog,
+                    const char     *response,
+                    Op             *op)
 {
-  /* One answer per dialog: closing it afterwards must not answer again. */
-  g_signal_handlers_disconnect_by_data (dialog, op);
   if (g_strcmp0 (response, "delete") == 0 || g_strcmp0 (response, "detach") == 0)
     {
       op->index = 0;
@@ -916,7 +917,7 @@ pm_policy_actions_delete (GtkWidget          *parent,
   g_autofree char *body = NULL;
   g_autofree char *impact = NULL;
   g_autofree char *warning = NULL;
-  AdwMessageDialog *dialog;
+  AdwDialog *dialog;
   Op *op;
 
   g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
@@ -941,9 +942,7 @@ pm_policy_actions_delete (GtkWidget          *parent,
       heading = g_strdup_printf (_("Delete “%s”?"), pm_policy_get_name (policy));
       body = g_strdup (_("No deployment or project uses this policy, so no traffic changes. "
                          "You can undo it for a few seconds afterwards; it comes back with a new ID."));
-      dialog = present_dialog (parent, heading, body);
-      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
-      adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+      dialog = pm_confirm_dialog_new (heading, body, "delete", _("_Delete"), ADW_RESPONSE_DESTRUCTIVE);
     }
   else
     {
@@ -955,14 +954,10 @@ pm_policy_actions_delete (GtkWidget          *parent,
                                 "Detach it from each of them first, then delete it?\n\n%s"),
                               names, impact);
       body = warning != NULL ? g_strdup_printf ("%s\n\n%s", warning, text) : g_steal_pointer (&text);
-      dialog = present_dialog (parent, heading, body);
-      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "detach", _("_Detach and Delete"), NULL);
-      adw_message_dialog_set_response_appearance (dialog, "detach", ADW_RESPONSE_DESTRUCTIVE);
+      dialog = pm_confirm_dialog_new (heading, body, "detach", _("_Detach and Delete"), ADW_RESPONSE_DESTRUCTIVE);
     }
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), op);
-  return GTK_WIDGET (dialog);
+  return present_dialog (parent, dialog);
 }
 
 /* Apply or detach */
@@ -1063,12 +1058,10 @@ run_set_applied (Op *op)
 }
 
 static void
-on_confirm_set_applied (AdwMessageDialog *dialog,
-                    const char       *response,
-                    Op               *op)
+on_confirm_set_applied (AdwAlertDialog *dialog,
+                        const char     *response,
+                        Op             *op)
 {
-  /* One answer per dialog: closing it afterwards must not answer again. */
-  g_signal_handlers_disconnect_by_data (dialog, op);
   if (g_strcmp0 (response, "detach") == 0 || g_strcmp0 (response, "apply") == 0)
     run_set_applied (op);
   else
@@ -1104,7 +1097,7 @@ pm_policy_actions_set_applied (GtkWidget          *parent,
   g_autofree char *heading = NULL;
   g_autofree char *impact = NULL;
   g_autofree char *warning = NULL;
-  AdwMessageDialog *dialog;
+  AdwDialog *dialog;
   Op *op;
 
   g_return_val_if_fail (GTK_IS_WIDGET (parent), NULL);
@@ -1128,13 +1121,9 @@ pm_policy_actions_set_applied (GtkWidget          *parent,
       impact = g_strdup_printf ("%s\n\n%s", warning,
                                 _("Once a resource has a network security policy, only the traffic that "
                                   "one of its policies allows reaches it."));
-      dialog = present_dialog (parent, heading, impact);
-      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "apply", _("_Apply"), NULL);
-      adw_message_dialog_set_response_appearance (dialog, "apply", ADW_RESPONSE_DESTRUCTIVE);
-      adw_message_dialog_set_default_response (dialog, "cancel");
-      adw_message_dialog_set_close_response (dialog, "cancel");
+      dialog = pm_confirm_dialog_new (heading, impact, "apply", _("_Apply"), ADW_RESPONSE_DESTRUCTIVE);
       g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_set_applied), op);
-      return GTK_WIDGET (dialog);
+      return present_dialog (parent, dialog);
     }
 
   entities = g_ptr_array_new ();
@@ -1156,13 +1145,9 @@ pm_policy_actions_set_applied (GtkWidget          *parent,
       impact = g_strdup_printf ("%s\n\n%s", warning, text);
     }
   heading = g_strdup_printf (_("Detach “%s” from %s?"), pm_policy_get_name (policy), pm_entity_get_name (entity));
-  dialog = present_dialog (parent, heading, impact);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "detach", _("_Detach"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "detach", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+  dialog = pm_confirm_dialog_new (heading, impact, "detach", _("_Detach"), ADW_RESPONSE_DESTRUCTIVE);
   g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_set_applied), op);
-  return GTK_WIDGET (dialog);
+  return present_dialog (parent, dialog);
 }
 
 /* Picker */

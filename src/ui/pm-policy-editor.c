@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pm-bulk-op.h"
+#include "pm-confirm-dialog.h"
 #include "pm-error-text.h"
 #include "pm-file-choice.h"
 #include "pm-json.h"
@@ -63,7 +64,7 @@ struct _PmPolicyEditor
   GListStore       *applied_to;   /* of PmEntity */
   GHashTable       *touched;
   GCancellable     *cancellable;
-  GtkWidget        *dialog;
+  AdwAlertDialog   *dialog;       /* open, not closing */
   char             *save_reason;
   char             *problems;
   char             *error_text;
@@ -774,26 +775,30 @@ send_save (PmPolicyEditor *self)
 }
 
 static void
-on_impact_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    PmPolicyEditor   *self)
+on_impact_response (AdwAlertDialog *dialog,
+                    const char     *response,
+                    PmPolicyEditor *self)
 {
-  g_signal_handlers_disconnect_by_func (dialog, on_impact_response, self);
   if (g_strcmp0 (response, "save") == 0)
     send_save (self);
 }
 
-static GtkWidget *
-present_dialog (PmPolicyEditor *self,
-                const char     *heading,
-                const char     *body)
+static void
+on_dialog_closed (PmPolicyEditor *self,
+                  AdwDialog      *dialog)
 {
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  if (self->dialog == ADW_ALERT_DIALOG (dialog))
+    g_clear_weak_pointer (&self->dialog);
+}
 
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
-  g_set_weak_pointer (&self->dialog, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-  return dialog;
+/* Presents dialog (its ::response connected) inside this window. */
+static void
+present_dialog (PmPolicyEditor *self,
+                AdwDialog      *dialog)
+{
+  g_set_weak_pointer (&self->dialog, ADW_ALERT_DIALOG (dialog));
+  g_signal_connect_object (dialog, "closed", G_CALLBACK (on_dialog_closed), self, G_CONNECT_SWAPPED);
+  adw_dialog_present (dialog, GTK_WIDGET (self));
 }
 
 static void
@@ -803,7 +808,7 @@ save_action (GtkWidget  *widget,
 {
   PmPolicyEditor *self = PM_POLICY_EDITOR (widget);
   g_autofree char *impact = NULL;
-  AdwMessageDialog *dialog;
+  AdwDialog *dialog;
   gboolean lost = FALSE;
 
   revalidate (self);
@@ -818,57 +823,48 @@ save_action (GtkWidget  *widget,
       return;
     }
 
-  dialog = ADW_MESSAGE_DIALOG (present_dialog (self, lost ? _("Save and Lose Your Own Access?")
-                                                          : _("Save and Refuse This Traffic?"), impact));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "save", _("_Save"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+  dialog = pm_confirm_dialog_new (lost ? _("Save and Lose Your Own Access?") : _("Save and Refuse This Traffic?"),
+                                  impact, "save", _("_Save"), ADW_RESPONSE_DESTRUCTIVE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_impact_response), self, 0);
+  present_dialog (self, dialog);
 }
 
 /* Closing */
 
-static gboolean
-close_idle (gpointer data)
-{
-  gtk_window_close (GTK_WINDOW (data));
-  return G_SOURCE_REMOVE;
-}
-
 static void
-on_discard_response (AdwMessageDialog *dialog,
-                     const char       *response,
-                     PmPolicyEditor   *self)
+on_discard_response (AdwAlertDialog *dialog,
+                     const char     *response,
+                     PmPolicyEditor *self)
 {
-  g_signal_handlers_disconnect_by_func (dialog, on_discard_response, self);
   if (g_strcmp0 (response, "discard") != 0)
     return;
-  /* Close once the dialog, transient for this window, is gone. */
   self->force_close = TRUE;
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle, g_object_ref (self), g_object_unref);
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 static gboolean
 pm_policy_editor_close_request (GtkWindow *window)
 {
   PmPolicyEditor *self = PM_POLICY_EDITOR (window);
-  AdwMessageDialog *dialog;
+  AdwDialog *dialog;
 
   if (self->force_close || !pm_policy_editor_get_modified (self))
     {
       g_cancellable_cancel (self->cancellable);
       return GTK_WINDOW_CLASS (pm_policy_editor_parent_class)->close_request (window);
     }
+  /* Asked already: the question open in the window is answered first. */
+  if (self->dialog != NULL)
+    return TRUE;
 
-  dialog = ADW_MESSAGE_DIALOG (present_dialog (self, _("Discard Changes?"),
-                                               _("This policy has changes that are not saved. "
-                                                 "Discarding them cannot be undone.")));
-  adw_message_dialog_add_responses (dialog, "keep", _("_Keep Editing"), "discard", _("_Discard"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "keep");
-  adw_message_dialog_set_close_response (dialog, "keep");
+  dialog = adw_alert_dialog_new (_("Discard Changes?"),
+                                 _("This policy has changes that are not saved. Discarding them cannot be undone."));
+  adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog), "keep", _("_Keep Editing"), "discard", _("_Discard"), NULL);
+  adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_alert_dialog_set_default_response (ADW_ALERT_DIALOG (dialog), "keep");
+  adw_alert_dialog_set_close_response (ADW_ALERT_DIALOG (dialog), "keep");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response), self, 0);
+  present_dialog (self, dialog);
   return TRUE;
 }
 
@@ -1752,7 +1748,7 @@ pm_policy_editor_get_applied_to (PmPolicyEditor *self)
   return G_LIST_MODEL (self->applied_to);
 }
 
-GtkWidget *
+AdwAlertDialog *
 pm_policy_editor_get_dialog (PmPolicyEditor *self)
 {
   g_return_val_if_fail (PM_IS_POLICY_EDITOR (self), NULL);

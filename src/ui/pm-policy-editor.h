@@ -77,6 +77,6 @@ char           *pm_policy_editor_dup_json         (PmPolicyEditor *self);
 char           *pm_policy_editor_dup_curl         (PmPolicyEditor *self);
 /* The confirmation the editor presented and that is still open (discard,
  * impact before saving), or NULL. */
-GtkWidget      *pm_policy_editor_get_dialog       (PmPolicyEditor *self);
+AdwAlertDialog *pm_policy_editor_get_dialog       (PmPolicyEditor *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pm-confirm-dialog.h"
 #include "pm-my-networks.h"
 #include "pm-preferences-dialog.h"
 #include "pm-profile.h"
@@ -156,17 +157,7 @@ remove_account_action (GtkWidget  *widget,
       return;
     }
 
-  dialog = adw_alert_dialog_new (_("Remove Account?"), NULL);
-  adw_alert_dialog_format_body (ADW_ALERT_DIALOG (dialog),
-                                _("“%s” and its API key will be removed from this computer. Nothing changes in Elastic Cloud; the key itself stays valid until you revoke it in the console."),
-                                pm_profile_get_name (profile));
-  adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog),
-                                  "cancel", _("_Cancel"),
-                                  "remove", _("_Remove"),
-                                  NULL);
-  adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
-  adw_alert_dialog_set_default_response (ADW_ALERT_DIALOG (dialog), "cancel");
-  adw_alert_dialog_set_close_response (ADW_ALERT_DIALOG (dialog), "cancel");
+  dialog = pm_confirm_dialog_new_remove_account (pm_profile_get_name (profile));
   g_object_set_data_full (G_OBJECT (dialog), "profile-id", g_strdup (id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);
   adw_dialog_present (dialog, widget);

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pm-api-error.h"
+#include "pm-confirm-dialog.h"
 #include "pm-connection-check.h"
 #include "pm-error-text.h"
 #include "pm-file-choice.h"
@@ -463,9 +464,9 @@ remove_now (PmProfileDialog *self)
 }
 
 static void
-confirm_response_cb (AdwMessageDialog *dialog,
-                     const char       *response,
-                     PmProfileDialog  *self)
+confirm_response_cb (AdwAlertDialog  *dialog,
+                     const char      *response,
+                     PmProfileDialog *self)
 {
   if (g_str_equal (response, "remove"))
     remove_now (self);
@@ -479,7 +480,7 @@ remove_action (GtkWidget  *widget,
   PmProfileDialog *self = PM_PROFILE_DIALOG (widget);
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autofree char *name = get_text (self->name_row);
-  GtkWidget *dialog;
+  AdwDialog *dialog;
 
   if (self->profile_id == NULL)
     return;
@@ -490,19 +491,9 @@ remove_action (GtkWidget  *widget,
       return;
     }
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Remove Account?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("“%s” and its API key will be removed from this computer. Nothing changes in Elastic Cloud; the key itself stays valid until you revoke it in the console."),
-                                  name);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "remove", _("_Remove"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = pm_confirm_dialog_new_remove_account (name);
   g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (dialog, GTK_WIDGET (self));
 }
 
 /* CA file */

@@ -243,7 +243,6 @@ add_entry (PmRuleRow  *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
   gtk_editable_set_text (GTK_EDITABLE (row), value ? value : "");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   field = add_field (self, name, row);
   g_signal_connect (row, "changed", G_CALLBACK (on_text_changed), self);
   return field;
