@@ -21,6 +21,7 @@
 #include "pm-profile.h"
 #include "pm-profile-dialog.h"
 #include "pm-sandbox.h"
+#include "pm-shortcuts-dialog.h"
 #include "pm-test-util.h"
 #include "pm-text-cell.h"
 #include "pm-tooltip.h"
@@ -778,27 +779,101 @@ no_windows (gpointer data)
   return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
 }
 
-/* Size saved on close and restored; the shortcuts window, about and
- * preferences open from their actions. */
+/* Each row of the shortcuts dialog: "title=accelerator" (as
+ * GtkShortcutLabel takes it), a line each. */
+static void
+collect_shortcuts (GtkWidget *root,
+                   GString   *out)
+{
+  if (ADW_IS_ACTION_ROW (root))
+    {
+      GtkWidget *label = find_row (root, GTK_TYPE_SHORTCUT_LABEL, NULL);
+
+      g_assert_nonnull (label);
+      g_string_append_printf (out, "%s=%s\n", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)),
+                              gtk_shortcut_label_get_accelerator (GTK_SHORTCUT_LABEL (label)));
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    collect_shortcuts (child, out);
+}
+
+/* The shortcuts dialog lists every accelerator the application sets (as
+ * GTK writes them), and the pages' own key bindings. */
+static void
+assert_shortcuts_listed (AdwDialog *dialog)
+{
+  static const struct { const char *title; const char *action; const char *accelerator; } expected[] = {
+    { "Show shortcuts", "win.show-help-overlay", NULL },
+    { "Preferences", "app.preferences", NULL },
+    { "New window", "app.new-window", NULL },
+    { "Close window", "window.close", NULL },
+    { "Quit", "app.quit", NULL },
+    { "Refresh", "win.refresh", NULL },
+    { "Search", "win.search", NULL },
+    { "New policy", "win.new-policy", NULL },
+    { "Select all in the list (Ctrl-click or Shift-click for several)", NULL, "<Primary>a" },
+    { "Apply the selected", NULL, "<Primary><Shift>a" },
+    { "Detach the selected", NULL, "<Primary><Shift>d" },
+    { "Back to sections", "win.show-sidebar", NULL },
+  };
+  g_autoptr(GString) listed = g_string_new (NULL);
+  g_autoptr(GString) wanted = g_string_new (NULL);
+  g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_auto(GStrv) accels = NULL;
+      g_autofree char *joined = NULL;
+
+      if (expected[i].action != NULL)
+        {
+          accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), expected[i].action);
+          joined = g_strjoinv (" ", accels);
+        }
+      g_assert_true (expected[i].accelerator != NULL || (accels != NULL && accels[0] != NULL));
+      g_string_append_printf (wanted, "%s=%s\n", expected[i].title,
+                              expected[i].accelerator ? expected[i].accelerator : joined);
+    }
+  collect_shortcuts (GTK_WIDGET (dialog), listed);
+  g_assert_cmpstr (listed->str, ==, wanted->str);
+
+  /* Nor is an accelerator added later left out. */
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), actions[i]);
+      g_autofree char *joined = g_strjoinv (" ", accels);
+      g_autofree char *line = g_strdup_printf ("=%s\n", joined);
+
+      if (accels[0] != NULL && strstr (listed->str, line) == NULL)
+        g_error ("the shortcuts dialog does not list %s (%s)", actions[i], joined);
+    }
+}
+
+/* Size saved on close and restored; the shortcuts, about and preferences
+ * open from their actions. */
 static void
 test_window_state (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   PmWindow *window = pm_window_new (app);
+  AdwDialog *shortcuts;
   int width, height;
   guint n_toplevels;
   GList *windows;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 610);
   gtk_window_present (GTK_WINDOW (window));
-  /* The shortcuts window is built when first asked for, and shown. */
+  /* The shortcuts are built when first asked for, and shown. */
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
-  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_null (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
-  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)))));
+  shortcuts = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+  g_assert_true (PM_IS_SHORTCUTS_DIALOG (shortcuts));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+  assert_shortcuts_listed (shortcuts);
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
-  gtk_window_close (GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))));
+  g_assert_true (adw_dialog_close (shortcuts));
 
   n_toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);

@@ -15,6 +15,7 @@
 #include "pm-policies-page.h"
 #include "pm-profile.h"
 #include "pm-profile-dialog.h"
+#include "pm-shortcuts-dialog.h"
 #include "pm-stack-page.h"
 #include "pm-tooltip.h"
 #include "pm-window.h"
@@ -1082,20 +1083,20 @@ build_profile_menu (PmWindow *self)
   g_signal_connect_swapped (self->profiles, "items-changed", G_CALLBACK (on_profiles_changed), self);
 }
 
-/* The keyboard shortcuts window, built when first asked for (building it
- * with every window took a good part of a window's start-up): this action
- * gives way to GtkApplicationWindow's own, which shows it. */
+/* The keyboard shortcuts, built each time they are asked for: building
+ * them with every window took a good part of a window's start-up. */
 static void
 show_help_overlay_activated (GSimpleAction *action,
                              GVariant      *parameter,
                              gpointer       user_data)
 {
-  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (user_data);
-  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (PM_RESOURCE_PREFIX "/pm-help-overlay.ui");
+  GtkWindow *window = GTK_WINDOW (user_data);
+  AdwDialog *shown = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
 
-  g_action_map_remove_action (G_ACTION_MAP (window), "show-help-overlay");
-  gtk_application_window_set_help_overlay (window, GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
-  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  if (PM_IS_SHORTCUTS_DIALOG (shown))
+    return;
+  adw_dialog_present (ADW_DIALOG (pm_shortcuts_dialog_new (gtk_window_get_application (window))),
+                      GTK_WIDGET (window));
 }
 
 static void
