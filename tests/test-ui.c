@@ -1693,7 +1693,7 @@ test_text_cell (void)
     g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
     int bigger_nat, bigger_height;
 
-    gtk_css_provider_load_from_data (css, ".big { font-size: 200%; }", -1);
+    gtk_css_provider_load_from_string (css, ".big { font-size: 200%; }");
     gtk_style_context_add_provider_for_display (gtk_widget_get_display (cell), GTK_STYLE_PROVIDER (css),
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
     gtk_widget_add_css_class (cell, "big");
