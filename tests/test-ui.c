@@ -24,6 +24,7 @@
 #include "pm-profile-dialog.h"
 #include "pm-sandbox.h"
 #include "pm-screenshots.h"
+#include "pm-shortcuts-dialog.h"
 #include "pm-test-dialog.h"
 #include "pm-test-util.h"
 #include "pm-text-cell.h"
@@ -284,18 +285,25 @@ test_sandbox (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The window's sidebar and content; the first split view found, before
+ * any a page holds. */
+static AdwNavigationSplitView *
+window_split_view (PmWindow *window)
+{
+  GtkWidget *split = find_row (GTK_WIDGET (window), ADW_TYPE_NAVIGATION_SPLIT_VIEW, NULL);
+
+  g_assert_nonnull (split);
+  return ADW_NAVIGATION_SPLIT_VIEW (split);
+}
+
 /* The content header's title (the section), not the sidebar's. */
 static GtkWidget *
 content_title (PmWindow *window)
 {
-  GtkWidget *content = NULL;
-  AdwLeaflet *leaflet = ADW_LEAFLET (find_row (GTK_WIDGET (window), ADW_TYPE_LEAFLET, NULL));
+  AdwNavigationPage *content = adw_navigation_split_view_get_content (window_split_view (window));
 
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (leaflet)); child; child = gtk_widget_get_next_sibling (child))
-    if (g_strcmp0 (gtk_widget_get_name (child), "content") == 0)
-      content = child;
   g_assert_nonnull (content);
-  return find_row (content, ADW_TYPE_WINDOW_TITLE, NULL);
+  return find_row (GTK_WIDGET (content), ADW_TYPE_WINDOW_TITLE, NULL);
 }
 
 static void
@@ -310,6 +318,9 @@ test_sections (void)
 
   pm_window_show_section (window, "claims");
   g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (content_title (window))), ==, "Private connection IDs");
+  /* The page's title, what its back button and a screen reader say. */
+  g_assert_cmpstr (adw_navigation_page_get_title (adw_navigation_split_view_get_content (window_split_view (window))),
+                   ==, "Private connection IDs");
 
   /* The Serverless sandbox calls them projects. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sandbox-serverless", NULL));
@@ -676,9 +687,15 @@ test_api_down_and_forwarding (void)
 }
 
 static gboolean
-leaflet_folded (gpointer data)
+split_collapsed (gpointer data)
 {
-  return adw_leaflet_get_folded (ADW_LEAFLET (find_row (data, ADW_TYPE_LEAFLET, NULL)));
+  return adw_navigation_split_view_get_collapsed (data);
+}
+
+static gboolean
+window_collapsed (gpointer data)
+{
+  return split_collapsed (window_split_view (data));
 }
 
 /* On a narrow window the sidebar folds away and a back button appears. */
@@ -686,18 +703,28 @@ static void
 test_narrow (void)
 {
   PmWindow *window = pm_window_new (app);
-  AdwLeaflet *leaflet;
+  AdwNavigationSplitView *split;
+  GtkWidget *title;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 700);
   pm_window_open_sandbox (window);
   gtk_window_present (GTK_WINDOW (window));
-  pm_test_wait_until (leaflet_folded, window, 10000);
-  leaflet = ADW_LEAFLET (find_row (GTK_WIDGET (window), ADW_TYPE_LEAFLET, NULL));
+  pm_test_wait_until (window_collapsed, window, 10000);
+  split = window_split_view (window);
 
   pm_window_show_section (window, "claims");
-  g_assert_cmpstr (gtk_widget_get_name (adw_leaflet_get_visible_child (leaflet)), ==, "content");
+  g_assert_true (adw_navigation_split_view_get_show_content (split));
+  g_assert_cmpstr (adw_navigation_page_get_tag (adw_navigation_split_view_get_content (split)), ==, "content");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL));
-  g_assert_cmpstr (gtk_widget_get_name (adw_leaflet_get_visible_child (leaflet)), ==, "sidebar");
+  g_assert_false (adw_navigation_split_view_get_show_content (split));
+  g_assert_cmpstr (adw_navigation_page_get_tag (adw_navigation_split_view_get_sidebar (split)), ==, "sidebar");
+
+  /* The header bar's back button does as win.show-sidebar does. */
+  pm_window_show_section (window, "policies");
+  g_assert_true (adw_navigation_split_view_get_show_content (split));
+  title = content_title (window);
+  g_assert_true (gtk_widget_activate_action (title, "navigation.pop", NULL));
+  g_assert_false (adw_navigation_split_view_get_show_content (split));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -707,12 +734,6 @@ entities_loaded (gpointer data)
   PmSession *session = pm_window_get_session (data);
 
   return session != NULL && pm_entity_store_get_loaded (pm_session_get_entities (session));
-}
-
-static gboolean
-split_folded (gpointer data)
-{
-  return adw_leaflet_get_folded (data);
 }
 
 static gboolean
@@ -738,58 +759,136 @@ transitions_done (gpointer data)
   return !any_transition_running (data);
 }
 
+/* The narrowest @root can be: its own minimum, and that of the child of
+ * each breakpoint bin in it (a bin's minimum is its size request, whatever
+ * its child needs). What scrolls may be wider. */
+static int
+widest_minimum (GtkWidget *root)
+{
+  int minimum = 0;
+
+  gtk_widget_measure (root, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  if (GTK_IS_SCROLLED_WINDOW (root))
+    return minimum;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child))
+      minimum = MAX (minimum, widest_minimum (child));
+  return minimum;
+}
+
+static gboolean
+window_expanded (gpointer data)
+{
+  return !window_collapsed (data);
+}
+
+static gboolean
+split_expanded (gpointer data)
+{
+  return !split_collapsed (data);
+}
+
+/* The titles of the columns shown, comma-separated. */
+static char *
+dup_visible_columns (GtkColumnView *view)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+  g_autoptr(GString) titles = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *title = gtk_column_view_column_get_title (column);
+
+      if (gtk_column_view_column_get_visible (column) && title != NULL && *title != '\0')
+        g_string_append_printf (titles, "%s%s", titles->len > 0 ? "," : "", title);
+    }
+  return g_string_free (g_steal_pointer (&titles), FALSE);
+}
+
 /* Every section fits the 360 px the metainfo promises (display_length),
- * with the sidebar folded away: no page holds the window wider. */
+ * with the sidebar folded away: no page holds the window wider. Wide
+ * again, the sidebar, the deployments' list and detail, and every column
+ * of the policies are side by side. */
 static void
 test_narrow_pages (void)
 {
   const char *sections[] = { "policies", "entities", "claims", "wizard" };
   PmWindow *window = pm_window_new (app);
-  GtkWidget *leaflet;
-  GtkWidget *content = NULL;
+  GtkWidget *content;
   GtkWidget *entities;
-  AdwLeaflet *split;
+  AdwNavigationSplitView *split;
+  GtkColumnView *policies_view;
   GtkSelectionModel *model;
+  g_autofree char *narrow_columns = NULL;
+  g_autofree char *wide_columns = NULL;
+  g_autofree char *narrow_entity_columns = NULL;
+  g_autofree char *wide_entity_columns = NULL;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
   pm_window_open_sandbox (window);
   gtk_window_present (GTK_WINDOW (window));
   pm_test_wait_until (policies_loaded, window, 30000);
   pm_test_wait_until (entities_loaded, window, 30000);
-  leaflet = find_row (GTK_WIDGET (window), ADW_TYPE_LEAFLET, NULL);
-  for (GtkWidget *child = gtk_widget_get_first_child (leaflet); child; child = gtk_widget_get_next_sibling (child))
-    if (g_strcmp0 (gtk_widget_get_name (child), "content") == 0)
-      content = child;
-  g_assert_nonnull (content);
-  pm_test_wait_until (leaflet_folded, window, 10000);
+  pm_test_wait_until (window_collapsed, window, 10000);
+  content = GTK_WIDGET (adw_navigation_split_view_get_content (window_split_view (window)));
 
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     {
-      int minimum = 0;
+      int minimum;
 
       pm_window_show_section (window, sections[i]);
       gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
       /* Measured once shown: while a stack crossfades, the page it leaves
        * is measured too (pm_stack_page_show hides it only after). */
       pm_test_wait_until (transitions_done, content, 10000);
-      gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      minimum = widest_minimum (content);
       g_test_message ("%s: at least %d px", sections[i], minimum);
       g_assert_cmpint (minimum, <=, 360);
     }
 
-  /* Folded, the deployments list and a deployment's policies take turns. */
+  /* Narrow, the policies are listed by name and type. */
+  policies_view = GTK_COLUMN_VIEW (find_row (find_row (GTK_WIDGET (window), PM_TYPE_POLICIES_PAGE, NULL),
+                                             GTK_TYPE_COLUMN_VIEW, NULL));
+  narrow_columns = dup_visible_columns (policies_view);
+  g_assert_cmpstr (narrow_columns, ==, "Name,Type");
+
+  /* Collapsed, the deployments list and a deployment's policies take turns. */
   pm_window_show_section (window, "entities");
   entities = find_row (GTK_WIDGET (window), PM_TYPE_ENTITIES_PAGE, NULL);
-  split = ADW_LEAFLET (find_row (entities, ADW_TYPE_LEAFLET, NULL));
-  pm_test_wait_until (split_folded, split, 10000);
+  split = ADW_NAVIGATION_SPLIT_VIEW (find_row (entities, ADW_TYPE_NAVIGATION_SPLIT_VIEW, NULL));
+  pm_test_wait_until (split_collapsed, split, 10000);
   pm_test_wait_until (entities_listed, entities, 10000);
-  g_assert_false (GTK_IS_STACK (adw_leaflet_get_visible_child (split)));
+  g_assert_false (adw_navigation_split_view_get_show_content (split));
+  narrow_entity_columns = dup_visible_columns (GTK_COLUMN_VIEW (find_row (entities, GTK_TYPE_COLUMN_VIEW, NULL)));
+  g_assert_cmpstr (narrow_entity_columns, ==, "Name,Region,Policies");
   model = gtk_column_view_get_model (GTK_COLUMN_VIEW (find_row (entities, GTK_TYPE_COLUMN_VIEW, NULL)));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >, 0);
   gtk_selection_model_select_item (model, 0, TRUE);
-  g_assert_true (GTK_IS_STACK (adw_leaflet_get_visible_child (split)));
+  g_assert_true (adw_navigation_split_view_get_show_content (split));
   g_assert_true (gtk_widget_activate_action (entities, "entities.show-list", NULL));
-  g_assert_false (GTK_IS_STACK (adw_leaflet_get_visible_child (split)));
+  g_assert_false (adw_navigation_split_view_get_show_content (split));
+
+  /* As short as the window can be (a phone turned), each section still
+   * fits: a page taller than that would be cut (and warned about). */
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 294);
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    {
+      pm_window_show_section (window, sections[i]);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      pm_test_wait_until (transitions_done, content, 10000);
+    }
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 720);
+  pm_test_wait_until (window_expanded, window, 10000);
+  pm_window_show_section (window, "entities");
+  pm_test_wait_until (split_expanded, split, 10000);
+  wide_entity_columns = dup_visible_columns (GTK_COLUMN_VIEW (find_row (entities, GTK_TYPE_COLUMN_VIEW, NULL)));
+  g_assert_cmpstr (wide_entity_columns, ==, "Name,Type,Region,Policies");
+  pm_window_show_section (window, "policies");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  wide_columns = dup_visible_columns (policies_view);
+  g_assert_cmpstr (wide_columns, ==, "Name,Type,Region,Rules,Apply by default,Applied to");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -922,8 +1021,79 @@ no_windows (gpointer data)
   return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
 }
 
-/* Size saved on close and restored; the shortcuts window, about and
- * preferences open from their actions. */
+/* Each row of the shortcuts dialog: "title=accelerator" (as
+ * GtkShortcutLabel takes it), a line each. */
+static void
+collect_shortcuts (GtkWidget *root,
+                   GString   *out)
+{
+  if (ADW_IS_ACTION_ROW (root))
+    {
+      GtkWidget *label = find_row (root, GTK_TYPE_SHORTCUT_LABEL, NULL);
+
+      g_assert_nonnull (label);
+      g_string_append_printf (out, "%s=%s\n", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)),
+                              gtk_shortcut_label_get_accelerator (GTK_SHORTCUT_LABEL (label)));
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    collect_shortcuts (child, out);
+}
+
+/* The shortcuts dialog lists every accelerator the application sets (as
+ * GTK writes them), and the pages' own key bindings. */
+static void
+assert_shortcuts_listed (AdwDialog *dialog)
+{
+  static const struct { const char *title; const char *action; const char *accelerator; } expected[] = {
+    { "Show shortcuts", "win.show-help-overlay", NULL },
+    { "Preferences", "app.preferences", NULL },
+    { "New window", "app.new-window", NULL },
+    { "Close window", "window.close", NULL },
+    { "Quit", "app.quit", NULL },
+    { "Refresh", "win.refresh", NULL },
+    { "Search", "win.search", NULL },
+    { "New policy", "win.new-policy", NULL },
+    { "Select all in the list (Ctrl-click or Shift-click for several)", NULL, "<Primary>a" },
+    { "Apply the selected", NULL, "<Primary><Shift>a" },
+    { "Detach the selected", NULL, "<Primary><Shift>d" },
+    { "Back to sections", "win.show-sidebar", NULL },
+  };
+  g_autoptr(GString) listed = g_string_new (NULL);
+  g_autoptr(GString) wanted = g_string_new (NULL);
+  g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_auto(GStrv) accels = NULL;
+      g_autofree char *joined = NULL;
+
+      if (expected[i].action != NULL)
+        {
+          accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), expected[i].action);
+          joined = g_strjoinv (" ", accels);
+        }
+      g_assert_true (expected[i].accelerator != NULL || (accels != NULL && accels[0] != NULL));
+      g_string_append_printf (wanted, "%s=%s\n", expected[i].title,
+                              expected[i].accelerator ? expected[i].accelerator : joined);
+    }
+  collect_shortcuts (GTK_WIDGET (dialog), listed);
+  g_assert_cmpstr (listed->str, ==, wanted->str);
+
+  /* Nor is an accelerator added later left out. */
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), actions[i]);
+      g_autofree char *joined = g_strjoinv (" ", accels);
+      g_autofree char *line = g_strdup_printf ("=%s\n", joined);
+
+      if (accels[0] != NULL && strstr (listed->str, line) == NULL)
+        g_error ("the shortcuts dialog does not list %s (%s)", actions[i], joined);
+    }
+}
+
+/* Size saved on close and restored; the shortcuts, about and preferences
+ * open from their actions. */
 static void
 test_window_state (void)
 {
@@ -931,20 +1101,23 @@ test_window_state (void)
   PmWindow *window = pm_window_new (app);
   GtkWidget *spin, *toggle;
   AdwDialog *prefs;
+  AdwDialog *shortcuts;
   int width, height;
   guint n_toplevels;
   GList *windows;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 610);
   gtk_window_present (GTK_WINDOW (window));
-  /* The shortcuts window is built when first asked for, and shown. */
+  /* The shortcuts are built when first asked for, and shown. */
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
-  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_null (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
-  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)))));
+  shortcuts = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+  g_assert_true (PM_IS_SHORTCUTS_DIALOG (shortcuts));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+  assert_shortcuts_listed (shortcuts);
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
-  gtk_window_close (GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))));
+  g_assert_true (adw_dialog_close (shortcuts));
 
   /* Both are dialogs on the window they were opened from. */
   n_toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());

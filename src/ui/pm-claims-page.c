@@ -34,7 +34,7 @@ struct _PmClaimsPage
 
   GtkStack           *stack;
   AdwPreferencesGroup *group;
-  GtkSpinner         *spinner;
+  AdwSpinner         *spinner;
   GtkLabel           *message_label;
   GtkLabel           *notice_label;
   GtkListBox         *list;
@@ -265,7 +265,7 @@ on_loading_changed (PmClaimsPage *self)
   PmClaimStore *store = pm_session_get_claims (self->session);
   const GError *error = pm_claim_store_get_error (store);
 
-  gtk_spinner_set_spinning (self->spinner, pm_claim_store_get_loading (store));
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), pm_claim_store_get_loading (store));
   if (!pm_claim_store_get_loading (store))
     pm_oddity_notice_show (self->notice_label, pm_claim_store_get_notice (store));
   if (error != NULL && !pm_claim_store_get_loading (store))
@@ -415,7 +415,7 @@ on_claim_response (AdwAlertDialog *dialog,
     claim = pm_link_claim_new_azure (self->form.region, self->form.azure_name, self->form.azure_guid);
   else
     claim = pm_link_claim_new_link_id (self->form.region, self->form.link_id);
-  gtk_spinner_set_spinning (self->spinner, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
   pm_api_claim_async (pm_session_get_api (self->session), claim, self->cancellable,
                       claim_cb, claim_call_new (self, claim));
 }
@@ -516,14 +516,14 @@ claim_cb (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      gtk_spinner_set_spinning (self->spinner, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
       text = pm_claims_describe_error (error, TRUE);
       set_message (self, text, TRUE);
       self->form.error = g_strdup (text);
       open_claim_dialog (self);
       return;
     }
-  gtk_spinner_set_spinning (self->spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
   pm_claim_store_upsert (pm_session_get_claims (self->session), call->claim);
   id = pm_link_claim_dup_display_id (call->claim);
   text = g_strdup_printf (_("Claimed %s in %s."), id, pm_link_claim_get_region (call->claim));
@@ -549,12 +549,12 @@ unclaim_cb (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      gtk_spinner_set_spinning (self->spinner, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
       text = pm_claims_describe_error (error, FALSE);
       set_message (self, text, TRUE);
       return;
     }
-  gtk_spinner_set_spinning (self->spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
   key = pm_claim_store_dup_key (call->claim);
   id = pm_link_claim_dup_display_id (call->claim);
   pm_claim_store_remove (pm_session_get_claims (self->session), key);
@@ -570,7 +570,7 @@ on_unclaim_response (AdwAlertDialog *dialog,
   g_clear_weak_pointer (&self->dialog);
   if (g_strcmp0 (response, "unclaim") != 0 || self->pending == NULL)
     return;
-  gtk_spinner_set_spinning (self->spinner, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
   pm_api_unclaim_async (pm_session_get_api (self->session), self->pending, self->cancellable,
                         unclaim_cb, claim_call_new (self, self->pending));
   g_clear_object (&self->pending);

@@ -16,7 +16,7 @@
 
 struct _PmEntitiesPage
 {
-  AdwBin              parent_instance;
+  AdwBreakpointBin    parent_instance;
 
   AdwToastOverlay    *toast_overlay;
   GtkLabel           *notice_label;
@@ -24,8 +24,9 @@ struct _PmEntitiesPage
   AdwStatusPage      *status;
   GtkWidget          *retry_button;
   GtkColumnView      *column_view;
-  AdwLeaflet         *split;
-  GtkWidget          *list_pane;
+  AdwNavigationSplitView *split;
+  AdwBreakpoint      *narrow_breakpoint;
+  AdwNavigationPage  *detail_page;
   GtkStack           *detail_stack;
   GtkLabel           *detail_title;
   GtkLabel           *detail_subtitle;
@@ -44,7 +45,7 @@ struct _PmEntitiesPage
   char               *selected_id;
 };
 
-G_DEFINE_FINAL_TYPE (PmEntitiesPage, pm_entities_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PmEntitiesPage, pm_entities_page, ADW_TYPE_BREAKPOINT_BIN)
 
 static PmEntity *
 selected_entity (PmEntitiesPage *self)
@@ -157,11 +158,13 @@ update_detail (PmEntitiesPage *self)
     {
       g_list_store_remove_all (self->policies);
       gtk_stack_set_visible_child_name (self->detail_stack, "none");
-      adw_leaflet_set_visible_child (self->split, self->list_pane);
+      adw_navigation_page_set_title (self->detail_page, _("Policies"));
+      adw_navigation_split_view_set_show_content (self->split, FALSE);
       return;
     }
 
   gtk_label_set_label (self->detail_title, pm_entity_get_name (entity));
+  adw_navigation_page_set_title (self->detail_page, pm_entity_get_name (entity));
   subtitle = g_strdup_printf ("%s · %s · %s", pm_entity_type_get_label (pm_entity_get_entity_type (entity)),
                               pm_entity_get_region (entity) ? pm_entity_get_region (entity) : "—",
                               pm_entity_get_id (entity));
@@ -179,10 +182,10 @@ update_detail (PmEntitiesPage *self)
   g_list_store_splice (self->policies, 0, g_list_model_get_n_items (G_LIST_MODEL (self->policies)),
                        policies->pdata, policies->len);
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
-  adw_leaflet_set_visible_child (self->split, GTK_WIDGET (self->detail_stack));
+  adw_navigation_split_view_set_show_content (self->split, TRUE);
 }
 
-/* Folded, the list and the detail take turns. */
+/* Collapsed, the list and the detail take turns. */
 static void
 show_list_action (GtkWidget  *widget,
                   const char *action_name,
@@ -190,14 +193,14 @@ show_list_action (GtkWidget  *widget,
 {
   PmEntitiesPage *self = PM_ENTITIES_PAGE (widget);
 
-  adw_leaflet_set_visible_child (self->split, self->list_pane);
+  adw_navigation_split_view_set_show_content (self->split, FALSE);
 }
 
 static void
 on_activate (PmEntitiesPage *self)
 {
   if (selected_entity (self) != NULL)
-    adw_leaflet_set_visible_child (self->split, GTK_WIDGET (self->detail_stack));
+    adw_navigation_split_view_set_show_content (self->split, TRUE);
 }
 
 static GtkWidget *
@@ -466,6 +469,15 @@ setup_columns (PmEntitiesPage *self)
           g_object_unref (sorter);
         }
       gtk_column_view_append_column (self->column_view, column);
+      /* Narrow, the names have the room the type took: a list holds
+       * deployments or projects, its type seldom says more. */
+      if (specs[i].column == COLUMN_TYPE)
+        {
+          g_auto(GValue) hidden = G_VALUE_INIT;
+
+          g_value_init (&hidden, G_TYPE_BOOLEAN);
+          adw_breakpoint_add_setter (self->narrow_breakpoint, G_OBJECT (column), "visible", &hidden);
+        }
       if (i == 0)
         gtk_column_view_sort_by_column (self->column_view, column, GTK_SORT_ASCENDING);
       g_object_unref (column);
@@ -682,7 +694,7 @@ pm_entities_page_dispose (GObject *object)
   PmEntitiesPage *self = PM_ENTITIES_PAGE (object);
 
   pm_entities_page_set_session (self, NULL);
-  adw_bin_set_child (ADW_BIN (self), NULL);
+  adw_breakpoint_bin_set_child (ADW_BREAKPOINT_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_ENTITIES_PAGE);
   g_clear_object (&self->selection);
   G_OBJECT_CLASS (pm_entities_page_parent_class)->dispose (object);
@@ -717,7 +729,8 @@ pm_entities_page_class_init (PmEntitiesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, retry_button);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, split);
-  gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, list_pane);
+  gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, narrow_breakpoint);
+  gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, detail_page);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, detail_title);
   gtk_widget_class_bind_template_child (widget_class, PmEntitiesPage, detail_subtitle);

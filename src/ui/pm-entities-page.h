@@ -13,7 +13,7 @@
 G_BEGIN_DECLS
 
 #define PM_TYPE_ENTITIES_PAGE (pm_entities_page_get_type ())
-G_DECLARE_FINAL_TYPE (PmEntitiesPage, pm_entities_page, PM, ENTITIES_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (PmEntitiesPage, pm_entities_page, PM, ENTITIES_PAGE, AdwBreakpointBin)
 
 /* A list bound to the session's PmEntityStore (name, type, region, number
  * of policies); the selected one shows its policies, with "Apply policy…"

@@ -22,7 +22,7 @@
 
 struct _PmPoliciesPage
 {
-  AdwBin              parent_instance;
+  AdwBreakpointBin    parent_instance;
 
   AdwToastOverlay    *toast_overlay;
   GtkWidget          *new_button;
@@ -45,6 +45,8 @@ struct _PmPoliciesPage
   GtkStack           *stack;
   GtkIconPaintable   *no_results_icon;  /* looked up ahead: see warm_no_results_page () */
   GtkColumnView      *column_view;
+  AdwBreakpoint      *medium_breakpoint;
+  AdwBreakpoint      *narrow_breakpoint;
 
   PmSession          *session;
   PmPolicyStore      *store;
@@ -71,7 +73,7 @@ struct _PmPoliciesPage
   char               *region_filter;
 };
 
-G_DEFINE_FINAL_TYPE (PmPoliciesPage, pm_policies_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PmPoliciesPage, pm_policies_page, ADW_TYPE_BREAKPOINT_BIN)
 
 static const PmPolicyType all_types[] = {
   PM_POLICY_TYPE_IP,
@@ -792,6 +794,28 @@ setup_columns (PmPoliciesPage *self)
     }
 }
 
+/* Narrower, the columns that matter least go: a list of names a phone's
+ * width shows whole, rather than the same columns a scroll away. What they
+ * say is in the editor, a row's activation away. */
+static void
+setup_breakpoints (PmPoliciesPage *self)
+{
+  static const char * const medium[] = { "rules", "default", NULL };
+  static const char * const narrow[] = { "rules", "default", "region", "associated", NULL };
+  g_auto(GValue) hidden = G_VALUE_INIT;
+
+  g_value_init (&hidden, G_TYPE_BOOLEAN);
+  g_value_set_boolean (&hidden, FALSE);
+  for (guint i = 0; medium[i] != NULL; i++)
+    adw_breakpoint_add_setter (self->medium_breakpoint, g_hash_table_lookup (self->columns, medium[i]),
+                               "visible", &hidden);
+  /* Only the last breakpoint that applies is applied: this one too hides
+   * what the medium one does. */
+  for (guint i = 0; narrow[i] != NULL; i++)
+    adw_breakpoint_add_setter (self->narrow_breakpoint, g_hash_table_lookup (self->columns, narrow[i]),
+                               "visible", &hidden);
+}
+
 /* Store state */
 
 static void
@@ -1263,7 +1287,7 @@ pm_policies_page_dispose (GObject *object)
       gtk_widget_unparent (GTK_WIDGET (self->row_menu));
       self->row_menu = NULL;
     }
-  adw_bin_set_child (ADW_BIN (self), NULL);
+  adw_breakpoint_bin_set_child (ADW_BREAKPOINT_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_POLICIES_PAGE);
   g_clear_object (&self->selection);
   g_clear_object (&self->slots);
@@ -1318,6 +1342,8 @@ pm_policies_page_class_init (PmPoliciesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, search_bar);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, stack);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, medium_breakpoint);
+  gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, narrow_breakpoint);
   gtk_widget_class_bind_template_child (widget_class, PmPoliciesPage, bulk_progress);
 
   gtk_widget_class_install_action (widget_class, "policies.new", NULL, new_action);
@@ -1359,6 +1385,7 @@ pm_policies_page_init (PmPoliciesPage *self)
   setup_types (self);
   apply_region_filter (self, NULL, FALSE);
   setup_columns (self);
+  setup_breakpoints (self);
 
   self->filter = gtk_custom_filter_new (policy_matches, self, NULL);
   /* The rows show slots, which the sorted list fills: see pm-slot-model.c. */

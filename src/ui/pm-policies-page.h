@@ -14,7 +14,7 @@
 G_BEGIN_DECLS
 
 #define PM_TYPE_POLICIES_PAGE (pm_policies_page_get_type ())
-G_DECLARE_FINAL_TYPE (PmPoliciesPage, pm_policies_page, PM, POLICIES_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (PmPoliciesPage, pm_policies_page, PM, POLICIES_PAGE, AdwBreakpointBin)
 
 /* A column view over the session's PmPolicyStore (filtered and sorted, rows
  * updated in place), with search, type and region filters, and the editor.

@@ -32,7 +32,7 @@ struct _PmPolicyEditor
   AdwWindowTitle   *window_title;
   GtkWidget        *menu_button;
   GtkWidget        *save_button;
-  GtkSpinner       *spinner;
+  AdwSpinner       *spinner;
   GtkLabel         *error_label;
   GtkLabel         *problems_label;
   GtkLabel         *kept_label;
@@ -229,7 +229,6 @@ update_sensitivity (PmPolicyEditor *self)
                                  pm_policy_get_n_rules (self->policy) < PM_MAX_RULES_PER_POLICY
                                  && !pm_policy_get_rules_kept (self->policy));
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
-  gtk_spinner_set_spinning (self->spinner, self->busy);
 }
 
 /* Lenient in, strict out */

@@ -34,7 +34,7 @@ struct _PmProfileDialog
   GtkWidget       *clear_ca_button;
   AdwEntryRow     *org_row;
   AdwPasswordEntryRow *key_row;
-  GtkSpinner      *check_spinner;
+  AdwSpinner      *check_spinner;
   GtkLabel        *check_result;
   GtkWidget       *remove_group;
 
@@ -99,10 +99,7 @@ set_busy (PmProfileDialog *self,
 {
   self->busy = busy;
   if (!busy)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), FALSE);
-      gtk_spinner_set_spinning (self->check_spinner, FALSE);
-    }
+    gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.check", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.save", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.remove", !busy && self->profile_id != NULL);
@@ -419,7 +416,6 @@ check_action (GtkWidget  *widget,
   set_busy (self, TRUE);
   set_check_result (self, NULL, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), TRUE);
-  gtk_spinner_set_spinning (self->check_spinner, TRUE);
   if (*key == '\0' && self->profile_id != NULL)
     pm_keyring_lookup_async (self->profile_id, self->cancellable, check_lookup_cb, g_object_ref (self));
   else

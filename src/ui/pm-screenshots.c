@@ -199,6 +199,7 @@ run_step (Shooter *shooter)
       }
       return SETTLE_MS * 2;
     case 6:
+      /* Collapsed, the sections come first, then each section's page. */
       shoot (shooter, GTK_WIDGET (shooter->extra), "narrow");
       /* At that width the dialogs are bottom sheets over the window. */
       present_profile_dialog (shooter, GTK_WIDGET (shooter->extra));
@@ -214,7 +215,42 @@ run_step (Shooter *shooter)
     case 8:
       shoot (shooter, GTK_WIDGET (shooter->extra), "narrow-preferences");
       close_dialog (shooter);
+      pm_window_show_section (PM_WINDOW (shooter->extra), "policies");
+      return SETTLE_MS;
+    case 9:
+      shoot (shooter, GTK_WIDGET (shooter->extra), "narrow-policies");
+      pm_window_show_section (PM_WINDOW (shooter->extra), "entities");
+      return SETTLE_MS;
+    case 10:
+      shoot (shooter, GTK_WIDGET (shooter->extra), "narrow-deployments");
+      pm_window_show_section (PM_WINDOW (shooter->extra), "claims");
+      return SETTLE_MS;
+    case 11:
+      shoot (shooter, GTK_WIDGET (shooter->extra), "narrow-claims");
       close_extra (shooter);
+      {
+        PmWindow *welcome = pm_window_new (shooter->app);
+
+        gtk_window_set_default_size (GTK_WINDOW (welcome), 360, 640);
+        pm_window_show_welcome (welcome);
+        gtk_window_present (GTK_WINDOW (welcome));
+        shooter->extra = GTK_WINDOW (welcome);
+      }
+      return SETTLE_MS;
+    case 12:
+      shoot (shooter, GTK_WIDGET (shooter->extra), "narrow-welcome");
+      close_extra (shooter);
+      gtk_widget_activate_action (GTK_WIDGET (shooter->main_window), "win.show-help-overlay", NULL);
+      return SETTLE_MS * 2;
+    case 13:
+      shoot (shooter, GTK_WIDGET (shooter->main_window), "shortcuts");
+      adw_dialog_close (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (shooter->main_window)));
+      /* Wide, the deployments and the one selected side by side. */
+      pm_window_show_section (shooter->main_window, "entities");
+      return SETTLE_MS;
+    case 14:
+      shoot (shooter, GTK_WIDGET (shooter->main_window), "main-window-deployments");
+      pm_window_show_section (shooter->main_window, "policies");
       if (!shooter->dark)
         {
           shooter->dark = TRUE;

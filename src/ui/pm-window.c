@@ -15,6 +15,7 @@
 #include "pm-policies-page.h"
 #include "pm-profile.h"
 #include "pm-profile-dialog.h"
+#include "pm-shortcuts-dialog.h"
 #include "pm-stack-page.h"
 #include "pm-tooltip.h"
 #include "pm-window.h"
@@ -32,20 +33,19 @@ struct _PmWindow
   GMenuModel           *primary_menu;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
-  AdwLeaflet           *leaflet;
-  GtkWidget            *sidebar;
-  GtkWidget            *content;
+  AdwNavigationSplitView *split_view;
+  AdwNavigationPage    *content;
   GtkListBox           *sidebar_list;
   AdwWindowTitle       *sidebar_title;
   AdwWindowTitle       *content_title;
   GtkMenuButton        *profile_button;
   GtkMenuButton        *primary_menu_button;
-  GtkWidget            *back_button;
   GtkWidget            *refresh_button;
   GtkWidget            *sandbox_badge;
   GtkWidget            *sandbox_pill;
   GtkStack             *content_stack;
-  GtkSpinner           *busy_spinner;
+  GtkWidget            *busy_spinner;
+  AdwBreakpoint        *narrow_breakpoint;
 
   GSettings            *settings;
   PmProfileList        *profiles;
@@ -164,6 +164,7 @@ update_titles (PmWindow *self)
     account = pm_profile_get_name (profile);
 
   adw_window_title_set_title (self->content_title, section_title (self, section));
+  adw_navigation_page_set_title (self->content, section_title (self, section));
   adw_window_title_set_subtitle (self->content_title, account);
   adw_window_title_set_subtitle (self->sidebar_title, account);
   gtk_label_set_label (GTK_LABEL (self->entities_row_label), entities_title (self));
@@ -209,7 +210,7 @@ show_page_changed (GSimpleAction *action,
   row = gtk_list_box_get_row_at_index (self->sidebar_list, i);
   if (gtk_list_box_get_selected_row (self->sidebar_list) != row)
     gtk_list_box_select_row (self->sidebar_list, row);
-  adw_leaflet_set_visible_child (self->leaflet, self->content);
+  adw_navigation_split_view_set_show_content (self->split_view, TRUE);
   update_titles (self);
 }
 
@@ -330,8 +331,16 @@ on_busy_changed (PmWindow *self)
 {
   gboolean busy = self->session != NULL && pm_session_get_busy (self->session);
 
-  gtk_spinner_set_spinning (self->busy_spinner, busy);
-  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), busy);
+  gtk_widget_set_visible (self->busy_spinner, busy);
+}
+
+static void
+update_sandbox_pill (PmWindow *self)
+{
+  gboolean sandbox = self->session != NULL && pm_session_get_is_sandbox (self->session);
+  AdwBreakpoint *breakpoint = adw_application_window_get_current_breakpoint (ADW_APPLICATION_WINDOW (self));
+
+  gtk_widget_set_visible (self->sandbox_pill, sandbox && breakpoint != self->narrow_breakpoint);
 }
 
 static gboolean
@@ -414,7 +423,6 @@ set_session (PmWindow  *self,
       g_signal_connect_swapped (session, "notify::busy", G_CALLBACK (on_busy_changed), self);
 
       gtk_widget_set_visible (self->sandbox_badge, sandbox);
-      gtk_widget_set_visible (self->sandbox_pill, sandbox);
       if (sandbox)
         gtk_widget_add_css_class (GTK_WIDGET (self), "sandbox");
       else
@@ -429,6 +437,7 @@ set_session (PmWindow  *self,
     }
 
   on_busy_changed (self);
+  update_sandbox_pill (self);
   update_titles (self);
   restart_refresh_timer (self);
 }
@@ -915,7 +924,8 @@ show_sidebar_action (GtkWidget  *widget,
 {
   PmWindow *self = PM_WINDOW (widget);
 
-  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  /* Collapsed, the sections take the content's place. */
+  adw_navigation_split_view_set_show_content (self->split_view, FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (self->sidebar_list));
 }
 
@@ -1019,20 +1029,19 @@ pm_window_class_init (PmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, main_stack);
-  gtk_widget_class_bind_template_child (widget_class, PmWindow, leaflet);
-  gtk_widget_class_bind_template_child (widget_class, PmWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, split_view);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, content);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sidebar_list);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, profile_button);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, primary_menu_button);
-  gtk_widget_class_bind_template_child (widget_class, PmWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, refresh_button);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sandbox_badge);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sandbox_pill);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, busy_spinner);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, narrow_breakpoint);
 
   gtk_widget_class_install_action (widget_class, "win.open-sandbox", NULL, open_sandbox_action);
   gtk_widget_class_install_action (widget_class, "win.open-sandbox-serverless", NULL, open_sandbox_serverless_action);
@@ -1082,20 +1091,20 @@ build_profile_menu (PmWindow *self)
   g_signal_connect_swapped (self->profiles, "items-changed", G_CALLBACK (on_profiles_changed), self);
 }
 
-/* The keyboard shortcuts window, built when first asked for (building it
- * with every window took a good part of a window's start-up): this action
- * gives way to GtkApplicationWindow's own, which shows it. */
+/* The keyboard shortcuts, built each time they are asked for: building
+ * them with every window took a good part of a window's start-up. */
 static void
 show_help_overlay_activated (GSimpleAction *action,
                              GVariant      *parameter,
                              gpointer       user_data)
 {
-  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (user_data);
-  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (PM_RESOURCE_PREFIX "/pm-help-overlay.ui");
+  GtkWindow *window = GTK_WINDOW (user_data);
+  AdwDialog *shown = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
 
-  g_action_map_remove_action (G_ACTION_MAP (window), "show-help-overlay");
-  gtk_application_window_set_help_overlay (window, GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
-  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  if (PM_IS_SHORTCUTS_DIALOG (shown))
+    return;
+  adw_dialog_present (ADW_DIALOG (pm_shortcuts_dialog_new (gtk_window_get_application (window))),
+                      GTK_WIDGET (window));
 }
 
 static void
@@ -1109,10 +1118,9 @@ pm_window_init (PmWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   pm_tooltip_set_quietly (GTK_WIDGET (self->profile_button), _("Switch account"));
   pm_tooltip_set_quietly (GTK_WIDGET (self->primary_menu_button), _("Main menu"));
-  pm_tooltip_set_quietly (self->back_button, _("Back to sections"));
   pm_tooltip_set_quietly (self->sandbox_pill, _("You are working in the built-in sandbox: demo data, nothing is sent to Elastic"));
   pm_tooltip_set_quietly (self->refresh_button, _("Refresh"));
-  pm_tooltip_set_quietly (GTK_WIDGET (self->busy_spinner), _("Loading"));
+  pm_tooltip_set_quietly (self->busy_spinner, _("Loading"));
 
   self->settings = g_settings_new (APP_ID);
   self->profiles = pm_profile_list_new (self->settings);
@@ -1130,8 +1138,8 @@ pm_window_init (PmWindow *self)
   set_menu_when_opened (self->primary_menu_button, self->primary_menu);
   g_signal_connect_object (self->settings, "changed::refresh-interval",
                            G_CALLBACK (restart_refresh_timer), self, G_CONNECT_SWAPPED);
+  g_signal_connect_swapped (self, "notify::current-breakpoint", G_CALLBACK (update_sandbox_pill), self);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), FALSE);
   update_titles (self);
 }
 

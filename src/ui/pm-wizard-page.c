@@ -97,7 +97,7 @@ struct _PmWizardPage
   GtkLabel           *summary_done_label;
   GtkTextView        *summary_view;
   GtkLabel           *problem_label;
-  GtkSpinner         *spinner;
+  AdwSpinner         *spinner;
   GtkWidget          *retry_button;
   GtkWidget          *next_button;
 
@@ -387,7 +387,6 @@ update_chrome (PmWizardPage *self)
   gtk_widget_set_visible (self->retry_button, self->failure != NULL && !self->busy);
   gtk_widget_set_visible (self->next_button, self->step + 1 < N_STEPS && self->failure == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
-  gtk_spinner_set_spinning (self->spinner, self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.back", self->step > 0 && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next",
                                  problem == NULL && !self->busy && self->step + 1 < N_STEPS);
