@@ -167,7 +167,8 @@ def visit_editor(reader):
 def visit_preferences(reader, bus):
     app = Gio.DBusActionGroup.get(bus, APP_ID, APP_PATH)
     app.activate_action("preferences", None)
-    if find(reader.app, pyatspi.ROLE_FRAME, "Preferences") is None:
+    # A dialog inside the window it was opened from.
+    if find(reader.app, pyatspi.ROLE_DIALOG, "Preferences") is None:
         return "the preferences did not open"
     time.sleep(1)
     reader.read("preferences")

@@ -1581,6 +1581,12 @@ add_network (PmPreferencesDialog *prefs,
   g_signal_emit_by_name (entry, "apply");
 }
 
+static gboolean
+no_networks_shown (gpointer prefs)
+{
+  return find_label (GTK_WIDGET (prefs), "No networks yet") != NULL;
+}
+
 static void
 test_my_networks_preferences (gconstpointer data)
 {
@@ -1591,9 +1597,9 @@ test_my_networks_preferences (gconstpointer data)
   GtkWidget *entry;
 
   adw_dialog_present (ADW_DIALOG (prefs), GTK_WIDGET (f->window));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
+  /* Shown in the window, once it has come in. */
+  pm_test_wait_until (no_networks_shown, prefs, WAIT_MS);
   entry = find_type (GTK_WIDGET (prefs), ADW_TYPE_ENTRY_ROW);
-  g_assert_nonnull (find_label (GTK_WIDGET (prefs), "No networks yet"));
 
   /* A typed address in its network: the network is kept, and said so. */
   add_network (prefs, " 203.0.113.7/24 ");

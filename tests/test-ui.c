@@ -20,6 +20,7 @@
 #include "pm-preferences-dialog.h"
 #include "pm-keyring.h"
 #include "pm-my-networks.h"
+#include "pm-oddity-marker.h"
 #include "pm-profile.h"
 #include "pm-profile-dialog.h"
 #include "pm-sandbox.h"
@@ -28,12 +29,8 @@
 #include "pm-test-dialog.h"
 #include "pm-test-util.h"
 #include "pm-text-cell.h"
-#include "pm-tooltip.h"
 #include "pm-window.h"
 
-#ifdef GDK_WINDOWING_X11
-#include <gdk/x11/gdkx.h>
-#endif
 
 static PmApplication *app;
 
@@ -1701,83 +1698,40 @@ test_list_borders (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The mark on an odd element says what is odd: in its tooltip, given when
+ * GTK asks for one (no tooltip text is set, so binding a mark asks the
+ * display nothing), and to a screen reader; cleared, it says nothing. */
+static void
+test_oddity_marker (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *image = gtk_image_new ();
+  const char *odd[] = { "Port 0 is outside 1–65535; Perimeter keeps this rule as it is", NULL };
+  const char *none[] = { NULL };
+
+  gtk_window_set_child (GTK_WINDOW (window), image);
+  gtk_window_present (GTK_WINDOW (window));
+  pm_test_wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, image, 10000);
+
+  pm_oddity_marker_update (image, odd);
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (image)), ==, "dialog-warning-symbolic");
+  g_assert_cmpstr (pm_oddity_marker_get_text (image), ==,
+                   "Kept as the server sent it:\nPort 0 is outside 1–65535; Perimeter keeps this rule as it is");
+  g_assert_true (gtk_widget_get_has_tooltip (image));
+  g_assert_null (gtk_widget_get_tooltip_text (image));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       pm_oddity_marker_get_text (image));
+
+  pm_oddity_marker_update (image, none);
+  g_assert_cmpint (gtk_image_get_storage_type (GTK_IMAGE (image)), ==, GTK_IMAGE_EMPTY);
+  g_assert_null (pm_oddity_marker_get_text (image));
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A list's text cell is sized by its font, not its text (a column view
  * measures every row it keeps: see pm-text-cell.c), one line as high as a
  * label's, and read by a screen reader as its text. */
-#ifdef GDK_WINDOWING_X11
-/* The serial of the next request to the X server: how many were made. */
-static gulong
-next_x_request (void)
-{
-  return XNextRequest (gdk_x11_display_get_xdisplay (gdk_display_get_default ()));
-}
-#endif
-
-/* A tooltip set quietly is set without asking the X server where the
- * pointer is, which GTK does for a visible widget (two round trips); the
- * widget stays as visible as it was. Building the main window, whose
- * tooltips are set so, asks the server once (GtkWindow's own query for
- * the pointer), not once for each tooltip. */
-static void
-test_tooltip_quiet (void)
-{
-#ifdef GDK_WINDOWING_X11
-  GtkWidget *window;
-  GtkWidget *box;
-  GtkWidget *plain;
-  GtkWidget *quiet;
-  GtkWidget *hidden;
-  gulong before;
-
-  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
-    {
-      g_test_skip ("not an X11 display");
-      return;
-    }
-  window = gtk_window_new ();
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  plain = gtk_button_new_from_icon_name ("view-refresh-symbolic");
-  quiet = gtk_button_new_from_icon_name ("view-refresh-symbolic");
-  hidden = gtk_button_new_from_icon_name ("view-refresh-symbolic");
-  gtk_widget_set_visible (hidden, FALSE);
-  gtk_box_append (GTK_BOX (box), plain);
-  gtk_box_append (GTK_BOX (box), quiet);
-  gtk_box_append (GTK_BOX (box), hidden);
-  gtk_window_set_child (GTK_WINDOW (window), box);
-
-  /* What GTK does: 4.18.6 asks the X server once a window has been shown
-   * on the display (in this program, after the tests before this one). */
-  before = next_x_request ();
-  gtk_widget_set_tooltip_text (plain, "Refresh");
-  g_test_message ("GTK %s the X server", next_x_request () > before ? "asked" : "did not ask");
-
-  before = next_x_request ();
-  pm_tooltip_set_quietly (quiet, "Refresh");
-  pm_tooltip_set_quietly (hidden, "Refresh");
-  g_assert_cmpuint (next_x_request (), ==, before);
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (quiet), ==, "Refresh");
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (hidden), ==, "Refresh");
-  g_assert_true (gtk_widget_get_visible (quiet));
-  g_assert_false (gtk_widget_get_visible (hidden));
-
-  /* Shown, it is given its tooltip as GTK does, and stays shown. */
-  gtk_window_present (GTK_WINDOW (window));
-  pm_test_wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, quiet, 10000);
-  pm_tooltip_set_quietly (quiet, "Refresh the list");
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (quiet), ==, "Refresh the list");
-  g_assert_true (gtk_widget_get_mapped (quiet));
-  gtk_window_destroy (GTK_WINDOW (window));
-
-  reset_settings ();
-  before = next_x_request ();
-  window = GTK_WIDGET (pm_window_new (app));
-  g_assert_cmpuint (next_x_request () - before, <=, 2);
-  gtk_window_destroy (GTK_WINDOW (window));
-#else
-  g_test_skip ("built without X11");
-#endif
-}
-
 static void
 test_text_cell (void)
 {
@@ -1917,7 +1871,7 @@ main (int   argc,
   g_test_add_func ("/ui/error-text", test_error_text);
   g_test_add_func ("/ui/paced-load-keeps-selection", test_paced_load_keeps_selection);
   g_test_add_func ("/ui/text-cell", test_text_cell);
-  g_test_add_func ("/ui/tooltip-quiet", test_tooltip_quiet);
+  g_test_add_func ("/ui/oddity-marker", test_oddity_marker);
   g_test_add_func ("/ui/list-borders", test_list_borders);
 
   ret = g_test_run ();

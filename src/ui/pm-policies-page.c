@@ -18,7 +18,6 @@
 #include "pm-slot-model.h"
 #include "pm-stack-page.h"
 #include "pm-text-cell.h"
-#include "pm-tooltip.h"
 
 struct _PmPoliciesPage
 {
@@ -1369,12 +1368,6 @@ static void
 pm_policies_page_init (PmPoliciesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  pm_tooltip_set_quietly (self->new_button, _("Create a policy (Ctrl+N)"));
-  pm_tooltip_set_quietly (self->apply_button, _("Apply the selected policies to a deployment or project (Ctrl+Shift+A)"));
-  pm_tooltip_set_quietly (self->detach_button, _("Detach the selected policies from a deployment or project (Ctrl+Shift+D)"));
-  pm_tooltip_set_quietly (GTK_WIDGET (self->search_button), _("Search (Ctrl+F)"));
-  pm_tooltip_set_quietly (GTK_WIDGET (self->type_button), _("Show one type"));
-  pm_tooltip_set_quietly (GTK_WIDGET (self->region_button), _("Show one region"));
 
   self->search_words = g_new0 (char *, 1);
   self->types = g_array_new (FALSE, FALSE, sizeof (PmPolicyType));

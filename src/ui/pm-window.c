@@ -17,7 +17,6 @@
 #include "pm-profile-dialog.h"
 #include "pm-shortcuts-dialog.h"
 #include "pm-stack-page.h"
-#include "pm-tooltip.h"
 #include "pm-window.h"
 #include "pm-wizard-page.h"
 
@@ -1116,11 +1115,6 @@ pm_window_init (PmWindow *self)
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  pm_tooltip_set_quietly (GTK_WIDGET (self->profile_button), _("Switch account"));
-  pm_tooltip_set_quietly (GTK_WIDGET (self->primary_menu_button), _("Main menu"));
-  pm_tooltip_set_quietly (self->sandbox_pill, _("You are working in the built-in sandbox: demo data, nothing is sent to Elastic"));
-  pm_tooltip_set_quietly (self->refresh_button, _("Refresh"));
-  pm_tooltip_set_quietly (self->busy_spinner, _("Loading"));
 
   self->settings = g_settings_new (APP_ID);
   self->profiles = pm_profile_list_new (self->settings);
