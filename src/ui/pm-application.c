@@ -6,9 +6,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "pm-application.h"
 #include "pm-application-private.h"
@@ -39,26 +36,6 @@ pm_application_register_resources (void)
       g_resources_register (pm_ui_get_resource ());
       g_once_init_leave (&registered, 1);
     }
-}
-
-/* glibc gives a block of 128 KiB or more a mapping of its own, fresh
- * pages the kernel must fault in and zero as they are first touched, and
- * raises that bound to the size of each such block freed. Each frame GTK
- * draws in software (cairo, as on X11 without GL) is a new image the size of
- * what changed: the first frames that large each took new mappings, and the
- * frame in which a large list first shows rows spent a large part of its
- * time in page faults (38 % of one, with cairo's shared memory). From the
- * heap they reuse pages already there: over seven benchmark processes of
- * three Hosted loads each, taken in turn with seven without this, the
- * longest main-loop gap went from 11.2–20.4 ms (three over 16) to
- * 9.5–13.8 ms, load times and peak memory the same. 32 MiB is glibc's
- * largest bound; it also stops the bound moving. */
-void
-pm_application_tune_allocator (void)
-{
-#ifdef __GLIBC__
-  mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-#endif
 }
 
 static const GOptionEntry option_entries[] = {
@@ -305,7 +282,6 @@ pm_application_startup (GApplication *app)
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };
 
-  pm_application_tune_allocator ();
   pm_application_register_resources ();
   G_APPLICATION_CLASS (pm_application_parent_class)->startup (app);
 

@@ -17,8 +17,5 @@ PmApplication *pm_application_new              (void);
 PmApplication *pm_application_new_non_unique   (void);
 /* Register the UI resources (idempotent); tests call it before building widgets. */
 void           pm_application_register_resources (void);
-/* Large blocks from the heap, not fresh mappings (see pm-application.c);
- * the app's start-up calls it, and so does the benchmark in its stead. */
-void           pm_application_tune_allocator     (void);
 
 G_END_DECLS

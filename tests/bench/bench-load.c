@@ -588,7 +588,6 @@ main (int   argc,
     report_gap_us = 1000 * (atoi (g_getenv ("BENCH_GAPS")) > 0 ? atoi (g_getenv ("BENCH_GAPS")) : 16);
 
   /* As the app's start-up does (pm_application_startup). */
-  pm_application_tune_allocator ();
   pm_application_register_resources ();
   app = adw_application_new ("io.github.perimeter.BenchLoad", G_APPLICATION_NON_UNIQUE);
   /* The app's stylesheet and icons, as the page has them in the app. */
